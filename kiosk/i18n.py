@@ -1,0 +1,51 @@
+"""Every user-facing sentence goes through here, so the product can be translated.
+
+Messages are extracted with ``pybabel extract -F babel.cfg`` into ``kiosk/locale/kiosk.pot``
+and compiled catalogs live in ``kiosk/locale/<locale>/LC_MESSAGES/kiosk.mo``. With no
+catalog for a locale the English source text is shown, never an error.
+
+Module-level data (call scripts, field labels) must not be translated at import time,
+because the locale is chosen later from ``--locale``: mark such strings with :func:`N_`
+and pass them through :func:`_` where they are shown.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from pathlib import Path
+
+DOMAIN = "kiosk"
+LOCALE_DIR = Path(__file__).parent / "locale"
+DEFAULT_LOCALE = "en_GB"
+
+_translations: _gettext.NullTranslations = _gettext.NullTranslations()
+_locale = DEFAULT_LOCALE
+
+
+def set_locale(locale: str) -> None:
+    """Switch the catalog and the Babel locale used for dates; unknown locales fall back."""
+    global _translations, _locale
+    _locale = locale or DEFAULT_LOCALE
+    _translations = _gettext.translation(
+        DOMAIN, localedir=LOCALE_DIR, languages=[_locale], fallback=True
+    )
+
+
+def current_locale() -> str:
+    """The Babel locale identifier for formatting dates and numbers (e.g. ``en_GB``)."""
+    return _locale
+
+
+def _(message: str) -> str:
+    """Translate ``message`` in the current locale."""
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message whose wording depends on a count."""
+    return _translations.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark ``message`` for extraction without translating it yet (see module docstring)."""
+    return message

@@ -1,0 +1,47 @@
+"""The base every kiosk screen inherits: session access, Escape to go back, live refresh.
+
+Screens are thin: they call domain functions with ``self.session`` and render what comes
+back. When another admin's process saves the store, the app posts a refresh to the
+active screen, which re-reads through :meth:`refresh_data`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from kiosk.i18n import _
+from kiosk.session import Session
+
+
+class KioskScreen(Screen[None]):
+    """A full screen of the unlocked kiosk."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Back"), show=True),
+    ]
+
+    @property
+    def session(self) -> Session:
+        return self.app.session  # type: ignore[attr-defined, no-any-return]
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Re-read from the store and update the widgets; called on mount, on resume and
+        when another process changed the store. Override in every screen that shows data."""
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def copy(self, text: str) -> None:
+        """Copy to the terminal's clipboard with OSC 52 (works over SSH in most terminals)."""
+        self.app.copy_to_clipboard(text)
+        self.notify(_("Copied to the clipboard."), timeout=3)
