@@ -38,7 +38,8 @@ class KioskScreen(Screen[None]):
         when another process changed the store. Override in every screen that shows data."""
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        """Go back one screen (the dashboard, at the bottom of the stack, overrides this)."""
+        if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
     def copy(self, text: str) -> None:

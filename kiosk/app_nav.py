@@ -1,0 +1,47 @@
+"""Every screen the unlocked kiosk can open, with its key: the single navigation table.
+
+The app shell reads this to build dashboard keys and command-palette entries. Screens are
+named by import path so that none is imported before it is first opened (start-up time),
+and so that adding a screen is one line here, not an edit of the shell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.i18n import N_
+
+
+@dataclass(frozen=True, slots=True)
+class NavEntry:
+    key: str  # the key on the dashboard (and in the footer there)
+    name: str  # stable id, e.g. for dashboard lines that lead to this screen
+    label: str  # N_-marked; translate when shown
+    target: str  # "module:Class"; the class takes no arguments
+    help: str = ""  # N_-marked one-line description for the command palette
+
+
+NAV: tuple[NavEntry, ...] = (
+    NavEntry("p", "people", N_("People"), "screens.people:PeopleScreen",
+             N_("Everyone, their shared mailbox access, joiners and leavers")),
+    NavEntry("r", "reminders", N_("Logins"), "screens.reminders:RemindersScreen",
+             N_("30-day login reminders and accounts about to be deleted")),
+    NavEntry("e", "requests", N_("Requests"), "screens.requests:RequestsScreen",
+             N_("Joiner, leaver and access requests sent to NAS")),
+    NavEntry("v", "review", N_("Review"), "screens.review:ReviewScreen",
+             N_("Review who can reach each shared mailbox")),
+    NavEntry("n", "scripts", N_("No access"), "screens.scripts:ScriptsScreen",
+             N_("Step-by-step scripts for calling NAS and escalating")),
+    NavEntry("t", "calls", N_("Tickets"), "screens.calls:CallsScreen",
+             N_("Calls and emails to NAS and their tickets")),
+    NavEntry("k", "contacts", N_("Contacts"), "screens.contacts:ContactsScreen",
+             N_("NAS phone and email, escalation, local support")),
+    NavEntry("s", "sites", N_("Sites"), "screens.sites:SitesScreen",
+             N_("Sites, ODS codes, shared mailboxes and DSPT status")),
+    NavEntry("a", "admins", N_("Admins"), "screens.admins:AdminsScreen",
+             N_("Kiosk admins, passphrases and the recovery key")),
+    NavEntry("u", "audit", N_("Audit"), "screens.audit:AuditScreen",
+             N_("Every change, who made it, and the audit chain check")),
+    NavEntry("b", "backups", N_("Backups"), "screens.backups:BackupsScreen",
+             N_("Encrypted generations of the store and restore")),
+)

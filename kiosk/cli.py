@@ -1,0 +1,76 @@
+"""The ``kiosk`` command: the TUI by default, and subcommands for scripts and cron.
+
+Subcommands live in their own modules and register themselves through
+:data:`SUBCOMMANDS` (name -> module); each module has ``register(subparsers)`` that adds
+its parser and sets ``func`` (taking the parsed args, returning an exit status). Modules
+are imported only when needed so that ``kiosk`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kiosk import __version__
+from kiosk.cli_common import EXIT_USER_ERROR, UserError, add_store_options
+from kiosk.i18n import DEFAULT_LOCALE, _, set_locale
+
+# name -> module with register(subparsers). Order is the order of --help.
+SUBCOMMANDS: dict[str, str] = {
+    "init": "kiosk.cli_init",
+}
+
+
+def _locale_from_argv(argv: Sequence[str]) -> str:
+    """Pick --locale before building the parser, so --help itself is translated."""
+    for i, arg in enumerate(argv):
+        if arg == "--locale" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--locale="):
+            return arg.split("=", 1)[1]
+    return DEFAULT_LOCALE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description=_(
+            "Keep a care home's NHSmail shared mailbox working: who has access, joiners, "
+            "leavers, 30-day logins and calls to NAS, in an encrypted local record."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument(
+        "--locale", metavar="LOCALE", default=DEFAULT_LOCALE, help=_("language for the interface (default en_GB)")
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=_("open a fictional care home in a temporary store, deleted on exit"),
+    )
+    add_store_options(parser, admin=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in SUBCOMMANDS.values():
+        importlib.import_module(module_name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_locale(_locale_from_argv(argv))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from kiosk.app import run_tui
+
+            return run_tui(args)
+        return int(args.func(args))
+    except UserError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print(_("kiosk: interrupted"), file=sys.stderr)
+        return 130

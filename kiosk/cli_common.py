@@ -1,0 +1,83 @@
+"""What every store-opening subcommand shares: its options, the passphrase, the errors.
+
+The passphrase is read from a prompt with no echo or, with ``--passphrase-stdin``, from
+standard input: never from an argument or the environment, where ``ps`` and shell history
+would show it. A user error is one line on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import TYPE_CHECKING
+
+from kiosk.i18n import _
+from kiosk.paths import resolve_store_path
+
+if TYPE_CHECKING:
+    from store import Store
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+
+
+class UserError(Exception):
+    """Something the user can fix; its text is shown as it is, on one line."""
+
+
+def add_store_options(parser: argparse.ArgumentParser, *, admin: bool = True) -> None:
+    parser.add_argument(
+        "--store", metavar="PATH", help=_("the store file (default: $KIOSK_STORE or the user data folder)")
+    )
+    if admin:
+        parser.add_argument("--admin", metavar="NAME", help=_("your kiosk admin name"))
+        parser.add_argument(
+            "--passphrase-stdin",
+            action="store_true",
+            help=_("read the passphrase from standard input instead of a prompt"),
+        )
+
+
+def read_passphrase(args: argparse.Namespace, prompt: str | None = None) -> str:
+    """One passphrase: the first line of stdin with --passphrase-stdin, else a silent prompt."""
+    if getattr(args, "passphrase_stdin", False):
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError(_("no passphrase on standard input"))
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UserError(_("no terminal to ask for the passphrase: use --passphrase-stdin"))
+    return getpass.getpass(prompt or _("Passphrase: "))
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """Open the store named by the options, or raise UserError with a plain sentence."""
+    from store import Store, StoreError
+
+    path = resolve_store_path(args.store)
+    if not args.admin:
+        raise UserError(_("--admin NAME is required to open the store"))
+    passphrase = read_passphrase(args)
+    try:
+        return Store.open(path, args.admin, passphrase)
+    except StoreError as error:
+        raise UserError(describe_store_error(error)) from None
+
+
+def describe_store_error(error: Exception) -> str:
+    """The translated sentence for a store error (the store itself knows no gettext)."""
+    code = getattr(error, "code", "")
+    messages = {
+        "wrong_passphrase": _("That admin name and passphrase do not open this store."),
+        "damaged": _(
+            "The store file is damaged or has been tampered with; it was left exactly as it was. "
+            "Run 'kiosk check' to see which backup is the newest good one."
+        ),
+        "missing": _("There is no store at that path yet: run 'kiosk init' or start 'kiosk' to set one up."),
+        "exists": _("A store already exists at that path; it was not touched."),
+        "busy": _("Another admin is saving the store right now; try again in a moment."),
+        "unknown_format": _("This store was written by a newer kiosk: upgrade kiosk to open it."),
+        "last_admin": _("The last admin cannot be removed: add another admin first."),
+    }
+    return messages.get(code, _("The store could not be opened."))

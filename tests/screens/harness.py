@@ -1,0 +1,23 @@
+"""A minimal app that hosts one kiosk screen over a given session, for Pilot and snapshot
+tests of a screen on its own (the full shell is tested in tests/screens/test_app.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+
+from kiosk.session import Session
+
+
+class ScreenHarness(App[None]):
+    """Pushes ``screen`` over a blank base screen, so Escape (back) has somewhere to go."""
+
+    def __init__(self, session: Session, screen: Screen[Any]) -> None:
+        super().__init__()
+        self.session = session
+        self._first = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._first)
