@@ -1,0 +1,268 @@
+"""Every field kiosk accepts, checked and normalised in one place.
+
+Each validator is pure: it returns the value as kiosk stores it, or raises
+:class:`ValidationError` whose message names the rule in plain words, so a form can show
+the admin exactly what to fix and the importer can report it against a line number. The
+``rule`` code is stable (tests and the importer rely on it); the message is translated.
+
+The rules follow the FAQ (a personal mobile "must start '07'") and the identifiers in
+``nhsmail-facts.md``; the numbers come from :mod:`kiosk.facts`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from kiosk import facts
+from kiosk.i18n import _
+
+
+class ValidationError(ValueError):
+    """A value that breaks a rule; ``message`` is the translated sentence for the admin."""
+
+    def __init__(self, message: str, rule: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.rule = rule
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# Separators people type inside phone numbers; removed before checking the digits.
+_PHONE_SEPARATORS = re.compile(r"[\s\-.()/]")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_MOBILE = re.compile(r"07[0-9]{9}")
+_UK_PHONE = re.compile(r"0[1-9][0-9]{8,9}")
+
+# A practical address syntax: dot-atom local part, dotted domain with a letter TLD.
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"({_LOCAL})@((?:{_LABEL}\.)+[A-Za-z]{{2,63}})")
+_EMAIL_MAX = 254
+_NAME_MAX = 100
+_ODS = re.compile(r"[A-Z0-9]+")
+_ODS_MAX = 10
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_UK_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+def _phone_digits(text: str) -> str:
+    """Drop separators and turn an international +44 / 0044 prefix into the leading 0.
+
+    ``+44 (0)7700 900123`` is a common way of writing a UK number; the ``(0)`` is
+    dropped with the prefix. Anything left that is not an ASCII digit makes the caller
+    refuse the number (no silent stripping of letters).
+    """
+    compact = _PHONE_SEPARATORS.sub("", text.strip())
+    for prefix in ("+440", "00440", "+44", "0044"):
+        if compact.startswith(prefix):
+            return "0" + compact[len(prefix) :]
+    return compact
+
+
+def normalise_mobile(text: str) -> str:
+    """A UK mobile as ``07`` + 9 digits; spaces, dashes and ``+44 7…`` are accepted.
+
+    NAS texts temporary passwords to this number (FAQ), so a landline is refused.
+    Idempotent: a stored value passes through unchanged.
+    """
+    digits = _phone_digits(text)
+    if not digits:
+        raise ValidationError(_("A personal mobile number is required."), "mobile_required")
+    if _MOBILE.fullmatch(digits):
+        return digits
+    if _UK_PHONE.fullmatch(digits) and not digits.startswith(facts.MOBILE_PREFIX):
+        raise ValidationError(
+            _(
+                "That looks like a landline: a personal mobile must start 07 and have 11 digits "
+                "(NAS texts the temporary password to it)."
+            ),
+            "mobile_landline",
+        )
+    raise ValidationError(
+        _("A personal mobile must start 07 and have 11 digits, for example 07700 900123."),
+        "mobile_format",
+    )
+
+
+def validate_email(text: str) -> str:
+    """A personal email address with a real address syntax (the domain is lower-cased)."""
+    value = text.strip()
+    if not value:
+        raise ValidationError(_("An email address is required."), "email_required")
+    match = _EMAIL.fullmatch(value)
+    if match is None or len(value) > _EMAIL_MAX or len(match.group(1)) > 64:
+        raise ValidationError(
+            _("That is not an email address: it should look like name@example.org."),
+            "email_format",
+        )
+    return f"{match.group(1)}@{match.group(2).lower()}"
+
+
+def validate_nhsmail(text: str, personal_email: str | None = None) -> str:
+    """An NHSmail address: ends in @nhs.net and is not the person's personal email.
+
+    NAS sends the new account's details to the personal email, so the two must differ.
+    Stored lower-case: NHSmail addresses are not case-sensitive.
+    """
+    value = text.strip()
+    if not value:
+        raise ValidationError(_("An NHSmail address is required."), "nhsmail_required")
+    try:
+        address = validate_email(value).lower()
+    except ValidationError:
+        raise ValidationError(
+            _("That is not an email address: an NHSmail address looks like name@nhs.net."),
+            "nhsmail_format",
+        ) from None
+    if not address.endswith("@" + facts.NHSMAIL_DOMAIN):
+        raise ValidationError(_("An NHSmail address must end in @nhs.net."), "nhsmail_domain")
+    if personal_email and address.casefold() == personal_email.strip().casefold():
+        raise ValidationError(
+            _("The NHSmail address must not be the same as the personal email."),
+            "nhsmail_same_as_personal",
+        )
+    return address
+
+
+def validate_full_name(text: str) -> str:
+    """A person's full name: required, trimmed, inner spaces collapsed, no control characters."""
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text):
+        raise ValidationError(
+            _("A full name must not contain control characters or line breaks."), "name_control"
+        )
+    value = " ".join(text.split())
+    if not value:
+        raise ValidationError(_("A full name is required."), "name_required")
+    if len(value) > _NAME_MAX:
+        raise ValidationError(
+            _("A full name must be at most {limit} characters.").format(limit=_NAME_MAX),
+            "name_too_long",
+        )
+    return value
+
+
+def validate_ods_code(text: str) -> tuple[str, str | None]:
+    """An ODS code, upper-cased, with a warning (not a refusal) when it looks unusual.
+
+    Social care site codes are usually 5 characters starting with V, but an
+    organisation's headquarters code is shorter, so kiosk only warns.
+    """
+    value = "".join(text.split()).upper()
+    if not value:
+        raise ValidationError(_("An ODS code is required."), "ods_required")
+    if not _ODS.fullmatch(value) or len(value) > _ODS_MAX:
+        raise ValidationError(
+            _(
+                "An ODS code has only letters and digits (at most {limit}), for example VZZ01."
+            ).format(limit=_ODS_MAX),
+            "ods_format",
+        )
+    warning: str | None = None
+    if len(value) != facts.SOCIAL_CARE_ODS_LENGTH or not value.startswith(
+        facts.SOCIAL_CARE_ODS_PREFIX
+    ):
+        warning = _(
+            "Social care site ODS codes are usually 5 characters starting with V: "
+            "check this code with the ODS search before you rely on it."
+        )
+    return value, warning
+
+
+def validate_cqc_location(text: str) -> str:
+    """A CQC location ID: ``1-`` then 9 to 11 digits (spaces ignored)."""
+    value = "".join(text.split())
+    if not value:
+        raise ValidationError(_("A CQC location ID is required."), "cqc_required")
+    low, high = facts.CQC_LOCATION_DIGITS
+    rest = value[len(facts.CQC_LOCATION_PREFIX) :]
+    if (
+        not value.startswith(facts.CQC_LOCATION_PREFIX)
+        or not _ASCII_DIGITS.fullmatch(rest)
+        or not low <= len(rest) <= high
+    ):
+        raise ValidationError(
+            _(
+                "A CQC location ID is 1- followed by {low} to {high} digits, "
+                "for example 1-123456789."
+            ).format(low=low, high=high),
+            "cqc_format",
+        )
+    return value
+
+
+def validate_uk_phone(text: str) -> str:
+    """The site's CQC-registered number: a UK landline or mobile, stored as digits from 0.
+
+    NAS checks that a "no one can access the mailbox" call comes from this number, so
+    it must be a real UK number, not an extension or a note.
+    """
+    digits = _phone_digits(text)
+    if not digits:
+        raise ValidationError(_("A telephone number is required."), "phone_required")
+    if not _UK_PHONE.fullmatch(digits):
+        raise ValidationError(
+            _(
+                "A UK telephone number starts with 0 (or +44) and has 10 or 11 digits, "
+                "for example 01632 960123."
+            ),
+            "phone_format",
+        )
+    return digits
+
+
+def validate_mailbox(text: str) -> str:
+    """A shared mailbox address: a real address ending in @nhs.net, stored lower-case."""
+    value = text.strip()
+    if not value:
+        raise ValidationError(_("The shared mailbox address is required."), "mailbox_required")
+    try:
+        address = validate_email(value).lower()
+    except ValidationError:
+        raise ValidationError(
+            _("That is not an email address: a shared mailbox looks like name@nhs.net."),
+            "mailbox_format",
+        ) from None
+    if not address.endswith("@" + facts.NHSMAIL_DOMAIN):
+        raise ValidationError(_("A shared mailbox address must end in @nhs.net."), "mailbox_domain")
+    return address
+
+
+def parse_day(text: str) -> date:
+    """A calendar day written ``YYYY-MM-DD`` or the UK way ``DD/MM/YYYY``."""
+    value = text.strip()
+    parts: tuple[str, str, str] | None = None
+    if (iso := _ISO_DAY.fullmatch(value)) is not None:
+        parts = (iso.group(1), iso.group(2), iso.group(3))
+    elif (uk := _UK_DAY.fullmatch(value)) is not None:
+        parts = (uk.group(3), uk.group(2), uk.group(1))
+    if parts is None:
+        raise ValidationError(
+            _("A date is written YYYY-MM-DD or DD/MM/YYYY, for example 24/11/2026."),
+            "day_format",
+        )
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise ValidationError(
+            _("That date does not exist: check the day and the month."), "day_invalid"
+        ) from None
+
+
+def mask_mobile(mobile: str) -> str:
+    """``07••• ••• 123``: enough to tell two people apart on screen, not enough to call them."""
+    if len(mobile) < 3:
+        return "•" * len(mobile)
+    return f"{mobile[:2]}••• ••• {mobile[-3:]}"
+
+
+def display_phone(number: str) -> str:
+    """A stored UK number grouped the usual way: ``07700 900123``, ``01632 960123``."""
+    if len(number) == 11:
+        return f"{number[:5]} {number[5:]}"
+    if len(number) == 10:
+        return f"{number[:4]} {number[4:]}"
+    return number
