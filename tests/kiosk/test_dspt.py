@@ -1,0 +1,164 @@
+"""The DSPT rule, day by day: the deadlines, the 60-day window, lapsing and the one-time
+Approaching Standards allowance (the rule is pinned in kiosk/dspt.py's docstring)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk import facts
+from kiosk.dspt import CALENDAR, DeadlineCalendar, dspt_verdict, status_label, warn_from
+from kiosk.model import DsptStatus, Site
+
+
+def site(
+    status: DsptStatus = DsptStatus.MET,
+    published: date | None = date(2025, 6, 15),
+    previous: DsptStatus | None = None,
+    closed: date | None = None,
+) -> Site:
+    return Site(
+        name="Test House",
+        ods_code="VZZ01",
+        cqc_location_id="1-123456789",
+        site_phone="01632960001",
+        mailbox="test.house@nhs.net",
+        dspt_status=status,
+        dspt_published=published,
+        dspt_previous_status=previous,
+        closed=closed,
+        id=1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("published", "due"),
+    [
+        (date(2025, 6, 15), date(2026, 6, 30)),  # answers the year to 30 June 2025
+        (date(2025, 6, 30), date(2026, 6, 30)),  # on the deadline day: still that year
+        (date(2025, 7, 1), date(2027, 6, 30)),  # early for the year to 30 June 2026
+        (date(2025, 12, 31), date(2027, 6, 30)),
+        (date(2026, 1, 1), date(2027, 6, 30)),
+    ],
+)
+def test_renewal_deadline_by_publication_date(published: date, due: date) -> None:
+    assert CALENDAR.renewal_deadline(published) == due
+    assert dspt_verdict(site(published=published), published).deadline == due
+
+
+def test_warns_from_60_days_before_the_deadline_inclusive() -> None:
+    due = date(2026, 6, 30)
+    assert facts.DSPT_WARN_DAYS == 60
+    assert dspt_verdict(site(), due - timedelta(days=61)).level == "ok"
+    day60 = dspt_verdict(site(), due - timedelta(days=60))
+    assert day60.level == "warn"
+    assert not day60.ok
+    assert "30 Jun 2026" in day60.message
+    assert warn_from(due) == date(2026, 5, 1)
+    assert dspt_verdict(site(), date(2026, 5, 1)).level == "warn"
+    assert dspt_verdict(site(), date(2026, 4, 30)).level == "ok"
+    assert dspt_verdict(site(), due).level == "warn"  # the deadline day still counts
+
+
+def test_lapses_the_day_after_the_deadline() -> None:
+    verdict = dspt_verdict(site(), date(2026, 7, 1))
+    assert verdict.level == "bad"
+    assert verdict.deadline == date(2026, 6, 30)
+    assert "lapsed" in verdict.message
+    assert dspt_verdict(site(status=DsptStatus.EXCEEDED), date(2027, 1, 1)).level == "bad"
+
+
+def test_ok_far_from_the_deadline() -> None:
+    verdict = dspt_verdict(site(status=DsptStatus.EXCEEDED), date(2025, 9, 1))
+    assert verdict.ok
+    assert verdict.level == "ok"
+    assert "Standards Exceeded" in verdict.message
+    assert "30 Jun 2026" in verdict.message
+
+
+def test_first_approaching_standards_qualifies_but_warns_all_year() -> None:
+    first = site(status=DsptStatus.APPROACHING, previous=DsptStatus.MET)
+    verdict = dspt_verdict(first, date(2025, 9, 1))  # far from the deadline
+    assert verdict.level == "warn"
+    assert "Standards Met" in verdict.message
+    assert verdict.deadline == date(2026, 6, 30)
+    never_before = site(status=DsptStatus.APPROACHING, previous=None)
+    assert dspt_verdict(never_before, date(2025, 9, 1)).level == "warn"
+    # ...and it lapses like any other publication.
+    assert dspt_verdict(first, date(2026, 7, 1)).level == "bad"
+
+
+def test_second_approaching_standards_in_a_row_does_not_qualify() -> None:
+    second = site(status=DsptStatus.APPROACHING, previous=DsptStatus.APPROACHING)
+    verdict = dspt_verdict(second, date(2025, 9, 1))
+    assert verdict.level == "bad"
+    assert "second Approaching Standards" in verdict.message
+
+
+def test_met_after_approaching_is_fine() -> None:
+    met = site(status=DsptStatus.MET, previous=DsptStatus.APPROACHING)
+    assert dspt_verdict(met, date(2025, 9, 1)).level == "ok"
+
+
+def test_not_published_is_bad_and_names_the_minimum() -> None:
+    verdict = dspt_verdict(site(status=DsptStatus.NOT_PUBLISHED, published=None), date(2025, 9, 1))
+    assert verdict.level == "bad"
+    assert verdict.deadline is None
+    assert "Approaching Standards" in verdict.message
+
+
+def test_published_without_a_date_warns() -> None:
+    verdict = dspt_verdict(site(published=None), date(2025, 9, 1))
+    assert verdict.level == "warn"
+    assert verdict.deadline is None
+
+
+def test_future_publication_date_warns() -> None:
+    verdict = dspt_verdict(site(published=date(2025, 10, 1)), date(2025, 9, 1))
+    assert verdict.level == "warn"
+    assert "future" in verdict.message
+
+
+def test_closed_site_needs_nothing() -> None:
+    closed = site(status=DsptStatus.NOT_PUBLISHED, published=None, closed=date(2025, 3, 1))
+    assert dspt_verdict(closed, date(2025, 9, 1)).ok
+
+
+def test_a_moved_deadline_is_one_entry_of_data() -> None:
+    """A year whose deadline moves (say to 30 September 2026) is one exception entry."""
+    moved = DeadlineCalendar(exceptions={2026: date(2026, 9, 30)})
+    assert moved.renewal_deadline(date(2025, 6, 15)) == date(2026, 9, 30)
+    # A publication in July 2026 answers the moved year, so its renewal is 30 June 2027.
+    assert moved.renewal_deadline(date(2026, 7, 15)) == date(2027, 6, 30)
+    on_day = date(2026, 8, 15)  # 46 days before the moved deadline
+    assert dspt_verdict(site(), on_day).level == "bad"  # lapsed by the default calendar
+    assert dspt_verdict(site(), on_day, moved).level == "warn"  # still due by the moved one
+
+
+def test_status_labels_are_the_toolkits_names() -> None:
+    assert status_label(DsptStatus.APPROACHING) == "Approaching Standards"
+    assert status_label(DsptStatus.MET) == "Standards Met"
+    assert status_label(DsptStatus.EXCEEDED) == "Standards Exceeded"
+    assert status_label(DsptStatus.NOT_PUBLISHED) == "Not yet published"
+
+
+@given(
+    published=st.dates(min_value=date(2018, 1, 1), max_value=date(2040, 12, 31)),
+    offset=st.integers(min_value=0, max_value=1200),
+)
+def test_level_follows_the_deadline_for_any_day(published: date, offset: int) -> None:
+    """For a Standards Met publication the level depends only on the days to the deadline,
+    and the deadline is always a 30 June between 1 and 2 years after the publication."""
+    today = published + timedelta(days=offset)
+    verdict = dspt_verdict(site(published=published), today)
+    due = verdict.deadline
+    assert due is not None
+    assert (due.month, due.day) == facts.DSPT_DEADLINE_MONTH_DAY
+    assert 365 <= (due - published).days <= 2 * 366
+    left = (due - today).days
+    expected = "bad" if left < 0 else "warn" if left <= facts.DSPT_WARN_DAYS else "ok"
+    assert verdict.level == expected
+    assert verdict.ok == (expected == "ok")
