@@ -23,6 +23,7 @@ from kiosk import facts
 from kiosk.clock import LONDON
 from kiosk.i18n import _
 from kiosk.timefmt import long_day, time_of_day
+from kiosk.validators import ValidationError
 
 # More than any real run of closed days (Christmas and New Year together is 6), so the
 # search for the next opening always ends; reaching it would mean a broken calendar.
@@ -134,7 +135,7 @@ def parse_london(text: str, today: date | None = None) -> datetime:
     """Read "YYYY-MM-DD HH:MM" (or, given ``today``, just "HH:MM") as London wall-clock time.
 
     Used wherever an admin types a moment (``kiosk nas --at``, the time of a call). Raises
-    ``ValueError`` whose message is a translated sentence naming the expected form.
+    :class:`ValidationError` (a ``ValueError``) whose message names the expected form.
     """
     rule = (
         _(
@@ -155,4 +156,4 @@ def parse_london(text: str, today: date | None = None) -> datetime:
             return datetime(today.year, today.month, today.day, hour, minute, tzinfo=LONDON)
     except ValueError:
         pass
-    raise ValueError(rule)
+    raise ValidationError(rule, "moment_format")
