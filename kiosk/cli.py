@@ -20,6 +20,7 @@ from kiosk.i18n import DEFAULT_LOCALE, _, set_locale
 # name -> module with register(subparsers). Order is the order of --help.
 SUBCOMMANDS: dict[str, str] = {
     "init": "kiosk.cli_init",
+    "nas": "kiosk.cli_nas",
 }
 
 
