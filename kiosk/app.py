@@ -1,0 +1,294 @@
+"""The Textual shell: first-run setup or unlock, then the dashboard and every screen.
+
+The shell owns what every screen shares and no screen should repeat: the one open store
+(a :class:`~kiosk.session.Session`), locking (Ctrl+L and after minutes without a key),
+noticing another admin's save and refreshing the screen, navigation and the command
+palette, and a crash report that never shows personal data.
+
+Screens are imported only when first opened (see :mod:`kiosk.app_nav`), after the locale
+is chosen, which keeps start-up close to a bare Textual app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from kiosk import facts
+from kiosk.app_nav import NAV, NavEntry
+from kiosk.clock import Clock, SystemClock
+from kiosk.i18n import _
+from kiosk.session import Session
+
+if TYPE_CHECKING:
+    from store import Store
+
+STORE_POLL_SECONDS = 2.0
+IDLE_CHECK_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCredentials:
+    """Shown on the unlock screen of ``kiosk --demo`` (fictional, deleted on exit)."""
+
+    admin: str
+    passphrase: str
+
+
+class KioskApp(App[int]):
+    """The kiosk TUI over one store file."""
+
+    TITLE = "kiosk"
+    CSS = """
+    Screen { background: $surface; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+l", "lock", _("Lock"), priority=True),
+        Binding("ctrl+n", "open('contacts')", _("Contacts")),
+        Binding("ctrl+q", "quit", _("Quit"), priority=True),
+    ]
+
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        clock: Clock | None = None,
+        demo: DemoCredentials | None = None,
+        idle_minutes: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.store_path = store_path
+        self.clock: Clock = clock or SystemClock()
+        self.demo = demo
+        self._session: Session | None = None
+        self._idle_override = idle_minutes
+        self._last_key = time.monotonic()
+        self._locked_notice: str | None = None
+
+    # -- session -----------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session:
+        """The unlocked session; screens that need it only exist while unlocked."""
+        if self._session is None:
+            raise RuntimeError("the store is locked")
+        return self._session
+
+    @property
+    def unlocked(self) -> bool:
+        return self._session is not None
+
+    def on_mount(self) -> None:
+        self.set_interval(STORE_POLL_SECONDS, self._poll_store)
+        self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
+        self._show_front_door()
+
+    def _show_front_door(self) -> None:
+        from store import Store
+
+        if Store.exists(self.store_path):
+            from screens.unlock import UnlockScreen
+
+            self.push_screen(UnlockScreen())
+        else:
+            from screens.setup import SetupWizard
+
+            self.push_screen(SetupWizard())
+
+    def start_session(self, store: Store) -> None:
+        """Called by the unlock screen or the setup wizard with the opened store."""
+        self._session = Session(store=store, clock=self.clock)
+        self._last_key = time.monotonic()
+        from screens.dashboard import DashboardScreen
+
+        self._clear_stack()
+        self.push_screen(DashboardScreen())
+        failures = getattr(store, "pending_failures", [])
+        if failures:
+            self.notify(
+                _("{count} failed unlock attempts since the last unlock.").format(
+                    count=len(failures)
+                ),
+                severity="warning",
+                timeout=10,
+            )
+        for warning in getattr(store, "warnings", []):
+            self.notify(str(warning), severity="error", timeout=15)
+
+    def _clear_stack(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_lock(self) -> None:
+        """Forget the key and every screen that shows personal data."""
+        if self._session is None:
+            return
+        session, self._session = self._session, None
+        self._clear_stack()
+        session.store.lock()
+        from screens.unlock import UnlockScreen
+
+        self.push_screen(UnlockScreen())
+
+    # -- idle lock and key tracking ----------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def idle_limit_seconds(self) -> float:
+        if self._idle_override is not None:
+            return self._idle_override * 60
+        if self._session is None:
+            return facts.IDLE_LOCK_MINUTES_DEFAULT * 60
+        from kiosk import records
+
+        return records.settings(self._session.db()).idle_lock_minutes * 60
+
+    def _check_idle(self) -> None:
+        if self._session is not None and time.monotonic() - self._last_key >= self.idle_limit_seconds():
+            self.action_lock()
+
+    def _poll_store(self) -> None:
+        """Another admin's save shows up here without a restart."""
+        if self._session is None:
+            return
+        try:
+            changed = self._session.store.changed()
+        except Exception:  # a damaged file is reported on the next read or save
+            return
+        if changed:
+            refresh = getattr(self.screen, "refresh_data", None)
+            if callable(refresh):
+                refresh()
+
+    # -- navigation --------------------------------------------------------------------
+
+    def nav_entries(self) -> list[NavEntry]:
+        """Navigation entries whose screen module exists in this build."""
+        return [entry for entry in NAV if _module_exists(entry.target.split(":")[0])]
+
+    def open_screen(self, name: str, **kwargs: Any) -> None:
+        """Open the named screen (see :data:`kiosk.app_nav.NAV`) over the current one."""
+        if self._session is None:
+            return
+        for entry in NAV:
+            if entry.name == name:
+                module_name, class_name = entry.target.split(":")
+                if not _module_exists(module_name):
+                    self.notify(_("That screen is not available in this version."))
+                    return
+                screen_class = getattr(importlib.import_module(module_name), class_name)
+                self.push_screen(screen_class(**kwargs))
+                return
+        raise KeyError(name)
+
+    def action_open(self, name: str) -> None:
+        self.open_screen(name)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette offers every screen and every key of the current screen."""
+        if self._session is not None:
+            for entry in self.nav_entries():
+                yield SystemCommand(
+                    _(entry.label),
+                    _(entry.help),
+                    lambda name=entry.name: self.open_screen(name),  # type: ignore[misc]
+                )
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            node = active.node
+            yield SystemCommand(
+                binding.description,
+                _("Key: {key}").format(key=self.get_key_display(binding) or key),
+                lambda node=node, action=binding.action: self.run_action(action, node),  # type: ignore[misc]
+            )
+        yield SystemCommand(_("Quit"), _("Leave kiosk"), self.action_quit)
+
+    # -- crash output ------------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """Replace Textual's crash report, which prints local variables (staff names and
+        numbers here) and exception messages, with the exception type and the code
+        locations only: enough for a developer, nothing personal on a shared screen."""
+        self.bell()
+        self._exit_renderables.append(safe_crash_report(sys.exc_info()[1] or self._exception))
+        self._close_messages_no_wait()
+
+
+def safe_crash_report(error: BaseException | None) -> str:
+    """The crash text: type and frames (file, line, function), never values or messages."""
+    lines = [_("kiosk stopped because of an internal error. No data was lost:"),
+             _("every change is saved as soon as it is made."),
+             _("Please report this to whoever looks after kiosk, with the lines below."), ""]
+    if error is not None:
+        frames = traceback.extract_tb(error.__traceback__)
+        for frame in frames[-12:]:
+            lines.append(f"  {Path(frame.filename).name}:{frame.lineno} in {frame.name}")
+        lines.append(f"{type(error).__module__}.{type(error).__qualname__}")
+    return "\n".join(lines)
+
+
+def _module_exists(module_name: str) -> bool:
+    from importlib.util import find_spec
+
+    try:
+        return find_spec(module_name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """Run the TUI for ``kiosk`` and ``kiosk --demo``; returns the exit status."""
+    from kiosk.paths import resolve_store_path
+
+    if args.demo:
+        return _run_demo()
+    app = KioskApp(resolve_store_path(args.store))
+    return _run_safely(app)
+
+
+def _run_safely(app: KioskApp) -> int:
+    try:
+        result = app.run()
+    except Exception as error:  # outside Textual's own handler: same rule, no values
+        print(safe_crash_report(error), file=sys.stderr)
+        return 1
+    return app.return_code if app.return_code is not None else int(result or 0)
+
+
+def _run_demo() -> int:
+    """A fresh temporary store with the fictional care group, deleted on exit."""
+    import shutil
+    import tempfile
+
+    from kiosk import demo
+    from store import Store
+
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    try:
+        path = folder / "demo" / "kiosk.store"
+        store, _recovery = Store.create(path, demo.DEMO_ADMIN, demo.DEMO_PASSPHRASE)
+        demo.populate(store, SystemClock().today())
+        store.close()
+        app = KioskApp(path, demo=DemoCredentials(demo.DEMO_ADMIN, demo.DEMO_PASSPHRASE))
+        return _run_safely(app)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,201 @@
+"""What the home screen says, worked out without Textual so it can be tested by date.
+
+Each line carries a level (so the screen can colour it and a plain terminal can still
+read it from its words), its sentence, and the screen that fixes it. The rules behind
+each line live in their own modules (coverage, lifecycle, NAS hours, DSPT, requests,
+calls); this module only gathers them, site by site, most urgent first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum
+
+from tinydb import TinyDB
+
+from kiosk import records
+from kiosk.i18n import _, ngettext
+from kiosk.model import PersonStatus, RequestStatus, Site, TicketStatus
+
+
+class Level(IntEnum):
+    """Ordered so that sorting puts the worst first."""
+
+    BAD = 0
+    WARN = 1
+    INFO = 2
+    OK = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    level: Level
+    text: str
+    target: str | None = None  # a kiosk.app_nav name
+    person_id: int | None = None
+
+
+@dataclass(slots=True)
+class SiteSummary:
+    site: Site
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Dashboard:
+    top: list[Line]  # store-wide lines, worst first: owners at risk, overdue tickets
+    nas: Line
+    sites: list[SiteSummary]
+
+
+def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
+    """Everything the home screen shows, as of ``now`` (aware, any zone)."""
+    from kiosk.lifecycle import LifecycleState, account_state, mailbox_silence, owners_at_risk
+    from kiosk.nas_hours import describe, nas_status
+
+    today = now.astimezone(_london()).date()
+    sites = records.sites(db)
+    people = [p for p in records.people(db) if p.status is not PersonStatus.LEFT]
+    requests = records.requests(db)
+    contacts = records.contacts(db)
+    settings = records.settings(db)
+
+    top: list[Line] = []
+    for site, person, state in owners_at_risk(sites, people, today):
+        top.append(
+            Line(
+                Level.BAD,
+                _("Owner {name} at {site}: {advice}").format(
+                    name=person.full_name, site=site.name, advice=state.advice
+                ),
+                "reminders",
+                person.id,
+            )
+        )
+    top.extend(_ticket_lines(contacts, today))
+
+    status = nas_status(now)
+    nas = Line(Level.OK if status.open else Level.INFO, describe(status, now), "contacts")
+
+    summaries: list[SiteSummary] = []
+    for site in sites:
+        summary = SiteSummary(site)
+        summary.lines.extend(_coverage_lines(site, people))
+        states = [
+            s for p in people if site.id in p.access
+            if (s := account_state(p, today)) is not None
+        ]
+        summary.lines.append(_logins_line(states, LifecycleState))
+        summary.lines.extend(_request_lines(site, requests, today))
+        summary.lines.append(_dspt_line(site, today))
+        silence = mailbox_silence(site, today)
+        if silence is not None:
+            summary.lines.append(Line(Level.WARN, silence.message, "sites"))
+        summary.lines.extend(_review_lines(site, settings, today))
+        summary.lines.sort(key=lambda line: line.level)
+        summaries.append(summary)
+    return Dashboard(top=top, nas=nas, sites=summaries)
+
+
+def _london():  # type: ignore[no-untyped-def]
+    from kiosk.clock import LONDON
+
+    return LONDON
+
+
+def _coverage_lines(site: Site, people: Sequence[records.Person]) -> list[Line]:
+    from kiosk.coverage import coverage
+
+    cover = coverage(site.id, people)
+    counts = _("{owners} and {members} can reach {mailbox}").format(
+        owners=ngettext("{n} owner", "{n} owners", cover.owners).format(n=cover.owners),
+        members=ngettext("{n} member", "{n} members", cover.members).format(n=cover.members),
+        mailbox=site.mailbox,
+    )
+    if cover.ok:
+        return [Line(Level.OK, counts, "people")]
+    return [Line(Level.BAD, counts + " \u2014 " + "; ".join(cover.problems), "people")]
+
+
+def _logins_line(states: Sequence[object], states_enum: type) -> Line:
+    overdue_states = {states_enum.INACTIVE, states_enum.DELETED, states_enum.GONE}  # type: ignore[attr-defined]
+    overdue = sum(1 for s in states if s.state in overdue_states)  # type: ignore[attr-defined]
+    due = sum(1 for s in states if s.state is states_enum.DUE_SOON)  # type: ignore[attr-defined]
+    if overdue:
+        level = Level.BAD
+    elif due:
+        level = Level.WARN
+    else:
+        level = Level.OK
+    text = _("Logins: {overdue}, {due}").format(
+        overdue=ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue),
+        due=ngettext("{n} due within 7 days", "{n} due within 7 days", due).format(n=due),
+    )
+    return Line(level, text, "reminders")
+
+
+def _request_lines(site: Site, requests: Sequence[records.NasRequest], today: date) -> list[Line]:
+    from kiosk.nas_requests import overdue_requests
+
+    open_here = [r for r in requests if r.site_id == site.id and r.status is RequestStatus.OPEN]
+    if not open_here:
+        return [Line(Level.OK, _("No open requests to NAS"), "requests")]
+    late = overdue_requests(open_here, today)
+    text = ngettext("{n} open request to NAS", "{n} open requests to NAS", len(open_here)).format(
+        n=len(open_here)
+    )
+    if late:
+        text += " \u2014 " + ngettext(
+            "{n} open more than 5 working days: escalate",
+            "{n} open more than 5 working days: escalate",
+            len(late),
+        ).format(n=len(late))
+        return [Line(Level.WARN, text, "requests")]
+    return [Line(Level.INFO, text, "requests")]
+
+
+def _ticket_lines(contacts: Sequence[records.NasContact], today: date) -> list[Line]:
+    from kiosk.calls import overdue_followups
+
+    open_tickets = [c for c in contacts if c.status is not TicketStatus.RESOLVED]
+    late = overdue_followups(contacts, today)
+    lines: list[Line] = []
+    for contact in late:
+        lines.append(
+            Line(
+                Level.WARN,
+                _("Ticket {ticket} is past its follow-up date: escalate it").format(
+                    ticket=contact.ticket or _("(no reference)")
+                ),
+                "calls",
+            )
+        )
+    if open_tickets and not late:
+        lines.append(
+            Line(
+                Level.INFO,
+                ngettext("{n} open NAS ticket", "{n} open NAS tickets", len(open_tickets)).format(
+                    n=len(open_tickets)
+                ),
+                "calls",
+            )
+        )
+    return lines
+
+
+def _dspt_line(site: Site, today: date) -> Line:
+    from kiosk.dspt import dspt_verdict
+
+    verdict = dspt_verdict(site, today)
+    level = {"ok": Level.OK, "warn": Level.WARN}.get(verdict.level, Level.BAD)
+    return Line(level, _("DSPT: {message}").format(message=verdict.message), "sites")
+
+
+def _review_lines(site: Site, settings: records.Settings, today: date) -> list[Line]:
+    from kiosk.nas_requests import review_due
+
+    if review_due(site, settings, today):
+        return [Line(Level.WARN, _("Membership review is due"), "review")]
+    return []

@@ -1,0 +1,244 @@
+"""First run: the first admin, their passphrase, the first site, then the recovery key.
+
+The store is created only once everything has been checked, so quitting half way leaves
+nothing behind. The recovery key is shown once, after creation, and the admin types its
+last group back to prove it was written down: losing every admin must never mean losing
+the record.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, ContentSwitcher, Footer, Input, Label, Select, Static
+
+from kiosk import records
+from kiosk.cli_common import describe_store_error
+from kiosk.i18n import _
+from kiosk.model import SITES, DsptStatus, Site
+from kiosk.passphrase import passphrase_problem, strength_hint
+from kiosk.site_fields import DSPT_LABELS, SITE_FIELDS, check_site
+from kiosk.validators import ValidationError, validate_full_name
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+    from store import Store
+
+STEPS = ("step-admin", "step-passphrase", "step-site", "step-creating", "step-recovery")
+
+
+class SetupWizard(Screen[None]):
+    CSS_PATH = "setup.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "previous", _("Back")),
+        Binding("ctrl+s", "next", _("Next")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._step = 0
+        self._store: Store | None = None
+        self._recovery = ""
+        self._site: Site | None = None
+
+    @property
+    def kiosk(self) -> KioskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("Set up kiosk"), id="setup-title")
+        with ContentSwitcher(initial=STEPS[0], id="steps"):
+            with Vertical(id="step-admin"):
+                yield Static(
+                    _(
+                        "No store was found, so this sets up a new encrypted one. First, you: "
+                        "every kiosk admin has their own name and passphrase (NHSmail forbids "
+                        "shared passwords)."
+                    ),
+                    classes="intro",
+                )
+                yield Label(_("Your name (as other admins will see it)"))
+                yield Input(id="admin-name")
+                yield Static("", id="admin-error", classes="error")
+            with Vertical(id="step-passphrase"):
+                yield Static(
+                    _("Choose a passphrase of at least 12 characters: a few unrelated words work well."),
+                    classes="intro",
+                )
+                yield Label(_("Passphrase"))
+                yield Input(password=True, id="pass1")
+                yield Static("", id="pass-hint")
+                yield Label(_("Passphrase again"))
+                yield Input(password=True, id="pass2")
+                yield Static("", id="pass-error", classes="error")
+            with VerticalScroll(id="step-site"):
+                yield Static(_("Your first site (more can be added later)."), classes="intro")
+                for name, label in SITE_FIELDS:
+                    yield Label(_(label))
+                    if name == "dspt_status":
+                        yield Select(
+                            [(_(text), status.value) for status, text in DSPT_LABELS.items()],
+                            value=DsptStatus.NOT_PUBLISHED.value,
+                            allow_blank=False,
+                            id="site-dspt_status",
+                        )
+                    else:
+                        yield Input(id=f"site-{name}", placeholder=_placeholder(name))
+                    yield Static("", id=f"site-{name}-error", classes="error")
+                yield Checkbox(
+                    _("I have checked the shared mailbox address: it can never be changed."),
+                    id="mailbox-confirmed",
+                )
+                yield Static("", id="site-error", classes="error")
+            with Vertical(id="step-creating"):
+                yield Static(_("Creating the encrypted store\u2026"), id="creating-message")
+            with Vertical(id="step-recovery"):
+                yield Static(
+                    _(
+                        "This is the recovery key. It opens the store if every admin is gone. "
+                        "Write it down now and keep it locked away: it is shown only once."
+                    ),
+                    classes="intro",
+                )
+                yield Static("", id="recovery-code")
+                yield Label(_("Type its last group to show it is written down"))
+                yield Input(id="recovery-check")
+                yield Static("", id="recovery-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#admin-name", Input).focus()
+
+    # -- moving between steps -------------------------------------------------------
+
+    def _show(self, step: int) -> None:
+        self._step = step
+        self.query_one("#steps", ContentSwitcher).current = STEPS[step]
+        focus = {0: "#admin-name", 1: "#pass1", 2: "#site-name", 4: "#recovery-check"}.get(step)
+        if focus:
+            self.query_one(focus, Input).focus()
+
+    def action_previous(self) -> None:
+        if self._step in (1, 2):
+            self._show(self._step - 1)
+        elif self._step == 0:
+            self.app.exit(0)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "pass1":
+            self.query_one("#pass2", Input).focus()
+            return
+        if event.input.id and event.input.id.startswith("site-") and event.input.id != "site-mailbox":
+            self.focus_next()
+            return
+        self.action_next()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "pass1":
+            self.query_one("#pass-hint", Static).update(strength_hint(event.value))
+
+    def action_next(self) -> None:
+        handler = {0: self._admin_done, 1: self._passphrase_done, 2: self._site_done,
+                   4: self._recovery_done}.get(self._step)
+        if handler:
+            handler()
+
+    def _admin_done(self) -> None:
+        try:
+            validate_full_name(self.query_one("#admin-name", Input).value)
+        except ValidationError as error:
+            self.query_one("#admin-error", Static).update(error.message)
+            return
+        self.query_one("#admin-error", Static).update("")
+        self._show(1)
+
+    def _passphrase_done(self) -> None:
+        problem = passphrase_problem(
+            self.query_one("#pass1", Input).value, self.query_one("#pass2", Input).value
+        )
+        self.query_one("#pass-error", Static).update(problem or "")
+        if problem is None:
+            self._show(2)
+
+    def _site_done(self) -> None:
+        raw = {
+            name: (str(self.query_one("#site-dspt_status", Select).value) if name == "dspt_status"
+                   else self.query_one(f"#site-{name}", Input).value)
+            for name, _label in SITE_FIELDS
+        }
+        check = check_site(raw, today=self.kiosk.clock.today())
+        for name, _label in SITE_FIELDS:
+            text = check.errors.get(name) or check.warnings.get(name) or ""
+            widget = self.query_one(f"#site-{name}-error", Static)
+            widget.update(text)
+            widget.set_class(name in check.warnings and name not in check.errors, "warning")
+        confirmed = self.query_one("#mailbox-confirmed", Checkbox).value
+        if check.site is None:
+            self.query_one("#site-error", Static).update(_("Please correct the fields marked above."))
+            return
+        if not confirmed:
+            self.query_one("#site-error", Static).update(
+                _("Tick the box to confirm the shared mailbox address: it can never be changed.")
+            )
+            self.query_one("#mailbox-confirmed", Checkbox).focus()
+            return
+        self.query_one("#site-error", Static).update("")
+        self._site = check.site
+        self._show(3)
+        self._create(
+            self.query_one("#admin-name", Input).value.strip(),
+            self.query_one("#pass1", Input).value,
+            check.site,
+        )
+
+    @work(thread=True, exclusive=True)
+    def _create(self, admin: str, passphrase: str, site: Site) -> None:
+        from store import Store, StoreError
+
+        try:
+            store, recovery = Store.create(self.kiosk.store_path, admin, passphrase)
+            with store.transaction() as tx:
+                records.save(tx, SITES, site, "site.add")
+        except StoreError as error:
+            self.app.call_from_thread(self._create_failed, describe_store_error(error))
+            return
+        self.app.call_from_thread(self._created, store, recovery)
+
+    def _create_failed(self, message: str) -> None:
+        self.query_one("#creating-message", Static).update(message)
+
+    def _created(self, store: Store, recovery: str) -> None:
+        self._store = store
+        self._recovery = recovery
+        for field_id in ("#pass1", "#pass2"):
+            self.query_one(field_id, Input).value = ""
+        self.query_one("#recovery-code", Static).update(recovery)
+        self._show(4)
+
+    def _recovery_done(self) -> None:
+        typed = self.query_one("#recovery-check", Input).value.strip().upper()
+        last_group = self._recovery.split("-")[-1].upper()
+        if typed != last_group:
+            self.query_one("#recovery-error", Static).update(
+                _("That is not the last group of the recovery key: check what you wrote down.")
+            )
+            return
+        assert self._store is not None
+        store, self._store, self._recovery = self._store, None, ""
+        self.kiosk.start_session(store)
+
+
+def _placeholder(name: str) -> str:
+    return {
+        "ods_code": _("e.g. VZZ01"),
+        "cqc_location_id": _("e.g. 1-123456789"),
+        "site_phone": _("the number CQC shows for the site"),
+        "mailbox": _("e.g. name.care@nhs.net"),
+        "dspt_published": _("YYYY-MM-DD or DD/MM/YYYY"),
+    }.get(name, "")

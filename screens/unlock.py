@@ -1,0 +1,154 @@
+"""The front door: pick your admin name, type your passphrase, Enter.
+
+The admin who last unlocked is preselected and the cursor starts in the passphrase field,
+so the usual unlock is a passphrase and Enter. The key derivation (Argon2id) runs in a
+worker thread so the screen stays responsive. Nothing personal is on this screen: it is
+what a locked kiosk shows to whoever walks past.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from kiosk.cli_common import describe_store_error
+from kiosk.i18n import _
+from kiosk.unlock_policy import unlock_delay
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+    from store import Store
+
+
+class UnlockScreen(Screen[None]):
+    CSS_PATH = "unlock.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "unlock", _("Unlock"), show=True, priority=False),
+        Binding("ctrl+r", "recovery", _("Use the recovery key")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._wait_until = 0.0
+
+    @property
+    def kiosk(self) -> KioskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        from store import Store
+
+        path = self.kiosk.store_path
+        names = Store.admin_names(path)
+        last = Store.last_admin(path)
+        with Vertical(id="unlock-box"):
+            yield Static(_("kiosk is locked"), id="unlock-title")
+            yield Label(_("Admin"))
+            yield Select(
+                [(name, name) for name in names],
+                value=last if last in names else (names[0] if names else Select.BLANK),
+                allow_blank=False,
+                id="admin",
+            )
+            yield Label(_("Passphrase"))
+            yield Input(password=True, id="passphrase", placeholder=_("your own passphrase"))
+            yield Static("", id="unlock-message")
+            if self.kiosk.demo is not None:
+                yield Static(
+                    _("Demo: admin \u201c{admin}\u201d, passphrase \u201c{passphrase}\u201d").format(
+                        admin=self.kiosk.demo.admin, passphrase=self.kiosk.demo.passphrase
+                    ),
+                    id="demo-hint",
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#passphrase", Input).focus()
+        self._apply_throttle()
+
+    def _failures(self) -> int:
+        from store import Store
+
+        return Store.consecutive_failures(self.kiosk.store_path)
+
+    def _apply_throttle(self) -> None:
+        delay = unlock_delay(self._failures())
+        if delay:
+            import time
+
+            self._wait_until = time.monotonic() + delay
+            self._tick()
+
+    def _tick(self) -> None:
+        import time
+
+        left = self._wait_until - time.monotonic()
+        field = self.query_one("#passphrase", Input)
+        if left > 0:
+            field.disabled = True
+            self._say(
+                _("Too many failed attempts: you can try again in {seconds} s.").format(
+                    seconds=int(left + 0.999)
+                ),
+                error=True,
+            )
+            self.set_timer(min(1.0, left), self._tick)
+        else:
+            field.disabled = False
+            field.focus()
+            self._say(_("You can try again now."))
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#unlock-message", Static)
+        message.update(text)
+        message.set_class(error, "error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_unlock()
+
+    def action_unlock(self) -> None:
+        field = self.query_one("#passphrase", Input)
+        if field.disabled:
+            return
+        admin = self.query_one("#admin", Select).value
+        if not isinstance(admin, str) or not field.value:
+            self._say(_("Type your passphrase, then press Enter."), error=True)
+            return
+        field.disabled = True
+        self._say(_("Unlocking\u2026"))
+        self._open(admin, field.value)
+
+    @work(thread=True, exclusive=True)
+    def _open(self, admin: str, passphrase: str) -> None:
+        from store import Store, StoreError
+
+        try:
+            store = Store.open(self.kiosk.store_path, admin, passphrase)
+        except StoreError as error:
+            self.app.call_from_thread(self._failed, describe_store_error(error))
+            return
+        self.app.call_from_thread(self._opened, store)
+
+    def _opened(self, store: Store) -> None:
+        self.query_one("#passphrase", Input).value = ""
+        self.kiosk.start_session(store)
+
+    def _failed(self, message: str) -> None:
+        field = self.query_one("#passphrase", Input)
+        field.value = ""
+        field.disabled = False
+        field.focus()
+        self._say(message, error=True)
+        self._apply_throttle()
+
+    def action_recovery(self) -> None:
+        from screens.recovery_unlock import RecoveryUnlockScreen
+
+        self.app.push_screen(RecoveryUnlockScreen())
