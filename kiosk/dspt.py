@@ -28,7 +28,8 @@ How kiosk reads the rule (pinned here and tested day by day in tests/kiosk/test_
   needs nothing and is ``ok``.
 
 Pure: no store, no clock; the caller passes ``today``. Messages are translated when the
-verdict is made, so call it at render time.
+verdict is made, so call it at render time; they do not repeat "DSPT", because the
+dashboard and the Sites screen show them after a "DSPT" label.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
         return _verdict(
             "bad",
             _(
-                "No DSPT publication is recorded: NHSmail needs the Toolkit published at "
+                "No publication recorded: NHSmail needs the Toolkit published at "
                 "Approaching Standards or better."
             ),
             None,
@@ -132,14 +133,14 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
     if published is None:
         return _verdict(
             "warn",
-            _("DSPT {status}: add the date it was published so kiosk can track the renewal.")
-            .format(status=label),
+            _("{status}, but the publication date is missing: add it so kiosk can track "
+              "the renewal.").format(status=label),
             None,
         )
     if published > today:
         return _verdict(
             "warn",
-            _("The DSPT publication date {day} is in the future: check it.").format(
+            _("The publication date {day} is in the future: check it.").format(
                 day=timefmt.day(published)
             ),
             None,
@@ -152,7 +153,7 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
         return _verdict(
             "bad",
             _(
-                "The DSPT publication of {published} lapsed after {due}: publish the Toolkit "
+                "The publication of {published} lapsed after {due}: publish the Toolkit "
                 "again; NHSmail needs it current."
             ).format(published=timefmt.day(published), due=timefmt.day(due)),
             due,
@@ -162,7 +163,7 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
             "bad",
             _(
                 "A second Approaching Standards in a row does not meet NHSmail's minimum: "
-                "the Toolkit must be published at Standards Met."
+                "publish the Toolkit at Standards Met."
             ),
             due,
         )
@@ -173,7 +174,7 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
         return _verdict(
             "warn",
             _(
-                "DSPT Approaching Standards is accepted only once: the next publication, due "
+                "Approaching Standards is accepted only once: the next publication, due "
                 "{when}, must reach Standards Met."
             ).format(when=when),
             due,
@@ -181,12 +182,12 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
     if (due - today).days <= facts.DSPT_WARN_DAYS:
         return _verdict(
             "warn",
-            _("DSPT {status}: publish the renewal {when}.").format(status=label, when=when),
+            _("{status}; the renewal is due {when}.").format(status=label, when=when),
             due,
         )
     return _verdict(
         "ok",
-        _("DSPT {status}, published {published}; renewal due {when}.").format(
+        _("{status}, published {published}; renewal due {when}.").format(
             status=label, published=timefmt.day(published), when=when
         ),
         due,
