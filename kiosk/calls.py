@@ -1,0 +1,396 @@
+"""The call and ticket log: every call or email to NAS, its ticket, status and follow-up.
+
+When no one on site can open the shared mailbox, the admin's only way back in is a phone
+call to NAS, and the only proof of that call is the ticket reference. Losing it means
+starting again, so every contact is recorded here with its follow-up date, and an open
+ticket past that date is put in front of the admin with the escalation route the FAQ
+gives (feedback@nhs.net with the ticket reference and the date and time of the call).
+
+Every write is one store transaction with an audit entry that names the record and the
+action, never the personal data (names, numbers and notes stay in the encrypted records).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from tinydb import TinyDB
+
+from kiosk import facts, records
+from kiosk.clock import LONDON
+from kiosk.i18n import _
+from kiosk.model import (
+    CONTACTS,
+    PEOPLE,
+    REQUESTS,
+    Channel,
+    NasContact,
+    NasRequest,
+    Person,
+    PersonStatus,
+    RequestKind,
+    Role,
+    TicketStatus,
+)
+from kiosk.nas_hours import add_working_days
+from kiosk.records import Tx
+from kiosk.validators import (
+    ValidationError,
+    normalise_mobile,
+    validate_email,
+    validate_full_name,
+    validate_nhsmail,
+)
+
+# The scripts a contact can be recorded against (kiosk.scripts uses the same ids).
+SCRIPT_NO_ACCESS = "no_access"
+SCRIPT_ESCALATE = "escalate"
+SCRIPT_SHARED_ACCESS = "shared_access"
+SCRIPT_ODS_CHANGE = "ods_change"
+SCRIPT_OUTSIDE_HOURS = "outside_hours"
+SCRIPT_OTHER = "other"  # a contact the admin logs by hand, outside any script
+
+_TICKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_-]*")
+_TICKET_MAX = 40
+_NOTES_MAX = 2000
+
+
+class Store(Protocol):
+    """What the call log needs of the store (``store.Store`` and the tests' FakeStore)."""
+
+    def read(self) -> TinyDB: ...
+
+    def transaction(self) -> AbstractContextManager[Tx]: ...
+
+
+class FormErrors(ValueError):
+    """Several fields broke their rules at once; ``errors`` maps each field to its sentence.
+
+    A form shows every message beside its field, so the admin fixes them all in one go.
+    """
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+# --- reading the log -------------------------------------------------------------------
+
+
+def is_unresolved(contact: NasContact) -> bool:
+    return contact.status in (TicketStatus.OPEN, TicketStatus.WAITING)
+
+
+def overdue_followups(contacts: Sequence[NasContact], today: date) -> list[NasContact]:
+    """Open or waiting tickets whose follow-up day has passed, oldest follow-up first.
+
+    The follow-up day itself is not overdue: it is the day to chase, and the dashboard
+    should not nag before it is over.
+    """
+    due = [
+        c for c in contacts if is_unresolved(c) and c.follow_up is not None and c.follow_up < today
+    ]
+    return sorted(due, key=lambda c: (c.follow_up or today, c.at, c.id))
+
+
+def log(db: TinyDB) -> list[NasContact]:
+    """Every contact, newest first (the order the Tickets screen shows)."""
+    return sorted(records.contacts(db), key=lambda c: (c.at, c.id), reverse=True)
+
+
+def contact(db: TinyDB, contact_id: int) -> NasContact | None:
+    doc = db.table(CONTACTS).get(doc_id=contact_id)
+    return NasContact.from_doc(contact_id, doc) if doc is not None else None
+
+
+def default_follow_up(day: date) -> date:
+    """When to chase a new ticket: the number of NAS working days kiosk flags requests after."""
+    return add_working_days(day, facts.REQUEST_ESCALATE_WORKING_DAYS)
+
+
+# --- field rules ------------------------------------------------------------------------
+
+
+def validate_ticket(text: str) -> str:
+    """A NAS ticket reference, or "" when NAS gave none (the call time then identifies it)."""
+    value = text.strip()
+    if not value:
+        return ""
+    if len(value) > _TICKET_MAX or not _TICKET.fullmatch(value):
+        raise ValidationError(
+            _(
+                "A ticket reference has only letters, digits, dashes and slashes "
+                "(at most {limit}), for example INC0123456."
+            ).format(limit=_TICKET_MAX),
+            "ticket_format",
+        )
+    return value
+
+
+def validate_notes(text: str) -> str:
+    """Free notes on a contact: trimmed, at most 2000 characters, no control characters."""
+    value = text.strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        raise ValidationError(_("Notes must not contain control characters."), "notes_control")
+    if len(value) > _NOTES_MAX:
+        raise ValidationError(
+            _("Notes must be at most {limit} characters.").format(limit=_NOTES_MAX),
+            "notes_too_long",
+        )
+    return value
+
+
+def _utc(at: datetime) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("a contact time must be an aware datetime")
+    return at.astimezone(UTC)
+
+
+# --- writing the log --------------------------------------------------------------------
+
+
+def record_contact(
+    store: Store,
+    *,
+    site_id: int,
+    at: datetime,
+    channel: Channel,
+    script: str,
+    ticket: str = "",
+    notes: str = "",
+    follow_up: date | None = None,
+    status: TicketStatus = TicketStatus.OPEN,
+    request_id: int | None = None,
+) -> NasContact:
+    """Add one call or email to the log (validated, one transaction, audited)."""
+    errors: dict[str, str] = {}
+    try:
+        ticket = validate_ticket(ticket)
+    except ValidationError as error:
+        errors["ticket"] = error.message
+    try:
+        notes = validate_notes(notes)
+    except ValidationError as error:
+        errors["notes"] = error.message
+    if errors:
+        raise FormErrors(errors)
+    entry = NasContact(
+        at=_utc(at),
+        channel=channel,
+        script=script,
+        site_id=site_id,
+        ticket=ticket,
+        status=status,
+        follow_up=follow_up,
+        notes=notes,
+        request_id=request_id,
+    )
+    with store.transaction() as tx:
+        detail = f"{channel.value} {script}"
+        new_id = records.save(tx, CONTACTS, entry, "contact.add", detail=detail)
+    return replace(entry, id=new_id)
+
+
+def _change(
+    store: Store, contact_id: int, action: str, detail: str, **changes: object
+) -> NasContact:
+    with store.transaction() as tx:
+        current = contact(tx.db, contact_id)
+        if current is None:
+            raise KeyError(f"contact {contact_id} no longer exists")
+        updated = replace(current, **changes)  # type: ignore[arg-type]
+        records.save(tx, CONTACTS, updated, action, detail=detail)
+    return updated
+
+
+def set_status(store: Store, contact_id: int, status: TicketStatus) -> NasContact:
+    """Mark a ticket open, waiting (on NAS) or resolved."""
+    return _change(store, contact_id, "contact.status", status.value, status=status)
+
+
+def set_follow_up(store: Store, contact_id: int, follow_up: date | None) -> NasContact:
+    """Set (or clear) the day to chase NAS if the ticket is still unresolved."""
+    detail = follow_up.isoformat() if follow_up else "cleared"
+    return _change(store, contact_id, "contact.follow_up", detail, follow_up=follow_up)
+
+
+# --- the no-access call -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewOwner:
+    """Who NAS is asked to make the shared mailbox's new owner, exactly as NAS asks (FAQ).
+
+    ``person_id`` is set when the admin picked someone already on record; otherwise the
+    details were typed in and a new person is created when the call is recorded.
+    """
+
+    full_name: str
+    personal_mobile: str
+    personal_email: str | None = None
+    nhsmail: str | None = None
+    person_id: int | None = None
+
+    @classmethod
+    def from_person(cls, person: Person) -> NewOwner:
+        return cls(
+            full_name=person.full_name,
+            personal_mobile=person.personal_mobile,
+            personal_email=person.personal_email,
+            nhsmail=person.nhsmail,
+            person_id=person.id,
+        )
+
+
+def new_owner_from_form(name: str, mobile: str, email: str, nhsmail: str) -> NewOwner:
+    """Check the typed-in new owner's details, each field by its own rule.
+
+    The FAQ asks for name, personal mobile (07...) and personal email, and for the NHSmail
+    address first when the person already has one. A personal email is only optional then:
+    NAS needs it to send a brand-new account's details.
+    """
+    errors: dict[str, str] = {}
+    values: dict[str, str | None] = {}
+    checks: tuple[tuple[str, Callable[[str], str], str], ...] = (
+        ("full_name", validate_full_name, name),
+        ("personal_mobile", normalise_mobile, mobile),
+    )
+    for field, check, text in checks:
+        try:
+            values[field] = check(text)
+        except ValidationError as error:
+            errors[field] = error.message
+    values["personal_email"] = None
+    if email.strip():
+        try:
+            values["personal_email"] = validate_email(email)
+        except ValidationError as error:
+            errors["personal_email"] = error.message
+    elif not nhsmail.strip():
+        errors["personal_email"] = _(
+            "A personal email is required when the new owner has no NHSmail account: "
+            "NAS sends the new account's details to it."
+        )
+    values["nhsmail"] = None
+    if nhsmail.strip():
+        try:
+            values["nhsmail"] = validate_nhsmail(nhsmail, values["personal_email"])
+        except ValidationError as error:
+            errors["nhsmail"] = error.message
+    if errors:
+        raise FormErrors(errors)
+    return NewOwner(
+        full_name=values["full_name"] or "",
+        personal_mobile=values["personal_mobile"] or "",
+        personal_email=values["personal_email"],
+        nhsmail=values["nhsmail"],
+    )
+
+
+def _same_person(db: TinyDB, owner: NewOwner) -> Person | None:
+    """Someone already on record with the new owner's mobile or NHSmail address."""
+    for person in records.people(db):
+        if person.erased is not None:
+            continue
+        if person.personal_mobile == owner.personal_mobile:
+            return person
+        if owner.nhsmail and person.nhsmail and person.nhsmail.lower() == owner.nhsmail.lower():
+            return person
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class NoAccessRecord:
+    contact_id: int
+    person_id: int
+    request_id: int
+
+
+def record_no_access_call(
+    store: Store,
+    *,
+    site_id: int,
+    at: datetime,
+    owner: NewOwner,
+    ticket: str,
+    notes: str = "",
+    follow_up: date | None = None,
+) -> NoAccessRecord:
+    """Record the call that asked NAS for a new owner, all in one transaction.
+
+    The new owner becomes (or is added as) a joiner with the owner role at the site, a
+    NO_ACCESS request tracks NAS's answer, and the call itself goes into the log with its
+    ticket, linked to the request. Either all three are saved or none is.
+    """
+    errors: dict[str, str] = {}
+    try:
+        ticket = validate_ticket(ticket)
+    except ValidationError as error:
+        errors["ticket"] = error.message
+    try:
+        notes = validate_notes(notes)
+    except ValidationError as error:
+        errors["notes"] = error.message
+    if errors:
+        raise FormErrors(errors)
+    at_utc = _utc(at)
+    day = at.astimezone(LONDON).date()
+    with store.transaction() as tx:
+        if owner.person_id is not None:
+            current = records.person(tx.db, owner.person_id)
+            if current is None:
+                raise KeyError(f"person {owner.person_id} no longer exists")
+            access = {**current.access, site_id: Role.OWNER}
+            person = replace(
+                current, access=access, status=PersonStatus.JOINER, status_since=day
+            )
+            person_id = records.save(tx, PEOPLE, person, "person.change", detail="no_access owner")
+        else:
+            twin = _same_person(tx.db, owner)
+            if twin is not None:
+                raise FormErrors(
+                    {
+                        "personal_mobile": _(
+                            "{name} is already on record with this mobile or NHSmail address: "
+                            "pick them from the list instead."
+                        ).format(name=twin.full_name)
+                    }
+                )
+            person = Person(
+                full_name=owner.full_name,
+                personal_mobile=owner.personal_mobile,
+                personal_email=owner.personal_email,
+                nhsmail=owner.nhsmail,
+                access={site_id: Role.OWNER},
+                status=PersonStatus.JOINER,
+                status_since=day,
+            )
+            person_id = records.save(tx, PEOPLE, person, "person.add", detail="no_access owner")
+        request = NasRequest(
+            kind=RequestKind.NO_ACCESS,
+            site_id=site_id,
+            sent=day,
+            person_id=person_id,
+            role=Role.OWNER,
+            ticket=ticket,
+        )
+        request_id = records.save(tx, REQUESTS, request, "request.add", detail="no_access")
+        entry = NasContact(
+            at=at_utc,
+            channel=Channel.PHONE,
+            script=SCRIPT_NO_ACCESS,
+            site_id=site_id,
+            ticket=ticket,
+            status=TicketStatus.OPEN,
+            follow_up=follow_up if follow_up is not None else default_follow_up(day),
+            notes=notes,
+            request_id=request_id,
+        )
+        contact_id = records.save(tx, CONTACTS, entry, "contact.add", detail="phone no_access")
+    return NoAccessRecord(contact_id=contact_id, person_id=person_id, request_id=request_id)

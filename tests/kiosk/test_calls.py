@@ -1,0 +1,282 @@
+"""The call and ticket log: recording contacts, status and follow-up, the no-access call."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from kiosk import calls, records
+from kiosk.calls import FormErrors, NewOwner
+from kiosk.clock import LONDON
+from kiosk.model import (
+    PEOPLE,
+    SITES,
+    Channel,
+    NasContact,
+    Person,
+    PersonStatus,
+    RequestKind,
+    RequestStatus,
+    Role,
+    Site,
+    TicketStatus,
+)
+from tests.fakes import FakeStore
+
+CALL_AT = datetime(2026, 11, 24, 10, 15, tzinfo=LONDON)
+
+
+def harbour_view(store: FakeStore) -> int:
+    with store.transaction() as tx:
+        return records.save(
+            tx,
+            SITES,
+            Site(
+                name="Harbour View Care Home",
+                ods_code="VZZ01",
+                cqc_location_id="1-000000001",
+                site_phone="01632960123",
+                mailbox="harbourview.care@nhs.net",
+            ),
+            "site.add",
+        )
+
+
+def add_person(store: FakeStore, person: Person) -> int:
+    with store.transaction() as tx:
+        return records.save(tx, PEOPLE, person, "person.add")
+
+
+def contact(
+    status: TicketStatus, follow_up: date | None, at: datetime = CALL_AT, cid: int = 1
+) -> NasContact:
+    return NasContact(
+        at=at, channel=Channel.PHONE, script="no_access", site_id=1, ticket=f"INC{cid}",
+        status=status, follow_up=follow_up, id=cid,
+    )
+
+
+# --- overdue follow-ups --------------------------------------------------------------------
+
+
+def test_overdue_followups_are_unresolved_tickets_past_their_day() -> None:
+    today = date(2026, 12, 1)
+    past_open = contact(TicketStatus.OPEN, date(2026, 11, 30), cid=1)
+    past_waiting = contact(TicketStatus.WAITING, date(2026, 11, 20), cid=2)
+    due_today = contact(TicketStatus.OPEN, today, cid=3)
+    future = contact(TicketStatus.OPEN, date(2026, 12, 2), cid=4)
+    resolved = contact(TicketStatus.RESOLVED, date(2026, 11, 1), cid=5)
+    no_date = contact(TicketStatus.OPEN, None, cid=6)
+    found = calls.overdue_followups(
+        [past_open, past_waiting, due_today, future, resolved, no_date], today
+    )
+    assert found == [past_waiting, past_open]
+
+
+def test_default_follow_up_is_five_nas_working_days() -> None:
+    assert calls.default_follow_up(date(2026, 11, 24)) == date(2026, 12, 1)
+    # Over Christmas: 24, 29, 30, 31 December and 4 January (25, 28 and 1 are bank holidays).
+    assert calls.default_follow_up(date(2026, 12, 23)) == date(2027, 1, 4)
+
+
+# --- recording contacts ---------------------------------------------------------------------
+
+
+def test_record_contact_saves_in_utc_and_audits_without_personal_data() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    saved = calls.record_contact(
+        store,
+        site_id=site_id,
+        at=datetime(2026, 7, 1, 10, 0, tzinfo=LONDON),
+        channel=Channel.EMAIL,
+        script="escalate",
+        ticket=" INC0123456 ",
+        notes="Sent to feedback; Sam Patel on leave.",
+        follow_up=date(2026, 7, 8),
+    )
+    again = calls.contact(store.read(), saved.id)
+    assert again == saved
+    assert again is not None
+    assert again.at == datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+    assert again.ticket == "INC0123456"
+    assert store.audit_entries[-1]["action"] == "contact.add"
+    assert store.audit_entries[-1]["record_id"] == saved.id
+    assert "Sam" not in str(store.audit_entries) and "INC" not in str(store.audit_entries)
+
+
+def test_record_contact_refuses_bad_fields_and_saves_nothing() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    with pytest.raises(FormErrors) as caught:
+        calls.record_contact(
+            store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="other",
+            ticket="INC 01", notes="x" * 2001,
+        )
+    assert set(caught.value.errors) == {"ticket", "notes"}
+    assert "letters, digits" in caught.value.errors["ticket"]
+    assert records.contacts(store.read()) == []
+
+
+def test_naive_time_is_refused() -> None:
+    store = FakeStore()
+    with pytest.raises(ValueError):
+        calls.record_contact(
+            store, site_id=1, at=datetime(2026, 11, 24, 10, 0), channel=Channel.PHONE,
+            script="other",
+        )
+
+
+def test_set_status_and_follow_up_are_audited() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    saved = calls.record_contact(
+        store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="other", ticket="A1"
+    )
+    calls.set_status(store, saved.id, TicketStatus.WAITING)
+    calls.set_follow_up(store, saved.id, date(2026, 12, 3))
+    now = calls.contact(store.read(), saved.id)
+    assert now is not None
+    assert (now.status, now.follow_up, now.ticket) == (
+        TicketStatus.WAITING, date(2026, 12, 3), "A1"
+    )
+    actions = [e["action"] for e in store.audit_entries[-2:]]
+    assert actions == ["contact.status", "contact.follow_up"]
+    assert store.audit_entries[-2]["detail"] == "waiting"
+    calls.set_follow_up(store, saved.id, None)
+    cleared = calls.contact(store.read(), saved.id)
+    assert cleared is not None and cleared.follow_up is None
+
+
+def test_changing_a_missing_contact_is_an_error() -> None:
+    with pytest.raises(KeyError):
+        calls.set_status(FakeStore(), 99, TicketStatus.RESOLVED)
+
+
+def test_log_is_newest_first() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    for hour in (9, 14, 11):
+        calls.record_contact(
+            store, site_id=site_id, at=datetime(2026, 11, 24, hour, 0, tzinfo=LONDON),
+            channel=Channel.PHONE, script="other",
+        )
+    assert [c.at.astimezone(LONDON).hour for c in calls.log(store.read())] == [14, 11, 9]
+
+
+# --- the new owner form ---------------------------------------------------------------------
+
+
+def test_new_owner_form_normalises_each_field() -> None:
+    owner = calls.new_owner_from_form(
+        "  Priya   Shah ", "+44 7700 900123", "priya.shah@Example.ORG", ""
+    )
+    assert owner == NewOwner("Priya Shah", "07700900123", "priya.shah@example.org", None)
+
+
+def test_new_owner_form_names_every_broken_rule() -> None:
+    with pytest.raises(FormErrors) as caught:
+        calls.new_owner_from_form("", "01632 960123", "not-an-email", "priya@example.org")
+    errors = caught.value.errors
+    assert set(errors) == {"full_name", "personal_mobile", "personal_email", "nhsmail"}
+    assert "required" in errors["full_name"]
+    assert "07" in errors["personal_mobile"]
+    assert "@nhs.net" in errors["nhsmail"]
+
+
+def test_personal_email_is_required_only_without_nhsmail() -> None:
+    with pytest.raises(FormErrors) as caught:
+        calls.new_owner_from_form("Priya Shah", "07700900123", "", "")
+    assert "NHSmail account" in caught.value.errors["personal_email"]
+    owner = calls.new_owner_from_form("Priya Shah", "07700900123", "", "Priya.Shah@nhs.net")
+    assert owner.nhsmail == "priya.shah@nhs.net" and owner.personal_email is None
+
+
+# --- the no-access call, in one transaction ----------------------------------------------
+
+
+def test_no_access_call_creates_joiner_owner_request_and_contact() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    before = len(store.audit_entries)
+    owner = calls.new_owner_from_form(
+        "Priya Shah", "07700 900123", "priya.shah@example.org", ""
+    )
+    done = calls.record_no_access_call(
+        store, site_id=site_id, at=CALL_AT, owner=owner, ticket="INC0123456",
+        notes="Agent said 2 working days.",
+    )
+    db = store.read()
+    person = records.person(db, done.person_id)
+    assert person is not None
+    assert person.full_name == "Priya Shah"
+    assert person.personal_mobile == "07700900123"
+    assert person.access == {site_id: Role.OWNER}
+    assert person.status is PersonStatus.JOINER
+    assert person.status_since == date(2026, 11, 24)
+    [request] = records.requests(db)
+    assert request.id == done.request_id
+    assert (request.kind, request.role, request.person_id, request.ticket, request.sent) == (
+        RequestKind.NO_ACCESS, Role.OWNER, done.person_id, "INC0123456", date(2026, 11, 24)
+    )
+    assert request.status is RequestStatus.OPEN
+    [logged] = records.contacts(db)
+    assert logged.id == done.contact_id
+    assert (logged.channel, logged.script, logged.ticket, logged.request_id) == (
+        Channel.PHONE, "no_access", "INC0123456", done.request_id
+    )
+    assert logged.at == CALL_AT
+    assert logged.follow_up == date(2026, 12, 1)
+    assert logged.notes == "Agent said 2 working days."
+    actions = [(e["action"], e["table"]) for e in store.audit_entries[before:]]
+    assert actions == [("person.add", "people"), ("request.add", "requests"),
+                       ("contact.add", "contacts")]
+    assert "Priya" not in str(store.audit_entries) and "07700" not in str(store.audit_entries)
+
+
+def test_no_access_call_with_an_existing_person_promotes_them() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    pid = add_person(
+        store,
+        Person("Tom Reed", "07700900456", "tom.reed@example.org", "tom.reed@nhs.net",
+               access={site_id: Role.MEMBER}),
+    )
+    person = records.person(store.read(), pid)
+    assert person is not None
+    done = calls.record_no_access_call(
+        store, site_id=site_id, at=CALL_AT, owner=NewOwner.from_person(person), ticket="",
+        follow_up=date(2026, 11, 26),
+    )
+    assert done.person_id == pid
+    after = records.person(store.read(), pid)
+    assert after is not None
+    assert after.access == {site_id: Role.OWNER}
+    assert after.status is PersonStatus.JOINER
+    assert len(records.people(store.read())) == 1
+    assert records.contacts(store.read())[0].follow_up == date(2026, 11, 26)
+    assert store.audit_entries[-3]["action"] == "person.change"
+
+
+def test_no_access_call_refuses_someone_already_on_record() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    add_person(store, Person("Tom Reed", "07700900456", "tom.reed@example.org"))
+    owner = calls.new_owner_from_form("T Reed", "07700 900456", "t.reed@example.org", "")
+    with pytest.raises(FormErrors, match="Tom Reed is already on record"):
+        calls.record_no_access_call(store, site_id=site_id, at=CALL_AT, owner=owner, ticket="X1")
+    db = store.read()
+    assert len(records.people(db)) == 1
+    assert records.requests(db) == [] and records.contacts(db) == []
+
+
+def test_no_access_call_with_a_bad_ticket_saves_nothing() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    owner = calls.new_owner_from_form("Priya Shah", "07700900123", "priya@example.org", "")
+    with pytest.raises(FormErrors):
+        calls.record_no_access_call(
+            store, site_id=site_id, at=CALL_AT, owner=owner, ticket="no spaces please"
+        )
+    assert records.people(store.read()) == []
