@@ -331,7 +331,7 @@ class MailboxSilence:
     flag_on: date | None  # the day NHSmail's 6-month flag falls due
     days_left: int | None  # days from today to flag_on; 0 or less once flagged
     flagged: bool  # 6 months or more: NHSmail may delete it
-    advice: str
+    message: str  # translated: what is wrong and what to do
 
     @property
     def unknown(self) -> bool:
