@@ -21,6 +21,7 @@ from kiosk.i18n import DEFAULT_LOCALE, _, set_locale
 SUBCOMMANDS: dict[str, str] = {
     "init": "kiosk.cli_init",
     "nas": "kiosk.cli_nas",
+    "reminders": "kiosk.cli_reminders",
 }
 
 
