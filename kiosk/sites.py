@@ -32,6 +32,7 @@ from kiosk.i18n import _
 from kiosk.model import PEOPLE, SITES, DsptStatus, Person, Site
 from kiosk.records import Tx
 from kiosk.site_fields import SiteCheck, check_site
+from kiosk.validators import ValidationError, validate_mailbox, validate_ods_code
 
 
 class StoreLike(Protocol):
@@ -69,6 +70,22 @@ def unique_problems(
     return problems
 
 
+def _clashes(
+    raw: Mapping[str, str], sites: Sequence[Site], base: Site | None, ignore: int | None
+) -> dict[str, str]:
+    """Uniqueness problems for a form whose other fields are not all valid yet."""
+    try:
+        ods, _warning = validate_ods_code(raw.get("ods_code", ""))
+    except ValidationError:
+        ods = ""
+    try:
+        mailbox = validate_mailbox(raw.get("mailbox", ""))
+    except ValidationError:
+        mailbox = ""
+    probe = Site("", ods or "\0", "", "", mailbox or "\0", id=base.id if base else 0)
+    return unique_problems(probe, sites, ignore=ignore)
+
+
 def check_site_form(
     raw: Mapping[str, str],
     sites: Sequence[Site],
@@ -83,8 +100,12 @@ def check_site_form(
     ``replacing`` is the site an ODS change closes.
     """
     check = check_site(raw, today=today, base=base)
+    ignore = replacing.id if replacing is not None else None
     if check.site is None:
-        return check  # field errors first: uniqueness means little with a malformed code
+        # Still name a clash on the fields that are well formed: every error at once.
+        for name, problem in _clashes(raw, sites, base, ignore).items():
+            check.errors.setdefault(name, problem)
+        return check
     site = check.site
     if "dspt_previous_status" in raw:  # the form shows it; blank means none or not known
         previous = raw["dspt_previous_status"].strip()
@@ -110,9 +131,7 @@ def check_site_form(
                 "If the ODS code really changed (new owner or registration), use Change ODS "
                 "code instead, so the old site stays on record."
             )
-    check.errors.update(
-        unique_problems(site, sites, ignore=replacing.id if replacing is not None else None)
-    )
+    check.errors.update(unique_problems(site, sites, ignore=ignore))
     if check.errors:
         return SiteCheck(None, check.errors, check.warnings)
     return SiteCheck(site, {}, check.warnings)

@@ -69,6 +69,9 @@ def test_two_open_sites_cannot_share_ods_code_or_mailbox() -> None:
     assert check.site is None
     assert set(check.errors) == {"ods_code", "mailbox"}
     assert "Willow House" in check.errors["ods_code"]
+    # a clash is named even while another field is still wrong: every error at once
+    partial = check_site_form(raw(name="Other", cqc_location_id="12"), sites, today=TODAY)
+    assert set(partial.errors) == {"ods_code", "mailbox", "cqc_location_id"}
     ok = check_site_form(
         raw(name="Other", ods_code="VZZ02", mailbox="other.house@nhs.net"), sites, today=TODAY
     )

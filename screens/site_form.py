@@ -1,0 +1,261 @@
+"""Add a site, edit one, or register the site that replaces one after an ODS change.
+
+The form is thin: every rule is in :mod:`kiosk.site_fields` and :mod:`kiosk.sites`, and
+every error comes back against its field, all at once, so nothing typed is lost. In the
+ODS change mode the form starts from the old site's details, explains what the FAQ asks
+(update or close the shared mailbox, register a new one if necessary) and asks whether
+people's access moves to the new site.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
+
+from kiosk import records, timefmt
+from kiosk.i18n import _, ngettext
+from kiosk.model import DsptStatus, Site
+from kiosk.site_fields import DSPT_LABELS, SITE_FIELDS
+from kiosk.sites import (
+    SiteError,
+    add_site,
+    change_ods,
+    check_site_form,
+    people_with_access,
+    update_site,
+)
+from screens.widgets.base import KioskScreen
+
+PREVIOUS_FIELD = "dspt_previous_status"
+
+
+
+def _placeholder(name: str) -> str:
+    return {
+        "ods_code": _("e.g. VZZ01"),
+        "cqc_location_id": _("e.g. 1-123456789"),
+        "site_phone": _("the number CQC shows for the site"),
+        "mailbox": _("e.g. name.care@nhs.net"),
+        "dspt_published": _("YYYY-MM-DD or DD/MM/YYYY"),
+    }.get(name, "")
+
+
+def _values(site: Site) -> dict[str, str]:
+    return {
+        "name": site.name,
+        "ods_code": site.ods_code,
+        "cqc_location_id": site.cqc_location_id,
+        "site_phone": site.site_phone,
+        "mailbox": site.mailbox,
+        "dspt_status": site.dspt_status.value,
+        "dspt_published": site.dspt_published.isoformat() if site.dspt_published else "",
+        PREVIOUS_FIELD: site.dspt_previous_status.value if site.dspt_previous_status else "",
+    }
+
+
+class SiteFormScreen(KioskScreen):
+    """``SiteFormScreen()`` adds, ``site_id=`` edits, ``replacing=`` changes an ODS code."""
+
+    CSS_PATH = "site_form.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Cancel")),
+        Binding("ctrl+s", "save", _("Save")),
+    ]
+
+    def __init__(self, site_id: int | None = None, replacing: int | None = None) -> None:
+        super().__init__()
+        self._site_id = site_id
+        self._replacing_id = replacing
+        self._loaded = False
+
+    @property
+    def mode(self) -> str:
+        if self._replacing_id is not None:
+            return "change"
+        return "edit" if self._site_id is not None else "add"
+
+    def _base(self) -> Site | None:
+        return records.site(self.session.db(), self._site_id) if self._site_id else None
+
+    def _replacing(self) -> Site | None:
+        if self._replacing_id is None:
+            return None
+        return records.site(self.session.db(), self._replacing_id)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="site-form"):
+            yield Static("", id="form-intro")
+            for name, label in SITE_FIELDS:
+                yield Label(_(label), classes="field-label")
+                if name == "dspt_status":
+                    yield Select(
+                        [(_(text), status.value) for status, text in DSPT_LABELS.items()],
+                        value=DsptStatus.NOT_PUBLISHED.value,
+                        allow_blank=False,
+                        id="site-dspt_status",
+                    )
+                else:
+                    yield Input(id=f"site-{name}", placeholder=_placeholder(name))
+                yield Static("", id=f"site-{name}-error", classes="field-error")
+            yield Label(_("DSPT status of the publication before that"), classes="field-label")
+            yield Select(
+                [(_("None, or not known"), "")]
+                + [
+                    (_(text), status.value)
+                    for status, text in DSPT_LABELS.items()
+                    if status != DsptStatus.NOT_PUBLISHED
+                ],
+                value="",
+                allow_blank=False,
+                id=f"site-{PREVIOUS_FIELD}",
+            )
+            yield Static("", id=f"site-{PREVIOUS_FIELD}-error", classes="field-error")
+            yield Checkbox(
+                _("I have checked the shared mailbox address: NHSmail can never change it."),
+                id="mailbox-confirmed",
+            )
+            yield Checkbox(_("Move people's access to the new site"), id="move-access", value=True)
+            yield Static("", id="form-error", classes="field-error")
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        """Fill the fields once; later refreshes must never overwrite what is being typed."""
+        if self._loaded:
+            return
+        self._loaded = True
+        base, old = self._base(), self._replacing()
+        intro = self.query_one("#form-intro", Static)
+        move = self.query_one("#move-access", Checkbox)
+        if self.mode == "add":
+            self.sub_title = _("Add a site")
+            intro.update(_("A CQC-registered location and its one shared mailbox."))
+            move.display = False
+            self.query_one("#site-name", Input).focus()
+            return
+        source = base if self.mode == "edit" else old
+        if source is None:
+            self.notify(_("That site no longer exists."), severity="error")
+            self.dismiss()
+            return
+        values = _values(source)
+        if self.mode == "change":
+            self.sub_title = _("Change of ODS code or ownership")
+            count = len(people_with_access(records.people(self.session.db()), source.id))
+            intro.update(
+                _(
+                    "When a site changes owner or registration, its shared mailbox is updated "
+                    "or closed and, if needed, a new one registered (FAQ). kiosk closes "
+                    "{name} ({ods}) as of today, keeping it on record, and registers the site "
+                    "below in its place. Keep the mailbox address if NAS updated the mailbox; "
+                    "type the new one if a new mailbox was registered."
+                ).format(name=source.name, ods=source.ods_code)
+            )
+            move.label = ngettext(
+                "Move the access of the {n} person with access to the new site (same role)",
+                "Move the access of the {n} people with access to the new site (same roles)",
+                count,
+            ).format(n=count)
+            values["ods_code"] = ""
+        else:
+            self.sub_title = _("Edit {name}").format(name=source.name)
+            intro.update(
+                _("Correct this site's details. The shared mailbox address cannot change at "
+                  "NHSmail: only fix a typo here.")
+            )
+            move.display = False
+            self.query_one("#mailbox-confirmed", Checkbox).display = False
+        for name, value in values.items():
+            if name in ("dspt_status", PREVIOUS_FIELD):
+                self.query_one(f"#site-{name}", Select).value = value
+            else:
+                self.query_one(f"#site-{name}", Input).value = value
+        self.query_one("#site-ods_code" if self.mode == "change" else "#site-name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "site-dspt_published":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def _raw(self) -> dict[str, str]:
+        raw: dict[str, str] = {}
+        for name, _label in SITE_FIELDS:
+            if name == "dspt_status":
+                raw[name] = str(self.query_one("#site-dspt_status", Select).value)
+            else:
+                raw[name] = self.query_one(f"#site-{name}", Input).value
+        raw[PREVIOUS_FIELD] = str(self.query_one(f"#site-{PREVIOUS_FIELD}", Select).value)
+        return raw
+
+    def _show(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
+        for name in [n for n, _label in SITE_FIELDS] + [PREVIOUS_FIELD]:
+            widget = self.query_one(f"#site-{name}-error", Static)
+            text = errors.get(name) or warnings.get(name) or ""
+            widget.update(text)
+            widget.set_class(name not in errors and bool(text), "warning")
+
+    def _say(self, text: str) -> None:
+        self.query_one("#form-error", Static).update(text)
+
+    def action_save(self) -> None:
+        session = self.session
+        db = session.db()
+        today = session.clock.today()
+        base, old = self._base(), self._replacing()
+        check = check_site_form(
+            self._raw(),
+            records.sites(db),
+            today=today,
+            base=base if self.mode == "edit" else None,
+            replacing=old,
+        )
+        self._show(check.errors, check.warnings)
+        if check.site is None:
+            self._say(_("Please correct the fields marked above; nothing was saved."))
+            return
+        site = check.site
+        new_mailbox = self.mode == "add" or (old is not None and site.mailbox != old.mailbox)
+        if new_mailbox and not self.query_one("#mailbox-confirmed", Checkbox).value:
+            self._say(_("Tick the box to confirm the shared mailbox address: it can never change."))
+            return
+        try:
+            if self.mode == "add":
+                add_site(session.store, site)
+                self.notify(_("Site {name} added.").format(name=site.name))
+            elif self.mode == "edit":
+                update_site(session.store, site)
+                self.notify(_("Site {name} saved.").format(name=site.name))
+            else:
+                assert old is not None
+                move = self.query_one("#move-access", Checkbox).value
+                result = change_ods(session.store, old.id, site, move_access=move, today=today)
+                if move:
+                    access = ngettext(
+                        "{n} person's access moved to it.",
+                        "{n} people's access moved to it.",
+                        len(result.moved),
+                    ).format(n=len(result.moved))
+                else:
+                    access = ngettext(
+                        "{n} person's access ended: request access to the new mailbox.",
+                        "{n} people's access ended: request access to the new mailbox.",
+                        len(result.removed),
+                    ).format(n=len(result.removed))
+                self.notify(
+                    _("{old} closed on {day}; {new} registered in its place.").format(
+                        old=old.ods_code, day=timefmt.day(today), new=site.ods_code
+                    )
+                    + " "
+                    + access,
+                    timeout=8,
+                )
+        except SiteError as error:
+            self._say(str(error))
+            return
+        self.dismiss()

@@ -1,0 +1,246 @@
+"""Every site with its ODS code, shared mailbox and DSPT verdict; add, edit, record a new
+DSPT publication, and change a site's ODS code or owner keeping the old one on record.
+
+The DSPT column carries the verdict in words and a mark ("! due 30 Jun"), so it reads the
+same with NO_COLOR=1; the line under the table says what to do.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from kiosk import records, timefmt
+from kiosk.dspt import dspt_verdict, status_label
+from kiosk.i18n import _
+from kiosk.model import DsptStatus, Site
+from kiosk.sites import SiteError, history, people_with_access, record_publication
+from kiosk.validators import ValidationError, display_phone, parse_day
+from screens.widgets.base import KioskScreen
+
+MARKS = {"ok": "\u2714", "warn": "!", "bad": "\u2716"}
+STYLES = {"ok": "green", "warn": "yellow", "bad": "bold red"}
+
+
+class SitesScreen(KioskScreen):
+    CSS_PATH = "sites.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", _("Add")),
+        Binding("e", "edit", _("Edit")),
+        Binding("d", "publication", _("New DSPT")),
+        Binding("o", "change_ods", _("ODS change")),
+        Binding("c", "toggle_closed", _("Closed")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._show_closed = False
+        self._sites: dict[str, Site] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        table: DataTable[str | Text] = DataTable(id="sites-table", cursor_type="row")
+        table.add_column(_("Site"), key="name")
+        table.add_column(_("ODS"), key="ods")
+        table.add_column(_("DSPT"), key="dspt")
+        table.add_column(_("Renewal"), key="due")
+        table.add_column(_("People"), key="people")
+        yield table
+        yield Static("", id="site-detail")
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        db = self.session.db()
+        today = self.session.clock.today()
+        sites = records.sites(db, include_closed=self._show_closed)
+        people = records.people(db)
+        table = self.query_one("#sites-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self._sites = {}
+        for site in sites:
+            key = str(site.id)
+            self._sites[key] = site
+            if site.closed is not None:
+                dspt: str | Text = _("closed {day}").format(day=timefmt.day(site.closed, "short"))
+                due = ""
+            else:
+                verdict = dspt_verdict(site, today)
+                dspt = Text.assemble(
+                    (f"{MARKS[verdict.level]} ", STYLES[verdict.level]),
+                    status_label(site.dspt_status),
+                )
+                due = timefmt.day(verdict.deadline, "short") if verdict.deadline else ""
+            count = len(people_with_access(people, site.id))
+            table.add_row(site.name, site.ods_code, dspt, due, str(count), key=key)
+        self.sub_title = _("Sites, including closed ones") if self._show_closed else _("Sites")
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+            table.focus()
+        self._show_detail()
+
+    def _current(self) -> Site | None:
+        table = self.query_one("#sites-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._sites.get(key or "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#site-detail", Static)
+        site = self._current()
+        if site is None:
+            detail.update(_("No sites yet: press a to add one."))
+            return
+        today = self.session.clock.today()
+        lines = [
+            _("Shared mailbox: {mailbox}").format(mailbox=site.mailbox),
+            _("CQC location {cqc} \u00b7 site phone {phone}").format(
+                cqc=site.cqc_location_id, phone=display_phone(site.site_phone)
+            ),
+        ]
+        if site.closed is not None:
+            replaced = records.site(self.session.db(), site.replaced_by or 0)
+            lines.append(
+                _("Closed on {day}; replaced by {name} ({ods}).").format(
+                    day=timefmt.day(site.closed),
+                    name=replaced.name if replaced else "?",
+                    ods=replaced.ods_code if replaced else "?",
+                )
+            )
+        else:
+            verdict = dspt_verdict(site, today)
+            lines.append(
+                _("DSPT: {mark} {message}").format(
+                    mark=MARKS[verdict.level], message=verdict.message
+                )
+            )
+        all_sites = records.sites(self.session.db(), include_closed=True)
+        for earlier in history(all_sites, site.id):
+            lines.append(
+                _("Was {ods} ({name}) until {day}.").format(
+                    ods=earlier.ods_code,
+                    name=earlier.name,
+                    day=timefmt.day(earlier.closed) if earlier.closed else "?",
+                )
+            )
+        detail.update("\n".join(lines))
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _open_site(self, *, need_open: bool = True) -> Site | None:
+        site = self._current()
+        if site is None:
+            self.notify(_("No site selected."), severity="warning")
+            return None
+        if need_open and site.closed is not None:
+            self.notify(_("A closed site is kept as history and cannot be changed."),
+                        severity="warning")
+            return None
+        return site
+
+    def action_add(self) -> None:
+        from screens.site_form import SiteFormScreen
+
+        self.app.push_screen(SiteFormScreen())
+
+    def action_edit(self) -> None:
+        site = self._open_site()
+        if site is not None:
+            from screens.site_form import SiteFormScreen
+
+            self.app.push_screen(SiteFormScreen(site_id=site.id))
+
+    def action_change_ods(self) -> None:
+        site = self._open_site()
+        if site is not None:
+            from screens.site_form import SiteFormScreen
+
+            self.app.push_screen(SiteFormScreen(replacing=site.id))
+
+    def action_publication(self) -> None:
+        site = self._open_site()
+        if site is not None:
+            self.app.push_screen(PublicationDialog(site), lambda _result: self.refresh_data())
+
+    def action_toggle_closed(self) -> None:
+        self._show_closed = not self._show_closed
+        self.refresh_data()
+
+
+class PublicationDialog(ModalScreen[bool]):
+    """Record a new DSPT publication: the status it reached and the day it was published."""
+
+    CSS_PATH = "sites.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("ctrl+s", "save", _("Save")),
+    ]
+
+    def __init__(self, site: Site) -> None:
+        super().__init__()
+        self._site = site
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="publication-box"):
+            yield Static(
+                _("New DSPT publication for {name}").format(name=self._site.name),
+                id="publication-title",
+            )
+            yield Label(_("Status reached"))
+            yield Select(
+                [
+                    (status_label(status), status.value)
+                    for status in DsptStatus
+                    if status != DsptStatus.NOT_PUBLISHED
+                ],
+                value=DsptStatus.MET.value,
+                allow_blank=False,
+                id="publication-status",
+            )
+            yield Label(_("Published on"))
+            yield Input(placeholder=_("YYYY-MM-DD or DD/MM/YYYY"), id="publication-date")
+            yield Static("", id="publication-error", classes="field-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#publication-date", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_save(self) -> None:
+        error = self.query_one("#publication-error", Static)
+        try:
+            published = parse_day(self.query_one("#publication-date", Input).value)
+        except ValidationError as problem:
+            error.update(problem.message)
+            return
+        status = DsptStatus(str(self.query_one("#publication-status", Select).value))
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            record_publication(
+                session.store, self._site.id, status, published, session.clock.today()
+            )
+        except SiteError as problem:
+            error.update(str(problem))
+            return
+        self.notify(_("DSPT publication recorded."))
+        self.dismiss(True)
