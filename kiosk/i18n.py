@@ -25,10 +25,19 @@ _locale = DEFAULT_LOCALE
 def set_locale(locale: str) -> None:
     """Switch the catalog and the Babel locale used for dates; unknown locales fall back."""
     global _translations, _locale
-    _locale = locale or DEFAULT_LOCALE
+    requested = locale or DEFAULT_LOCALE
     _translations = _gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[_locale], fallback=True
+        DOMAIN, localedir=LOCALE_DIR, languages=[requested], fallback=True
     )
+    # Dates go through Babel, which refuses locales CLDR lacks (the en_XA pseudo-locale,
+    # a typo in --locale): those read their dates in the default locale instead of crashing.
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(requested)
+    except (UnknownLocaleError, ValueError):
+        requested = DEFAULT_LOCALE
+    _locale = requested
 
 
 def current_locale() -> str:
@@ -46,6 +55,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:  # the conventional gettext marker name
     """Mark ``message`` for extraction without translating it yet (see module docstring)."""
     return message
