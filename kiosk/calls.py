@@ -347,9 +347,7 @@ def record_no_access_call(
             if current is None:
                 raise KeyError(f"person {owner.person_id} no longer exists")
             access = {**current.access, site_id: Role.OWNER}
-            person = replace(
-                current, access=access, status=PersonStatus.JOINER, status_since=day
-            )
+            person = replace(current, access=access, status=PersonStatus.JOINER, status_since=day)
             person_id = records.save(tx, PEOPLE, person, "person.change", detail="no_access owner")
         else:
             twin = _same_person(tx.db, owner)
