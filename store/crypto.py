@@ -1,0 +1,250 @@
+"""Key derivation, key slots, recovery codes and body encryption.
+
+Key hierarchy (why it is shaped like this):
+
+* A random 256-bit **data key** encrypts the document with AES-256-GCM.
+* Each admin (and the recovery code) has a **slot** holding an X25519 key pair. The
+  private half is encrypted (AES-256-GCM) under a key derived from that admin's
+  passphrase with Argon2id; the data key is encrypted to the public half (ephemeral
+  X25519 + HKDF-SHA256 + AES-256-GCM).
+
+The public-key step is what makes rotation possible: removing an admin must replace
+the data key so that an old copy of the file plus the removed passphrase opens nothing
+written afterwards, and the remaining admins' passphrases are not available at that
+moment. With a public key per slot, any unlocked session can wrap a fresh data key for
+every remaining slot, while the removed admin, who only ever knew their own private key
+and the old data key, learns nothing about it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from store.models import KdfParams
+
+KEY_LEN = 32
+NONCE_LEN = 12
+SALT_LEN = 16
+TAG_LEN = 16
+
+# Recovery codes: 25 symbols from an alphabet without look-alikes (no 0/O, 1/I/L, U),
+# read aloud and written down in five groups of five: about 123 bits of entropy.
+RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+RECOVERY_LENGTH = 25
+RECOVERY_GROUP = 5
+
+
+class SlotLocked(Exception):
+    """Internal: a slot did not open with the secret given (wrong passphrase)."""
+
+
+class KeyUnwrapFailed(Exception):
+    """Internal: the slot opened but the data key inside did not authenticate."""
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one serialisation used wherever bytes are hashed or bound as associated data."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def passphrase_secret(passphrase: str) -> bytes:
+    """NFC-normalise so the same passphrase typed on two keyboards derives the same key."""
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def new_recovery_code() -> str:
+    raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    return "-".join(raw[i : i + RECOVERY_GROUP] for i in range(0, RECOVERY_LENGTH, RECOVERY_GROUP))
+
+
+def normalize_recovery_code(code: str) -> str | None:
+    """Accept the code with or without dashes or spaces, in any case; None if malformed."""
+    cleaned = "".join(ch for ch in code.upper() if ch not in "- \t\r\n")
+    if len(cleaned) != RECOVERY_LENGTH or any(ch not in RECOVERY_ALPHABET for ch in cleaned):
+        return None
+    return cleaned
+
+
+def recovery_secret(normalized_code: str) -> bytes:
+    return normalized_code.encode("ascii")
+
+
+def derive_kek(secret: bytes, salt: bytes, kdf: KdfParams) -> bytearray:
+    """Argon2id into a bytearray, so the caller can overwrite it when done."""
+    out = bytearray(KEY_LEN)
+    Argon2id(
+        salt=salt,
+        length=KEY_LEN,
+        iterations=kdf.iterations,
+        lanes=kdf.lanes,
+        memory_cost=kdf.memory_kib,
+    ).derive_into(secret, out)
+    return out
+
+
+def wipe(buf: bytearray | None) -> None:
+    """Overwrite key material we own; Python may still hold copies we cannot reach."""
+    if buf is not None:
+        for i in range(len(buf)):
+            buf[i] = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One way in: an admin's passphrase or the recovery code."""
+
+    name: str
+    added: str  # ISO 8601, UTC
+    kdf: KdfParams
+    salt: bytes
+    public: bytes  # raw X25519 public key of the slot
+    private_nonce: bytes
+    private_wrapped: bytes  # X25519 private key under the Argon2id KEK
+    eph: bytes  # raw X25519 ephemeral public key used to wrap the data key
+    key_nonce: bytes
+    key_wrapped: bytes  # data key under HKDF(ECDH(slot private, eph))
+
+
+def _private_aad(store_id: str, slot: Slot) -> bytes:
+    return b"kiosk-slot-private\x00" + canonical_json(
+        {
+            "store_id": store_id,
+            "name": slot.name,
+            "added": slot.added,
+            "kdf": [slot.kdf.memory_kib, slot.kdf.iterations, slot.kdf.lanes],
+            "salt": slot.salt.hex(),
+            "public": slot.public.hex(),
+        }
+    )
+
+
+def _key_aad(store_id: str, name: str, key_id: str) -> bytes:
+    return b"kiosk-slot-data-key\x00" + canonical_json(
+        {"store_id": store_id, "name": name, "key_id": key_id}
+    )
+
+
+def _raw_public(key: X25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _raw_private(key: X25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+
+
+def public_of(key: X25519PrivateKey) -> bytes:
+    return _raw_public(key.public_key())
+
+
+def _wrap_key(private: X25519PrivateKey, peer_public: bytes, store_id: str) -> bytes:
+    shared = private.exchange(X25519PublicKey.from_public_bytes(peer_public))
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=KEY_LEN,
+        salt=None,
+        info=b"kiosk-slot-wrap\x00" + store_id.encode("ascii"),
+    ).derive(shared)
+
+
+def new_slot(
+    store_id: str, name: str, added: str, secret: bytes, kdf: KdfParams
+) -> tuple[Slot, X25519PrivateKey]:
+    """A slot with a fresh key pair whose private half opens with ``secret``.
+
+    The data-key fields are empty until :func:`wrap_data_key` fills them; this split lets
+    the slow Argon2id run before the store's lock is taken.
+    """
+    private = X25519PrivateKey.generate()
+    slot = Slot(
+        name=name,
+        added=added,
+        kdf=kdf,
+        salt=os.urandom(SALT_LEN),
+        public=public_of(private),
+        private_nonce=os.urandom(NONCE_LEN),
+        private_wrapped=b"",
+        eph=b"",
+        key_nonce=b"",
+        key_wrapped=b"",
+    )
+    kek = derive_kek(secret, slot.salt, kdf)
+    try:
+        wrapped = AESGCM(kek).encrypt(
+            slot.private_nonce, _raw_private(private), _private_aad(store_id, slot)
+        )
+    finally:
+        wipe(kek)
+    return replace(slot, private_wrapped=wrapped), private
+
+
+def open_slot(store_id: str, slot: Slot, secret: bytes) -> X25519PrivateKey:
+    """The slot's private key, or :class:`SlotLocked` if ``secret`` is wrong."""
+    kek = derive_kek(secret, slot.salt, slot.kdf)
+    try:
+        raw = AESGCM(kek).decrypt(
+            slot.private_nonce, slot.private_wrapped, _private_aad(store_id, slot)
+        )
+    except InvalidTag:
+        raise SlotLocked() from None
+    finally:
+        wipe(kek)
+    if len(raw) != KEY_LEN:
+        raise SlotLocked()
+    private = X25519PrivateKey.from_private_bytes(raw)
+    if public_of(private) != slot.public:
+        raise SlotLocked()
+    return private
+
+
+def wrap_data_key(store_id: str, slot: Slot, data_key: bytes | bytearray, key_id: str) -> Slot:
+    """``slot`` with the data key encrypted to its public key (fresh ephemeral each time)."""
+    eph = X25519PrivateKey.generate()
+    wrap = _wrap_key(eph, slot.public, store_id)
+    nonce = os.urandom(NONCE_LEN)
+    wrapped = AESGCM(wrap).encrypt(nonce, data_key, _key_aad(store_id, slot.name, key_id))
+    return replace(slot, eph=public_of(eph), key_nonce=nonce, key_wrapped=wrapped)
+
+
+def unwrap_data_key(store_id: str, slot: Slot, private: X25519PrivateKey, key_id: str) -> bytearray:
+    try:
+        wrap = _wrap_key(private, slot.eph, store_id)
+        key = AESGCM(wrap).decrypt(
+            slot.key_nonce, slot.key_wrapped, _key_aad(store_id, slot.name, key_id)
+        )
+    except (InvalidTag, ValueError):
+        raise KeyUnwrapFailed() from None
+    if len(key) != KEY_LEN:
+        raise KeyUnwrapFailed()
+    return bytearray(key)
+
+
+def new_data_key() -> tuple[bytearray, str]:
+    """A fresh data key and its public identifier (random, unrelated to the key)."""
+    return bytearray(os.urandom(KEY_LEN)), secrets.token_hex(8)
+
+
+def encrypt_body(data_key: bytes | bytearray, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    return AESGCM(data_key).encrypt(nonce, plaintext, aad)
+
+
+def decrypt_body(data_key: bytes | bytearray, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes:
+    """Raises ``InvalidTag`` when any byte of header or body was changed."""
+    return AESGCM(data_key).decrypt(nonce, ciphertext, aad)

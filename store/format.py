@@ -1,0 +1,315 @@
+"""The store file's envelope and header: build it, parse it, never crash on junk.
+
+Layout (all integers big-endian)::
+
+    magic      8 bytes   b"KIOSKDB\\x1a"
+    version    u16       format version (1)
+    length     u32       length of the header
+    header     length    UTF-8 JSON object (slots, generation, audit head, body nonce...)
+    checksum   32 bytes  SHA-256 of everything above
+    body       rest      AES-256-GCM ciphertext + tag; associated data = everything above
+
+The checksum is not a security measure (anyone can recompute it); it lets damage to
+the header be reported as damage *before* any passphrase is tried, so a flipped byte in
+a salt is not mistaken for a wrong passphrase. Authenticity comes from GCM: the whole
+header, checksum included, is the body's associated data. The envelope (magic, version,
+length, checksum) is promised to every future version, so an intact file from a newer
+kiosk is told apart from a damaged one: only the former raises :class:`UnknownFormat`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+import struct
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from store.crypto import KEY_LEN, NONCE_LEN, SALT_LEN, TAG_LEN, Slot
+from store.errors import StoreDamaged, StoreMissing, UnknownFormat
+from store.models import KdfParams
+
+MAGIC = b"KIOSKDB\x1a"
+FORMAT_VERSION = 1
+_PREFIX = struct.Struct(">8sHI")
+CHECKSUM_LEN = 32
+MAX_HEADER = 1024 * 1024
+MAX_SLOTS = 256
+MAX_NAME = 64
+COMPRESSIONS = ("zlib", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    store_id: str  # 32 hex digits, random at creation
+    generation: int  # +1 on every save; never goes back, even on restore
+    saved_at: str  # ISO 8601 UTC
+    saved_by: str  # slot name of the admin who saved
+    audit_length: int
+    audit_head: str  # hex sha256 of the last audit entry, "" when there is none
+    key_id: str  # identifies the data key (random, unrelated to the key)
+    body_nonce: bytes
+    compression: str
+    slots: tuple[Slot, ...]
+
+    def slot(self, name: str) -> Slot | None:
+        for s in self.slots:
+            if s.name == name:
+                return s
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    header: Header
+    aad: bytes  # envelope + header + checksum: the body's associated data
+    body: bytes
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _slot_doc(slot: Slot) -> dict[str, Any]:
+    return {
+        "name": slot.name,
+        "added": slot.added,
+        "kdf": {
+            "alg": "argon2id",
+            "memory_kib": slot.kdf.memory_kib,
+            "iterations": slot.kdf.iterations,
+            "lanes": slot.kdf.lanes,
+        },
+        "salt": _b64(slot.salt),
+        "public": _b64(slot.public),
+        "private_nonce": _b64(slot.private_nonce),
+        "private_wrapped": _b64(slot.private_wrapped),
+        "eph": _b64(slot.eph),
+        "key_nonce": _b64(slot.key_nonce),
+        "key_wrapped": _b64(slot.key_wrapped),
+    }
+
+
+def header_doc(h: Header) -> dict[str, Any]:
+    return {
+        "store_id": h.store_id,
+        "generation": h.generation,
+        "saved_at": h.saved_at,
+        "saved_by": h.saved_by,
+        "audit": {"length": h.audit_length, "head": h.audit_head},
+        "key_id": h.key_id,
+        "body": {
+            "cipher": "aes-256-gcm",
+            "nonce": _b64(h.body_nonce),
+            "compression": h.compression,
+        },
+        "slots": [_slot_doc(s) for s in h.slots],
+    }
+
+
+def encode_header(h: Header, version: int = FORMAT_VERSION) -> bytes:
+    """Envelope + header + checksum: the bytes before the body, and its associated data."""
+    raw = json.dumps(header_doc(h), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    head = _PREFIX.pack(MAGIC, version, len(raw)) + raw
+    return head + hashlib.sha256(head).digest()
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+class _Bad(Exception):
+    """Internal: the header is structurally wrong (reported as StoreDamaged)."""
+
+
+def _get(doc: Any, key: str, kind: type | tuple[type, ...]) -> Any:
+    if not isinstance(doc, dict) or key not in doc:
+        raise _Bad(key)
+    value = doc[key]
+    # bool is an int subclass: never accept it where a number is expected
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise _Bad(key)
+    if not isinstance(value, kind):
+        raise _Bad(key)
+    return value
+
+
+def _int(doc: Any, key: str, lo: int, hi: int) -> int:
+    value: int = _get(doc, key, int)
+    if not lo <= value <= hi:
+        raise _Bad(key)
+    return value
+
+
+def _hex(doc: Any, key: str, length: int | None, allow_empty: bool = False) -> str:
+    value: str = _get(doc, key, str)
+    if allow_empty and value == "":
+        return value
+    if length is not None and len(value) != length:
+        raise _Bad(key)
+    if not value or any(c not in "0123456789abcdef" for c in value):
+        raise _Bad(key)
+    return value
+
+
+def _bytes(doc: Any, key: str, length: int | None = None, min_len: int = 0) -> bytes:
+    value: str = _get(doc, key, str)
+    try:
+        raw = base64.b64decode(value.encode("ascii"), validate=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        raise _Bad(key) from None
+    if length is not None and len(raw) != length:
+        raise _Bad(key)
+    if len(raw) < min_len:
+        raise _Bad(key)
+    return raw
+
+
+def _time(doc: Any, key: str) -> str:
+    value: str = _get(doc, key, str)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _Bad(key) from None
+    if parsed.tzinfo is None:
+        raise _Bad(key)
+    return value
+
+
+def valid_name(name: str) -> bool:
+    """Slot names: 1-64 printable characters without surrounding spaces."""
+    return (
+        0 < len(name) <= MAX_NAME and name == name.strip() and all(ch.isprintable() for ch in name)
+    )
+
+
+def _slot(doc: Any) -> Slot:
+    name: str = _get(doc, "name", str)
+    if not valid_name(name):
+        raise _Bad("name")
+    kdf_doc = _get(doc, "kdf", dict)
+    if _get(kdf_doc, "alg", str) != "argon2id":
+        raise _Bad("kdf")
+    try:
+        kdf = KdfParams(
+            memory_kib=_get(kdf_doc, "memory_kib", int),
+            iterations=_get(kdf_doc, "iterations", int),
+            lanes=_get(kdf_doc, "lanes", int),
+        )
+    except ValueError:
+        raise _Bad("kdf") from None
+    return Slot(
+        name=name,
+        added=_time(doc, "added"),
+        kdf=kdf,
+        salt=_bytes(doc, "salt", SALT_LEN),
+        public=_bytes(doc, "public", KEY_LEN),
+        private_nonce=_bytes(doc, "private_nonce", NONCE_LEN),
+        private_wrapped=_bytes(doc, "private_wrapped", KEY_LEN + TAG_LEN),
+        eph=_bytes(doc, "eph", KEY_LEN),
+        key_nonce=_bytes(doc, "key_nonce", NONCE_LEN),
+        key_wrapped=_bytes(doc, "key_wrapped", KEY_LEN + TAG_LEN),
+    )
+
+
+def _header(doc: Any) -> Header:
+    if not isinstance(doc, dict):
+        raise _Bad("header")
+    audit = _get(doc, "audit", dict)
+    body = _get(doc, "body", dict)
+    if _get(body, "cipher", str) != "aes-256-gcm":
+        raise _Bad("cipher")
+    compression = _get(body, "compression", str)
+    if compression not in COMPRESSIONS:
+        raise _Bad("compression")
+    slots_doc = _get(doc, "slots", list)
+    if not 0 < len(slots_doc) <= MAX_SLOTS:
+        raise _Bad("slots")
+    slots = tuple(_slot(s) for s in slots_doc)
+    if len({s.name.casefold() for s in slots}) != len(slots):
+        raise _Bad("duplicate slot")
+    saved_by: str = _get(doc, "saved_by", str)
+    if len(saved_by) > MAX_NAME:
+        raise _Bad("saved_by")
+    return Header(
+        store_id=_hex(doc, "store_id", 32),
+        generation=_int(doc, "generation", 0, 2**62),
+        saved_at=_time(doc, "saved_at"),
+        saved_by=saved_by,
+        audit_length=_int(audit, "length", 0, 2**62),
+        audit_head=_hex(audit, "head", 64, allow_empty=True),
+        key_id=_hex(doc, "key_id", 16),
+        body_nonce=_bytes(body, "nonce", NONCE_LEN),
+        compression=compression,
+        slots=slots,
+    )
+
+
+def _envelope(data: bytes) -> tuple[int, int]:
+    """Check magic, length and checksum; return (version, end of checksum)."""
+    if len(data) < _PREFIX.size:
+        raise StoreDamaged("The store file is too short to be a kiosk store; it is damaged.")
+    magic, version, length = _PREFIX.unpack_from(data)
+    if magic != MAGIC:
+        raise StoreDamaged("The file is not a kiosk store, or its first bytes are damaged.")
+    end = _PREFIX.size + length
+    if length > MAX_HEADER or len(data) < end + CHECKSUM_LEN:
+        raise StoreDamaged("The store file's header is damaged (bad length).")
+    if hashlib.sha256(data[:end]).digest() != data[end : end + CHECKSUM_LEN]:
+        raise StoreDamaged("The store file's header is damaged (checksum mismatch).")
+    if version != FORMAT_VERSION:
+        raise UnknownFormat()
+    return version, end + CHECKSUM_LEN
+
+
+def _parse_header_json(data: bytes, end: int) -> Header:
+    raw = data[_PREFIX.size : end - CHECKSUM_LEN]
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+        return _header(doc)
+    except (UnicodeDecodeError, ValueError, RecursionError, _Bad):
+        raise StoreDamaged("The store file's header cannot be read; it is damaged.") from None
+
+
+def parse(data: bytes) -> Parsed:
+    """Parse a whole store file. Raises StoreDamaged or UnknownFormat, nothing else."""
+    _, end = _envelope(data)
+    header = _parse_header_json(data, end)
+    body = data[end:]
+    if len(body) < TAG_LEN:
+        raise StoreDamaged("The store file is truncated; it is damaged.")
+    return Parsed(header=header, aad=data[:end], body=body)
+
+
+def peek_header(path: Path) -> tuple[Header, os.stat_result]:
+    """Read and check just the header (no key needed, body not read), with the stat of
+    the very file read, so the two always describe the same generation."""
+    try:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            prefix = f.read(_PREFIX.size)
+            if len(prefix) == _PREFIX.size:
+                _, _, length = _PREFIX.unpack(prefix)
+                rest = f.read(min(length, MAX_HEADER + 1) + CHECKSUM_LEN)
+            else:
+                rest = b""
+    except FileNotFoundError:
+        raise StoreMissing() from None
+    except IsADirectoryError:
+        raise StoreDamaged("The store path is a folder, not a store file.") from None
+    data = prefix + rest
+    _, end = _envelope(data)
+    return _parse_header_json(data, end), st
+
+
+def now_iso(moment: datetime) -> str:
+    """UTC ISO 8601 with milliseconds: sortable, unambiguous, no local time zone."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def new_store_id() -> str:
+    return os.urandom(16).hex()

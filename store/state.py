@@ -1,0 +1,113 @@
+"""The small plaintext sidecar ``<store>.state`` (mode 0600).
+
+It exists because some facts are needed *before* the store is unlocked, and saving
+the store on every unlock would push real generations out of the ten backups:
+
+* failed unlock attempts since the last successful unlock (time and the admin name
+  tried, or "" when the typed name matched no admin: typed text that is not an admin's
+  name may be a mistyped passphrase, so it is never written down);
+* each admin's last unlock time, and the last admin name (to preselect it).
+
+It holds nothing else. It is advisory: anyone who can write the folder can edit it, so
+nothing security-relevant is decided from it beyond the UI's throttle. On a successful
+unlock the pending failures are moved into the (authenticated) audit log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from store.files import atomic_write, state_path
+from store.models import FailedUnlock
+
+MAX_FAILURES_KEPT = 100
+
+
+def load(store_path: Path) -> dict[str, Any]:
+    """The sidecar's content; an unreadable or missing sidecar reads as empty."""
+    try:
+        doc = json.loads(state_path(store_path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def save(store_path: Path, doc: dict[str, Any]) -> None:
+    """Write the sidecar atomically (callers hold the store lock)."""
+    doc["v"] = 1
+    with contextlib.suppress(OSError):
+        atomic_write(state_path(store_path), json.dumps(doc, indent=1).encode("utf-8"))
+
+
+def failures(doc: dict[str, Any]) -> list[FailedUnlock]:
+    out: list[FailedUnlock] = []
+    raw = doc.get("failures")
+    if not isinstance(raw, list):
+        return out
+    for item in raw:
+        try:
+            out.append(
+                FailedUnlock(
+                    time=datetime.fromisoformat(item["time"]), admin=str(item.get("admin", ""))
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def failure_count(doc: dict[str, Any]) -> int:
+    count = doc.get("failure_count")
+    if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        return count
+    return len(failures(doc))
+
+
+def add_failure(doc: dict[str, Any], when: str, admin: str) -> None:
+    count = failure_count(doc)
+    raw = doc.get("failures")
+    items = raw if isinstance(raw, list) else []
+    items.append({"time": when, "admin": admin})
+    doc["failures"] = items[-MAX_FAILURES_KEPT:]
+    doc["failure_count"] = count + 1
+
+
+def clear_failures(doc: dict[str, Any]) -> None:
+    doc["failures"] = []
+    doc["failure_count"] = 0
+
+
+def record_unlock(doc: dict[str, Any], name: str, when: str, *, preselect: bool) -> None:
+    last = doc.get("last_unlock")
+    table = last if isinstance(last, dict) else {}
+    table[name] = when
+    doc["last_unlock"] = table
+    if preselect:
+        doc["last_admin"] = name
+
+
+def forget_admin(doc: dict[str, Any], name: str) -> None:
+    last = doc.get("last_unlock")
+    if isinstance(last, dict):
+        last.pop(name, None)
+    if doc.get("last_admin") == name:
+        doc.pop("last_admin", None)
+
+
+def last_unlock(doc: dict[str, Any], name: str) -> datetime | None:
+    last = doc.get("last_unlock")
+    if not isinstance(last, dict) or not isinstance(last.get(name), str):
+        return None
+    try:
+        return datetime.fromisoformat(last[name])
+    except ValueError:
+        return None
+
+
+def last_admin(doc: dict[str, Any]) -> str | None:
+    name = doc.get("last_admin")
+    return name if isinstance(name, str) and name else None
