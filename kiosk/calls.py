@@ -220,6 +220,56 @@ def set_follow_up(store: Store, contact_id: int, follow_up: date | None) -> NasC
     return _change(store, contact_id, "contact.follow_up", detail, follow_up=follow_up)
 
 
+def record_email(
+    store: Store,
+    *,
+    site_id: int,
+    at: datetime,
+    script: str,
+    ticket: str = "",
+    notes: str = "",
+    follow_up: date | None = None,
+    escalates: int | None = None,
+) -> NasContact:
+    """Log an email sent to NAS; an escalation also puts the escalated ticket on waiting.
+
+    Both changes are one transaction, so the log never shows an escalation email while
+    the ticket it escalated still looks untouched.
+    """
+    errors: dict[str, str] = {}
+    try:
+        ticket = validate_ticket(ticket)
+    except ValidationError as error:
+        errors["ticket"] = error.message
+    try:
+        notes = validate_notes(notes)
+    except ValidationError as error:
+        errors["notes"] = error.message
+    if errors:
+        raise FormErrors(errors)
+    day = at.astimezone(LONDON).date()
+    due = follow_up if follow_up is not None else default_follow_up(day)
+    entry = NasContact(
+        at=_utc(at),
+        channel=Channel.EMAIL,
+        script=script,
+        site_id=site_id,
+        ticket=ticket,
+        follow_up=due,
+        notes=notes,
+    )
+    with store.transaction() as tx:
+        if escalates is not None:
+            earlier = contact(tx.db, escalates)
+            if earlier is None:
+                raise KeyError(f"contact {escalates} no longer exists")
+            entry = replace(entry, request_id=earlier.request_id)
+            waiting = replace(earlier, status=TicketStatus.WAITING, follow_up=due)
+            records.save(tx, CONTACTS, waiting, "contact.status", detail="waiting (escalated)")
+        new_id = records.save(tx, CONTACTS, entry, "contact.add", detail=f"email {script}")
+    return replace(entry, id=new_id)
+
+
 # --- the no-access call -----------------------------------------------------------------
 
 

@@ -149,6 +149,38 @@ def test_set_status_and_follow_up_are_audited() -> None:
     assert cleared is not None and cleared.follow_up is None
 
 
+def test_escalation_email_is_logged_and_puts_the_ticket_on_waiting_at_once() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    call = calls.record_contact(
+        store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="no_access",
+        ticket="INC0123456", follow_up=date(2026, 12, 1), request_id=7,
+    )
+    sent_at = datetime(2026, 12, 2, 9, 30, tzinfo=LONDON)
+    email = calls.record_email(
+        store, site_id=site_id, at=sent_at, script="escalate", ticket="INC0123456",
+        escalates=call.id,
+    )
+    assert email.channel is Channel.EMAIL and email.request_id == 7
+    assert email.follow_up == date(2026, 12, 9)  # five NAS working days on
+    before = calls.contact(store.read(), call.id)
+    assert before is not None
+    assert before.status is TicketStatus.WAITING and before.follow_up == date(2026, 12, 9)
+    assert calls.overdue_followups(records.contacts(store.read()), date(2026, 12, 3)) == []
+    assert [e["action"] for e in store.audit_entries[-2:]] == ["contact.status", "contact.add"]
+
+
+def test_plain_email_is_logged_without_touching_other_tickets() -> None:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    email = calls.record_email(
+        store, site_id=site_id, at=CALL_AT, script="shared_access",
+        follow_up=date(2026, 11, 30),
+    )
+    assert [c.id for c in records.contacts(store.read())] == [email.id]
+    assert email.follow_up == date(2026, 11, 30) and email.status is TicketStatus.OPEN
+
+
 def test_changing_a_missing_contact_is_an_error() -> None:
     with pytest.raises(KeyError):
         calls.set_status(FakeStore(), 99, TicketStatus.RESOLVED)
