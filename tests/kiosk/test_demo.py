@@ -33,6 +33,8 @@ from kiosk.model import (
     Role,
     TicketStatus,
 )
+from store import Store
+from tests.conftest import KIOSK_ADMIN, KIOSK_PASSPHRASE
 from tests.fakes import FakeStore
 
 TODAY = date(2026, 3, 11)  # a Wednesday
@@ -291,6 +293,25 @@ def test_refuses_a_store_that_is_not_empty(store: FakeStore) -> None:
     with pytest.raises(ValueError):
         demo.populate(store, TODAY)
     assert _dump(store) == before
+
+
+def test_real_store_holds_the_same_demo_and_audits_it(kiosk_store: Store) -> None:
+    """The content tests above run on the fake; this shows the real store ends up with the
+    very same tables, readable after reopening, with one chained audit entry per record."""
+    demo.populate(kiosk_store, TODAY)
+    path = kiosk_store.path
+    kiosk_store.close()
+    reopened = Store.open(path, KIOSK_ADMIN, KIOSK_PASSPHRASE)
+    fake = FakeStore()
+    demo.populate(fake, TODAY)
+    assert _dump(reopened) == _dump(fake)
+    entries = [e for e in reopened.audit_entries() if e.action == demo.AUDIT_ACTION]
+    assert len(entries) == sum(
+        len(rows) for name, rows in _dump(fake).items() if name != "settings"
+    )
+    assert all(e.admin == KIOSK_ADMIN and e.detail == "" for e in entries)
+    assert reopened.verify_audit().ok
+    reopened.close()
 
 
 def test_mobile_helper_stays_in_the_drama_range() -> None:
