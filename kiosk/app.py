@@ -33,7 +33,7 @@ from kiosk.i18n import _
 from kiosk.session import Session
 
 if TYPE_CHECKING:
-    from store import Store
+    from store import KdfParams, Store
 
 STORE_POLL_SECONDS = 2.0
 IDLE_CHECK_SECONDS = 5.0
@@ -67,6 +67,7 @@ class KioskApp(App[int]):
         clock: Clock | None = None,
         demo: DemoCredentials | None = None,
         idle_minutes: float | None = None,
+        store_kdf: KdfParams | None = None,
     ) -> None:
         super().__init__()
         self.store_path = store_path
@@ -74,6 +75,7 @@ class KioskApp(App[int]):
         self.demo = demo
         self._session: Session | None = None
         self._idle_override = idle_minutes
+        self.store_kdf = store_kdf  # None: the store's default; tests pass a fast one
         self._last_key = time.monotonic()
         self._locked_notice: str | None = None
 

@@ -202,7 +202,9 @@ class SetupWizard(Screen[None]):
         from store import Store, StoreError
 
         try:
-            store, recovery = Store.create(self.kiosk.store_path, admin, passphrase)
+            store, recovery = Store.create(
+                self.kiosk.store_path, admin, passphrase, kdf=self.kiosk.store_kdf
+            )
             with store.transaction() as tx:
                 records.save(tx, SITES, site, "site.add")
         except StoreError as error:

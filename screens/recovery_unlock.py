@@ -1,0 +1,90 @@
+"""Unlock with the recovery key, when no admin can (every admin gone or forgotten).
+
+Opening with the recovery key hands over to the recovery wizard, which makes a new admin
+and a new recovery key (the old one stops working), so a recovery key is good once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from kiosk.cli_common import describe_store_error
+from kiosk.i18n import _
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+    from store import Store
+
+
+class RecoveryUnlockScreen(Screen[None]):
+    CSS_PATH = "unlock.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Back"))]
+
+    @property
+    def kiosk(self) -> KioskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unlock-box"):
+            yield Static(_("Unlock with the recovery key"), id="unlock-title")
+            yield Static(
+                _(
+                    "Use this only when no admin can unlock. You will then add a new admin, "
+                    "and kiosk will make a new recovery key: this one will stop working."
+                )
+            )
+            yield Label(_("Recovery key"))
+            yield Input(password=True, id="recovery-code", placeholder="XXXXX-XXXXX-\u2026")
+            yield Static("", id="unlock-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            event.input.disabled = True
+            self.query_one("#unlock-message", Static).update(_("Unlocking\u2026"))
+            self._open(event.value)
+
+    @work(thread=True, exclusive=True)
+    def _open(self, code: str) -> None:
+        from store import Store, StoreError
+
+        try:
+            store = Store.open_with_recovery(self.kiosk.store_path, code)
+        except StoreError as error:
+            self.app.call_from_thread(self._failed, describe_store_error(error))
+            return
+        self.app.call_from_thread(self._opened, store)
+
+    def _failed(self, message: str) -> None:
+        field = self.query_one(Input)
+        field.value = ""
+        field.disabled = False
+        field.focus()
+        message_widget = self.query_one("#unlock-message", Static)
+        message_widget.update(message)
+        message_widget.add_class("error")
+
+    def _opened(self, store: Store) -> None:
+        from screens.recovery import RecoveryWizard
+
+        def finished(done: bool | None) -> None:
+            if done:
+                self.kiosk.start_session(store)
+            else:
+                store.lock()
+
+        self.app.push_screen(RecoveryWizard(store), finished)

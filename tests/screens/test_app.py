@@ -1,0 +1,183 @@
+"""The shell end to end with Pilot: setup wizard, unlock (right, wrong, throttled), lock,
+idle lock, live refresh, and a crash that must not print personal data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, Static
+
+from kiosk import records
+from kiosk.app import KioskApp
+from kiosk.clock import FixedClock
+from kiosk.model import PEOPLE, SITES, Person, Role, Site
+from store import Store
+from tests.conftest import FAST_KDF
+
+NOW = datetime(2026, 11, 24, 10, 30)
+PASSPHRASE = "correct horse battery"
+
+
+def make_store(path: Path, *admins: str) -> Store:
+    store, _code = Store.create(path, admins[0], PASSPHRASE, kdf=FAST_KDF)
+    for name in admins[1:]:
+        store.add_admin(name, PASSPHRASE + " " + name)
+    with store.transaction() as tx:
+        records.save(
+            tx,
+            SITES,
+            Site(
+                name="Harbour View Care Home",
+                ods_code="VZZ01",
+                cqc_location_id="1-000000001",
+                site_phone="01632960123",
+                mailbox="harbourview.care@nhs.net",
+            ),
+            "site.add",
+        )
+    return store
+
+
+def app_for(path: Path, **kwargs: object) -> KioskApp:
+    return KioskApp(path, clock=FixedClock(NOW), store_kdf=FAST_KDF, **kwargs)  # type: ignore[arg-type]
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+
+
+async def test_setup_wizard_creates_a_store_with_the_first_site(tmp_path: Path) -> None:
+    path = tmp_path / "k" / "kiosk.store"
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert type(app.screen).__name__ == "SetupWizard"
+        app.screen.query_one("#admin-name", Input).value = "Ann Example"
+        await pilot.press("enter")
+        app.screen.query_one("#pass1", Input).value = "short"
+        app.screen.query_one("#pass2", Input).value = "short"
+        await pilot.press("ctrl+s")
+        assert "12" in str(app.screen.query_one("#pass-error", Static).render())
+        app.screen.query_one("#pass1", Input).value = PASSPHRASE
+        app.screen.query_one("#pass2", Input).value = PASSPHRASE
+        await pilot.press("ctrl+s")
+        values = {
+            "name": "Harbour View Care Home", "ods_code": "vzz01",
+            "cqc_location_id": "1-000000001", "site_phone": "01632 960123",
+            "mailbox": "harbourview.care@nhs.net",
+        }
+        for name, value in values.items():
+            app.screen.query_one(f"#site-{name}", Input).value = value
+        await pilot.press("ctrl+s")
+        # the mailbox can never be changed: the wizard insists on a confirmation
+        assert not path.exists()
+        app.screen.query_one("#mailbox-confirmed").value = True  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        code = str(app.screen.query_one("#recovery-code", Static).render())
+        assert code.count("-") >= 4
+        app.screen.query_one("#recovery-check", Input).value = "WRONG"
+        await pilot.press("ctrl+s")
+        assert type(app.screen).__name__ == "SetupWizard"
+        app.screen.query_one("#recovery-check", Input).value = code.split("-")[-1].lower()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
+    store = Store.open(path, "Ann Example", PASSPHRASE)
+    sites = records.sites(store.read())
+    assert [s.ods_code for s in sites] == ["VZZ01"]
+    assert Store.open_with_recovery(path, code).read() is not None
+
+
+async def test_unlock_preselects_last_admin_and_opens_the_dashboard(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.store"
+    make_store(path, "Ann Example", "Bob Example").close()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.focused is app.screen.query_one("#passphrase", Input)
+        assert app.screen.query_one("#admin", Select).value == "Ann Example"
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
+        assert app.session.admin == "Ann Example"
+
+
+async def test_wrong_passphrase_says_so_and_throttles_after_three(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for attempt in range(3):
+            await type_text(pilot, f"wrong guess {attempt}")
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        message = str(app.screen.query_one("#unlock-message", Static).render())
+        assert "try again in" in message
+        assert app.screen.query_one("#passphrase", Input).disabled
+        assert not app.unlocked
+    assert Store.consecutive_failures(path) == 3
+    store = Store.open(path, "Ann Example", PASSPHRASE)
+    assert len(store.pending_failures) == 3
+
+
+async def test_ctrl_l_locks_and_forgets_the_session(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.unlocked
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert not app.unlocked
+        assert type(app.screen).__name__ == "UnlockScreen"
+        assert len(app.screen_stack) == 2  # default + unlock: nothing personal underneath
+        with pytest.raises(RuntimeError):
+            _ = app.session
+
+
+async def test_idle_lock(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    app = app_for(path, idle_minutes=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app._check_idle()
+        await pilot.pause()
+        assert not app.unlocked
+        assert type(app.screen).__name__ == "UnlockScreen"
+
+
+async def test_another_process_save_refreshes_the_dashboard(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        other = Store.open(path, "Ann Example", PASSPHRASE)
+        with other.transaction() as tx:
+            records.save(
+                tx, PEOPLE,
+                Person(full_name="Cara Example", personal_mobile="07700900001",
+                       access={1: Role.OWNER}),
+                "person.add",
+            )
+        app._poll_store()
+        await pilot.pause()
+        text = " ".join(str(o.prompt) for o in app.screen.query_one("OptionList")._options)  # type: ignore[attr-defined]
+        assert "1 owner" in text
