@@ -161,7 +161,10 @@ class KioskApp(App[int]):
         return records.settings(self._session.db()).idle_lock_minutes * 60
 
     def _check_idle(self) -> None:
-        if self._session is not None and time.monotonic() - self._last_key >= self.idle_limit_seconds():
+        if (
+            self._session is not None
+            and time.monotonic() - self._last_key >= self.idle_limit_seconds()
+        ):
             self.action_lock()
 
     def _poll_store(self) -> None:
@@ -208,7 +211,7 @@ class KioskApp(App[int]):
                 yield SystemCommand(
                     _(entry.label),
                     _(entry.help),
-                    lambda name=entry.name: self.open_screen(name),  # type: ignore[misc]
+                    lambda name=entry.name: self.open_screen(name),
                 )
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
@@ -220,7 +223,7 @@ class KioskApp(App[int]):
             yield SystemCommand(
                 binding.description,
                 _("Key: {key}").format(key=self.get_key_display(binding) or key),
-                lambda node=node, action=binding.action: self.run_action(action, node),  # type: ignore[misc]
+                lambda node=node, action=binding.action: self.run_action(action, node),
             )
         yield SystemCommand(_("Quit"), _("Leave kiosk"), self.action_quit)
 
@@ -237,9 +240,12 @@ class KioskApp(App[int]):
 
 def safe_crash_report(error: BaseException | None) -> str:
     """The crash text: type and frames (file, line, function), never values or messages."""
-    lines = [_("kiosk stopped because of an internal error. No data was lost:"),
-             _("every change is saved as soon as it is made."),
-             _("Please report this to whoever looks after kiosk, with the lines below."), ""]
+    lines = [
+        _("kiosk stopped because of an internal error. No data was lost:"),
+        _("every change is saved as soon as it is made."),
+        _("Please report this to whoever looks after kiosk, with the lines below."),
+        "",
+    ]
     if error is not None:
         frames = traceback.extract_tb(error.__traceback__)
         for frame in frames[-12:]:

@@ -45,7 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     parser.add_argument(
-        "--locale", metavar="LOCALE", default=DEFAULT_LOCALE, help=_("language for the interface (default en_GB)")
+        "--locale",
+        metavar="LOCALE",
+        default=DEFAULT_LOCALE,
+        help=_("language for the interface (default en_GB)"),
     )
     parser.add_argument(
         "--demo",

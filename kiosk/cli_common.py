@@ -28,7 +28,9 @@ class UserError(Exception):
 
 def add_store_options(parser: argparse.ArgumentParser, *, admin: bool = True) -> None:
     parser.add_argument(
-        "--store", metavar="PATH", help=_("the store file (default: $KIOSK_STORE or the user data folder)")
+        "--store",
+        metavar="PATH",
+        help=_("the store file (default: $KIOSK_STORE or the user data folder)"),
     )
     if admin:
         parser.add_argument("--admin", metavar="NAME", help=_("your kiosk admin name"))
@@ -74,7 +76,9 @@ def describe_store_error(error: Exception) -> str:
             "The store file is damaged or has been tampered with; it was left exactly as it was. "
             "Run 'kiosk check' to see which backup is the newest good one."
         ),
-        "missing": _("There is no store at that path yet: run 'kiosk init' or start 'kiosk' to set one up."),
+        "missing": _(
+            "There is no store at that path yet: run 'kiosk init' or start 'kiosk' to set one up."
+        ),
         "exists": _("A store already exists at that path; it was not touched."),
         "busy": _("Another admin is saving the store right now; try again in a moment."),
         "unknown_format": _("This store was written by a newer kiosk: upgrade kiosk to open it."),

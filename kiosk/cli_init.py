@@ -29,10 +29,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--cqc-location", required=True, metavar="ID", help=_("CQC location ID, e.g. 1-123456789")
     )
     parser.add_argument(
-        "--site-phone", required=True, metavar="NUMBER", help=_("the CQC-registered site phone number")
+        "--site-phone",
+        required=True,
+        metavar="NUMBER",
+        help=_("the CQC-registered site phone number"),
     )
     parser.add_argument(
-        "--mailbox", required=True, metavar="ADDRESS", help=_("the site's shared mailbox (@nhs.net)")
+        "--mailbox",
+        required=True,
+        metavar="ADDRESS",
+        help=_("the site's shared mailbox (@nhs.net)"),
     )
     parser.add_argument(
         "--dspt-status",
@@ -74,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
     )
     if check.site is None:
         field, message = next(iter(check.errors.items()))
-        raise UserError(_("{field}: {message}").format(field=field.replace("_", " "), message=message))
+        raise UserError(
+            _("{field}: {message}").format(field=field.replace("_", " "), message=message)
+        )
     path = resolve_store_path(args.store)
     if Store.exists(path):
         raise UserError(_("A store already exists at that path; it was not touched."))

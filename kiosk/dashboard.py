@@ -16,8 +16,32 @@ from enum import IntEnum
 from tinydb import TinyDB
 
 from kiosk import records
+from kiosk.calls import overdue_followups
+from kiosk.clock import LONDON
+from kiosk.coverage import coverage
+from kiosk.dspt import dspt_verdict
 from kiosk.i18n import _, ngettext
-from kiosk.model import PersonStatus, RequestStatus, Site, TicketStatus
+from kiosk.lifecycle import (
+    AccountState,
+    LifecycleState,
+    account_state,
+    mailbox_silence,
+    owners_at_risk,
+)
+from kiosk.model import (
+    NasContact,
+    NasRequest,
+    Person,
+    PersonStatus,
+    RequestStatus,
+    Settings,
+    Site,
+    TicketStatus,
+)
+from kiosk.nas_hours import describe, nas_status
+from kiosk.nas_requests import overdue_requests, review_due
+
+OVERDUE = frozenset({LifecycleState.INACTIVE, LifecycleState.DELETED, LifecycleState.GONE})
 
 
 class Level(IntEnum):
@@ -52,10 +76,7 @@ class Dashboard:
 
 def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     """Everything the home screen shows, as of ``now`` (aware, any zone)."""
-    from kiosk.lifecycle import LifecycleState, account_state, mailbox_silence, owners_at_risk
-    from kiosk.nas_hours import describe, nas_status
-
-    today = now.astimezone(_london()).date()
+    today = now.astimezone(LONDON).date()
     sites = records.sites(db)
     people = [p for p in records.people(db) if p.status is not PersonStatus.LEFT]
     requests = records.requests(db)
@@ -84,10 +105,9 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
         summary = SiteSummary(site)
         summary.lines.extend(_coverage_lines(site, people))
         states = [
-            s for p in people if site.id in p.access
-            if (s := account_state(p, today)) is not None
+            s for p in people if site.id in p.access if (s := account_state(p, today)) is not None
         ]
-        summary.lines.append(_logins_line(states, LifecycleState))
+        summary.lines.append(_logins_line(states))
         summary.lines.extend(_request_lines(site, requests, today))
         summary.lines.append(_dspt_line(site, today))
         silence = mailbox_silence(site, today)
@@ -99,15 +119,7 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     return Dashboard(top=top, nas=nas, sites=summaries)
 
 
-def _london():  # type: ignore[no-untyped-def]
-    from kiosk.clock import LONDON
-
-    return LONDON
-
-
-def _coverage_lines(site: Site, people: Sequence[records.Person]) -> list[Line]:
-    from kiosk.coverage import coverage
-
+def _coverage_lines(site: Site, people: Sequence[Person]) -> list[Line]:
     cover = coverage(site.id, people)
     counts = _("{owners} and {members} can reach {mailbox}").format(
         owners=ngettext("{n} owner", "{n} owners", cover.owners).format(n=cover.owners),
@@ -119,10 +131,9 @@ def _coverage_lines(site: Site, people: Sequence[records.Person]) -> list[Line]:
     return [Line(Level.BAD, counts + " \u2014 " + "; ".join(cover.problems), "people")]
 
 
-def _logins_line(states: Sequence[object], states_enum: type) -> Line:
-    overdue_states = {states_enum.INACTIVE, states_enum.DELETED, states_enum.GONE}  # type: ignore[attr-defined]
-    overdue = sum(1 for s in states if s.state in overdue_states)  # type: ignore[attr-defined]
-    due = sum(1 for s in states if s.state is states_enum.DUE_SOON)  # type: ignore[attr-defined]
+def _logins_line(states: Sequence[AccountState]) -> Line:
+    overdue = sum(1 for s in states if s.state in OVERDUE)
+    due = sum(1 for s in states if s.state is LifecycleState.DUE_SOON)
     if overdue:
         level = Level.BAD
     elif due:
@@ -136,9 +147,7 @@ def _logins_line(states: Sequence[object], states_enum: type) -> Line:
     return Line(level, text, "reminders")
 
 
-def _request_lines(site: Site, requests: Sequence[records.NasRequest], today: date) -> list[Line]:
-    from kiosk.nas_requests import overdue_requests
-
+def _request_lines(site: Site, requests: Sequence[NasRequest], today: date) -> list[Line]:
     open_here = [r for r in requests if r.site_id == site.id and r.status is RequestStatus.OPEN]
     if not open_here:
         return [Line(Level.OK, _("No open requests to NAS"), "requests")]
@@ -156,9 +165,7 @@ def _request_lines(site: Site, requests: Sequence[records.NasRequest], today: da
     return [Line(Level.INFO, text, "requests")]
 
 
-def _ticket_lines(contacts: Sequence[records.NasContact], today: date) -> list[Line]:
-    from kiosk.calls import overdue_followups
-
+def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
     open_tickets = [c for c in contacts if c.status is not TicketStatus.RESOLVED]
     late = overdue_followups(contacts, today)
     lines: list[Line] = []
@@ -186,16 +193,12 @@ def _ticket_lines(contacts: Sequence[records.NasContact], today: date) -> list[L
 
 
 def _dspt_line(site: Site, today: date) -> Line:
-    from kiosk.dspt import dspt_verdict
-
     verdict = dspt_verdict(site, today)
     level = {"ok": Level.OK, "warn": Level.WARN}.get(verdict.level, Level.BAD)
     return Line(level, _("DSPT: {message}").format(message=verdict.message), "sites")
 
 
-def _review_lines(site: Site, settings: records.Settings, today: date) -> list[Line]:
-    from kiosk.nas_requests import review_due
-
+def _review_lines(site: Site, settings: Settings, today: date) -> list[Line]:
     if review_due(site, settings, today):
         return [Line(Level.WARN, _("Membership review is due"), "review")]
     return []

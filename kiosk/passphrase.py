@@ -28,9 +28,9 @@ def strength_hint(passphrase: str) -> str:
     words = [w for w in passphrase.split() if w]
     length = len(passphrase)
     if length < facts.MIN_PASSPHRASE_LENGTH:
-        return _("Too short: use at least {n} characters, for example four unrelated words.").format(
-            n=facts.MIN_PASSPHRASE_LENGTH
-        )
+        return _(
+            "Too short: use at least {n} characters, for example four unrelated words."
+        ).format(n=facts.MIN_PASSPHRASE_LENGTH)
     if len(set(passphrase.lower())) < 6:
         return _("Weak: too many repeated characters.")
     if length >= 20 and len(words) >= 4:

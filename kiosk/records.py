@@ -37,7 +37,8 @@ class Tx(Protocol):
 
 
 class Record(Protocol):
-    id: int
+    @property
+    def id(self) -> int: ...  # read-only, so frozen dataclasses satisfy it
 
     def to_doc(self) -> dict[str, Any]: ...
 
@@ -53,7 +54,7 @@ def sites(db: TinyDB, *, include_closed: bool = False) -> list[Site]:
 
 def site(db: TinyDB, site_id: int) -> Site | None:
     doc = db.table(SITES).get(doc_id=site_id)
-    return Site.from_doc(site_id, doc) if doc is not None else None  # type: ignore[arg-type]
+    return Site.from_doc(site_id, doc) if doc is not None else None
 
 
 def people(db: TinyDB) -> list[Person]:
@@ -62,7 +63,7 @@ def people(db: TinyDB) -> list[Person]:
 
 def person(db: TinyDB, person_id: int) -> Person | None:
     doc = db.table(PEOPLE).get(doc_id=person_id)
-    return Person.from_doc(person_id, doc) if doc is not None else None  # type: ignore[arg-type]
+    return Person.from_doc(person_id, doc) if doc is not None else None
 
 
 def requests(db: TinyDB) -> list[NasRequest]:
@@ -103,4 +104,3 @@ def save_settings(tx: Tx, value: Settings) -> None:
     tbl.truncate()
     tbl.insert(value.to_doc())
     tx.audit("settings.change", SETTINGS, None)
-

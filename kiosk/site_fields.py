@@ -55,7 +55,9 @@ def _site_name(text: str) -> str:
     if not value:
         raise ValidationError(_("A site name is required."), "site_name_required")
     if any(ord(c) < 32 for c in text):
-        raise ValidationError(_("A site name cannot contain control characters."), "site_name_control")
+        raise ValidationError(
+            _("A site name cannot contain control characters."), "site_name_control"
+        )
     return value
 
 
@@ -107,12 +109,16 @@ def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None)
 
     if errors:
         return SiteCheck(None, errors, warnings)
-    kept = {} if base is None else {
-        "id": base.id,
-        "mailbox_last_sent": base.mailbox_last_sent,
-        "last_review": base.last_review,
-        "dspt_previous_status": base.dspt_previous_status,
-    }
+    kept = (
+        {}
+        if base is None
+        else {
+            "id": base.id,
+            "mailbox_last_sent": base.mailbox_last_sent,
+            "last_review": base.last_review,
+            "dspt_previous_status": base.dspt_previous_status,
+        }
+    )
     site = Site(
         name=str(values["name"]),
         ods_code=str(values["ods_code"]),

@@ -35,7 +35,7 @@ def time_of_day(dt: datetime) -> str:
 
 
 def relative_days(target: date, today: date) -> str:
-    """"in 3 days", "4 days ago", "today" (Babel's wording, so it translates)."""
+    """ "in 3 days", "4 days ago", "today" (Babel's wording, so it translates)."""
     delta = target - today
     if delta == timedelta(0):
         from kiosk.i18n import _

@@ -15,4 +15,4 @@ def unlock_delay(consecutive_failures: int) -> int:
     """Seconds to wait before the next try after ``consecutive_failures`` failures in a row."""
     if consecutive_failures < FREE_TRIES:
         return 0
-    return min(MAX_DELAY_SECONDS, 2 ** (consecutive_failures - FREE_TRIES))
+    return min(MAX_DELAY_SECONDS, 1 << min(consecutive_failures - FREE_TRIES, 16))

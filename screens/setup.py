@@ -67,7 +67,10 @@ class SetupWizard(Screen[None]):
                 yield Static("", id="admin-error", classes="error")
             with Vertical(id="step-passphrase"):
                 yield Static(
-                    _("Choose a passphrase of at least 12 characters: a few unrelated words work well."),
+                    _(
+                        "Choose a passphrase of at least 12 characters: "
+                        "a few unrelated words work well."
+                    ),
                     classes="intro",
                 )
                 yield Label(_("Passphrase"))
@@ -134,7 +137,11 @@ class SetupWizard(Screen[None]):
         if event.input.id == "pass1":
             self.query_one("#pass2", Input).focus()
             return
-        if event.input.id and event.input.id.startswith("site-") and event.input.id != "site-mailbox":
+        if (
+            event.input.id
+            and event.input.id.startswith("site-")
+            and event.input.id != "site-mailbox"
+        ):
             self.focus_next()
             return
         self.action_next()
@@ -144,8 +151,12 @@ class SetupWizard(Screen[None]):
             self.query_one("#pass-hint", Static).update(strength_hint(event.value))
 
     def action_next(self) -> None:
-        handler = {0: self._admin_done, 1: self._passphrase_done, 2: self._site_done,
-                   4: self._recovery_done}.get(self._step)
+        handler = {
+            0: self._admin_done,
+            1: self._passphrase_done,
+            2: self._site_done,
+            4: self._recovery_done,
+        }.get(self._step)
         if handler:
             handler()
 
@@ -168,8 +179,11 @@ class SetupWizard(Screen[None]):
 
     def _site_done(self) -> None:
         raw = {
-            name: (str(self.query_one("#site-dspt_status", Select).value) if name == "dspt_status"
-                   else self.query_one(f"#site-{name}", Input).value)
+            name: (
+                str(self.query_one("#site-dspt_status", Select).value)
+                if name == "dspt_status"
+                else self.query_one(f"#site-{name}", Input).value
+            )
             for name, _label in SITE_FIELDS
         }
         check = check_site(raw, today=self.kiosk.clock.today())
@@ -180,7 +194,9 @@ class SetupWizard(Screen[None]):
             widget.set_class(name in check.warnings and name not in check.errors, "warning")
         confirmed = self.query_one("#mailbox-confirmed", Checkbox).value
         if check.site is None:
-            self.query_one("#site-error", Static).update(_("Please correct the fields marked above."))
+            self.query_one("#site-error", Static).update(
+                _("Please correct the fields marked above.")
+            )
             return
         if not confirmed:
             self.query_one("#site-error", Static).update(

@@ -61,9 +61,9 @@ class UnlockScreen(Screen[None]):
             yield Static("", id="unlock-message")
             if self.kiosk.demo is not None:
                 yield Static(
-                    _("Demo: admin \u201c{admin}\u201d, passphrase \u201c{passphrase}\u201d").format(
-                        admin=self.kiosk.demo.admin, passphrase=self.kiosk.demo.passphrase
-                    ),
+                    _(
+                        "Demo: admin \u201c{admin}\u201d, passphrase \u201c{passphrase}\u201d"
+                    ).format(admin=self.kiosk.demo.admin, passphrase=self.kiosk.demo.passphrase),
                     id="demo-hint",
                 )
         yield Footer()
