@@ -24,12 +24,13 @@ from tinydb import TinyDB
 
 from kiosk import facts, records
 from kiosk.clock import LONDON
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.model import (
     CONTACTS,
     PEOPLE,
     REQUESTS,
     Channel,
+    LocalSupport,
     NasContact,
     NasRequest,
     Person,
@@ -46,6 +47,7 @@ from kiosk.validators import (
     validate_email,
     validate_full_name,
     validate_nhsmail,
+    validate_uk_phone,
 )
 
 # The scripts a contact can be recorded against (kiosk.scripts uses the same ids).
@@ -442,3 +444,95 @@ def record_no_access_call(
         )
         contact_id = records.save(tx, CONTACTS, entry, "contact.add", detail="phone no_access")
     return NoAccessRecord(contact_id=contact_id, person_id=person_id, request_id=request_id)
+
+
+# --- labels ---------------------------------------------------------------------------------
+
+_SCRIPT_LABELS = {
+    SCRIPT_NO_ACCESS: N_("No access"),
+    SCRIPT_ESCALATE: N_("Escalation"),
+    SCRIPT_SHARED_ACCESS: N_("Mailbox access"),
+    SCRIPT_ODS_CHANGE: N_("ODS change"),
+    SCRIPT_OUTSIDE_HOURS: N_("Outside hours"),
+    SCRIPT_OTHER: N_("Other"),
+}
+_STATUS_LABELS = {
+    TicketStatus.OPEN: N_("open"),
+    TicketStatus.WAITING: N_("waiting"),
+    TicketStatus.RESOLVED: N_("resolved"),
+}
+_CHANNEL_LABELS = {Channel.PHONE: N_("Call"), Channel.EMAIL: N_("Email")}
+
+# The scripts a contact logged by hand can be about (the others are recorded by scripts).
+HAND_LOGGED_SCRIPTS = (
+    SCRIPT_OTHER,
+    SCRIPT_NO_ACCESS,
+    SCRIPT_ESCALATE,
+    SCRIPT_SHARED_ACCESS,
+    SCRIPT_ODS_CHANGE,
+)
+
+
+def script_label(script_id: str) -> str:
+    """A short translated name for the script a contact followed (unknown ids as they are)."""
+    label = _SCRIPT_LABELS.get(script_id)
+    return _(label) if label else script_id
+
+
+def status_label(status: TicketStatus) -> str:
+    return _(_STATUS_LABELS[status])
+
+
+def channel_label(channel: Channel) -> str:
+    return _(_CHANNEL_LABELS[channel])
+
+
+def next_status(status: TicketStatus) -> TicketStatus:
+    """open -> waiting -> resolved -> open: one key steps a ticket through its life."""
+    order = (TicketStatus.OPEN, TicketStatus.WAITING, TicketStatus.RESOLVED)
+    return order[(order.index(status) + 1) % len(order)]
+
+
+# --- the local support team -----------------------------------------------------------------
+
+
+def check_local_support(name: str, email: str, phone: str) -> LocalSupport:
+    """The care home's own support team: a name and at least one way to reach it.
+
+    All three empty clears it. The FAQ's own example is a county team with an email and a
+    phone number, so both are checked by the same rules as everywhere else.
+    """
+    if not (name.strip() or email.strip() or phone.strip()):
+        return LocalSupport()
+    errors: dict[str, str] = {}
+    values = {"name": "", "email": "", "phone": ""}
+    try:
+        values["name"] = validate_full_name(name)
+    except ValidationError as error:
+        errors["name"] = (
+            _("The team's name is required.") if error.rule == "name_required" else error.message
+        )
+    if email.strip():
+        try:
+            values["email"] = validate_email(email)
+        except ValidationError as error:
+            errors["email"] = error.message
+    if phone.strip():
+        try:
+            values["phone"] = validate_uk_phone(phone)
+        except ValidationError as error:
+            errors["phone"] = error.message
+    if not email.strip() and not phone.strip():
+        errors["email"] = _("Give an email address, a telephone number, or both.")
+    if errors:
+        raise FormErrors(errors)
+    return LocalSupport(**values)
+
+
+def save_local_support(store: Store, name: str, email: str, phone: str) -> LocalSupport:
+    """Check and save the local support team into the settings (audited as a settings change)."""
+    support = check_local_support(name, email, phone)
+    with store.transaction() as tx:
+        current = records.settings(tx.db)
+        records.save_settings(tx, replace(current, local_support=support))
+    return support

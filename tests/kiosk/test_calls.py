@@ -13,12 +13,14 @@ from kiosk.model import (
     PEOPLE,
     SITES,
     Channel,
+    LocalSupport,
     NasContact,
     Person,
     PersonStatus,
     RequestKind,
     RequestStatus,
     Role,
+    Settings,
     Site,
     TicketStatus,
 )
@@ -312,3 +314,61 @@ def test_no_access_call_with_a_bad_ticket_saves_nothing() -> None:
             store, site_id=site_id, at=CALL_AT, owner=owner, ticket="no spaces please"
         )
     assert records.people(store.read()) == []
+
+
+# --- labels and the status cycle ------------------------------------------------------------
+
+
+def test_status_cycles_open_waiting_resolved() -> None:
+    assert calls.next_status(TicketStatus.OPEN) is TicketStatus.WAITING
+    assert calls.next_status(TicketStatus.WAITING) is TicketStatus.RESOLVED
+    assert calls.next_status(TicketStatus.RESOLVED) is TicketStatus.OPEN
+
+
+def test_labels() -> None:
+    assert calls.script_label("no_access") == "No access"
+    assert calls.script_label("something_new") == "something_new"
+    assert calls.status_label(TicketStatus.WAITING) == "waiting"
+    assert calls.channel_label(Channel.EMAIL) == "Email"
+
+
+# --- the local support team -----------------------------------------------------------------
+
+
+def test_local_support_is_checked_and_saved_in_settings() -> None:
+    store = FakeStore()
+    saved = calls.save_local_support(
+        store, " Care Provider Support ", "support@example.org", "01632 960555"
+    )
+    assert saved == LocalSupport("Care Provider Support", "support@example.org", "01632960555")
+    assert records.settings(store.read()).local_support == saved
+    assert store.audit_entries[-1]["action"] == "settings.change"
+    assert "Care" not in str(store.audit_entries)
+
+
+def test_local_support_keeps_other_settings() -> None:
+    store = FakeStore()
+    with store.transaction() as tx:
+        records.save_settings(tx, Settings(idle_lock_minutes=9))
+    calls.save_local_support(store, "Team", "", "01632960555")
+    assert records.settings(store.read()).idle_lock_minutes == 9
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "phone", "fields"),
+    [
+        ("", "support@example.org", "", {"name"}),
+        ("Team", "", "", {"email"}),
+        ("Team", "not an email", "12", {"email", "phone"}),
+    ],
+)
+def test_local_support_names_each_broken_rule(
+    name: str, email: str, phone: str, fields: set[str]
+) -> None:
+    with pytest.raises(FormErrors) as caught:
+        calls.check_local_support(name, email, phone)
+    assert set(caught.value.errors) == fields
+
+
+def test_local_support_all_empty_clears_it() -> None:
+    assert calls.check_local_support(" ", "", "") == LocalSupport()
