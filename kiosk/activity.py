@@ -28,7 +28,6 @@ Choices made here (kept in one place so that screens and the CLI agree):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
@@ -40,6 +39,7 @@ from tinydb import TinyDB
 from kiosk import facts, records
 from kiosk.drafts import Draft
 from kiosk.i18n import _
+from kiosk.lifecycle import LifecycleState, account_state
 from kiosk.model import (
     PEOPLE,
     REQUESTS,
@@ -70,32 +70,6 @@ class StoreLike(Protocol):
     def read(self) -> TinyDB: ...
 
     def transaction(self) -> AbstractContextManager[Tx]: ...
-
-
-# ---- dates typed by the admin ---------------------------------------------------------
-
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_UK = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-
-
-def parse_day(text: str) -> date:
-    """A day typed as ``YYYY-MM-DD`` or ``DD/MM/YYYY``; ActivityError names the forms."""
-    match = _ISO.match(text)
-    if match:
-        year, month, dom = (int(g) for g in match.groups())
-    else:
-        match = _UK.match(text)
-        if not match:
-            raise ActivityError(
-                _("Type the date as YYYY-MM-DD or DD/MM/YYYY, for example 03/11/2026.")
-            )
-        dom, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, dom)
-    except ValueError:
-        raise ActivityError(
-            _("There is no such day in the calendar: check the day and the month.")
-        ) from None
 
 
 def activity_problem(person: Person, day: date, today: date) -> str | None:
@@ -229,6 +203,33 @@ def leave_draft(person: Person, site: Site) -> Draft:
     return enable_draft(person, site) if person.disabled_since else disable_draft(person, site)
 
 
+def leave_problem(person: Person, day: date) -> str | None:
+    """Why a disable (or re-enable) request for ``person`` makes no sense on ``day``.
+
+    A re-enable is always possible once disabled. A disable needs a living account: one
+    that is deleted must first be restored by NAS, and one that is gone cannot be.
+    """
+    if not person.nhsmail:
+        return _("{name} has no NHSmail account to disable.").format(name=person.full_name)
+    if person.disabled_since is not None:
+        if day < person.disabled_since:
+            return _("The date cannot be before the account was disabled on {day}.").format(
+                day=fmt_day(person.disabled_since)
+            )
+        return None
+    state = account_state(person, day)
+    if state is not None and state.state is LifecycleState.DELETED:
+        return _(
+            "{name}'s account is deleted: ask NAS to restore it before asking to disable it."
+        ).format(name=person.full_name)
+    if state is not None and state.state is LifecycleState.GONE:
+        return _(
+            "{name}'s account is gone for good, so there is nothing to disable: it needs a new "
+            "joiner request when they return."
+        ).format(name=person.full_name)
+    return None
+
+
 def record_leave_request(store: StoreLike, person_id: int, site_id: int, day: date) -> Person:
     """Record that the disable (or, if disabled, re-enable) request was sent on ``day``.
 
@@ -240,10 +241,9 @@ def record_leave_request(store: StoreLike, person_id: int, site_id: int, day: da
         person = records.person(tx.db, person_id)
         if person is None:
             raise ActivityError(_("That person is no longer in the record."))
-        if not person.nhsmail:
-            raise ActivityError(
-                _("{name} has no NHSmail account to disable.").format(name=person.full_name)
-            )
+        problem = leave_problem(person, day)
+        if problem:
+            raise ActivityError(problem)
         site = records.site(tx.db, site_id)
         if site is None or site.closed is not None:
             raise ActivityError(_("That site's shared mailbox is closed or no longer recorded."))
@@ -251,12 +251,6 @@ def record_leave_request(store: StoreLike, person_id: int, site_id: int, day: da
             updated = replace(person, disabled_since=day)
             action, kind = ACTION_DISABLE, RequestKind.DISABLE
         else:
-            if day < person.disabled_since:
-                raise ActivityError(
-                    _("The date cannot be before the account was disabled on {day}.").format(
-                        day=fmt_day(person.disabled_since)
-                    )
-                )
             latest = day if person.last_activity is None else max(person.last_activity, day)
             updated = replace(person, disabled_since=None, last_activity=latest)
             action, kind = ACTION_ENABLE, RequestKind.ENABLE

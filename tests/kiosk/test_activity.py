@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from kiosk import facts, records
 from kiosk.activity import (
@@ -15,7 +14,7 @@ from kiosk.activity import (
     disable_draft,
     enable_draft,
     leave_draft,
-    parse_day,
+    leave_problem,
     record_activity,
     record_leave_request,
     record_mailbox_sent,
@@ -23,6 +22,7 @@ from kiosk.activity import (
 )
 from kiosk.lifecycle import LifecycleState, account_state
 from kiosk.model import PEOPLE, SITES, Person, RequestKind, RequestStatus, Role, Site
+from store import Store
 from tests.fakes import FakeStore
 
 TODAY = date(2026, 11, 24)
@@ -70,55 +70,6 @@ def actions(store: FakeStore, since: int = 0) -> list[tuple[str, str | None, int
     return [
         (e["action"], e["table"], e["record_id"], e["detail"]) for e in store.audit_entries[since:]
     ]
-
-
-# ---- parsing typed dates ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2026-11-03", date(2026, 11, 3)),
-        ("03/11/2026", date(2026, 11, 3)),
-        ("3/11/2026", date(2026, 11, 3)),
-        (" 2028-02-29 ", date(2028, 2, 29)),
-        ("29/02/2028", date(2028, 2, 29)),
-    ],
-)
-def test_parse_day_accepts_both_forms(text: str, expected: date) -> None:
-    assert parse_day(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "rule"),
-    [
-        ("", "YYYY-MM-DD or DD/MM/YYYY"),
-        ("11/03/26", "YYYY-MM-DD or DD/MM/YYYY"),
-        ("yesterday", "YYYY-MM-DD or DD/MM/YYYY"),
-        ("2026/11/03", "YYYY-MM-DD or DD/MM/YYYY"),
-        ("29/02/2027", "no such day"),
-        ("2026-13-01", "no such day"),
-        ("00/01/2026", "no such day"),
-    ],
-)
-def test_parse_day_names_the_rule(text: str, rule: str) -> None:
-    with pytest.raises(ActivityError, match=rule):
-        parse_day(text)
-
-
-@given(st.text(max_size=30))
-def test_parse_day_never_crashes(text: str) -> None:
-    try:
-        parse_day(text)
-    except ActivityError as error:
-        assert str(error)
-
-
-@given(st.dates())
-def test_parse_day_round_trips(day: date) -> None:
-    if day.year >= 1000:
-        assert parse_day(day.isoformat()) == day
-        assert parse_day(day.strftime("%d/%m/%Y")) == day
 
 
 # ---- recording activity -----------------------------------------------------------------
@@ -324,3 +275,61 @@ def test_leave_request_refusals(store: FakeStore) -> None:
     with pytest.raises(ActivityError, match="no longer in the record"):
         record_leave_request(store, 99, sid, TODAY)
     assert len(store.audit_entries) == before
+
+
+@pytest.mark.parametrize(
+    ("days", "rule"),
+    [(61, "ask NAS to restore it"), (91, "gone for good")],
+)
+def test_a_deleted_or_gone_account_cannot_be_disabled(
+    store: FakeStore, days: int, rule: str
+) -> None:
+    sid = add_site(store)
+    pid = add_person(store, last_activity=TODAY - timedelta(days=days))
+    assert leave_problem(get(store, pid), TODAY) is not None
+    before = len(store.audit_entries)
+    with pytest.raises(ActivityError, match=rule):
+        record_leave_request(store, pid, sid, TODAY)
+    assert len(store.audit_entries) == before
+
+
+def test_an_inactive_account_can_be_disabled(store: FakeStore) -> None:
+    person = get(store, add_person(store, last_activity=TODAY - timedelta(days=45)))
+    assert leave_problem(person, TODAY) is None
+
+
+# ---- the same operations on the real encrypted store ---------------------------------------
+
+
+def test_on_the_real_store_everything_is_audited(kiosk_store: Store) -> None:
+    real: Any = kiosk_store
+    sid = add_site(real)
+    a = add_person(real, full_name="Ann One", access={sid: Role.OWNER})
+    b = add_person(real, full_name="Ben Two", access={sid: Role.MEMBER})
+    start = len(kiosk_store.audit_entries())
+    record_activity(real, [a, b], TODAY, TODAY)
+    record_leave_request(real, b, sid, TODAY)
+    entries = kiosk_store.audit_entries()[start:]
+    assert [(e.action, e.table, e.record_id) for e in entries] == [
+        ("activity.record", "people", a),
+        ("activity.record", "people", b),
+        ("account.disable", "people", b),
+        ("request.add", "requests", 1),
+        ("site.mailbox_sent", "sites", sid),
+    ]
+    assert all(e.admin == kiosk_store.admin for e in entries)
+    assert kiosk_store.verify_audit().ok
+    db = kiosk_store.read()
+    assert records.person(db, a).last_activity == TODAY  # type: ignore[union-attr]
+    assert records.person(db, b).disabled_since == TODAY  # type: ignore[union-attr]
+
+
+def test_on_the_real_store_a_refusal_saves_nothing(kiosk_store: Store) -> None:
+    real: Any = kiosk_store
+    ok = add_person(real, full_name="Ok Person")
+    bad = add_person(real, full_name="Away Person", disabled_since=TODAY)
+    generation = kiosk_store.generation
+    with pytest.raises(ActivityError):
+        record_activity(real, [ok, bad], TODAY, TODAY)
+    assert kiosk_store.generation == generation
+    assert records.person(kiosk_store.read(), ok).last_activity != TODAY  # type: ignore[union-attr]

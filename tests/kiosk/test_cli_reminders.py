@@ -1,8 +1,7 @@
 """``kiosk reminders``: the report, its JSON shape, the table, and exit statuses.
 
 In-process tests build the report from a FakeStore; the subprocess tests at the end run
-the real command against a real encrypted store in tmp_path (skipped until store/ has
-landed, so they cannot pass by accident).
+the real command against a real encrypted store (the ``kiosk_store`` fixture).
 """
 
 from __future__ import annotations
@@ -31,6 +30,8 @@ from kiosk.cli_reminders import (
     parse_within,
 )
 from kiosk.model import PEOPLE, SITES, Person, PersonStatus, Role, Site
+from store import Store
+from tests.conftest import KIOSK_ADMIN, KIOSK_PASSPHRASE
 from tests.fakes import FakeStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -273,15 +274,9 @@ def test_bad_option_fails_before_asking_for_the_passphrase(monkeypatch: pytest.M
 
 # ---- the real command against a real store ------------------------------------------------
 
-PASSPHRASE = "correct horse battery staple"
 
-
-def _real_store(path: Path, people: list[tuple[str, int | None]]) -> None:
-    store_mod = pytest.importorskip("store")
-    if not hasattr(store_mod, "Store"):
-        pytest.skip("store/ has not landed yet")
-    kdf = store_mod.KdfParams(memory_kib=64, iterations=1, lanes=1)
-    store, _code = store_mod.Store.create(path, admin="Ann", passphrase=PASSPHRASE, kdf=kdf)
+def seed(store: Store, people: list[tuple[str, int | None]]) -> Path:
+    """Rose House and ``people`` (name, days since last activity) in the real store."""
     with store.transaction() as tx:
         sid = records.save(
             tx,
@@ -305,20 +300,22 @@ def _real_store(path: Path, people: list[tuple[str, int | None]]) -> None:
                 ),
                 "person.add",
             )
+    return store.path
 
 
 def kiosk(
-    home: Path, *args: str, stdin: str = PASSPHRASE + "\n"
+    home: Path, store_path: Path, *args: str, stdin: str = KIOSK_PASSPHRASE + "\n"
 ) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "HOME": str(home),
         "XDG_DATA_HOME": str(home / "data"),
-        "KIOSK_STORE": str(home / "kiosk.store"),
+        "KIOSK_STORE": str(store_path),
     }
+    command = ["reminders", "--admin", KIOSK_ADMIN, "--passphrase-stdin", *args]
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", "reminders", "--admin", "Ann", "--passphrase-stdin", *args],
+        [sys.executable, "-m", "kiosk", *command],
         capture_output=True,
         text=True,
         env=env,
@@ -333,40 +330,51 @@ def kiosk(
     ("days", "status"),
     [(29, 3), (30, 3), (31, 4), (61, 4), (91, 4), (20, 0)],
 )
-def test_exit_status_from_the_real_command(tmp_path: Path, days: int, status: int) -> None:
-    _real_store(tmp_path / "kiosk.store", [("Eve Due", days)])
-    done = kiosk(tmp_path, "--as-of", "2026-11-24")
+def test_exit_status_from_the_real_command(
+    kiosk_store: Store, tmp_path: Path, days: int, status: int
+) -> None:
+    path = seed(kiosk_store, [("Eve Due", days)])
+    done = kiosk(tmp_path, path, "--as-of", "2026-11-24")
     assert done.returncode == status, done.stderr
     assert done.stderr == ""
     assert "07700900123" not in done.stdout and "example.org" not in done.stdout
     if status:
         assert "eve.due@nhs.net" in done.stdout
+    else:
+        assert done.stdout.startswith("Nobody needs to sign in within 7 days")
 
 
-def test_json_from_the_real_command(tmp_path: Path) -> None:
-    _real_store(tmp_path / "kiosk.store", [("Eve Due", 27), ("Fay Late", 40)])
-    done = kiosk(tmp_path, "--as-of", "2026-11-24", "--within", "3", "--json")
+def test_json_from_the_real_command(kiosk_store: Store, tmp_path: Path) -> None:
+    path = seed(kiosk_store, [("Eve Due", 27), ("Fay Late", 40)])
+    done = kiosk(tmp_path, path, "--as-of", "2026-11-24", "--within", "3", "--json")
     assert done.returncode == 4, done.stderr
     doc = json.loads(done.stdout)
     assert doc["within_days"] == 3 and doc["exit_status"] == 4
     assert [(p["name"], p["state"]) for p in doc["people"]] == [("Fay Late", "inactive")]
-    wide = json.loads(kiosk(tmp_path, "--as-of", "2026-11-24", "--json").stdout)
+    wide = json.loads(kiosk(tmp_path, path, "--as-of", "2026-11-24", "--json").stdout)
     assert [p["state"] for p in wide["people"]] == ["inactive", "due_soon"]
+
+
+def test_the_command_changes_nothing(kiosk_store: Store, tmp_path: Path) -> None:
+    path = seed(kiosk_store, [("Eve Due", 40)])
+    before = path.read_bytes()
+    assert kiosk(tmp_path, path, "--as-of", "2026-11-24").returncode == 4
+    assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize(
     ("args", "stdin", "says"),
     [
-        (("--within", "-3"), PASSPHRASE + "\n", "--within"),
-        (("--as-of", "24/11/2026"), PASSPHRASE + "\n", "YYYY-MM-DD"),
+        (("--within", "-3"), KIOSK_PASSPHRASE + "\n", "--within"),
+        (("--as-of", "24/11/2026"), KIOSK_PASSPHRASE + "\n", "YYYY-MM-DD"),
         ((), "not the passphrase\n", "passphrase"),
     ],
 )
 def test_user_errors_exit_1_in_one_line(
-    tmp_path: Path, args: tuple[str, ...], stdin: str, says: str
+    kiosk_store: Store, tmp_path: Path, args: tuple[str, ...], stdin: str, says: str
 ) -> None:
-    _real_store(tmp_path / "kiosk.store", [("Eve Due", 3)])
-    done = kiosk(tmp_path, *args, stdin=stdin)
+    path = seed(kiosk_store, [("Eve Due", 3)])
+    done = kiosk(tmp_path, path, *args, stdin=stdin)
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and says in done.stderr
@@ -374,8 +382,6 @@ def test_user_errors_exit_1_in_one_line(
 
 
 def test_no_store_is_a_user_error(tmp_path: Path) -> None:
-    if not hasattr(pytest.importorskip("store"), "Store"):
-        pytest.skip("store/ has not landed yet")
-    done = kiosk(tmp_path, "--as-of", "2026-11-24")
+    done = kiosk(tmp_path, tmp_path / "none" / "kiosk.store", "--as-of", "2026-11-24")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1

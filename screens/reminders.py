@@ -1,0 +1,508 @@
+"""Logins: everyone with an NHSmail account, most urgent first, in the lifecycle's bands.
+
+Bands follow :data:`kiosk.lifecycle.URGENCY_ORDER`: gone, deleted (NAS can restore),
+inactive, due soon, fine, disabled. Each band's heading row says what its date column
+means ("restore by", "sign in by", "kept until"), and the line under the table carries
+the person's advice from :func:`kiosk.lifecycle.account_state`, so the screen reads the
+same with NO_COLOR=1. Writes go through :mod:`kiosk.activity` only.
+
+Keys: space marks a person (or, on a band heading, the whole band); ``t`` records
+activity today and ``o`` on an earlier day, for the marked people or the highlighted
+one; ``d`` drafts the disable / re-enable request to NAS and records it once sent;
+``j`` opens the person on the People screen; ``g`` starts a joiner request for a
+person whose account is gone for good.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from kiosk import records, timefmt
+from kiosk.activity import (
+    ActivityError,
+    activity_problem,
+    leave_draft,
+    leave_problem,
+    record_activity,
+    record_leave_request,
+    sending_site,
+)
+from kiosk.drafts import Draft
+from kiosk.i18n import _, ngettext
+from kiosk.lifecycle import URGENCY_ORDER, AccountState, LifecycleState, state_label, states
+from kiosk.model import Person, Role, Site
+from kiosk.validators import ValidationError, parse_day
+from screens.widgets.base import KioskScreen
+
+MARK = "\u2714"
+BAND_STYLES = {
+    LifecycleState.GONE: "bold red",
+    LifecycleState.DELETED: "bold red",
+    LifecycleState.INACTIVE: "bold yellow",
+    LifecycleState.DUE_SOON: "bold yellow",
+    LifecycleState.ACTIVE: "bold green",
+    LifecycleState.DISABLED: "bold",
+}
+
+PEOPLE_SCREEN = "screens.people:PeopleScreen"
+JOINER_WIZARD = "screens.joiner:JoinerWizard"
+
+
+def _band_title(state: LifecycleState) -> str:
+    titles = {
+        LifecycleState.GONE: _("Gone for good"),
+        LifecycleState.DELETED: _("Deleted: NAS can restore"),
+        LifecycleState.INACTIVE: _("Inactive"),
+        LifecycleState.DUE_SOON: _("Due soon"),
+        LifecycleState.ACTIVE: _("Fine"),
+        LifecycleState.DISABLED: _("Disabled for leave"),
+    }
+    return titles[state]
+
+
+def _band_date_meaning(state: LifecycleState) -> str:
+    """What the date column means in this band (shown on the band's heading row)."""
+    meanings = {
+        LifecycleState.GONE: _("last used"),
+        LifecycleState.DELETED: _("restore by"),
+        LifecycleState.INACTIVE: _("sign in by"),
+        LifecycleState.DUE_SOON: _("sign in by"),
+        LifecycleState.ACTIVE: _("sign in by"),
+        LifecycleState.DISABLED: _("kept until"),
+    }
+    return meanings[state]
+
+
+def _shown_day(state: AccountState) -> date | None:
+    """The day in the date column: the last day to act, or the last use once gone."""
+    return state.since if state.state is LifecycleState.GONE else state.last_day
+
+
+def _role_word(person: Person, sites: list[Site]) -> str:
+    roles = {person.role_at(s.id) for s in sites} - {None}
+    if Role.OWNER in roles:
+        return _("owner")
+    if Role.MEMBER in roles:
+        return _("member")
+    return "-"
+
+
+def _lazy_class(target: str) -> Any | None:
+    """``module:Class`` if that module is installed; None otherwise (another helper's)."""
+    module_name, class_name = target.split(":")
+    try:
+        if importlib.util.find_spec(module_name) is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    return getattr(importlib.import_module(module_name), class_name, None)
+
+
+class RemindersScreen(KioskScreen):
+    """The 30-day login reminders and the inactive -> deleted -> gone countdown."""
+
+    CSS_PATH = "reminders.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_mark", _("Mark")),
+        Binding("t", "record_today", _("Today")),
+        Binding("o", "record_earlier", _("Earlier")),
+        Binding("d", "leave", _("Leave")),
+        Binding("j", "jump", _("Person")),
+        Binding("g", "new_account", _("Joiner")),
+    ]
+
+    def __init__(self, person_id: int | None = None) -> None:
+        super().__init__()
+        self._focus_person = person_id
+        self._marked: set[int] = set()
+        self._rows: dict[str, tuple[Person, AccountState]] = {}
+        self._bands: dict[str, list[int]] = {}
+        self._sites: list[Site] = []
+        self._today = date.min
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="reminders-summary")
+        table: DataTable[str | Text] = DataTable(id="reminders-table", cursor_type="row")
+        table.add_column(" ", key="mark")
+        table.add_column(_("Name"), key="name")
+        table.add_column(_("Role"), key="role")
+        table.add_column(_("Date"), key="date")
+        table.add_column(_("When"), key="when")
+        yield table
+        yield Static("", id="reminders-detail")
+        yield Footer()
+
+    # ---- reading ---------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self.title = _("Logins")
+        self.sub_title = _("Today {day}").format(day=timefmt.day(self.session.clock.today()))
+        db = self.session.db()
+        self._today = self.session.clock.today()
+        self._sites = records.sites(db)
+        found = states(records.people(db), self._today)
+        table = self.query_one("#reminders-table", DataTable)
+        current = self._current_key()
+        if self._focus_person is not None:
+            current, self._focus_person = f"p{self._focus_person}", None
+        self._marked &= {p.id for p, _s in found}
+        table.clear()
+        self._rows.clear()
+        self._bands.clear()
+        counts: dict[LifecycleState, int] = {}
+        for band in URGENCY_ORDER:
+            members = [(p, s) for p, s in found if s.state is band]
+            if not members:
+                continue
+            counts[band] = len(members)
+            band_key = f"band:{band.value}"
+            self._bands[band_key] = [p.id for p, _s in members]
+            table.add_row(
+                "",
+                Text(f"{_band_title(band)} ({len(members)})", style=BAND_STYLES[band]),
+                "",
+                Text(_band_date_meaning(band), style="italic"),
+                "",
+                key=band_key,
+            )
+            for person, state in members:
+                key = f"p{person.id}"
+                self._rows[key] = (person, state)
+                table.add_row(*self._cells(person, state), key=key)
+        self._show_summary(counts)
+        if current is not None and current in self._rows.keys() | self._bands.keys():
+            table.move_cursor(row=table.get_row_index(current))
+        elif self._rows:
+            table.move_cursor(row=table.get_row_index(next(iter(self._rows))))
+        self._show_detail()
+
+    def _cells(self, person: Person, state: AccountState) -> tuple[str | Text, ...]:
+        name = person.full_name
+        if state.never_used:
+            name = _("{name} (new)").format(name=name)
+        shown = _shown_day(state)
+        if shown is None:
+            day_cell, when = _("not recorded"), ""
+        else:
+            day_cell, when = timefmt.day(shown), timefmt.relative_days(shown, self._today)
+        return (
+            MARK if person.id in self._marked else "",
+            name,
+            _role_word(person, self._sites),
+            day_cell,
+            when,
+        )
+
+    def _show_summary(self, counts: dict[LifecycleState, int]) -> None:
+        summary = self.query_one("#reminders-summary", Static)
+        if not counts:
+            summary.update(_("Nobody has an NHSmail account recorded yet."))
+            return
+        parts = [
+            _("{state} {n}").format(state=state_label(s), n=counts[s])
+            for s in URGENCY_ORDER
+            if s in counts
+        ]
+        marked = len(self._marked)
+        line = " · ".join(parts)
+        if marked:
+            line += " · " + ngettext("{n} marked", "{n} marked", marked).format(n=marked)
+        summary.update(line)
+
+    def _current_key(self) -> str | None:
+        table = self.query_one("#reminders-table", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # the cursor is outside the (just cleared) table
+            return None
+        return str(row_key.value) if row_key.value is not None else None
+
+    def _current(self) -> tuple[Person, AccountState] | None:
+        key = self._current_key()
+        return self._rows.get(key) if key else None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#reminders-detail", Static)
+        key = self._current_key()
+        if key is None:
+            detail.update(
+                _("Add people with their NHSmail addresses on the People screen to see them here.")
+            )
+            return
+        if key in self._bands:
+            detail.update(
+                _("Space marks everyone in this band; t then records that they signed in today.")
+            )
+            return
+        person, state = self._rows[key]
+        reach = ", ".join(
+            _("{site} ({role})").format(
+                site=s.name, role=_("owner") if role is Role.OWNER else _("member")
+            )
+            for s in self._sites
+            if (role := person.role_at(s.id)) is not None
+        )
+        head = " · ".join(x for x in (person.full_name, person.nhsmail or "", reach) if x)
+        detail.update(
+            Text.assemble((head, "bold"), "\n", self._since_line(state), "\n", state.advice)
+        )
+
+    def _since_line(self, state: AccountState) -> str:
+        if state.since is None:
+            return _("No sign-in or account creation date is recorded.")
+        when = timefmt.relative_days(state.since, self._today)
+        if state.state is LifecycleState.DISABLED:
+            return _("Disabled since {day} ({when}).").format(
+                day=timefmt.day(state.since), when=when
+            )
+        if state.never_used:
+            return _("Account created {day} ({when}); first sign-in not done.").format(
+                day=timefmt.day(state.since), when=when
+            )
+        return _("Last used {day} ({when}).").format(day=timefmt.day(state.since), when=when)
+
+    # ---- marking ---------------------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        key = self._current_key()
+        if key is None:
+            return
+        if key in self._bands:
+            ids = set(self._bands[key])
+            if ids <= self._marked:
+                self._marked -= ids
+            else:
+                self._marked |= ids
+        else:
+            person_id = self._rows[key][0].id
+            self._marked ^= {person_id}
+        self._redraw_marks()
+
+    def _redraw_marks(self) -> None:
+        table = self.query_one("#reminders-table", DataTable)
+        for key, (person, _state) in self._rows.items():
+            table.update_cell(key, "mark", MARK if person.id in self._marked else "")
+        counts = {LifecycleState(k.split(":", 1)[1]): len(v) for k, v in self._bands.items()}
+        self._show_summary(counts)
+
+    def _targets(self) -> list[Person]:
+        """The marked people, or else the highlighted one (empty on a band heading)."""
+        if self._marked:
+            return [p for p, _s in self._rows.values() if p.id in self._marked]
+        current = self._current()
+        return [current[0]] if current else []
+
+    # ---- recording activity ----------------------------------------------------------
+
+    def action_record_today(self) -> None:
+        self._record(self._targets(), self.session.clock.today())
+
+    def action_record_earlier(self) -> None:
+        people = self._targets()
+        if not people:
+            self.notify(_("Highlight a person or mark some with space first."), severity="warning")
+            return
+
+        def done(day: date | None) -> None:
+            if day is not None:
+                self._record(people, day)
+
+        self.app.push_screen(ActivityDayDialog(people, self.session.clock.today()), done)
+
+    def _record(self, people: list[Person], day: date) -> None:
+        if not people:
+            self.notify(_("Highlight a person or mark some with space first."), severity="warning")
+            return
+        today = self.session.clock.today()
+        try:
+            saved = record_activity(self.session.store, [p.id for p in people], day, today)
+        except ActivityError as error:
+            self.notify(str(error), severity="error", timeout=8)
+            return
+        self._marked.clear()
+        when = _("today") if day == today else timefmt.day(day)
+        self.notify(
+            ngettext(
+                "Recorded NHSmail activity {when} for {n} person.",
+                "Recorded NHSmail activity {when} for {n} people.",
+                len(saved),
+            ).format(when=when, n=len(saved))
+        )
+        self.refresh_data()
+
+    # ---- long-term leave ---------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        current = self._current()
+        if current is None:
+            self.notify(_("Highlight a person first."), severity="warning")
+            return
+        person, _state = current
+        problem = leave_problem(person, self.session.clock.today())
+        if problem:
+            self.notify(problem, severity="warning", timeout=8)
+            return
+        site = sending_site(person, self._sites)
+        if site is None:
+            self.notify(_("Add a site with its shared mailbox first."), severity="error")
+            return
+        draft = leave_draft(person, site)
+        enabling = person.disabled_since is not None
+
+        def done(sent: bool | None) -> None:
+            if not sent:
+                return
+            try:
+                record_leave_request(
+                    self.session.store, person.id, site.id, self.session.clock.today()
+                )
+            except ActivityError as error:
+                self.notify(str(error), severity="error", timeout=8)
+                return
+            message = (
+                _("Recorded: {name}'s account re-enabled; they must sign in within 30 days.")
+                if enabling
+                else _("Recorded: {name}'s account disabled for long-term leave.")
+            )
+            self.notify(message.format(name=person.full_name))
+            self.refresh_data()
+
+        self.app.push_screen(DraftDialog(draft, enabling), done)
+
+    # ---- elsewhere -------------------------------------------------------------------
+
+    def action_jump(self) -> None:
+        current = self._current()
+        if current is None:
+            self.notify(_("Highlight a person first."), severity="warning")
+            return
+        screen_class = _lazy_class(PEOPLE_SCREEN)
+        if screen_class is None:
+            self.notify(_("The People screen is not available in this version."))
+            return
+        self.app.push_screen(screen_class(person_id=current[0].id))
+
+    def action_new_account(self) -> None:
+        current = self._current()
+        if current is None or current[1].state is not LifecycleState.GONE:
+            self.notify(
+                _("A new account is only needed once an account is gone for good."),
+                severity="warning",
+            )
+            return
+        wizard = _lazy_class(JOINER_WIZARD)
+        if wizard is None:
+            self.notify(
+                _(
+                    "The joiner wizard is not available in this version: draft the joiner "
+                    "request from the People screen."
+                )
+            )
+            return
+        self.app.push_screen(wizard(prefill_person_id=current[0].id))
+
+
+class ActivityDayDialog(ModalScreen[date | None]):
+    """Ask for the day they last signed in; checked against every chosen person."""
+
+    CSS_PATH = "reminders.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel")),
+    ]
+
+    def __init__(self, people: list[Person], today: date) -> None:
+        super().__init__()
+        self._people = people
+        self._today = today
+
+    def compose(self) -> ComposeResult:
+        names = ", ".join(p.full_name for p in self._people[:3])
+        if len(self._people) > 3:
+            names += " " + _("and {n} more").format(n=len(self._people) - 3)
+        with Vertical(id="day-box"):
+            yield Label(_("When did they last use NHSmail?"), id="day-title")
+            yield Label(names, id="day-people")
+            yield Input(placeholder=_("DD/MM/YYYY or YYYY-MM-DD"), id="day-input")
+            yield Label("", id="day-error", classes="field-error")
+            yield Label(_("Enter records it, Escape cancels."), classes="hint")
+        yield Footer()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        error = self.query_one("#day-error", Label)
+        try:
+            day = parse_day(event.value)
+        except ValidationError as problem:
+            error.update(problem.message)
+            return
+        for person in self._people:
+            problem_text = activity_problem(person, day, self._today)
+            if problem_text:
+                error.update(problem_text)
+                return
+        self.dismiss(day)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DraftDialog(ModalScreen[bool]):
+    """Show the drafted email to NAS; copy it, then record it as sent (or cancel)."""
+
+    CSS_PATH = "reminders.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy", _("Copy")),
+        Binding("r", "record", _("Record as sent")),
+        Binding("escape", "cancel", _("Cancel")),
+    ]
+
+    def __init__(self, draft: Draft, enabling: bool) -> None:
+        super().__init__()
+        self._draft = draft
+        self._enabling = enabling
+
+    def compose(self) -> ComposeResult:
+        title = (
+            _("Re-enable after long-term leave")
+            if self._enabling
+            else _("Disable for long-term leave")
+        )
+        with Vertical(id="draft-box"):
+            yield Label(title, id="draft-title")
+            yield Label(
+                _(
+                    "Send this from the shared mailbox {mailbox}: c copies it, r records it as "
+                    "sent, Escape cancels."
+                ).format(mailbox=self._draft.sender),
+                classes="hint",
+            )
+            with VerticalScroll(id="draft-scroll"):
+                yield Static(self._draft.as_text(), id="draft-text", markup=False)
+        yield Footer()
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self._draft.as_text())
+        self.notify(_("Copied to the clipboard."), timeout=3)
+
+    def action_record(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
