@@ -706,6 +706,21 @@ def describe_status(person: Person, today: date) -> str:
     return status_label(person.status)
 
 
+def short_status(person: Person, today: date) -> str:
+    """A few characters for a narrow table column; :func:`describe_status` says it in full."""
+    if person.status is PersonStatus.LEFT:
+        left = leaver_days_left(person, today)
+        return _("Left {n}d").format(n=left) if left else _("Left")
+    if person.status is PersonStatus.LEAVER:
+        return _("Leaving")
+    if person.status is PersonStatus.JOINER:
+        return _("Joining")
+    deadline = first_login_deadline(person)
+    if deadline is not None:
+        return _("New {n}d").format(n=max(0, (deadline - today).days))
+    return _("Active")
+
+
 __all__ = [
     "FIRST_LOGIN_STEPS",
     "LEAVER_STEPS",
@@ -734,6 +749,7 @@ __all__ = [
     "record_leaver",
     "record_review",
     "role_word",
+    "short_status",
     "status_label",
     "with_access_at",
 ]

@@ -1,0 +1,480 @@
+"""Everyone on record and how they reach each site's shared mailbox, at a glance.
+
+The table shows name, access per site, NHSmail address, the personal mobile masked
+(``07••• ••• 123``: enough to tell two people apart, not enough to read out) until ``m``
+reveals it, status and last NHSmail activity. Typing in the filter box narrows the list;
+``o`` changes the order. The line under the table explains the highlighted person: a
+joiner waiting on NAS, a new account's first sign-in checklist and its 30-day deadline, a
+leaver's "Active (Leaver)" countdown and what to tell them.
+
+Rows are built once per refresh as plain strings with a lower-cased search key, so
+filtering and sorting 5,000 people never goes back to the store or to Babel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from babel.dates import format_skeleton
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.geometry import Size
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets.data_table import RowKey
+
+from kiosk import records, timefmt
+from kiosk.coverage import coverage
+from kiosk.i18n import N_, _, current_locale, ngettext
+from kiosk.model import NasRequest, Person, PersonStatus, RequestKind, RequestStatus, Role, Site
+from kiosk.nas_requests import kind_label, working_days_open
+from kiosk.people import (
+    access_summary,
+    describe_status,
+    first_login_deadline,
+    first_login_steps,
+    leaver_handover,
+    record_first_login,
+    short_status,
+)
+from kiosk.validators import display_phone, mask_mobile
+from screens.widgets.base import KioskScreen
+
+# The orders ``o`` cycles through. Translate with _() where shown.
+SORTS: tuple[tuple[str, str], ...] = (
+    ("name", N_("name")),
+    ("status", N_("status")),
+    ("activity", N_("oldest activity first")),
+    ("access", N_("owners first")),
+)
+
+COLUMN_KEYS = ("name", "access", "nhsmail", "mobile", "status", "activity")
+# At 80 columns: 6 columns x 2 padding + 2 scrollbar leave 66 for content.
+_MIN_WIDTHS = (14, 6, 16, 13, 9, 8)
+_GROWS = (0, 1, 2, 4)  # name, access, NHSmail and status take any extra width, in turn
+
+
+def column_widths(screen_width: int) -> tuple[int, ...]:
+    """Column widths that fill ``screen_width`` (the masked mobile is always 13 wide)."""
+    widths = list(_MIN_WIDTHS)
+    spare = max(0, screen_width - 2 - 2 * len(widths) - sum(widths))
+    caps = (28, 26, 30, 13, 20, 8)
+    while spare > 0:
+        grown = False
+        for index in _GROWS:
+            if spare and widths[index] < caps[index]:
+                widths[index] += 1
+                spare -= 1
+                grown = True
+        if not grown:
+            break
+    return tuple(widths)
+
+
+_STATUS_ORDER = {
+    PersonStatus.JOINER: 0,
+    PersonStatus.LEAVER: 1,
+    PersonStatus.ACTIVE: 2,
+    PersonStatus.LEFT: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One person as the table shows them, plus what filtering and sorting need."""
+
+    key: str
+    person: Person
+    name: str
+    access: str
+    nhsmail: str
+    masked: str
+    mobile: str
+    status: str
+    status_short: str
+    activity: str
+    search: str
+    owner_rank: int
+
+
+def build_rows(
+    people: Sequence[Person], sites: Sequence[Site], requests: Sequence[NasRequest], today: date
+) -> list[Row]:
+    """Rows for every person; dates are formatted once per distinct day."""
+    pending: dict[int, dict[int, Role | None]] = {}
+    for request in requests:
+        if (
+            request.status is RequestStatus.OPEN
+            and request.person_id
+            and request.kind
+            in (
+                RequestKind.JOINER_NEW,
+                RequestKind.JOINER_EXISTING,
+                RequestKind.ACCESS_CHANGE,
+            )
+        ):
+            pending.setdefault(request.person_id, {})[request.site_id] = request.role
+    day_text: dict[date, str] = {}
+    locale = current_locale()
+
+    def fmt(d: date | None) -> str:
+        """ "4 Nov" this year, "Nov 2025" before: 8 characters, in the locale's own order."""
+        if d is None:
+            return "—"
+        text = day_text.get(d)
+        if text is None:
+            skeleton = "dMMM" if d.year == today.year else "yMMM"
+            text = day_text[d] = format_skeleton(skeleton, d, locale=locale)
+        return text
+
+    rows: list[Row] = []
+    for person in people:
+        access = access_summary(person, sites, pending.get(person.id))
+        status = describe_status(person, today)
+        nhsmail = person.nhsmail or "—"
+        roles = person.access.values()
+        rows.append(
+            Row(
+                key=str(person.id),
+                person=person,
+                name=person.full_name,
+                access=access,
+                nhsmail=nhsmail,
+                masked=mask_mobile(person.personal_mobile) if person.personal_mobile else "—",
+                mobile=display_phone(person.personal_mobile) if person.personal_mobile else "—",
+                status=status,
+                status_short=short_status(person, today),
+                activity=fmt(person.last_activity),
+                search=f"{person.full_name}\t{nhsmail}\t{access}\t{status}".casefold(),
+                owner_rank=0 if Role.OWNER in roles else 1 if roles else 2,
+            )
+        )
+    return rows
+
+
+def sort_rows(rows: list[Row], order: str) -> list[Row]:
+    if order == "status":
+        return sorted(rows, key=lambda r: (_STATUS_ORDER[r.person.status], r.name.casefold()))
+    if order == "activity":
+        return sorted(
+            rows,
+            key=lambda r: (r.person.last_activity or date.min, r.name.casefold()),
+        )
+    if order == "access":
+        return sorted(rows, key=lambda r: (r.owner_rank, r.name.casefold()))
+    return sorted(rows, key=lambda r: (r.name.casefold(), r.person.id))
+
+
+def filter_rows(rows: Sequence[Row], text: str) -> list[Row]:
+    words = text.casefold().split()
+    if not words:
+        return list(rows)
+    return [r for r in rows if all(w in r.search for w in words)]
+
+
+class FixedWidthTable(DataTable[str]):
+    """A DataTable whose columns all have a set width, so new rows need no measuring.
+
+    Textual's DataTable measures every cell of every new row to size auto-width columns;
+    with 5,000 people that is 30,000 measurements (most of a second) on every refill. With
+    fixed widths and one-line rows the measurements change nothing, so this skips them and
+    sets the scrollable size directly. Anything else (an auto-width column, a row label, an
+    auto-height row, a Textual without these internals) takes the normal path.
+    """
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        fast = (
+            not any(column.auto_width for column in self.columns.values())
+            and not self._labelled_row_exists
+            and hasattr(self, "_total_row_height")
+            and hasattr(self, "_row_label_column_width")
+        )
+        if fast:
+            rows = [self.rows.get(key) for key in new_rows]
+            fast = not any(row is not None and (row.auto_height or row.label) for row in rows)
+        if not fast:
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(
+            width + self._row_label_column_width, self._total_row_height + header
+        )
+
+
+class PeopleScreen(KioskScreen):
+    """The staff list: who can reach each shared mailbox and how; joiners and leavers."""
+
+    CSS_PATH = "people.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", _("Add")),
+        Binding("e", "edit", _("Edit")),
+        Binding("j", "joiner", _("Joiner")),
+        Binding("l", "leaver", _("Leaver")),
+        Binding("x", "access", _("Access")),
+        Binding("r", "answer", _("NAS answer")),
+        Binding("i", "first_login", _("Signed in")),
+        Binding("m", "reveal", _("Mobiles")),
+        Binding("o", "sort", _("Sort")),
+        Binding("slash", "filter", _("Filter")),
+        Binding("shift+j", "joiner_for", _("Joiner for this person"), show=False),
+    ]
+
+    def __init__(self, person_id: int | None = None) -> None:
+        super().__init__()
+        self._select = person_id
+        self._rows: list[Row] = []
+        self._shown: list[Row] = []
+        self._by_key: dict[str, Row] = {}
+        self._reveal = False
+        self._sort = 0
+        self._sites: list[Site] = []
+        self._requests: list[NasRequest] = []
+        self._widths: tuple[int, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=_("Type to filter (name, NHSmail, status)…"), id="people-filter")
+        table = FixedWidthTable(id="people-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="people-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # KioskScreen.on_mount (called by Textual after this one) loads the data.
+        self._set_columns(self.app.size.width)
+        self.query_one("#people-table", DataTable).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if column_widths(event.size.width) != self._widths:
+            current = self._current()
+            self._set_columns(event.size.width)
+            self._fill(keep=current.key if current else None)
+
+    def _set_columns(self, width: int) -> None:
+        self._widths = column_widths(width)
+        table = self.query_one("#people-table", DataTable)
+        table.clear(columns=True)
+        labels = (_("Name"), _("Access"), _("NHSmail"), _("Mobile"), _("Status"), _("Active"))
+        for key, label, size in zip(COLUMN_KEYS, labels, self._widths, strict=True):
+            table.add_column(label, key=key, width=size)
+
+    # -- data -----------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        db = self.session.db()
+        today = self.session.clock.today()
+        self._sites = records.sites(db)
+        self._requests = records.requests(db)
+        people = records.people(db)
+        self._rows = build_rows(people, self._sites, self._requests, today)
+        self._by_key = {row.key: row for row in self._rows}
+        self._fill(keep=self._select_key())
+        self._select = None
+        self._update_title(people)
+
+    def _update_title(self, people: Sequence[Person]) -> None:
+        parts = []
+        for site in self._sites:
+            cover = coverage(site.id, people)
+            parts.append(
+                _("{mark} {ods}: {owners}, {members}").format(
+                    mark="✔" if cover.ok else "!",
+                    ods=site.ods_code,
+                    owners=ngettext("{n} owner", "{n} owners", cover.owners).format(n=cover.owners),
+                    members=ngettext("{n} member", "{n} members", cover.members).format(
+                        n=cover.members
+                    ),
+                )
+            )
+        self.sub_title = " · ".join(parts)
+
+    def _select_key(self) -> str | None:
+        if self._select is not None:
+            return str(self._select)
+        current = self._current()
+        return current.key if current else None
+
+    def _fill(self, keep: str | None = None) -> None:
+        table = self.query_one("#people-table", DataTable)
+        text = self.query_one("#people-filter", Input).value
+        order = SORTS[self._sort][0]
+        self._shown = sort_rows(filter_rows(self._rows, text), order)
+        table.clear()
+        reveal = self._reveal
+        for row in self._shown:
+            table.add_row(
+                row.name,
+                row.access,
+                row.nhsmail,
+                row.mobile if reveal else row.masked,
+                row.status_short,
+                row.activity,
+                key=row.key,
+            )
+        if keep is not None and keep in {r.key for r in self._shown}:
+            table.move_cursor(row=table.get_row_index(keep))
+        self._show_detail()
+
+    def _current(self) -> Row | None:
+        try:
+            table = self.query_one("#people-table", DataTable)
+        except NoMatches:  # not composed yet
+            return None
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._by_key.get(key or "")
+
+    # -- detail line ----------------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#people-detail", Static)
+        row = self._current()
+        if row is None:
+            if self._rows:
+                detail.update(_("Nobody matches the filter."))
+            else:
+                detail.update(_("Nobody on record yet: press a to add someone or j for a joiner."))
+            return
+        detail.update("\n".join(self.detail_lines(row.person)))
+
+    def detail_lines(self, person: Person) -> list[str]:
+        """What the admin should know or do about ``person`` now."""
+        today = self.session.clock.today()
+        activity = (
+            _("last active {day}").format(day=timefmt.day(person.last_activity))
+            if person.last_activity
+            else _("no activity recorded")
+        )
+        lines = [f"{person.full_name} · {describe_status(person, today)} · {activity}"]
+        for request in self._requests:
+            if request.person_id == person.id and request.status is RequestStatus.OPEN:
+                lines.append(
+                    _(
+                        "{kind} sent to NAS {day} ({n} working days): press r to record "
+                        "NAS's answer."
+                    ).format(
+                        kind=kind_label(request.kind),
+                        day=timefmt.day(request.sent),
+                        n=working_days_open(request, today),
+                    )
+                )
+        deadline = first_login_deadline(person)
+        if deadline is not None and person.status is PersonStatus.ACTIVE:
+            lines.append(
+                _(
+                    "New account: first sign-in by {day}, or it goes inactive. Press i when done."
+                ).format(day=timefmt.long_day(deadline))
+            )
+            lines.extend(f"☐ {step}" for step in first_login_steps(person))
+        if person.status in (PersonStatus.LEAVER, PersonStatus.LEFT) and person.nhsmail:
+            lines.extend(leaver_handover(person, today))
+        elif person.status is PersonStatus.LEFT and person.access:
+            lines.append(_("Left but still has shared mailbox access: press x to remove it."))
+        return lines
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _need_person(self) -> Person | None:
+        row = self._current()
+        if row is None:
+            self.notify(_("Nobody selected."), severity="warning")
+            return None
+        return row.person
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "people-filter":
+            self._fill(keep=None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "people-filter":
+            self.query_one("#people-table", DataTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#people-filter", Input).focus()
+
+    def action_sort(self) -> None:
+        self._sort = (self._sort + 1) % len(SORTS)
+        current = self._current()
+        self._fill(keep=current.key if current else None)
+        self.notify(_("Sorted by {order}.").format(order=_(SORTS[self._sort][1])), timeout=2)
+
+    def action_reveal(self) -> None:
+        self._reveal = not self._reveal
+        current = self._current()
+        self._fill(keep=current.key if current else None)
+
+    def action_add(self) -> None:
+        from screens.person_form import PersonFormScreen
+
+        self.app.push_screen(PersonFormScreen())
+
+    def action_edit(self) -> None:
+        person = self._need_person()
+        if person is not None:
+            from screens.person_form import PersonFormScreen
+
+            self.app.push_screen(PersonFormScreen(person_id=person.id))
+
+    def action_joiner(self) -> None:
+        from screens.joiner import JoinerWizard
+
+        self.app.push_screen(JoinerWizard())
+
+    def action_joiner_for(self) -> None:
+        person = self._need_person()
+        if person is not None:
+            from screens.joiner import JoinerWizard
+
+            self.app.push_screen(JoinerWizard(prefill_person_id=person.id))
+
+    def action_leaver(self) -> None:
+        person = self._need_person()
+        if person is not None:
+            from screens.leaver import LeaverWizard
+
+            self.app.push_screen(LeaverWizard(person_id=person.id))
+
+    def action_access(self) -> None:
+        person = self._need_person()
+        if person is not None:
+            from screens.access import AccessScreen
+
+            self.app.push_screen(AccessScreen(person_id=person.id))
+
+    def action_answer(self) -> None:
+        person = self._need_person()
+        if person is None:
+            return
+        open_ones = [
+            r for r in self._requests if r.person_id == person.id and r.status is RequestStatus.OPEN
+        ]
+        if not open_ones:
+            self.notify(_("No open request to NAS for this person."), severity="warning")
+            return
+        from screens.requests import AnswerDialog
+
+        self.app.push_screen(AnswerDialog(open_ones[-1], person), lambda _done: self.refresh_data())
+
+    def action_first_login(self) -> None:
+        person = self._need_person()
+        if person is None:
+            return
+        if first_login_deadline(person) is None:
+            self.notify(_("No first sign-in is pending for this person."), severity="warning")
+            return
+        record_first_login(self.session.store, person.id, self.session.clock.today())
+        self.notify(_("First sign-in recorded: the 30-day count starts again today."))
+        self.refresh_data()
