@@ -15,7 +15,7 @@ from enum import IntEnum
 
 from tinydb import TinyDB
 
-from kiosk import records
+from kiosk import facts, records
 from kiosk.calls import overdue_followups
 from kiosk.clock import LONDON
 from kiosk.coverage import coverage
@@ -142,7 +142,9 @@ def _logins_line(states: Sequence[AccountState]) -> Line:
         level = Level.OK
     text = _("Logins: {overdue}, {due}").format(
         overdue=ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue),
-        due=ngettext("{n} due within 7 days", "{n} due within 7 days", due).format(n=due),
+        due=ngettext("{n} due within {days} days", "{n} due within {days} days", due).format(
+            n=due, days=facts.DUE_SOON_DAYS
+        ),
     )
     return Line(level, text, "reminders")
 
@@ -157,10 +159,10 @@ def _request_lines(site: Site, requests: Sequence[NasRequest], today: date) -> l
     )
     if late:
         text += " \u2014 " + ngettext(
-            "{n} open more than 5 working days: escalate",
-            "{n} open more than 5 working days: escalate",
+            "{n} open more than {days} working days: escalate",
+            "{n} open more than {days} working days: escalate",
             len(late),
-        ).format(n=len(late))
+        ).format(n=len(late), days=facts.REQUEST_ESCALATE_WORKING_DAYS)
         return [Line(Level.WARN, text, "requests")]
     return [Line(Level.INFO, text, "requests")]
 

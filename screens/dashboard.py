@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.app_nav import NAV
@@ -28,7 +28,11 @@ class DashboardScreen(KioskScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", _("Back"), show=False),
         Binding("enter", "follow", _("Open"), show=False),
-        *[Binding(entry.key, f"app.open('{entry.name}')", _(entry.label)) for entry in NAV],
+        # Shown in the key guide above the footer: eleven screens do not fit in one line.
+        *[
+            Binding(entry.key, f"app.open('{entry.name}')", _(entry.label), show=False)
+            for entry in NAV
+        ],
     ]
 
     def __init__(self) -> None:
@@ -38,6 +42,7 @@ class DashboardScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield OptionList(id="dashboard-lines")
+        yield Static(_key_guide(), id="key-guide")
         yield Footer()
 
     def action_back(self) -> None:
@@ -79,6 +84,8 @@ class DashboardScreen(KioskScreen):
         options.add_options(items)
         if highlighted is not None and highlighted < options.option_count:
             options.highlighted = highlighted
+        else:
+            options.highlighted = 0  # the worst line is first: Enter goes straight to its fix
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -95,3 +102,14 @@ class DashboardScreen(KioskScreen):
             return
         kwargs = {"person_id": line.person_id} if line.person_id is not None else {}
         self.app.open_screen(line.target, **kwargs)  # type: ignore[attr-defined]
+
+
+def _key_guide() -> Text:
+    """Every screen's key, wrapped over as many lines as the terminal needs."""
+    guide = Text()
+    for entry in NAV:
+        guide.append(f" {entry.key} ", style="bold reverse")
+        guide.append(f" {_(entry.label)}  ")
+    guide.append(" enter ", style="bold reverse")
+    guide.append(" " + _("Open the highlighted line"))
+    return guide
