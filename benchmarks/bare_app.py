@@ -44,7 +44,7 @@ class FirstPaintBareApp(BareApp):
     the first screen has been laid out and rendered) and the refresh that follows it."""
 
     def on_ready(self) -> None:
-        self.call_after_refresh(self.exit, 0)
+        self.call_after_refresh(self.exit)
 
 
 def main() -> int:
