@@ -1,0 +1,120 @@
+"""The command line as a script sees it: a real process, exit statuses, one-line errors,
+and no passphrase anywhere but stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+
+PASSPHRASE = "correct horse battery"
+INIT = [
+    "init",
+    "--admin",
+    "Ann Example",
+    "--site-name",
+    "Harbour View Care Home",
+    "--ods",
+    "VZZ01",
+    "--cqc-location",
+    "1-000000001",
+    "--site-phone",
+    "01632 960123",
+    "--mailbox",
+    "harbourview.care@nhs.net",
+    "--passphrase-stdin",
+]
+
+
+def kiosk(
+    *args: str, stdin: str = "", store: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "KIOSK_STORE"}
+    if store is not None:
+        env["KIOSK_STORE"] = str(store)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_version() -> None:
+    result = kiosk("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"kiosk {__version__}"
+
+
+def test_help_documents_every_subcommand() -> None:
+    from kiosk.cli import SUBCOMMANDS
+
+    result = kiosk("--help")
+    assert result.returncode == 0
+    for name in SUBCOMMANDS:
+        assert name in result.stdout
+        sub = kiosk(name, "--help")
+        assert sub.returncode == 0, name
+        assert "usage: kiosk " + name in sub.stdout
+
+
+def test_init_creates_a_store_and_prints_the_recovery_key_once(tmp_path: Path) -> None:
+    path = tmp_path / "store" / "kiosk.store"
+    result = kiosk(*INIT, stdin=PASSPHRASE + "\n", store=path)
+    assert result.returncode == 0, result.stderr
+    assert PASSPHRASE not in result.stdout + result.stderr
+    code_lines = [line.strip() for line in result.stdout.splitlines() if line.count("-") >= 4]
+    assert len(code_lines) == 1
+    from store import Store
+
+    assert Store.admin_names(path) == ["Ann Example"]
+    opened = Store.open_with_recovery(path, code_lines[0])
+    from kiosk import records
+
+    assert [s.mailbox for s in records.sites(opened.read())] == ["harbourview.care@nhs.net"]
+    assert (path.stat().st_mode & 0o777) == 0o600
+    assert (path.parent.stat().st_mode & 0o777) == 0o700
+
+
+def test_init_refuses_an_existing_store_and_leaves_it_alone(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.store"
+    assert kiosk(*INIT, stdin=PASSPHRASE + "\n", store=path).returncode == 0
+    before = path.read_bytes()
+    result = kiosk(*INIT, stdin=PASSPHRASE + "\n", store=path)
+    assert result.returncode == 1
+    assert "already exists" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_bad_field_is_one_line_naming_the_rule(tmp_path: Path) -> None:
+    args = [a if a != "harbourview.care@nhs.net" else "office@example.org" for a in INIT]
+    result = kiosk(*args, stdin=PASSPHRASE + "\n", store=tmp_path / "kiosk.store")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "@nhs.net" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "kiosk.store").exists()
+
+
+def test_short_passphrase_is_refused(tmp_path: Path) -> None:
+    result = kiosk(*INIT, stdin="short\n", store=tmp_path / "kiosk.store")
+    assert result.returncode == 1
+    assert "12" in result.stderr
+
+
+def test_no_passphrase_without_a_terminal_is_a_user_error(tmp_path: Path) -> None:
+    args = [a for a in INIT if a != "--passphrase-stdin"]
+    result = kiosk(*args, store=tmp_path / "kiosk.store")
+    assert result.returncode == 1
+    assert "--passphrase-stdin" in result.stderr
+
+
+def test_unknown_option_is_refused_without_a_traceback() -> None:
+    result = kiosk("--no-such-option")
+    assert result.returncode == 2  # argparse's own usage error
+    assert "Traceback" not in result.stderr
