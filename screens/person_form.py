@@ -50,10 +50,14 @@ ACCESS_CHOICES = (("none", N_("No access")), ("member", N_("Member")), ("owner",
 def field_widgets(
     prefix: str, names: Iterable[str], labels: Mapping[str, str] | None = None
 ) -> Iterator[Widget]:
-    """Label, Input and error line for each field (ids ``{prefix}-{name}[-error]``)."""
+    """Label, Input and error line for each field (ids ``{prefix}-{name}[-label|-error]``)."""
     labels = labels or {}
     for name in names:
-        yield Label(_(labels.get(name, FIELD_LABELS[name])), classes="field-label")
+        yield Label(
+            _(labels.get(name, FIELD_LABELS[name])),
+            id=f"{prefix}-{name}-label",
+            classes="field-label",
+        )
         yield Input(id=f"{prefix}-{name}", placeholder=_(PLACEHOLDERS[name]))
         yield Static("", id=f"{prefix}-{name}-error", classes="field-error empty", markup=False)
 
