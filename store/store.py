@@ -15,6 +15,7 @@ in-memory state back to what is on disk.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import threading
@@ -25,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -37,6 +39,7 @@ from store.crypto import (
     KeyUnwrapFailed,
     Slot,
     SlotLocked,
+    canonical_json,
     decrypt_body,
     derive_kek,
     encrypt_body,
@@ -99,6 +102,7 @@ Admin names may not start with ``#``, so it cannot collide with one."""
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 FAILURE_LOCK_TIMEOUT = 2.0
+AFTER_UNLOCK_TIMEOUT = 1.0
 KEYRING_KEPT = 32
 ZLIB_LEVEL = 1
 MAX_BODY = 1024 * 1024 * 1024
@@ -258,6 +262,16 @@ def _open_parsed(
     return _Opened(data_key, document, keyring)
 
 
+def _fingerprint(row: Any) -> str | None:
+    """A digest of one raw audit row, to notice it being edited in place."""
+    if row is None:
+        return None
+    try:
+        return hashlib.sha256(canonical_json(row)).hexdigest()
+    except (TypeError, ValueError):
+        return "unserialisable"
+
+
 @dataclass(slots=True)
 class _Snapshot:
     """What a failed transaction puts back."""
@@ -278,9 +292,18 @@ class Transaction:
         self.db: TinyDB = store._current_db()
         self.entries = 0
         self._open = True
-        # audit rows present when the transaction began: at commit there must be exactly
-        # ``entries`` more (the audit table is append-only, and only through audit())
-        self._audit_base = len(store._storage.data.get(AUDIT_TABLE, {}))
+        self._audit_base = 0
+        self._audit_last: tuple[str, str | None] = ("", None)
+        self._rebase()
+
+    def _rebase(self) -> None:
+        """Note the audit table as the transaction found it. At commit it must hold
+        exactly ``entries`` more rows and its last old row must be unchanged: the table
+        is append-only, and only through :meth:`audit`."""
+        rows = self._store._storage.data.get(AUDIT_TABLE, {})
+        self._audit_base = len(rows)
+        last_key = str(self._store._audit_len)
+        self._audit_last = (last_key, _fingerprint(rows.get(last_key)))
 
     def audit(
         self,
@@ -535,7 +558,7 @@ class Store:
         self.warnings = list(files.mode_warnings(self.path))
         when = now_iso(self._now())
         try:
-            with self._rlock, self._hold_lock():
+            with self._rlock, self._hold_lock(min(self._lock_timeout, AFTER_UNLOCK_TIMEOUT)):
                 doc = state.load(self.path)
                 pending = state.failures(doc)
                 unlisted = max(0, state.failure_count(doc) - len(pending))
@@ -557,6 +580,10 @@ class Store:
                 state.record_unlock(doc, self.admin, when, preselect=self.admin != RECOVERY_SLOT)
                 state.save(self.path, doc)
                 self.pending_failures = pending
+        except StoreBusy:
+            # Another session is mid-save: unlocking must not wait for it. The failures
+            # stay pending in the sidecar and are moved at the next unlock.
+            pass
         except OSError:
             # A read-only copy (a backup on a write-protected stick) can still be read.
             self.warnings.append(
@@ -724,10 +751,9 @@ class Store:
                 header, st = peek_header(self.path)
             except StoreError:
                 return True
-            if self._same_content(header):
-                self._stat = _stat_key(st)
-                return False
-            return True
+            # Same generation rewritten in place (or just touched): not a change another
+            # session made; read() will still re-authenticate it.
+            return not self._same_content(header)
 
     @property
     def generation(self) -> int:
@@ -791,8 +817,8 @@ class Store:
                     self._storage.dirty = False
 
     @contextmanager
-    def _hold_lock(self) -> Iterator[None]:
-        self._filelock.acquire(self._lock_timeout)
+    def _hold_lock(self, timeout: float | None = None) -> Iterator[None]:
+        self._filelock.acquire(self._lock_timeout if timeout is None else timeout)
         try:
             yield
         finally:
@@ -826,8 +852,11 @@ class Store:
         appended = tx.entries
         rows = self._storage.data.get(AUDIT_TABLE, {})
         last = rows.get(str(self._audit_len)) if appended else None
-        if len(rows) != tx._audit_base + appended or (
-            appended and (not isinstance(last, dict) or last.get("hash") != self._audit_head)
+        old_key, old_print = tx._audit_last
+        if (
+            len(rows) != tx._audit_base + appended
+            or (appended and (not isinstance(last, dict) or last.get("hash") != self._audit_head))
+            or _fingerprint(rows.get(old_key)) != old_print
         ):
             raise TransactionError(
                 "The audit log may only be appended to through Transaction.audit; "
@@ -964,9 +993,8 @@ class Store:
             raise StoreDamaged(
                 "The store file was replaced by a different store.", list_generations(self.path)
             )
-        if not force and not self._storage.poisoned and self._same_content(header):
-            self._stat = stat
-            return
+        # Even when the header says "same generation", a changed stat means the bytes
+        # were touched: decrypt again, so that damage done in place is noticed.
         assert self._private is not None
         try:
             opened = _open_parsed(parsed, self.admin, self._private, self._known_keys())
@@ -1192,7 +1220,7 @@ class Store:
                 wipe(opened.data_key)
                 self._audit_len = parsed.header.audit_length
                 self._audit_head = parsed.header.audit_head
-                tx._audit_base = len(storage.data.get(AUDIT_TABLE, {}))
+                tx._rebase()
                 tx.audit(
                     "store.restore",
                     detail=f"generation {parsed.header.generation} "

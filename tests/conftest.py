@@ -1,0 +1,27 @@
+"""Fixtures shared by every test package.
+
+``kiosk_store`` is a real encrypted store in the test's own tmp folder, with a cheap
+Argon2id so that unlocking takes milliseconds. Use ``tests.fakes.FakeStore`` where
+encryption does not matter; use this one where the real store's behaviour does
+(transactions across sessions, audit, StoreBusy...).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store import KdfParams, Store
+
+FAST_KDF = KdfParams(memory_kib=8192, iterations=1, lanes=1)
+KIOSK_ADMIN = "Test Admin"
+KIOSK_PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture
+def kiosk_store(tmp_path: Path) -> Store:
+    store, _code = Store.create(
+        tmp_path / "kiosk" / "kiosk.store", KIOSK_ADMIN, KIOSK_PASSPHRASE, kdf=FAST_KDF
+    )
+    return store
