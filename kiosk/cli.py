@@ -22,6 +22,9 @@ SUBCOMMANDS: dict[str, str] = {
     "init": "kiosk.cli_init",
     "nas": "kiosk.cli_nas",
     "reminders": "kiosk.cli_reminders",
+    "check": "kiosk.cli_maintenance",  # its register() adds check, backup and restore once
+    "backup": "kiosk.cli_maintenance",
+    "restore": "kiosk.cli_maintenance",
 }
 
 

@@ -1,0 +1,483 @@
+"""``kiosk check``, ``kiosk backup DEST`` and ``kiosk restore SRC``: the store's upkeep
+from the command line, for cron, for an auditor, and for the day the file is damaged.
+
+``kiosk check`` opens the store (which proves the encryption: AES-256-GCM authenticates
+every byte of the file), verifies the audit chain, and checks every generation in
+``backups/`` by actually decrypting it and verifying its own audit chain. It does that on
+a private temporary copy of the store (encrypted, deleted afterwards) restored once per
+generation, so the real store and its backups are never written. It prints the chain's
+head hash for an auditor to note and compare next time. Exit status: 0 all well, 2
+something is damaged (saying what, and which backup is the newest good one), 1 a user
+error. No traceback, whatever the bytes on disk: when the store itself is damaged it cannot
+be opened, and the generations are checked from the newest one that opens instead.
+
+``kiosk backup DEST`` writes an encrypted copy (the same key slots and recovery key).
+``kiosk restore SRC`` puts a generation or a backup back after a confirmation typed at the
+terminal (or ``--yes``); the replaced state is kept as a generation too, so a restore can
+itself be undone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from kiosk.cli_common import (
+    EXIT_OK,
+    UserError,
+    add_store_options,
+    describe_store_error,
+    read_passphrase,
+)
+from kiosk.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from store import Generation, Store
+
+EXIT_DAMAGED = 2
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``check``, ``backup`` and ``restore`` (each once, however often called)."""
+    if "check" not in sub.choices:
+        check = sub.add_parser(
+            "check",
+            help=_("verify the store, its audit chain and every backup"),
+            description=_(
+                "Open the store, verify its encryption, its audit chain and every backup "
+                "generation, and print a short report with the audit chain's head hash. "
+                "Exit status 0 when all is well, 2 when anything is damaged, 1 on a user error."
+            ),
+        )
+        add_store_options(check)
+        check.set_defaults(func=run_check)
+    if "backup" not in sub.choices:
+        backup = sub.add_parser(
+            "backup",
+            help=_("write an encrypted copy of the store"),
+            description=_(
+                "Write an encrypted copy of the store to DEST (a file, or a folder to put a "
+                "dated copy in). The copy opens with the same admins' passphrases and the same "
+                "recovery key."
+            ),
+        )
+        add_store_options(backup)
+        backup.add_argument("dest", metavar="DEST", help=_("file or folder to write the copy to"))
+        backup.set_defaults(func=run_backup)
+    if "restore" not in sub.choices:
+        restore = sub.add_parser(
+            "restore",
+            help=_("replace the store's records with a backup or generation"),
+            description=_(
+                "Replace the store's records with those of a backup file or of one of the "
+                "generations in backups/ (give its path or its generation number). The "
+                "replaced state is kept as a generation too. Asks for confirmation unless --yes."
+            ),
+        )
+        add_store_options(restore)
+        restore.add_argument(
+            "src", metavar="SRC", help=_("a backup file, a generation file, or a generation number")
+        )
+        restore.add_argument(
+            "--yes", action="store_true", help=_("do not ask for confirmation")
+        )
+        restore.set_defaults(func=run_restore)
+
+
+# -- shared -------------------------------------------------------------------------
+
+
+def _when(moment: datetime | None) -> str:
+    from kiosk import timefmt
+
+    return timefmt.moment(moment, "short") if moment is not None else _("unknown time")
+
+
+def _credentials(args: argparse.Namespace) -> tuple[Path, str, str]:
+    from kiosk.paths import resolve_store_path
+    from store import Store
+
+    path = resolve_store_path(args.store)
+    if not args.admin:
+        raise UserError(_("--admin NAME is required to open the store"))
+    if not Store.exists(path) and not Store.list_generations(path):
+        from store import StoreMissing
+
+        raise UserError(describe_store_error(StoreMissing()))
+    return path, args.admin, read_passphrase(args)
+
+
+# -- check --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GenerationCheck:
+    """How one generation fared: ``state`` is ok, damaged, audit or unchecked."""
+
+    generation: Generation
+    state: str
+    note: str = ""
+
+    @property
+    def good(self) -> bool:
+        return self.state == "ok"
+
+
+@contextmanager
+def _probe(source: Path, name: str, admin: str, passphrase: str) -> Iterator[Store]:
+    """A throwaway copy of ``source`` (encrypted, in a private temporary folder), opened.
+
+    Restoring generations into it proves they decrypt, without writing the real store.
+    """
+    from store import Store
+
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-check-"))
+    try:
+        copy = folder / name
+        shutil.copyfile(source, copy)
+        os.chmod(copy, 0o600)
+        store = Store.open(copy, admin, passphrase)
+        try:
+            yield store
+        finally:
+            store.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_generations(
+    path: Path, generations: Sequence[Generation], admin: str, passphrase: str
+) -> tuple[list[GenerationCheck], bool]:
+    """Decrypt and verify every generation; the flag says whether any copy opened.
+
+    The base for the throwaway copy is the store itself or, when that cannot be opened,
+    the newest generation that can.
+    """
+    from store import StoreDamaged, StoreError
+
+    results: dict[Path, GenerationCheck] = {}
+    for gen in generations:
+        if not gen.ok:
+            results[gen.path] = GenerationCheck(
+                gen, "damaged", _("its header is damaged or it has been changed")
+            )
+    opened_any = False
+    for gen_or_store in [None, *(g for g in generations if g.ok)]:
+        base = path if gen_or_store is None else gen_or_store.path
+        try:
+            with _probe(base, path.name, admin, passphrase) as probe:
+                opened_any = True
+                for gen in generations:
+                    if gen.path not in results:
+                        results[gen.path] = _check_one(probe, gen, passphrase)
+            break
+        except StoreDamaged:
+            if gen_or_store is not None:
+                results[base] = GenerationCheck(
+                    gen_or_store, "damaged", _("it does not decrypt: damaged or changed")
+                )
+        except (StoreError, OSError):
+            continue  # this copy does not open with these credentials: try an older one
+    unchecked = _("no copy opens with that admin name and passphrase")
+    checks = [
+        results.get(g.path) or GenerationCheck(g, "unchecked", unchecked) for g in generations
+    ]
+    return checks, opened_any
+
+
+def _check_one(probe: Store, gen: Generation, passphrase: str) -> GenerationCheck:
+    from store import NotOpenable, StoreDamaged, WrongPassphrase
+
+    try:
+        probe.restore(gen.path, passphrase=passphrase)
+    except StoreDamaged:
+        return GenerationCheck(gen, "damaged", _("it does not decrypt: damaged or changed"))
+    except (NotOpenable, WrongPassphrase):
+        return GenerationCheck(gen, "unchecked", _("your key cannot open it"))
+    except Exception:  # anything else about a broken file is damage, never a traceback
+        return GenerationCheck(gen, "damaged", _("it could not be read"))
+    report = probe.verify_audit()
+    if not report.ok:
+        return GenerationCheck(
+            gen, "audit", _("its audit chain is broken at entry {n}").format(n=report.first_broken)
+        )
+    return GenerationCheck(gen, "ok")
+
+
+def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from store import Store as StoreClass
+    from store import (
+        StoreBusy,
+        StoreDamaged,
+        StoreError,
+        StoreMissing,
+        UnknownFormat,
+        WrongPassphrase,
+    )
+
+    out = out or sys.stdout
+    path, admin, passphrase = _credentials(args)
+    problems: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, file=out)
+
+    say(_("kiosk check: {path}").format(path=path))
+    store: Store | None = None
+    try:
+        store = StoreClass.open(path, admin, passphrase)
+    except (WrongPassphrase, StoreBusy, UnknownFormat) as error:
+        raise UserError(describe_store_error(error)) from None
+    except StoreMissing:
+        say(_("Store file:   missing"))
+        problems.append(_("the store file is missing"))
+    except StoreDamaged:
+        say(_("Store file:   DAMAGED: it does not decrypt, so it is damaged or has been changed "
+              "outside kiosk. It was left exactly as it was."))
+        problems.append(_("the store file is damaged"))
+    except StoreError as error:
+        raise UserError(describe_store_error(error)) from None
+    except OSError as error:
+        raise UserError(
+            _("The store could not be read ({reason}).").format(reason=error.strerror or "")
+        ) from None
+
+    if store is not None:
+        try:
+            generations = store.generations()
+            say(_("Encryption:   ok (generation {n}, decrypted and authenticated)").format(
+                n=store.generation))
+            report = store.verify_audit()
+            if report.ok:
+                say(ngettext("Audit chain:  ok, {n} entry", "Audit chain:  ok, {n} entries",
+                             report.length).format(n=report.length))
+            else:
+                say(_("Audit chain:  BROKEN at entry {n} of {length}: {message}").format(
+                    n=report.first_broken, length=report.length, message=report.message))
+                problems.append(_("the audit chain is broken at entry {n}").format(
+                    n=report.first_broken))
+            say(_("Audit head:   {head}").format(head=report.head or _("(no entries)")))
+            for warning in store.warnings:
+                say(_("Warning:      {text}").format(text=warning))
+        finally:
+            store.close()
+    else:
+        generations = StoreClass.list_generations(path)
+        say(_("Audit chain:  not checked (the store cannot be opened)"))
+
+    checks, opened_any = check_generations(path, generations, admin, passphrase)
+    _print_generations(say, checks)
+    bad = [c for c in checks if c.state in ("damaged", "audit")]
+    for c in bad:
+        problems.append(_("backup generation {n} is damaged").format(n=c.generation.generation))
+    if store is None and generations and not opened_any:
+        problems.append(_("no backup opens with that admin name and passphrase"))
+    newest_good = next((c for c in checks if c.good), None)
+
+    say()
+    if not problems:
+        say(_("Result: all is well."))
+        return EXIT_OK
+    say(_("Result: DAMAGED: {what}.").format(what="; ".join(problems)))
+    if newest_good is not None:
+        gen = newest_good.generation
+        say(_("Newest good backup: generation {n}, saved {when} by {admin}:").format(
+            n=gen.generation, when=_when(gen.saved_at), admin=gen.saved_by))
+        say(f"  {gen.path}")
+        if store is None:
+            say(_("Restore it with: kiosk restore {path}").format(path=gen.path))
+    else:
+        say(_("No good backup was found."))
+    if store is not None and bad and len(problems) == len(bad):
+        say(_("A damaged generation stays in backups/ until newer saves rotate it out; the "
+              "store itself is fine."))
+    return EXIT_DAMAGED
+
+
+def _print_generations(emit: Callable[[str], None], checks: Sequence[GenerationCheck]) -> None:
+    if not checks:
+        emit(_("Backups:      none yet (a generation is kept on every save)"))
+        return
+    good = sum(1 for c in checks if c.good)
+    emit(_("Backups:      {good} of {total} generations good").format(good=good, total=len(checks)))
+    labels = {
+        "ok": _("ok"),
+        "damaged": _("DAMAGED"),
+        "audit": _("AUDIT BROKEN"),
+        "unchecked": _("not checked"),
+    }
+    for c in checks:
+        gen = c.generation
+        when = _when(gen.saved_at)
+        line = f"  g{gen.generation:<6} {when:<18} {gen.saved_by[:20]:<20} {labels[c.state]}"
+        emit(line + (f": {c.note}" if c.note else ""))
+
+
+# -- backup -------------------------------------------------------------------------
+
+
+def backup_destination(dest: Path, store_name: str, now: datetime) -> Path:
+    """A folder gets a dated file name (UTC, sortable); a file name is used as given."""
+    if dest.is_dir():
+        stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+        stem = store_name.removesuffix(".store")
+        return dest / f"{stem}-backup-{stamp}.store"
+    return dest
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from kiosk.cli_common import open_store
+    from store import StoreError, StoreExists
+
+    store = open_store(args)
+    try:
+        dest = backup_destination(Path(args.dest).expanduser(), store.path.name, datetime.now(UTC))
+        if dest.exists() and dest.resolve() == store.path.resolve():
+            raise UserError(_("The backup cannot be written over the store itself."))
+        try:
+            store.backup_to(dest)
+        except StoreExists:
+            raise UserError(
+                _("A file already exists at {path}; it was not touched. Choose another name.")
+                .format(path=dest)
+            ) from None
+        except StoreError as error:
+            raise UserError(describe_store_error(error)) from None
+        except OSError as error:
+            raise UserError(
+                _("The backup could not be written ({reason}).").format(
+                    reason=error.strerror or ""
+                )
+            ) from None
+        print(
+            _("Encrypted backup written to {path} (generation {n}). It opens with the same "
+              "admins' passphrases and the same recovery key.").format(
+                path=dest, n=store.generation
+            )
+        )
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+# -- restore ------------------------------------------------------------------------
+
+
+def _resolve_source(text: str, path: Path) -> tuple[Path, Generation | None]:
+    from store import Store
+
+    gens = Store.list_generations(path)
+    source = Path(text).expanduser()
+    if not source.exists():
+        number = text.strip().lower().removeprefix("g")
+        if number.isdigit():
+            for gen in gens:
+                if gen.generation == int(number):
+                    return gen.path, gen
+        raise UserError(_("There is no backup file or generation {src}.").format(src=text))
+    if not source.is_file():
+        raise UserError(_("{src} is not a file.").format(src=text))
+    for gen in gens:
+        if gen.path.resolve() == source.resolve():
+            return gen.path, gen
+    return source, None
+
+
+def _ask_terminal(question: str) -> str | None:
+    """Ask on the controlling terminal (stdin may carry the passphrase); None without one."""
+    try:
+        with open("/dev/tty", "r+", encoding="utf-8") as tty:
+            tty.write(question)
+            tty.flush()
+            return tty.readline()
+    except OSError:
+        return None
+
+
+def _confirm(question: str) -> bool:
+    """A typed "yes" at the terminal; no terminal at all is a user error (use --yes)."""
+    answer = _ask_terminal(question)
+    if answer is None:
+        raise UserError(
+            _("restore needs a confirmation typed at a terminal: run it in one, or add --yes")
+        )
+    return answer.strip().casefold() in {_("yes").casefold(), "yes"}
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from store import (
+        NotOpenable,
+        Store,
+        StoreBusy,
+        StoreDamaged,
+        StoreError,
+        StoreMissing,
+        UnknownFormat,
+        WrongPassphrase,
+    )
+
+    path, admin, passphrase = _credentials(args)
+    source, gen = _resolve_source(args.src, path)
+    what = (
+        _("generation {n}, saved {when} by {admin}").format(
+            n=gen.generation, when=_when(gen.saved_at), admin=gen.saved_by
+        )
+        if gen is not None
+        else _("the backup file {path}").format(path=source)
+    )
+    store: Store | None = None
+    try:
+        store = Store.open(path, admin, passphrase)
+    except (StoreDamaged, StoreMissing):
+        store = None
+    except (WrongPassphrase, StoreBusy, UnknownFormat, StoreError) as error:
+        raise UserError(describe_store_error(error)) from None
+
+    if store is not None:
+        question = _(
+            "Replace the records in {store} with those of {what}? The current records are kept "
+            "as a generation. Type yes to restore: "
+        ).format(store=path, what=what)
+    else:
+        question = _(
+            "The store {store} cannot be opened. Set it aside (renamed, byte for byte) and "
+            "restore {what}? Type yes to restore: "
+        ).format(store=path, what=what)
+    try:
+        if not args.yes and not _confirm(question):
+            print(_("Nothing was restored."))
+            return EXIT_OK
+        try:
+            if store is not None:
+                store.restore(source, passphrase=passphrase)
+            else:
+                store = Store.restore_damaged(path, source, admin, passphrase)
+        except StoreDamaged:
+            print(
+                _("kiosk: {what} is damaged too; nothing was restored. Run 'kiosk check' to "
+                  "find the newest good backup.").format(what=what),
+                file=sys.stderr,
+            )
+            return EXIT_DAMAGED
+        except (NotOpenable, WrongPassphrase):
+            raise UserError(
+                _("{what} does not open with that admin name and passphrase; nothing was "
+                  "restored.").format(what=what)
+            ) from None
+        except StoreError as error:
+            raise UserError(describe_store_error(error)) from None
+        print(_("Restored {what}. The store is now at generation {n}.").format(
+            what=what, n=store.generation))
+    finally:
+        if store is not None:
+            store.close()
+    return EXIT_OK

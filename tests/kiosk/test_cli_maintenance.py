@@ -1,0 +1,283 @@
+"""``kiosk check``, ``kiosk backup`` and ``kiosk restore`` on real stores: a good store, a
+flipped byte, an edited audit entry, a backup/restore round trip, a damaged store put back
+from its newest good generation. Never a traceback, whatever is on disk."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk import records
+from kiosk.cli import main
+from kiosk.model import SITES, Site
+from store import AUDIT_TABLE, Store
+from tests.conftest import FAST_KDF
+from tests.store.helpers import rewrite
+
+REPO = Path(__file__).resolve().parents[2]
+ADMIN = "Ann Admin"
+PASSPHRASE = "correct horse battery"
+
+
+@dataclass
+class Made:
+    path: Path
+    code: str
+
+
+def add_site(store: Store, n: int) -> None:
+    with store.transaction() as tx:
+        records.save(
+            tx,
+            SITES,
+            Site(f"Site {n}", f"VZZ{n:02d}", "1-123456789", "01632960001", f"site{n}@nhs.net"),
+            "site.add",
+        )
+
+
+def site_names(path: Path) -> list[str]:
+    store = Store.open(path, ADMIN, PASSPHRASE)
+    try:
+        return [s.name for s in records.sites(store.read())]
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def made(tmp_path: Path) -> Iterator[Made]:
+    path = tmp_path / "home" / "kiosk.store"
+    store, code = Store.create(path, ADMIN, PASSPHRASE, kdf=FAST_KDF)
+    for n in (1, 2, 3):
+        add_site(store, n)
+    store.close()
+    yield Made(path, code)
+
+
+def run_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str,
+    stdin: str = PASSPHRASE + "\n",
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def run_process(*argv: str, stdin: str = PASSPHRASE + "\n") -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+
+
+def store_args(made: Made, command: str, *rest: str) -> list[str]:
+    return [command, *rest, "--store", str(made.path), "--admin", ADMIN, "--passphrase-stdin"]
+
+
+def data_key(path: Path) -> bytes:
+    store = Store.open(path, ADMIN, PASSPHRASE)
+    key = bytes(store._data_key or b"")  # the insider who holds the key, as in tests/store
+    store.close()
+    return key
+
+
+def test_check_good_store_prints_the_head_and_exits_0(
+    made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run_in_process(monkeypatch, capsys, *store_args(made, "check"))
+    assert status == 0, out + err
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    head = store.audit_head
+    store.close()
+    assert f"Audit head:   {head}" in out
+    assert "Audit chain:  ok, 4 entries" in out
+    assert "3 of 3 generations good" in out
+    assert "Result: all is well." in out
+    # the check wrote nothing into the real store or its backups
+    assert len(Store.list_generations(made.path)) == 3
+
+
+def test_check_with_wrong_passphrase_is_a_user_error(
+    made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _out, err = run_in_process(
+        monkeypatch, capsys, *store_args(made, "check"), stdin="not the passphrase\n"
+    )
+    assert status == 1
+    assert err.strip().splitlines() == [
+        "kiosk: That admin name and passphrase do not open this store."
+    ]
+
+
+def test_check_missing_store_is_a_user_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _out, err = run_in_process(
+        monkeypatch, capsys, "check", "--store", str(tmp_path / "none.store"), "--admin", ADMIN,
+        "--passphrase-stdin",
+    )
+    assert status == 1 and "kiosk init" in err
+
+
+@pytest.mark.parametrize("where", ["header", "body", "last"])
+def test_flipped_byte_in_the_store_exits_2_and_names_the_newest_good_backup(
+    made: Made, where: str
+) -> None:
+    data = bytearray(made.path.read_bytes())
+    index = {"header": 20, "body": len(data) - 60, "last": len(data) - 1}[where]
+    data[index] ^= 0x01
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Store file:   DAMAGED" in result.stdout
+    newest = Store.list_generations(made.path)[0]
+    assert f"Newest good backup: generation {newest.generation}" in result.stdout
+    assert f"kiosk restore {newest.path}" in result.stdout
+    assert made.path.read_bytes() == before  # left exactly as it was
+
+
+def test_flipped_byte_in_a_generation_is_found(
+    made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gens = Store.list_generations(made.path)
+    target = gens[0].path
+    data = bytearray(target.read_bytes())
+    data[len(data) - 30] ^= 0x40
+    target.write_bytes(bytes(data))
+    status, out, _err = run_in_process(monkeypatch, capsys, *store_args(made, "check"))
+    assert status == 2
+    assert f"backup generation {gens[0].generation} is damaged" in out
+    assert f"Newest good backup: generation {gens[1].generation}" in out
+    assert "the store itself is fine" in out
+
+
+def test_edited_audit_entry_exits_2_without_traceback(made: Made) -> None:
+    def edit(body: dict[str, Any]) -> None:
+        body["db"][AUDIT_TABLE]["3"]["detail"] = "nothing to see"
+
+    rewrite(made.path, data_key(made.path), edit)
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Encryption:   ok" in result.stdout  # a key holder re-encrypted it...
+    assert "Audit chain:  BROKEN at entry 3" in result.stdout  # ...but the chain tells
+    assert "the audit chain is broken at entry 3" in result.stdout
+
+
+def test_backup_and_restore_round_trip(
+    made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    status, out, err = run_in_process(monkeypatch, capsys, *store_args(made, "backup", str(folder)))
+    assert status == 0, err
+    (copy,) = folder.iterdir()
+    assert str(copy) in out
+    # the copy opens with the same passphrase and the same recovery key
+    assert site_names(copy) == ["Site 1", "Site 2", "Site 3"]
+    Store.open_with_recovery(copy, made.code).close()
+    # writing over an existing file is refused
+    status, _out, err = run_in_process(monkeypatch, capsys, *store_args(made, "backup", str(copy)))
+    assert status == 1 and "already exists" in err
+
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_site(store, 4)
+    store.close()
+    assert site_names(made.path)[-1] == "Site 4"
+
+    status, out, err = run_in_process(
+        monkeypatch, capsys, *store_args(made, "restore", str(copy), "--yes")
+    )
+    assert status == 0, err
+    assert site_names(made.path) == ["Site 1", "Site 2", "Site 3"]
+    # the replaced state was kept as a generation: restoring it brings Site 4 back
+    newest = Store.list_generations(made.path)[0]
+    status, out, err = run_in_process(
+        monkeypatch, capsys, *store_args(made, "restore", str(newest.generation), "--yes")
+    )
+    assert status == 0, err
+    assert site_names(made.path)[-1] == "Site 4"
+    status, out, _err = run_in_process(monkeypatch, capsys, *store_args(made, "check"))
+    assert status == 0, out
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    actions = [e.action for e in store.audit_entries()]
+    store.close()
+    # the restored generation's own trail comes back, then the restore itself
+    assert actions[-1] == "store.restore" and actions.count("site.add") == 4
+
+
+def test_restore_without_a_terminal_needs_yes(
+    made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    oldest = Store.list_generations(made.path)[-1]
+    monkeypatch.setattr("kiosk.cli_maintenance._ask_terminal", lambda question: None)
+    status, _out, err = run_in_process(
+        monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
+    )
+    assert status == 1 and "--yes" in err
+    assert site_names(made.path) == ["Site 1", "Site 2", "Site 3"]
+
+
+def test_restore_asks_and_a_no_restores_nothing(
+    made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    oldest = Store.list_generations(made.path)[-1]
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "kiosk.cli_maintenance._ask_terminal", lambda question: asked.append(question) or "no\n"
+    )
+    status, out, _err = run_in_process(
+        monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
+    )
+    assert status == 0 and "Nothing was restored." in out
+    assert f"generation {oldest.generation}" in asked[0] and "Type yes" in asked[0]
+    assert site_names(made.path) == ["Site 1", "Site 2", "Site 3"]
+    monkeypatch.setattr("kiosk.cli_maintenance._ask_terminal", lambda question: "yes\n")
+    status, out, _err = run_in_process(
+        monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
+    )
+    assert status == 0 and "Restored generation" in out
+    assert site_names(made.path) == []  # the oldest generation: the store as created
+
+
+def test_damaged_store_is_restored_from_its_newest_good_generation(
+    made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = bytearray(made.path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    newest = Store.list_generations(made.path)[0]
+    status, _out, err = run_in_process(
+        monkeypatch, capsys, *store_args(made, "restore", str(newest.generation), "--yes")
+    )
+    assert status == 0, err
+    assert site_names(made.path) == ["Site 1", "Site 2"]  # the save before the damage
+    set_aside = [p for p in made.path.parent.iterdir() if ".damaged-" in p.name]
+    assert len(set_aside) == 1 and set_aside[0].read_bytes() == bytes(data)
+
+
+def test_restore_unknown_source_is_a_user_error(
+    made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _out, err = run_in_process(
+        monkeypatch, capsys, *store_args(made, "restore", "999", "--yes")
+    )
+    assert status == 1 and "999" in err
