@@ -593,7 +593,8 @@ _PLACEHOLDERS: Mapping[str, str] = {
 }
 
 
-def _when(at: datetime) -> str:
+def when_text(at: datetime) -> str:
+    """A moment as people say it: "Tuesday, 17 November 2026 at 14:05" (London time)."""
     local = at.astimezone(LONDON)
     return _("{day} at {time}").format(day=long_day(local.date()), time=time_of_day(local))
 
@@ -631,7 +632,7 @@ def values(ctx: ScriptContext) -> dict[str, str]:
         "owner_email": (owner.personal_email or "") if owner else "",
         "owner_nhsmail": (owner.nhsmail or "") if owner else "",
         "ticket": ctx.ticket,
-        "call_time": _when(ctx.call_at) if ctx.call_at else "",
+        "call_time": when_text(ctx.call_at) if ctx.call_at else "",
         "person_name": ctx.person_name,
         "person_nhsmail": ctx.person_nhsmail,
     }
@@ -741,7 +742,7 @@ def script_text(subject: Script, ctx: ScriptContext) -> str:
     out: list[str] = [
         _(subject.title),
         _("{site} ({ods}), {when}").format(
-            site=ctx.site.name, ods=ctx.site.ods_code, when=_when(ctx.now)
+            site=ctx.site.name, ods=ctx.site.ods_code, when=when_text(ctx.now)
         ),
     ]
     if any(line.kind is LineKind.SAY for step in steps for line in step.lines):

@@ -1,0 +1,760 @@
+"""Walking one call script, a step at a time, with the site's details filled in.
+
+Enter moves on, Escape goes back a step (and leaves from the first). Every line can be
+copied (``c``); a drafted email can be copied whole (``e``); ``s`` saves the whole script
+as printable text. Steps that need details ask for them in a small form: the new owner
+(``o``), the ticket being escalated (``t``), the person without mailbox access (``p``),
+and the record of the call or email (``r``). The wording lives in :mod:`kiosk.scripts`
+and every write in :mod:`kiosk.calls`; this screen only gathers input and renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from kiosk import calls, records, scripts, timefmt
+from kiosk.calls import FormErrors, NewOwner
+from kiosk.drafts import save_text
+from kiosk.i18n import _
+from kiosk.model import NasContact, Person, PersonStatus, Site
+from kiosk.nas_hours import parse_london
+from kiosk.scripts import FilledLine, FilledStep, Form, LineKind, Script, ScriptContext
+from kiosk.validators import ValidationError, parse_day, validate_full_name, validate_nhsmail
+from screens.widgets.base import KioskScreen
+from screens.widgets.field_dialog import Field, FieldDialog
+
+
+def default_save_path(script_id: str, now: datetime) -> str:
+    """A new file in the home folder, named after the script and the minute."""
+    return "~/kiosk-{script}-{stamp}.txt".format(
+        script=script_id.replace("_", "-"), stamp=now.strftime("%Y%m%d-%H%M")
+    )
+
+
+def _day_field(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+class ScriptRunScreen(KioskScreen):
+    """One script for one site; ``contact_id`` pre-fills the ticket being escalated."""
+
+    CSS_PATH = "script_run.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Back")),
+        Binding("enter", "next", _("Next"), priority=True),
+        Binding("c", "copy_line", _("Copy")),
+        Binding("e", "copy_email", _("Copy email")),
+        Binding("s", "save_text", _("Save")),
+        Binding("o", "owner", _("New owner")),
+        Binding("t", "ticket", _("Ticket")),
+        Binding("p", "person", _("Person")),
+        Binding("r", "record", _("Record")),
+    ]
+
+    def __init__(
+        self,
+        script_id: str = calls.SCRIPT_NO_ACCESS,
+        *,
+        site_id: int | None = None,
+        contact_id: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.script: Script = scripts.script(script_id)
+        self.site_id = site_id
+        self.contact_id = contact_id
+        self.step = 0
+        self.owner: NewOwner | None = None
+        self.ticket = ""
+        self.call_at: datetime | None = None
+        self.follow_up: date | None = None
+        self.person_name = ""
+        self.person_nhsmail = ""
+        self.recorded = ""  # what was saved on this run, shown under the last step
+        self._warned_unrecorded = False
+        self._lines: list[FilledLine | None] = []
+        self._filled: FilledStep | None = None
+        self._prefilled = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="step-title")
+        yield OptionList(id="step-lines")
+        yield Static("", id="step-status")
+        yield Footer()
+
+    # -- data --------------------------------------------------------------------------
+
+    def site(self) -> Site | None:
+        db = self.session.db()
+        if self.site_id is not None:
+            return records.site(db, self.site_id)
+        open_sites = records.sites(db)
+        return open_sites[0] if open_sites else None
+
+    def context(self, site: Site) -> ScriptContext:
+        return ScriptContext(
+            site=site,
+            now=self.session.clock.now(),
+            owner=self.owner,
+            ticket=self.ticket,
+            call_at=self.call_at,
+            follow_up=self.follow_up,
+            person_name=self.person_name,
+            person_nhsmail=self.person_nhsmail,
+        )
+
+    def _prefill(self) -> None:
+        """Escalating a logged ticket: take its reference, time and site from the log."""
+        self._prefilled = True
+        if self.contact_id is None:
+            return
+        found = calls.contact(self.session.db(), self.contact_id)
+        if found is None:
+            return
+        self.ticket = found.ticket
+        self.call_at = found.at
+        if self.site_id is None:
+            self.site_id = found.site_id
+
+    def refresh_data(self) -> None:
+        if not self._prefilled:
+            self._prefill()
+        self.sub_title = _(self.script.title)
+        site = self.site()
+        lines = self.query_one("#step-lines", OptionList)
+        lines.clear_options()
+        self._lines = []
+        if site is None:
+            self._filled = None
+            self.query_one("#step-title", Static).update(
+                _("No site on record yet: add one in Sites first.")
+            )
+            self.query_one("#step-status", Static).update("")
+            self.refresh_bindings()
+            return
+        steps = scripts.fill(self.script, self.context(site))
+        self.step = min(self.step, len(steps) - 1)
+        filled = steps[self.step]
+        self._filled = filled
+        self.query_one("#step-title", Static).update(
+            _("Step {n} of {total}: {title}").format(
+                n=self.step + 1, total=len(steps), title=filled.title
+            )
+        )
+        options: list[Option | None] = []  # None draws a rule; it is not an option
+        for line in filled.lines:
+            options.append(Option(_line_text(line)))
+            self._lines.append(line)
+        if filled.draft is not None:
+            options.append(None)
+            options.append(
+                Option(Text(_("Email to send (e copies it whole):"), "italic"), disabled=True)
+            )
+            self._lines.append(None)
+            parts = scripts.draft_lines(filled.draft)
+            for number, line in enumerate(parts):
+                if number == len(parts) - 1:
+                    options.append(None)  # the body, under the headers
+                options.append(Option(Padding(Text(line.text), (0, 0, 0, 2))))
+                self._lines.append(line)
+        lines.add_options(options)
+        first = next((i for i, line in enumerate(self._lines) if line is not None), None)
+        if first is not None:
+            lines.highlighted = first
+        lines.focus()
+        self.query_one("#step-status", Static).update(self._status(filled))
+        self.refresh_bindings()
+
+    def _status(self, filled: FilledStep) -> str:
+        if self.recorded and filled.form in (Form.RECORD_CALL, Form.RECORD_EMAIL):
+            return self.recorded
+        hints = {
+            Form.OWNER: _("Press o to choose the new owner."),
+            Form.RECORD_CALL: _("Press r to record the call."),
+            Form.RECORD_EMAIL: _("Press r to record the email once it is sent."),
+            Form.TICKET: _("Press t to choose the ticket or type its details."),
+            Form.PERSON: _("Press p to give your name and NHSmail address."),
+        }
+        return hints.get(filled.form, "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        filled = self._filled
+        form = filled.form if filled else Form.NONE
+        wanted = {
+            "owner": Form.OWNER,
+            "ticket": Form.TICKET,
+            "person": Form.PERSON,
+        }
+        if action in wanted:
+            return form is wanted[action]
+        if action == "record":
+            return form in (Form.RECORD_CALL, Form.RECORD_EMAIL)
+        if action == "copy_email":
+            return bool(filled and filled.draft)
+        if action in ("copy_line", "save_text", "next"):
+            return filled is not None
+        return True
+
+    # -- moving ------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_next()
+
+    def action_next(self) -> None:
+        if self._filled is None:
+            return
+        last = self.step >= len(self.script.steps) - 1
+        if not last:
+            self.step += 1
+            self._warned_unrecorded = False
+            self.refresh_data()
+            return
+        unrecorded = self._filled.form is Form.RECORD_CALL and not self.recorded
+        if unrecorded and not self._warned_unrecorded:
+            self._warned_unrecorded = True
+            self.notify(
+                _(
+                    "The call is not recorded yet: press r to record it, or Enter again "
+                    "to leave without recording."
+                ),
+                severity="warning",
+            )
+            return
+        self.app.pop_screen()
+
+    def action_back(self) -> None:
+        if self.step > 0:
+            self.step -= 1
+            self._warned_unrecorded = False
+            self.refresh_data()
+        else:
+            super().action_back()
+
+    # -- copying and saving --------------------------------------------------------------
+
+    def action_copy_line(self) -> None:
+        index = self.query_one("#step-lines", OptionList).highlighted
+        if index is None or index >= len(self._lines):
+            return
+        line = self._lines[index]
+        if line is not None:
+            self.copy(line.copy)
+
+    def action_copy_email(self) -> None:
+        if self._filled is not None and self._filled.draft is not None:
+            self.copy(self._filled.draft.as_text())
+
+    def action_save_text(self) -> None:
+        site = self.site()
+        if site is None:
+            return
+        text = scripts.script_text(self.script, self.context(site))
+        default = default_save_path(self.script.id, self.session.clock.now())
+        self.app.push_screen(SaveTextDialog(text, default), self._saved)
+
+    def _saved(self, path: Path | None) -> None:
+        if path is not None:
+            self.notify(_("Saved to {path}. It is not encrypted: keep it safe.").format(path=path))
+
+    # -- forms -----------------------------------------------------------------------------
+
+    def action_owner(self) -> None:
+        people = [
+            p
+            for p in records.people(self.session.db())
+            if p.erased is None and p.status is not PersonStatus.LEFT
+        ]
+        self.app.push_screen(OwnerDialog(people, self.owner), self._owner_chosen)
+
+    def _owner_chosen(self, owner: NewOwner | None) -> None:
+        if owner is not None:
+            self.owner = owner
+            self.refresh_data()
+
+    def action_ticket(self) -> None:
+        db = self.session.db()
+        site = self.site()
+        open_tickets = [
+            c
+            for c in calls.log(db)
+            if calls.is_unresolved(c) and (site is None or c.site_id == site.id)
+        ]
+        self.app.push_screen(
+            TicketDialog(open_tickets, self.ticket, self.call_at, self.contact_id),
+            self._ticket_chosen,
+        )
+
+    def _ticket_chosen(self, result: tuple[str, datetime | None, int | None] | None) -> None:
+        if result is not None:
+            self.ticket, self.call_at, self.contact_id = result
+            self.refresh_data()
+
+    def action_person(self) -> None:
+        people = [
+            p
+            for p in records.people(self.session.db())
+            if p.erased is None and p.nhsmail and p.status is not PersonStatus.LEFT
+        ]
+        self.app.push_screen(
+            PersonDialog(people, self.person_name, self.person_nhsmail), self._person_chosen
+        )
+
+    def _person_chosen(self, result: tuple[str, str] | None) -> None:
+        if result is not None:
+            self.person_name, self.person_nhsmail = result
+            self.refresh_data()
+
+    def action_record(self) -> None:
+        site = self.site()
+        if site is None or self._filled is None:
+            return
+        if self.recorded:
+            self.notify(_("Already recorded: see Tickets to change it."))
+            return
+        now = self.session.clock.now()
+        if self._filled.form is Form.RECORD_CALL:
+            if self.owner is None:
+                self.notify(
+                    _("Choose the new owner first: go back to step 1 and press o."),
+                    severity="warning",
+                )
+                return
+            self.app.push_screen(
+                RecordCallDialog(site, self.owner, now, self.ticket), self._call_recorded
+            )
+        else:
+            escalates = self.contact_id if self.script.id == calls.SCRIPT_ESCALATE else None
+            self.app.push_screen(
+                RecordEmailDialog(site, self.script.id, now, self.ticket, escalates),
+                self._email_recorded,
+            )
+
+    def _call_recorded(self, done: calls.NoAccessRecord | None) -> None:
+        if done is None:
+            return
+        saved = calls.contact(self.session.db(), done.contact_id)
+        if saved is not None:
+            self.ticket, self.call_at, self.follow_up = saved.ticket, saved.at, saved.follow_up
+        if self.owner is not None and self.owner.person_id is None:
+            self.owner = replace(self.owner, person_id=done.person_id)
+        self.recorded = _(
+            "Recorded: ticket {ticket}, {when}. {name} is now a joiner in progress, as owner."
+        ).format(
+            ticket=self.ticket or _("(none given)"),
+            when=timefmt.moment(self.call_at, "short") if self.call_at else "",
+            name=self.owner.full_name if self.owner else "",
+        )
+        self.notify(_("Call recorded."))
+        self.refresh_data()
+
+    def _email_recorded(self, saved: NasContact | None) -> None:
+        if saved is None:
+            return
+        self.follow_up = saved.follow_up
+        self.recorded = _("Recorded: email sent {when}; follow up on {day}.").format(
+            when=timefmt.moment(saved.at, "short"),
+            day=timefmt.day(saved.follow_up) if saved.follow_up else "-",
+        )
+        self.notify(_("Email recorded."))
+        self.refresh_data()
+
+
+def _line_text(line: FilledLine) -> Table:
+    """The marker in its own column, so a wrapped sentence hangs under its first word."""
+    marker, _space, text = scripts.line_label(line).partition(" ")
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(marker, Text(text, style="bold" if line.kind is LineKind.SAY else ""))
+    return grid
+
+
+# --- dialogs --------------------------------------------------------------------------------
+
+
+class SaveTextDialog(FieldDialog[Path]):
+    """Ask where to save the printable script; never overwrite an existing file."""
+
+    def __init__(self, text: str, default: str) -> None:
+        super().__init__(
+            _("Save the script as text"),
+            [Field("path", _("File"), default, _("a new file; relative names go in your home"))],
+            intro=_("The file is not encrypted. Print it or keep it somewhere safe."),
+        )
+        self._text = text
+
+    def submit(self, values: dict[str, str]) -> Path | None:
+        raw = values["path"].strip()
+        if not raw:
+            self.show_errors({"path": _("Enter a file name.")})
+            return None
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = Path.home() / path
+        try:
+            return save_text(self._text, path)
+        except FileExistsError:
+            self.show_errors(
+                {
+                    "path": _(
+                        "A file with that name already exists; kiosk never overwrites one. "
+                        "Choose another name."
+                    )
+                }
+            )
+        except OSError as error:
+            self.show_errors(
+                {
+                    "path": _("That file could not be written: {reason}.").format(
+                        reason=error.strerror or type(error).__name__
+                    )
+                }
+            )
+        return None
+
+
+_NEW = "new"
+
+
+class OwnerDialog(FieldDialog[NewOwner]):
+    """Pick someone on record as the new owner, or type in someone new."""
+
+    def __init__(self, people: Sequence[Person], current: NewOwner | None) -> None:
+        typed = current if current is not None and current.person_id is None else None
+        super().__init__(
+            _("The new owner"),
+            [
+                Field("full_name", _("Full name"), typed.full_name if typed else ""),
+                Field(
+                    "personal_mobile",
+                    _("Personal mobile (starts 07)"),
+                    typed.personal_mobile if typed else "",
+                    _("e.g. 07700 900123"),
+                ),
+                Field(
+                    "personal_email",
+                    _("Personal email"),
+                    (typed.personal_email or "") if typed else "",
+                    _("e.g. name@example.org"),
+                ),
+                Field(
+                    "nhsmail",
+                    _("NHSmail address, if they have one"),
+                    (typed.nhsmail or "") if typed else "",
+                    _("e.g. name@nhs.net"),
+                ),
+            ],
+            intro=_("NAS needs only these details. Pick someone on record or type them in."),
+        )
+        self._people = {str(p.id): p for p in people}
+        self._picked = str(current.person_id) if current is not None and current.person_id else _NEW
+
+    def compose_top(self) -> Sequence[Widget]:
+        choices = [(_("Someone new (type below)"), _NEW)] + [
+            (p.full_name, key) for key, p in self._people.items()
+        ]
+        return [
+            Label(_("Someone on record")),
+            Select(choices, value=self._picked, allow_blank=False, id="owner-pick", compact=True),
+        ]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._apply_pick()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._picked = str(event.value)
+        self._apply_pick()
+
+    def _apply_pick(self) -> None:
+        person = self._people.get(self._picked)
+        for name in ("full_name", "personal_mobile", "personal_email", "nhsmail"):
+            box = self.query_one(f"#field-{name}", Input)
+            box.disabled = person is not None
+            if person is not None:
+                value = getattr(person, name) or ""
+                box.value = value
+        self.show_errors({})
+
+    def submit(self, values: dict[str, str]) -> NewOwner | None:
+        person = self._people.get(self._picked)
+        if person is not None:
+            return NewOwner.from_person(person)
+        try:
+            return calls.new_owner_from_form(
+                values["full_name"],
+                values["personal_mobile"],
+                values["personal_email"],
+                values["nhsmail"],
+            )
+        except FormErrors as errors:
+            self.show_errors(errors.errors)
+            return None
+
+
+class TicketDialog(FieldDialog[tuple[str, datetime | None, int | None]]):
+    """Which ticket is being escalated: one from the log, or its details typed in."""
+
+    def __init__(
+        self,
+        open_tickets: Sequence[NasContact],
+        ticket: str,
+        call_at: datetime | None,
+        contact_id: int | None,
+    ) -> None:
+        super().__init__(
+            _("The ticket to escalate"),
+            [
+                Field("ticket", _("Ticket reference"), ticket, _("e.g. INC0123456")),
+                Field(
+                    "call_at",
+                    _("Date and time of the call"),
+                    timefmt_field(call_at),
+                    _("YYYY-MM-DD HH:MM"),
+                ),
+            ],
+            intro=_("Give the ticket reference, the date and time of the call, or both."),
+        )
+        self._tickets = {str(c.id): c for c in open_tickets}
+        self._picked = str(contact_id) if contact_id and str(contact_id) in self._tickets else _NEW
+
+    def compose_top(self) -> Sequence[Widget]:
+        choices = [(_("Not in the log (type below)"), _NEW)] + [
+            (
+                "{ticket} \u00b7 {when}".format(
+                    ticket=c.ticket or _("no reference"), when=timefmt.moment(c.at, "short")
+                ),
+                key,
+            )
+            for key, c in self._tickets.items()
+        ]
+        return [
+            Label(_("Open tickets in the log")),
+            Select(choices, value=self._picked, allow_blank=False, id="ticket-pick", compact=True),
+        ]
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._picked = str(event.value)
+        found = self._tickets.get(self._picked)
+        if found is not None:
+            self.query_one("#field-ticket", Input).value = found.ticket
+            self.query_one("#field-call_at", Input).value = timefmt_field(found.at)
+
+    def submit(self, values: dict[str, str]) -> tuple[str, datetime | None, int | None] | None:
+        errors: dict[str, str] = {}
+        ticket = ""
+        call_at: datetime | None = None
+        try:
+            ticket = calls.validate_ticket(values["ticket"])
+        except ValidationError as error:
+            errors["ticket"] = error.message
+        if values["call_at"].strip():
+            try:
+                call_at = parse_london(values["call_at"])
+            except ValidationError as error:
+                errors["call_at"] = error.message
+        if not errors and not ticket and call_at is None:
+            errors["ticket"] = _(
+                "Give the ticket reference, the date and time of the call, or both."
+            )
+        if errors:
+            self.show_errors(errors)
+            return None
+        picked = self._tickets.get(self._picked)
+        return ticket, call_at, picked.id if picked is not None else None
+
+
+def timefmt_field(at: datetime | None) -> str:
+    """A moment as the YYYY-MM-DD HH:MM a form field accepts back (London time)."""
+    if at is None:
+        return ""
+    from kiosk.clock import LONDON
+
+    return at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+
+
+class PersonDialog(FieldDialog[tuple[str, str]]):
+    """Who has an individual NHSmail account but cannot open the shared mailbox."""
+
+    def __init__(self, people: Sequence[Person], name: str, nhsmail: str) -> None:
+        super().__init__(
+            _("Who needs access"),
+            [
+                Field("full_name", _("Full name"), name),
+                Field("nhsmail", _("Their NHSmail address"), nhsmail, _("e.g. name@nhs.net")),
+            ],
+            intro=_("The email goes from this NHSmail account, with the name and ODS code only."),
+        )
+        self._people = {str(p.id): p for p in people}
+
+    def compose_top(self) -> Sequence[Widget]:
+        if not self._people:
+            return []
+        choices = [(_("Someone else (type below)"), _NEW)] + [
+            (p.full_name, key) for key, p in self._people.items()
+        ]
+        return [
+            Label(_("Someone on record")),
+            Select(choices, value=_NEW, allow_blank=False, id="person-pick", compact=True),
+        ]
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        person = self._people.get(str(event.value))
+        if person is not None:
+            self.query_one("#field-full_name", Input).value = person.full_name
+            self.query_one("#field-nhsmail", Input).value = person.nhsmail or ""
+
+    def submit(self, values: dict[str, str]) -> tuple[str, str] | None:
+        errors: dict[str, str] = {}
+        name = nhsmail = ""
+        try:
+            name = validate_full_name(values["full_name"])
+        except ValidationError as error:
+            errors["full_name"] = error.message
+        try:
+            nhsmail = validate_nhsmail(values["nhsmail"])
+        except ValidationError as error:
+            errors["nhsmail"] = error.message
+        if errors:
+            self.show_errors(errors)
+            return None
+        return name, nhsmail
+
+
+class RecordCallDialog(FieldDialog[calls.NoAccessRecord]):
+    """After the no-access call: its ticket, time and notes, saved with the new owner."""
+
+    def __init__(self, site: Site, owner: NewOwner, now: datetime, ticket: str) -> None:
+        today = now.date()
+        super().__init__(
+            _("Record the call"),
+            [
+                Field("ticket", _("Ticket reference"), ticket, _("e.g. INC0123456")),
+                Field(
+                    "at",
+                    _("Time of the call"),
+                    timefmt.time_of_day(now),
+                    _("HH:MM today, or YYYY-MM-DD HH:MM"),
+                ),
+                Field(
+                    "follow_up",
+                    _("Follow up on"),
+                    _day_field(calls.default_follow_up(today)),
+                    _("DD/MM/YYYY"),
+                ),
+                Field("notes", _("Notes"), "", _("what NAS said, who you spoke to")),
+            ],
+            intro=_("{name} will be shown as a joiner in progress, as owner of {mailbox}.").format(
+                name=owner.full_name, mailbox=site.mailbox
+            ),
+        )
+        self._site = site
+        self._owner = owner
+        self._today = today
+
+    def submit(self, values: dict[str, str]) -> calls.NoAccessRecord | None:
+        errors: dict[str, str] = {}
+        at: datetime | None = None
+        follow_up: date | None = None
+        try:
+            at = parse_london(values["at"], today=self._today)
+        except ValidationError as error:
+            errors["at"] = error.message
+        if values["follow_up"].strip():
+            try:
+                follow_up = parse_day(values["follow_up"])
+            except ValidationError as error:
+                errors["follow_up"] = error.message
+        if at is None or errors:
+            self.show_errors(errors)
+            return None
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            return calls.record_no_access_call(
+                session.store,
+                site_id=self._site.id,
+                at=at,
+                owner=self._owner,
+                ticket=values["ticket"],
+                notes=values["notes"],
+                follow_up=follow_up,
+            )
+        except FormErrors as problem:
+            self.show_errors(problem.errors)
+        except KeyError:
+            self.show_errors({"_form": _("The chosen person is no longer on record.")})
+        return None
+
+
+class RecordEmailDialog(FieldDialog[NasContact]):
+    """An email sent to NAS: its ticket if known, when to follow up, notes."""
+
+    def __init__(
+        self, site: Site, script_id: str, now: datetime, ticket: str, escalates: int | None
+    ) -> None:
+        intro = (
+            _("The escalated ticket is set to waiting until the follow-up day.")
+            if escalates is not None
+            else _("Record it once it is sent from the shared mailbox or your account.")
+        )
+        super().__init__(
+            _("Record the email"),
+            [
+                Field("ticket", _("Ticket reference, if known"), ticket, _("e.g. INC0123456")),
+                Field(
+                    "follow_up",
+                    _("Follow up on"),
+                    _day_field(calls.default_follow_up(now.date())),
+                    _("DD/MM/YYYY"),
+                ),
+                Field("notes", _("Notes"), ""),
+            ],
+            intro=intro,
+        )
+        self._site = site
+        self._script_id = script_id
+        self._now = now
+        self._escalates = escalates
+
+    def submit(self, values: dict[str, str]) -> NasContact | None:
+        follow_up: date | None = None
+        if values["follow_up"].strip():
+            try:
+                follow_up = parse_day(values["follow_up"])
+            except ValidationError as error:
+                self.show_errors({"follow_up": error.message})
+                return None
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            return calls.record_email(
+                session.store,
+                site_id=self._site.id,
+                at=self._now,
+                script=self._script_id,
+                ticket=values["ticket"],
+                notes=values["notes"],
+                follow_up=follow_up,
+                escalates=self._escalates,
+            )
+        except FormErrors as problem:
+            self.show_errors(problem.errors)
+        except KeyError:
+            self.show_errors({"_form": _("The escalated ticket is no longer in the log.")})
+        return None

@@ -1,0 +1,150 @@
+"""A small modal form: labelled inputs, each with its own error line under it.
+
+Used for the short forms around NAS calls (the new owner, the ticket, the local support
+team, a file name). Every field's rule is checked by a domain function; the dialog only
+shows each message beside its field, all at once, and keeps everything typed, so the
+admin fixes what is wrong without retyping the rest. Enter or Ctrl+S saves, Escape
+cancels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Static
+
+from kiosk.i18n import _
+
+T = TypeVar("T")
+
+FORM_ERROR = "_form"  # errors that belong to no single field
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+
+
+class FieldDialog(ModalScreen[T | None], Generic[T]):
+    """Subclasses implement :meth:`submit`; ``None`` from it keeps the dialog open."""
+
+    DEFAULT_CSS = """
+    FieldDialog {
+        align: center middle;
+    }
+    FieldDialog #dialog-box {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 22;
+        border: heavy $accent;
+        padding: 0 1;
+        background: $surface;
+    }
+    FieldDialog #dialog-title {
+        text-style: bold;
+    }
+    FieldDialog .dialog-intro {
+        color: $text-muted;
+    }
+    FieldDialog Label {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    FieldDialog Input, FieldDialog Select {
+        margin: 0;
+    }
+    FieldDialog .field-error {
+        height: auto;
+        color: $error;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", _("Cancel")),
+        Binding("ctrl+s", "save", _("Save")),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[Field], intro: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._fields = tuple(fields)
+        self._intro = intro
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog-box"):
+            yield Static(self._title, id="dialog-title")
+            if self._intro:
+                yield Static(self._intro, classes="dialog-intro")
+            yield from self.compose_top()
+            for field in self._fields:
+                yield Label(field.label, id=f"label-{field.name}")
+                yield Input(
+                    value=field.value,
+                    placeholder=field.placeholder,
+                    id=f"field-{field.name}",
+                    compact=True,
+                )
+                yield _error(field.name)
+            yield _error(FORM_ERROR)
+        yield Footer()
+
+    def compose_top(self) -> Sequence[Widget]:
+        """Widgets shown above the fields (e.g. a list to pick from); none by default."""
+        return ()
+
+    def on_mount(self) -> None:
+        inputs = self.query(Input)
+        if inputs:
+            inputs.first().focus()
+
+    def values(self) -> dict[str, str]:
+        return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self._fields}
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Each message under its field (unknown fields under the form); others cleared."""
+        names = {f.name for f in self._fields}
+        general = [message for name, message in errors.items() if name not in names]
+        for field in self._fields:
+            self._set_error(field.name, errors.get(field.name, ""))
+        self._set_error(FORM_ERROR, "\n".join(general))
+        for field in self._fields:
+            if field.name in errors:
+                self.query_one(f"#field-{field.name}", Input).focus()
+                break
+
+    def _set_error(self, name: str, message: str) -> None:
+        line = self.query_one(f"#error-{name}", Static)
+        line.update(message)
+        line.display = bool(message)
+
+    def submit(self, values: dict[str, str]) -> T | None:
+        """Check and apply ``values``; return the result, or show errors and return None."""
+        raise NotImplementedError
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        result = self.submit(self.values())
+        if result is not None:
+            self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _error(name: str) -> Static:
+    line = Static("", id=f"error-{name}", classes="field-error")
+    line.display = False
+    return line
