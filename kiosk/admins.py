@@ -1,0 +1,208 @@
+"""Kiosk admins: who can unlock the store, and the changes the Admins screen makes.
+
+NHSmail forbids shared passwords, so kiosk has one key slot per admin (see ``store``):
+adding an admin means the new admin types their own passphrase on the spot; removing one
+makes the store rotate its data key, so a copy of the file taken earlier plus the removed
+passphrase opens nothing written since. The last admin cannot be removed (the recovery key
+is for emergencies, not a way in for everyday use).
+
+These wrappers check the rules in plain words before the store is touched (name, passphrase
+length, the two passphrases matching) and turn store errors into translated sentences, so
+the screens only call and render. The store writes each admin change into the audit trail
+itself, inside the same save.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from kiosk.cli_common import describe_store_error
+from kiosk.i18n import _
+from kiosk.passphrase import passphrase_problem
+from kiosk.validators import ValidationError, validate_full_name
+
+if TYPE_CHECKING:
+    from store import Store
+
+
+class AdminChangeError(Exception):
+    """An admin change that was refused; ``errors`` maps form fields to sentences."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class AdminRow:
+    name: str
+    added: datetime  # UTC
+    last_unlock: datetime | None  # UTC; advisory (kept beside the store, not inside it)
+    is_you: bool
+
+
+def admin_rows(store: Store) -> list[AdminRow]:
+    """Every admin, in name order, marking the one who unlocked this session."""
+    return sorted(
+        (
+            AdminRow(info.name, info.added, info.last_unlock, info.name == store.admin)
+            for info in store.admins()
+        ),
+        key=lambda row: row.name.casefold(),
+    )
+
+
+def new_admin_problems(
+    name: str, passphrase: str, again: str, existing: list[str]
+) -> dict[str, str]:
+    """Field errors for a new admin, all at once (``name``, ``passphrase``)."""
+    errors: dict[str, str] = {}
+    try:
+        clean = validate_full_name(name)
+    except ValidationError as error:
+        errors["name"] = error.message
+    else:
+        if clean.casefold() in {n.casefold() for n in existing}:
+            errors["name"] = _("There is already an admin called {name}.").format(name=clean)
+        elif clean.startswith("#"):
+            errors["name"] = _("An admin name must not start with #.")
+        elif len(clean) > 64:
+            errors["name"] = _("An admin name must be at most 64 characters.")
+    problem = passphrase_problem(passphrase, again)
+    if problem:
+        errors["passphrase"] = problem
+    return errors
+
+
+def _refused(error: Exception, field: str = "form") -> AdminChangeError:
+    code = getattr(error, "code", "")
+    messages = {
+        "admin_exists": _("There is already an admin with that name."),
+        "unknown_admin": _("There is no admin with that name any more."),
+        "invalid_admin_name": _(
+            "An admin name must be 1 to 64 characters, without control characters, and must "
+            "not start with #."
+        ),
+        "invalid_passphrase": _("That passphrase cannot be used."),
+        "access_revoked": _(
+            "This session's key no longer opens the store: lock and unlock again."
+        ),
+        "locked": _("The store is locked: unlock it again to continue."),
+    }
+    return AdminChangeError({field: messages.get(code) or describe_store_error(error)})
+
+
+def add_admin(store: Store, name: str, passphrase: str, again: str) -> str:
+    """Add an admin who typed their own passphrase twice; return the name as stored.
+
+    The store audits it (``admin.add``) in the same save.
+    """
+    from store import StoreError
+
+    existing = [info.name for info in store.admins()]
+    errors = new_admin_problems(name, passphrase, again, existing)
+    if errors:
+        raise AdminChangeError(errors)
+    clean = validate_full_name(name)
+    try:
+        store.add_admin(clean, passphrase)
+    except StoreError as error:
+        field = "passphrase" if error.code == "invalid_passphrase" else "name"
+        raise _refused(error, field) from None
+    return clean
+
+
+def remove_admin(store: Store, name: str) -> bool:
+    """Remove an admin; the store rotates the data key and audits ``admin.remove``.
+
+    Returns True when the admin removed themself: the store has then locked this
+    session, and the app must go back to the unlock screen.
+    """
+    from store import StoreError
+
+    if len(store.admins()) <= 1:
+        raise AdminChangeError({"form": _("The last admin cannot be removed: add another admin "
+                                          "first.")})
+    yourself = name == store.admin
+    try:
+        store.remove_admin(name)
+    except StoreError as error:
+        raise _refused(error) from None
+    return yourself
+
+
+def change_own_passphrase(store: Store, current: str, new: str, again: str) -> None:
+    """Change the unlocking admin's passphrase after checking the current one.
+
+    Asking for the current passphrase means someone passing an unlocked kiosk cannot take
+    it over; a wrong one counts as a failed unlock like any other. The store rewrites this
+    admin's slot, rotates the data key and audits ``admin.passphrase_change``.
+    """
+    from store import Store as StoreClass
+    from store import StoreError
+
+    if store.is_recovery:
+        raise AdminChangeError({"form": _("A recovery session has no passphrase of its own: "
+                                          "add an admin instead.")})
+    problem = passphrase_problem(new, again)
+    if problem:
+        raise AdminChangeError({"passphrase": problem})
+    if new == current:
+        raise AdminChangeError({"passphrase": _("The new passphrase is the same as the "
+                                                "current one.")})
+    try:
+        StoreClass.open(store.path, store.admin, current).close()
+    except StoreError as error:
+        if error.code == "wrong_passphrase":
+            raise AdminChangeError({"current": _("That is not your current passphrase.")}) from None
+        raise _refused(error, "current") from None
+    try:
+        store.change_passphrase(store.admin, new)
+    except StoreError as error:
+        raise _refused(error, "passphrase") from None
+
+
+def regenerate_recovery(store: Store) -> str:
+    """A new recovery key, to be shown once; the old one stops working at once (the store
+    rotates the data key and audits ``recovery.regenerate``)."""
+    from store import StoreError
+
+    try:
+        return store.regenerate_recovery()
+    except StoreError as error:
+        raise _refused(error) from None
+
+
+def recover(store: Store, name: str, passphrase: str, again: str) -> tuple[str, str]:
+    """The recovery wizard's work, from a session opened with the recovery key.
+
+    A new name becomes a new admin; the name of an existing admin (who forgot their
+    passphrase) gets the new passphrase instead. Then the recovery key is replaced, so the
+    one just used stops working: it may have been read out, copied or photographed while
+    every admin was gone. Returns the admin's name as stored and the new recovery key
+    (shown once).
+    """
+    from store import StoreError
+
+    if not store.is_recovery:
+        raise AdminChangeError({"form": _("Only a session opened with the recovery key can do "
+                                          "this.")})
+    existing = {info.name.casefold(): info.name for info in store.admins()}
+    try:
+        clean = validate_full_name(name)
+    except ValidationError as error:
+        raise AdminChangeError({"name": error.message}) from None
+    if clean.casefold() in existing:
+        problem = passphrase_problem(passphrase, again)
+        if problem:
+            raise AdminChangeError({"passphrase": problem})
+        clean = existing[clean.casefold()]
+        try:
+            store.change_passphrase(clean, passphrase)
+        except StoreError as error:
+            raise _refused(error, "passphrase") from None
+    else:
+        clean = add_admin(store, clean, passphrase, again)
+    return clean, regenerate_recovery(store)
