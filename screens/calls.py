@@ -1,0 +1,300 @@
+"""The call and ticket log: every call and email to NAS, its ticket, status and follow-up.
+
+A ticket NAS has not resolved by its follow-up day is marked "!" in words and symbol (it
+must read the same with NO_COLOR=1), and the escalation script is one key away with the
+ticket's reference and call time already filled in. Contacts made outside a script (an
+email sent from Outlook, a call NAS made back) are added by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+
+from kiosk import calls, records, scripts, timefmt
+from kiosk.calls import FormErrors
+from kiosk.i18n import _
+from kiosk.model import Channel, NasContact, Site, TicketStatus
+from kiosk.nas_hours import parse_london
+from kiosk.validators import ValidationError, parse_day
+from screens.widgets.base import KioskScreen
+from screens.widgets.field_dialog import Field, FieldDialog
+
+
+class CallsScreen(KioskScreen):
+    CSS_PATH = "calls.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", _("Add")),
+        Binding("s", "status", _("Status")),
+        Binding("f", "follow_up", _("Follow-up")),
+        Binding("e", "escalate", _("Escalate")),
+    ]
+
+    def __init__(self, contact_id: int | None = None) -> None:
+        super().__init__()
+        self._select = contact_id
+        self._contacts: dict[str, NasContact] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        table: DataTable[str | Text] = DataTable(id="calls-table", cursor_type="row")
+        table.add_column(_("When"), key="when")
+        table.add_column(_("How"), key="how")
+        table.add_column(_("About"), key="script")
+        table.add_column(_("Ticket"), key="ticket")
+        table.add_column(_("Status"), key="status")
+        table.add_column(_("Follow up"), key="follow_up")
+        yield table
+        yield Static("", id="call-detail")
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        self.sub_title = _("Calls and tickets")
+        db = self.session.db()
+        today = self.session.clock.today()
+        log = calls.log(db)
+        overdue = {c.id for c in calls.overdue_followups(log, today)}
+        table = self.query_one("#calls-table", DataTable)
+        current = self._current()
+        keep = self._select if self._select is not None else (current.id if current else None)
+        self._select = None
+        table.clear()
+        self._contacts = {}
+        for entry in log:
+            key = str(entry.id)
+            self._contacts[key] = entry
+            if entry.follow_up is None:
+                follow: str | Text = ""
+            elif entry.id in overdue:
+                follow = Text("! " + timefmt.day(entry.follow_up, "short"), style="bold red")
+            else:
+                follow = timefmt.day(entry.follow_up, "short")
+            table.add_row(
+                timefmt.moment(entry.at, "short"),
+                calls.channel_label(entry.channel),
+                calls.script_label(entry.script),
+                entry.ticket or "-",
+                calls.status_label(entry.status),
+                follow,
+                key=key,
+            )
+        if table.row_count:
+            keys = list(self._contacts)
+            row = keys.index(str(keep)) if keep is not None and str(keep) in keys else 0
+            table.move_cursor(row=row)
+        table.focus()
+        self._show_detail()
+        self.refresh_bindings()
+
+    def _current(self) -> NasContact | None:
+        table = self.query_one("#calls-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._contacts.get(key or "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        self.refresh_bindings()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#call-detail", Static)
+        entry = self._current()
+        if entry is None:
+            detail.update(
+                _("No calls or emails to NAS yet. Press a to add one, or use the call scripts.")
+            )
+            return
+        today = self.session.clock.today()
+        site = records.site(self.session.db(), entry.site_id)
+        lines = [
+            _("{how} on {when} for {site}").format(
+                how=calls.channel_label(entry.channel),
+                when=scripts.when_text(entry.at),
+                site=site.name if site else "?",
+            )
+        ]
+        if entry.follow_up is not None and calls.is_unresolved(entry):
+            due = timefmt.relative_days(entry.follow_up, today)
+            if entry.follow_up < today:
+                lines.append(_("! Follow-up was due {due}: press e to escalate.").format(due=due))
+            else:
+                lines.append(_("Follow up {due}.").format(due=due))
+        if entry.notes:
+            lines.append(_("Notes: {notes}").format(notes=entry.notes))
+        detail.update(Text("\n".join(lines)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("status", "follow_up", "escalate"):
+            entry = self._contacts and self._current()
+            if not entry:
+                return False
+            if action == "escalate":
+                return calls.is_unresolved(entry)
+        return True
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_status(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+        new = calls.next_status(entry.status)
+        calls.set_status(self.session.store, entry.id, new)
+        self.notify(_("Ticket set to {status}.").format(status=calls.status_label(new)))
+        self.refresh_data()
+
+    def action_follow_up(self) -> None:
+        entry = self._current()
+        if entry is not None:
+            self.app.push_screen(FollowUpDialog(entry), self._changed)
+
+    def action_add(self) -> None:
+        sites = records.sites(self.session.db())
+        if not sites:
+            self.notify(_("Add a site first: every contact belongs to one."), severity="warning")
+            return
+        now = self.session.clock.now()
+        self.app.push_screen(AddContactDialog(sites, now.strftime("%Y-%m-%d %H:%M")), self._added)
+
+    def _added(self, saved: NasContact | None) -> None:
+        if saved is not None:
+            self._select = saved.id
+            self.notify(_("Contact added."))
+            self.refresh_data()
+
+    def _changed(self, saved: NasContact | None) -> None:
+        if saved is not None:
+            self.refresh_data()
+
+    def action_escalate(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+        from screens.script_run import ScriptRunScreen
+
+        self.app.push_screen(
+            ScriptRunScreen(calls.SCRIPT_ESCALATE, site_id=entry.site_id, contact_id=entry.id)
+        )
+
+
+class FollowUpDialog(FieldDialog[NasContact]):
+    """The day to chase NAS if the ticket is still unresolved; empty clears it."""
+
+    def __init__(self, entry: NasContact) -> None:
+        super().__init__(
+            _("Follow-up date"),
+            [
+                Field(
+                    "follow_up",
+                    _("Follow up on"),
+                    entry.follow_up.strftime("%d/%m/%Y") if entry.follow_up else "",
+                    _("DD/MM/YYYY, or empty for none"),
+                )
+            ],
+            intro=_("Ticket {ticket}").format(ticket=entry.ticket or "-"),
+        )
+        self._entry = entry
+
+    def submit(self, values: dict[str, str]) -> NasContact | None:
+        follow_up: date | None = None
+        if values["follow_up"].strip():
+            try:
+                follow_up = parse_day(values["follow_up"])
+            except ValidationError as error:
+                self.show_errors({"follow_up": error.message})
+                return None
+        return calls.set_follow_up(
+            self.app.session.store,  # type: ignore[attr-defined]
+            self._entry.id,
+            follow_up,
+        )
+
+
+class AddContactDialog(FieldDialog[NasContact]):
+    """A call or email to NAS made outside the scripts, logged by hand."""
+
+    def __init__(self, sites: Sequence[Site], now_text: str) -> None:
+        super().__init__(
+            _("Add a call or email"),
+            [
+                Field("at", _("When"), now_text, _("YYYY-MM-DD HH:MM")),
+                Field("ticket", _("Ticket reference, if any"), "", _("e.g. INC0123456")),
+                Field("follow_up", _("Follow up on"), "", _("DD/MM/YYYY, or empty for none")),
+                Field("notes", _("Notes"), ""),
+            ],
+        )
+        self._sites = list(sites)
+
+    def compose_top(self) -> Sequence[Widget]:
+        widgets: list[Widget] = [
+            Label(_("How")),
+            Select(
+                [(calls.channel_label(c), c.value) for c in Channel],
+                value=Channel.PHONE.value,
+                allow_blank=False,
+                id="contact-channel",
+                compact=True,
+            ),
+            Label(_("About")),
+            Select(
+                [(calls.script_label(s), s) for s in calls.HAND_LOGGED_SCRIPTS],
+                value=calls.SCRIPT_OTHER,
+                allow_blank=False,
+                id="contact-script",
+                compact=True,
+            ),
+        ]
+        if len(self._sites) > 1:
+            widgets += [
+                Label(_("Site")),
+                Select(
+                    [(f"{s.name} ({s.ods_code})", str(s.id)) for s in self._sites],
+                    value=str(self._sites[0].id),
+                    allow_blank=False,
+                    id="contact-site",
+                    compact=True,
+                ),
+            ]
+        return widgets
+
+    def submit(self, values: dict[str, str]) -> NasContact | None:
+        errors: dict[str, str] = {}
+        follow_up: date | None = None
+        try:
+            at = parse_london(values["at"])
+        except ValidationError as error:
+            errors["at"] = error.message
+        if values["follow_up"].strip():
+            try:
+                follow_up = parse_day(values["follow_up"])
+            except ValidationError as error:
+                errors["follow_up"] = error.message
+        if errors:
+            self.show_errors(errors)
+            return None
+        site_id = self._sites[0].id
+        if len(self._sites) > 1:
+            site_id = int(str(self.query_one("#contact-site", Select).value))
+        try:
+            return calls.record_contact(
+                self.app.session.store,  # type: ignore[attr-defined]
+                site_id=site_id,
+                at=at,
+                channel=Channel(str(self.query_one("#contact-channel", Select).value)),
+                script=str(self.query_one("#contact-script", Select).value),
+                ticket=values["ticket"],
+                notes=values["notes"],
+                follow_up=follow_up,
+                status=TicketStatus.OPEN,
+            )
+        except FormErrors as problem:
+            self.show_errors(problem.errors)
+            return None

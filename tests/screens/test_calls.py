@@ -1,0 +1,209 @@
+"""The call and ticket log with Pilot: overdue tickets marked, status and follow-up changes
+audited, contacts added by hand with every rule shown, escalation one key away."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, Select, Static
+
+from kiosk import calls, records
+from kiosk.clock import LONDON, FixedClock
+from kiosk.model import SITES, Channel, Site, TicketStatus
+from kiosk.session import Session
+from screens.calls import AddContactDialog, CallsScreen, FollowUpDialog
+from screens.script_run import ScriptRunScreen
+from tests.fakes import FakeStore
+from tests.screens.harness import ScreenHarness
+
+NOW = datetime(2026, 11, 24, 10, 0)
+
+
+def seeded() -> tuple[FakeStore, int, int]:
+    """An overdue phone ticket (older) and an email not yet due (newer)."""
+    store = FakeStore()
+    with store.transaction() as tx:
+        site_id = records.save(
+            tx,
+            SITES,
+            Site(
+                name="Harbour View Care Home",
+                ods_code="VZZ01",
+                cqc_location_id="1-000000001",
+                site_phone="01632960123",
+                mailbox="harbourview.care@nhs.net",
+            ),
+            "site.add",
+        )
+    call = calls.record_contact(
+        store,
+        site_id=site_id,
+        at=datetime(2026, 11, 10, 11, 20, tzinfo=LONDON),
+        channel=Channel.PHONE,
+        script="no_access",
+        ticket="INC0123456",
+        follow_up=date(2026, 11, 17),
+        notes="Agent said two working days.",
+    )
+    email = calls.record_contact(
+        store,
+        site_id=site_id,
+        at=datetime(2026, 11, 20, 9, 5, tzinfo=LONDON),
+        channel=Channel.EMAIL,
+        script="shared_access",
+        follow_up=date(2026, 11, 27),
+    )
+    return store, call.id, email.id
+
+
+def harness(store: FakeStore, **kwargs: Any) -> ScreenHarness:
+    return ScreenHarness(Session(store, FixedClock(NOW)), CallsScreen(**kwargs))  # type: ignore[arg-type]
+
+
+def rows(app: ScreenHarness) -> list[list[str]]:
+    table = app.screen.query_one("#calls-table", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def detail(app: ScreenHarness) -> str:
+    return str(app.screen.query_one("#call-detail", Static).render())
+
+
+@pytest.mark.asyncio
+async def test_log_lists_newest_first_and_marks_the_overdue_ticket() -> None:
+    store, _call, _email = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert rows(app) == [
+            ["20/11/2026, 09:05", "Email", "Mailbox access", "-", "open", "27/11/2026"],
+            ["10/11/2026, 11:20", "Call", "No access", "INC0123456", "open", "! 17/11/2026"],
+        ]
+        assert "Follow up in 3 days." in detail(app)
+        await pilot.press("down")
+        await pilot.pause()
+        assert "! Follow-up was due 7 days ago: press e to escalate." in detail(app)
+        assert "Notes: Agent said two working days." in detail(app)
+
+
+@pytest.mark.asyncio
+async def test_status_key_steps_through_open_waiting_resolved() -> None:
+    store, call, _email = seeded()
+    app = harness(store, contact_id=call)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert rows(app)[1][3] == "INC0123456"
+        await pilot.press("s")
+        await pilot.pause()
+        assert rows(app)[1][4] == "waiting"
+        await pilot.press("s")
+        await pilot.pause()
+        assert rows(app)[1][4] == "resolved"
+        assert rows(app)[1][5] == "17/11/2026"  # resolved: no longer overdue
+    found = calls.contact(store.read(), call)
+    assert found is not None and found.status is TicketStatus.RESOLVED
+    assert [e["action"] for e in store.audit_entries[-2:]] == ["contact.status"] * 2
+
+
+@pytest.mark.asyncio
+async def test_follow_up_is_set_checked_and_cleared() -> None:
+    store, call, _email = seeded()
+    app = harness(store, contact_id=call)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FollowUpDialog)
+        assert dialog.query_one("#field-follow_up", Input).value == "17/11/2026"
+        dialog.query_one("#field-follow_up", Input).value = "31/11/2026"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "does not exist" in str(dialog.query_one("#error-follow_up", Static).render())
+        dialog.query_one("#field-follow_up", Input).value = "01/12/2026"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert rows(app)[1][5] == "01/12/2026"
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#field-follow_up", Input).value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        assert rows(app)[1][5] == ""
+    found = calls.contact(store.read(), call)
+    assert found is not None and found.follow_up is None
+    assert store.audit_entries[-1]["action"] == "contact.follow_up"
+
+
+@pytest.mark.asyncio
+async def test_add_an_email_by_hand_with_every_rule_shown() -> None:
+    store, _call, _email = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AddContactDialog)
+        assert dialog.query_one("#field-at", Input).value == "2026-11-24 10:00"
+        dialog.query_one("#contact-channel", Select).value = "email"
+        dialog.query_one("#contact-script", Select).value = "escalate"
+        dialog.query_one("#field-at", Input).value = "yesterday"
+        dialog.query_one("#field-follow_up", Input).value = "soon"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "YYYY-MM-DD HH:MM" in str(dialog.query_one("#error-at", Static).render())
+        assert "DD/MM/YYYY" in str(dialog.query_one("#error-follow_up", Static).render())
+        dialog.query_one("#field-at", Input).value = "2026-11-23 16:40"
+        dialog.query_one("#field-follow_up", Input).value = "30/11/2026"
+        dialog.query_one("#field-ticket", Input).value = "bad ticket"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "letters, digits" in str(dialog.query_one("#error-ticket", Static).render())
+        dialog.query_one("#field-ticket", Input).value = "INC0999999"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CallsScreen)
+        table = app.screen.query_one("#calls-table", DataTable)
+        assert rows(app)[table.cursor_row] == [
+            "23/11/2026, 16:40", "Email", "Escalation", "INC0999999", "open", "30/11/2026"
+        ]
+    assert store.audit_entries[-1]["action"] == "contact.add"
+
+
+@pytest.mark.asyncio
+async def test_escalate_opens_the_script_with_the_ticket_filled_in() -> None:
+    store, call, _email = seeded()
+    app = harness(store, contact_id=call)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScriptRunScreen)
+        assert screen.script.id == "escalate"
+        assert screen.ticket == "INC0123456"
+        assert screen.call_at == datetime(2026, 11, 10, 11, 20, tzinfo=LONDON)
+
+
+@pytest.mark.asyncio
+async def test_empty_log_says_how_to_add() -> None:
+    app = harness(FakeStore())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "No calls or emails to NAS yet" in detail(app)
+        await pilot.press("s", "e")  # nothing selected: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, CallsScreen)
+
+
+def test_snapshot_calls(snap_compare: Any) -> None:
+    store, call, _email = seeded()
+    assert snap_compare(harness(store, contact_id=call), terminal_size=(80, 24))
+
+
+def test_snapshot_add_contact(snap_compare: Any) -> None:
+    store, _call, _email = seeded()
+    assert snap_compare(harness(store), terminal_size=(80, 24), press=["a"])
