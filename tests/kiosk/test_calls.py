@@ -54,8 +54,14 @@ def contact(
     status: TicketStatus, follow_up: date | None, at: datetime = CALL_AT, cid: int = 1
 ) -> NasContact:
     return NasContact(
-        at=at, channel=Channel.PHONE, script="no_access", site_id=1, ticket=f"INC{cid}",
-        status=status, follow_up=follow_up, id=cid,
+        at=at,
+        channel=Channel.PHONE,
+        script="no_access",
+        site_id=1,
+        ticket=f"INC{cid}",
+        status=status,
+        follow_up=follow_up,
+        id=cid,
     )
 
 
@@ -113,8 +119,13 @@ def test_record_contact_refuses_bad_fields_and_saves_nothing() -> None:
     site_id = harbour_view(store)
     with pytest.raises(FormErrors) as caught:
         calls.record_contact(
-            store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="other",
-            ticket="INC 01", notes="x" * 2001,
+            store,
+            site_id=site_id,
+            at=CALL_AT,
+            channel=Channel.PHONE,
+            script="other",
+            ticket="INC 01",
+            notes="x" * 2001,
         )
     assert set(caught.value.errors) == {"ticket", "notes"}
     assert "letters, digits" in caught.value.errors["ticket"]
@@ -125,7 +136,10 @@ def test_naive_time_is_refused() -> None:
     store = FakeStore()
     with pytest.raises(ValueError):
         calls.record_contact(
-            store, site_id=1, at=datetime(2026, 11, 24, 10, 0), channel=Channel.PHONE,
+            store,
+            site_id=1,
+            at=datetime(2026, 11, 24, 10, 0),
+            channel=Channel.PHONE,
             script="other",
         )
 
@@ -141,7 +155,9 @@ def test_set_status_and_follow_up_are_audited() -> None:
     now = calls.contact(store.read(), saved.id)
     assert now is not None
     assert (now.status, now.follow_up, now.ticket) == (
-        TicketStatus.WAITING, date(2026, 12, 3), "A1"
+        TicketStatus.WAITING,
+        date(2026, 12, 3),
+        "A1",
     )
     actions = [e["action"] for e in store.audit_entries[-2:]]
     assert actions == ["contact.status", "contact.follow_up"]
@@ -155,12 +171,22 @@ def test_escalation_email_is_logged_and_puts_the_ticket_on_waiting_at_once() -> 
     store = FakeStore()
     site_id = harbour_view(store)
     call = calls.record_contact(
-        store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="no_access",
-        ticket="INC0123456", follow_up=date(2026, 12, 1), request_id=7,
+        store,
+        site_id=site_id,
+        at=CALL_AT,
+        channel=Channel.PHONE,
+        script="no_access",
+        ticket="INC0123456",
+        follow_up=date(2026, 12, 1),
+        request_id=7,
     )
     sent_at = datetime(2026, 12, 2, 9, 30, tzinfo=LONDON)
     email = calls.record_email(
-        store, site_id=site_id, at=sent_at, script="escalate", ticket="INC0123456",
+        store,
+        site_id=site_id,
+        at=sent_at,
+        script="escalate",
+        ticket="INC0123456",
         escalates=call.id,
     )
     assert email.channel is Channel.EMAIL and email.request_id == 7
@@ -176,7 +202,10 @@ def test_plain_email_is_logged_without_touching_other_tickets() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     email = calls.record_email(
-        store, site_id=site_id, at=CALL_AT, script="shared_access",
+        store,
+        site_id=site_id,
+        at=CALL_AT,
+        script="shared_access",
         follow_up=date(2026, 11, 30),
     )
     assert [c.id for c in records.contacts(store.read())] == [email.id]
@@ -193,8 +222,11 @@ def test_log_is_newest_first() -> None:
     site_id = harbour_view(store)
     for hour in (9, 14, 11):
         calls.record_contact(
-            store, site_id=site_id, at=datetime(2026, 11, 24, hour, 0, tzinfo=LONDON),
-            channel=Channel.PHONE, script="other",
+            store,
+            site_id=site_id,
+            at=datetime(2026, 11, 24, hour, 0, tzinfo=LONDON),
+            channel=Channel.PHONE,
+            script="other",
         )
     assert [c.at.astimezone(LONDON).hour for c in calls.log(store.read())] == [14, 11, 9]
 
@@ -234,11 +266,13 @@ def test_no_access_call_creates_joiner_owner_request_and_contact() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     before = len(store.audit_entries)
-    owner = calls.new_owner_from_form(
-        "Priya Shah", "07700 900123", "priya.shah@example.org", ""
-    )
+    owner = calls.new_owner_from_form("Priya Shah", "07700 900123", "priya.shah@example.org", "")
     done = calls.record_no_access_call(
-        store, site_id=site_id, at=CALL_AT, owner=owner, ticket="INC0123456",
+        store,
+        site_id=site_id,
+        at=CALL_AT,
+        owner=owner,
+        ticket="INC0123456",
         notes="Agent said 2 working days.",
     )
     db = store.read()
@@ -252,20 +286,30 @@ def test_no_access_call_creates_joiner_owner_request_and_contact() -> None:
     [request] = records.requests(db)
     assert request.id == done.request_id
     assert (request.kind, request.role, request.person_id, request.ticket, request.sent) == (
-        RequestKind.NO_ACCESS, Role.OWNER, done.person_id, "INC0123456", date(2026, 11, 24)
+        RequestKind.NO_ACCESS,
+        Role.OWNER,
+        done.person_id,
+        "INC0123456",
+        date(2026, 11, 24),
     )
     assert request.status is RequestStatus.OPEN
     [logged] = records.contacts(db)
     assert logged.id == done.contact_id
     assert (logged.channel, logged.script, logged.ticket, logged.request_id) == (
-        Channel.PHONE, "no_access", "INC0123456", done.request_id
+        Channel.PHONE,
+        "no_access",
+        "INC0123456",
+        done.request_id,
     )
     assert logged.at == CALL_AT
     assert logged.follow_up == date(2026, 12, 1)
     assert logged.notes == "Agent said 2 working days."
     actions = [(e["action"], e["table"]) for e in store.audit_entries[before:]]
-    assert actions == [("person.add", "people"), ("request.add", "requests"),
-                       ("contact.add", "contacts")]
+    assert actions == [
+        ("person.add", "people"),
+        ("request.add", "requests"),
+        ("contact.add", "contacts"),
+    ]
     assert "Priya" not in str(store.audit_entries) and "07700" not in str(store.audit_entries)
 
 
@@ -274,13 +318,22 @@ def test_no_access_call_with_an_existing_person_promotes_them() -> None:
     site_id = harbour_view(store)
     pid = add_person(
         store,
-        Person("Tom Reed", "07700900456", "tom.reed@example.org", "tom.reed@nhs.net",
-               access={site_id: Role.MEMBER}),
+        Person(
+            "Tom Reed",
+            "07700900456",
+            "tom.reed@example.org",
+            "tom.reed@nhs.net",
+            access={site_id: Role.MEMBER},
+        ),
     )
     person = records.person(store.read(), pid)
     assert person is not None
     done = calls.record_no_access_call(
-        store, site_id=site_id, at=CALL_AT, owner=NewOwner.from_person(person), ticket="",
+        store,
+        site_id=site_id,
+        at=CALL_AT,
+        owner=NewOwner.from_person(person),
+        ticket="",
         follow_up=date(2026, 11, 26),
     )
     assert done.person_id == pid

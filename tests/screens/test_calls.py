@@ -168,7 +168,12 @@ async def test_add_an_email_by_hand_with_every_rule_shown() -> None:
         assert isinstance(app.screen, CallsScreen)
         table = app.screen.query_one("#calls-table", DataTable)
         assert rows(app)[table.cursor_row] == [
-            "23/11/2026, 16:40", "Email", "Escalation", "INC0999999", "open", "30/11/2026"
+            "23/11/2026, 16:40",
+            "Email",
+            "Escalation",
+            "INC0999999",
+            "open",
+            "30/11/2026",
         ]
     assert store.audit_entries[-1]["action"] == "contact.add"
 
