@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from kiosk import records
@@ -16,8 +15,6 @@ from screens.site_form import SiteFormScreen
 from screens.sites import PublicationDialog, SitesScreen
 from tests.fakes import FakeStore
 from tests.screens.harness import ScreenHarness
-
-pytestmark = pytest.mark.asyncio
 
 NOW = datetime(2026, 5, 20, 10, 0)
 

@@ -1,0 +1,345 @@
+"""Kiosk admins: who can unlock the store, when they were added and last unlocked here;
+add one (they type their own passphrase), remove one, change your own passphrase, make a
+new recovery key, and erase the personal details of people who left long ago.
+
+Thin: the rules and the wording of refusals are in :mod:`kiosk.admins` and
+:mod:`kiosk.retention`; the store audits every admin change itself.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from kiosk import records, timefmt
+from kiosk.admins import (
+    AdminChangeError,
+    AdminRow,
+    add_admin,
+    admin_rows,
+    change_own_passphrase,
+    regenerate_recovery,
+    remove_admin,
+)
+from kiosk.i18n import _, ngettext
+from kiosk.retention import due_for_erasure, erase_due, left_on
+from screens.widgets.base import KioskScreen
+from screens.widgets.field_dialog import Field, FieldDialog
+
+
+class AdminsScreen(KioskScreen):
+    CSS_PATH = "admins.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", _("Add")),
+        Binding("r", "remove", _("Remove")),
+        Binding("p", "passphrase", _("Passphrase")),
+        Binding("k", "recovery", _("Recovery")),
+        Binding("x", "retention", _("Retention")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, AdminRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            _("Each admin has their own passphrase (NHSmail forbids shared passwords). Removing "
+              "an admin replaces the store's key, so their passphrase opens nothing new."),
+            id="admins-intro",
+        )
+        table: DataTable[str] = DataTable(id="admins-table", cursor_type="row")
+        table.add_column(_("Admin"), key="name")
+        table.add_column(_("Added"), key="added")
+        table.add_column(_("Last unlock here"), key="last")
+        yield table
+        yield Static("", id="retention-line")
+        yield Footer()
+
+    def refresh_data(self) -> None:
+        store = self.session.store
+        table = self.query_one("#admins-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self._rows = {}
+        for row in admin_rows(store):
+            self._rows[row.name] = row
+            name = _("{name} (you)").format(name=row.name) if row.is_you else row.name
+            last = timefmt.moment(row.last_unlock, "short") if row.last_unlock else _("never")
+            table.add_row(name, timefmt.day(row.added), last, key=row.name)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        table.focus()
+        self.sub_title = _("Admins")
+        db = self.session.db()
+        due = due_for_erasure(records.people(db), records.settings(db), self.session.clock.today())
+        line = self.query_one("#retention-line", Static)
+        if due:
+            line.update(
+                ngettext(
+                    "{n} person left more than {months} months ago: press x to erase their "
+                    "mobile and personal email.",
+                    "{n} people left more than {months} months ago: press x to erase their "
+                    "mobile and personal email.",
+                    len(due),
+                ).format(n=len(due), months=records.settings(db).retention_months)
+            )
+        else:
+            line.update(_("Retention: nobody's personal details are due for erasure."))
+
+    def _selected(self) -> AdminRow | None:
+        table = self.query_one("#admins-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._rows.get(key or "")
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_add(self) -> None:
+        self.app.push_screen(AddAdminDialog(), self._after)
+
+    def action_passphrase(self) -> None:
+        self.app.push_screen(ChangePassphraseDialog(), self._after)
+
+    def _after(self, result: str | None) -> None:
+        if result:
+            self.notify(result)
+        self.refresh_data()
+
+    def action_remove(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if len(self._rows) <= 1:
+            self.notify(_("The last admin cannot be removed: add another admin first."),
+                        severity="warning")
+            return
+        text = _(
+            "Remove {name} as a kiosk admin? Their passphrase will stop opening the store, and "
+            "the store's key is replaced so that an old copy of the file opens nothing new."
+        ).format(name=row.name)
+        if row.is_you:
+            text += " " + _("This is you: this session will lock at once.")
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._remove(row.name)
+
+        self.app.push_screen(ConfirmDialog(_("Remove an admin"), text, _("Remove")), confirmed)
+
+    def _remove(self, name: str) -> None:
+        try:
+            yourself = remove_admin(self.session.store, name)
+        except AdminChangeError as error:
+            self.notify(str(error), severity="error")
+            return
+        if yourself:
+            lock = getattr(self.app, "action_lock", None)
+            if callable(lock):
+                lock()
+            else:
+                self.app.pop_screen()
+            return
+        self.notify(_("{name} was removed; the store's key was replaced.").format(name=name))
+        self.refresh_data()
+
+    def action_recovery(self) -> None:
+        text = _(
+            "Make a new recovery key? The current one stops working at once. The new key is "
+            "shown only once: have pen and paper ready."
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                code = regenerate_recovery(self.session.store)
+            except AdminChangeError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.app.push_screen(RecoveryKeyDialog(code), lambda _done: self.refresh_data())
+
+        self.app.push_screen(ConfirmDialog(_("New recovery key"), text, _("Make it")), confirmed)
+
+    def action_retention(self) -> None:
+        db = self.session.db()
+        today = self.session.clock.today()
+        settings = records.settings(db)
+        due = due_for_erasure(records.people(db), settings, today)
+        if not due:
+            self.notify(_("Nobody's personal details are due for erasure."))
+            return
+        names = "\n".join(
+            _("\u2022 {name}, left {day}").format(
+                name=p.full_name, day=timefmt.day(left_on(p) or today)
+            )
+            for p in due[:8]
+        )
+        if len(due) > 8:
+            names += "\n" + _("\u2026and {n} more").format(n=len(due) - 8)
+        text = _(
+            "These people left more than {months} months ago. Erase their personal mobile and "
+            "personal email? Their names and dates stay for the audit trail.\n{names}"
+        ).format(months=settings.retention_months, names=names)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                done = erase_due(self.session.store, self.session.clock.today())
+                self.notify(
+                    ngettext("Personal details erased for {n} person.",
+                             "Personal details erased for {n} people.", len(done)).format(
+                        n=len(done)
+                    )
+                )
+                self.refresh_data()
+
+        self.app.push_screen(ConfirmDialog(_("Erase leavers' details"), text, _("Erase")),
+                             confirmed)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question: y or Enter confirms, n or Escape cancels."""
+
+    CSS_PATH = "admins.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "yes", _("Yes")),
+        Binding("n,escape", "no", _("No")),
+    ]
+
+    def __init__(self, title: str, text: str, verb: str) -> None:
+        super().__init__()
+        self._title, self._text, self._verb = title, text, verb
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="confirm-box"):
+            yield Static(self._title, id="confirm-title")
+            yield Static(self._text, id="confirm-text")
+            yield Static(
+                _("y: {verb}    n: cancel").format(verb=self._verb), id="confirm-keys"
+            )
+        yield Footer()
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class _PassphraseDialog(FieldDialog[str]):
+    """A field dialog whose passphrase fields are hidden; Enter moves to the next field."""
+
+    HIDDEN: ClassVar[tuple[str, ...]] = ()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for name in self.HIDDEN:
+            self.query_one(f"#field-{name}", Input).password = True
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_save()
+        else:
+            inputs[inputs.index(event.input) + 1].focus()
+
+
+class AddAdminDialog(_PassphraseDialog):
+    """The new admin sits at the keyboard and types their own passphrase, twice."""
+
+    HIDDEN = ("passphrase", "again")
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Add an admin"),
+            [
+                Field("name", _("Their name (as other admins will see it)")),
+                Field("passphrase", _("Their passphrase (at least 12 characters)")),
+                Field("again", _("Their passphrase again")),
+            ],
+            intro=_("Hand the keyboard to the new admin: they type their own passphrase."),
+        )
+
+    def submit(self, values: dict[str, str]) -> str | None:
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            name = add_admin(session.store, values["name"], values["passphrase"], values["again"])
+        except AdminChangeError as error:
+            self.show_errors(error.errors)
+            return None
+        return _("{name} is now a kiosk admin.").format(name=name)
+
+
+class ChangePassphraseDialog(_PassphraseDialog):
+    HIDDEN = ("current", "passphrase", "again")
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Change my passphrase"),
+            [
+                Field("current", _("Current passphrase")),
+                Field("passphrase", _("New passphrase (at least 12 characters)")),
+                Field("again", _("New passphrase again")),
+            ],
+        )
+
+    def submit(self, values: dict[str, str]) -> str | None:
+        session = self.app.session  # type: ignore[attr-defined]
+        try:
+            change_own_passphrase(
+                session.store, values["current"], values["passphrase"], values["again"]
+            )
+        except AdminChangeError as error:
+            self.show_errors(error.errors)
+            return None
+        return _("Your passphrase was changed.")
+
+
+class RecoveryKeyDialog(ModalScreen[bool]):
+    """Shows a new recovery key once; closes when its last group is typed back."""
+
+    CSS_PATH = "admins.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "done", _("Done")),
+    ]
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._code = code
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="key-box"):
+            yield Static(_("The new recovery key"), id="key-title")
+            yield Static(
+                _("It opens the store if every admin is gone. Write it down now and keep it "
+                  "locked away: it is shown only once. The old key no longer works."),
+            )
+            yield Static(self._code, id="recovery-code")
+            yield Label(_("Type its last group to show it is written down"))
+            yield Input(id="recovery-check")
+            yield Static("", id="recovery-error", classes="field-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#recovery-check", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_done()
+
+    def action_done(self) -> None:
+        typed = self.query_one("#recovery-check", Input).value.strip().upper()
+        if typed != self._code.split("-")[-1].upper():
+            self.query_one("#recovery-error", Static).update(
+                _("That is not the last group of the recovery key: check what you wrote down.")
+            )
+            return
+        self._code = ""
+        self.dismiss(True)

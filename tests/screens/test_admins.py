@@ -1,0 +1,184 @@
+"""The Admins screen with Pilot on a real store: add an admin (errors by field), remove one
+(confirm; never the last), change your own passphrase, a new recovery key shown once, and
+erasing leavers' details; plus its look at 80x24."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from kiosk import records
+from kiosk.clock import FixedClock
+from kiosk.model import PEOPLE, Person, PersonStatus
+from kiosk.session import Session
+from screens.admins import (
+    AddAdminDialog,
+    AdminsScreen,
+    ChangePassphraseDialog,
+    ConfirmDialog,
+    RecoveryKeyDialog,
+)
+from store import Store, WrongPassphrase
+from tests.conftest import FAST_KDF
+from tests.screens.harness import ScreenHarness
+
+ADMIN = "Ann Admin"
+PASSPHRASE = "correct horse battery"
+BEA_PASS = "blue kettle on the hill"
+NOW = datetime(2026, 5, 20, 10, 0)
+
+
+def fixed_now() -> datetime:
+    return datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
+
+
+def make_store(tmp_path: Path, *, bea: bool = True) -> tuple[Store, str]:
+    store, code = Store.create(
+        tmp_path / "k" / "kiosk.store", ADMIN, PASSPHRASE, kdf=FAST_KDF, now=fixed_now
+    )
+    if bea:
+        store.add_admin("Bea Example", BEA_PASS)
+    return store, code
+
+
+def harness(store: Store) -> ScreenHarness:
+    return ScreenHarness(Session(store, FixedClock(NOW)), AdminsScreen())
+
+
+def rows(app: ScreenHarness) -> list[str]:
+    table = app.screen.query_one("#admins-table", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+def text(widget: Static) -> str:
+    return str(widget.render())
+
+
+def test_admins_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store, _code = make_store(tmp_path)
+    assert snap_compare(harness(store), terminal_size=(80, 24))
+
+
+async def test_add_admin_shows_errors_then_adds(tmp_path: Path) -> None:
+    store, _code = make_store(tmp_path, bea=False)
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert rows(app) == ["Ann Admin (you)"]
+        await pilot.press("a")
+        dialog = app.screen
+        assert isinstance(dialog, AddAdminDialog)
+        assert dialog.query_one("#field-passphrase", Input).password
+        dialog.query_one("#field-name", Input).value = "ann admin"
+        dialog.query_one("#field-passphrase", Input).value = "short"
+        dialog.query_one("#field-again", Input).value = "short"
+        await pilot.press("ctrl+s")
+        assert "already" in text(dialog.query_one("#error-name", Static))
+        assert "12" in text(dialog.query_one("#error-passphrase", Static))
+        dialog.query_one("#field-name", Input).value = "Bea Example"
+        dialog.query_one("#field-passphrase", Input).value = BEA_PASS
+        dialog.query_one("#field-again", Input).value = BEA_PASS
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AdminsScreen)
+        assert rows(app) == ["Ann Admin (you)", "Bea Example"]
+    Store.open(store.path, "Bea Example", BEA_PASS).close()
+
+
+async def test_remove_admin_after_confirming(tmp_path: Path) -> None:
+    store, _code = make_store(tmp_path)
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "r")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Bea Example" in text(app.screen.query_one("#confirm-text", Static))
+        await pilot.press("n")  # changed their mind: nothing happens
+        assert rows(app) == ["Ann Admin (you)", "Bea Example"]
+        await pilot.press("r", "y")
+        await pilot.pause()
+        assert rows(app) == ["Ann Admin (you)"]
+        await pilot.press("r")  # the last admin: refused before any question
+        assert isinstance(app.screen, AdminsScreen)
+    with pytest.raises(WrongPassphrase):
+        Store.open(store.path, "Bea Example", BEA_PASS)
+    assert [r.name for r in store.admins()] == [ADMIN]
+
+
+async def test_change_my_passphrase(tmp_path: Path) -> None:
+    store, _code = make_store(tmp_path, bea=False)
+    app = harness(store)
+    new = "seven green bottles standing"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        dialog = app.screen
+        assert isinstance(dialog, ChangePassphraseDialog)
+        dialog.query_one("#field-current", Input).value = "not my passphrase"
+        dialog.query_one("#field-passphrase", Input).value = new
+        dialog.query_one("#field-again", Input).value = new
+        await pilot.press("ctrl+s")
+        assert "current" in text(dialog.query_one("#error-current", Static))
+        dialog.query_one("#field-current", Input).value = PASSPHRASE
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AdminsScreen)
+    Store.open(store.path, ADMIN, new).close()
+
+
+async def test_new_recovery_key_is_shown_once_and_the_old_one_stops(tmp_path: Path) -> None:
+    store, old_code = make_store(tmp_path, bea=False)
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("k", "y")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RecoveryKeyDialog)
+        code = text(dialog.query_one("#recovery-code", Static))
+        assert code != old_code and code.count("-") >= 4
+        dialog.query_one("#recovery-check", Input).value = "WRONG"
+        await pilot.press("enter")
+        assert "not the last group" in text(dialog.query_one("#recovery-error", Static))
+        dialog.query_one("#recovery-check", Input).value = code.split("-")[-1].lower()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AdminsScreen)
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(store.path, old_code)
+    Store.open_with_recovery(store.path, code).close()
+
+
+async def test_erase_leavers_details_from_the_admins_screen(tmp_path: Path) -> None:
+    store, _code = make_store(tmp_path, bea=False)
+    with store.transaction() as tx:
+        gone = records.save(
+            tx, PEOPLE,
+            Person("Gus Gone", "07700900001", "gus@example.org", status=PersonStatus.LEFT,
+                   leaving_date=date(2025, 1, 31)),
+            "person.add",
+        )
+        recent = records.save(
+            tx, PEOPLE,
+            Person("Rae Recent", "07700900002", "rae@example.org", status=PersonStatus.LEFT,
+                   leaving_date=date(2026, 1, 31)),
+            "person.add",
+        )
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "1 person left more than 12 months ago" in text(
+            app.screen.query_one("#retention-line", Static)
+        )
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        question = text(app.screen.query_one("#confirm-text", Static))
+        assert "Gus Gone, left 31 Jan 2025" in question and "Rae" not in question
+        await pilot.press("y")
+        await pilot.pause()
+        assert "nobody" in text(app.screen.query_one("#retention-line", Static))
+    db = store.read()
+    erased, kept = records.person(db, gone), records.person(db, recent)
+    assert erased is not None and kept is not None
+    assert (erased.personal_mobile, erased.personal_email, erased.erased) == ("", None, NOW.date())
+    assert erased.full_name == "Gus Gone"
+    assert kept.personal_mobile == "07700900002"
+    assert [e.action for e in store.audit_entries()][-1] == "person.erase"
