@@ -349,7 +349,13 @@ ESCALATE = Script(
                         "follow-up date."
                     )
                 ),
-                Line(N_("Set the ticket to waiting while NAS investigates."), LineKind.NEXT),
+                Line(
+                    N_(
+                        "If the ticket is in the log, recording the email sets it to waiting "
+                        "until the new follow-up date."
+                    ),
+                    LineKind.NEXT,
+                ),
             ),
         ),
     ),
