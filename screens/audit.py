@@ -1,0 +1,144 @@
+"""The audit trail: every change, who made it and to which record, newest first, with the
+chain's verification result at the top.
+
+The trail is hash-chained by the store: the line at the top says whether every link holds
+(and its head hash, which an auditor can note and compare next time, as ``kiosk check``
+prints it). Entries hold no personal data, only actions and record numbers, so this screen
+is safe to show an inspector. Type in the filter to narrow it (admin, action, table,
+record number or detail).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from kiosk import timefmt
+from kiosk.i18n import _, ngettext
+from screens.widgets.base import KioskScreen
+
+if TYPE_CHECKING:
+    from store import AuditEntry
+
+
+def entry_matches(entry: AuditEntry, words: list[str]) -> bool:
+    """Every word of the filter appears somewhere in the entry (case-insensitive)."""
+    haystack = " ".join(
+        [
+            entry.admin,
+            entry.action,
+            entry.table or "",
+            f"#{entry.record_id}" if entry.record_id is not None else "",
+            entry.detail,
+            str(entry.seq),
+        ]
+    ).casefold()
+    return all(word in haystack for word in words)
+
+
+class AuditScreen(KioskScreen):
+    CSS_PATH = "audit.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", _("Filter")),
+        Binding("ctrl+y", "copy_head", _("Copy head hash")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._entries: list[AuditEntry] = []
+        self._head = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="audit-chain")
+        with Horizontal(id="audit-filter-row"):
+            yield Label(_("Filter (/):"), id="audit-filter-label")
+            yield Input(
+                placeholder=_("admin, action, record or detail"),
+                id="audit-filter",
+                compact=True,
+            )
+        table: DataTable[str | Text] = DataTable(id="audit-table", cursor_type="row")
+        table.add_column(_("When"), key="when")
+        table.add_column(_("Admin"), key="admin")
+        table.add_column(_("Action"), key="action")
+        table.add_column(_("Record"), key="record")
+        table.add_column(_("Detail"), key="detail")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#audit-table", DataTable).focus()
+
+    def refresh_data(self) -> None:
+        store = self.session.store
+        report = store.verify_audit()
+        self._head = report.head
+        chain = self.query_one("#audit-chain", Static)
+        if report.ok:
+            chain.update(
+                Text.assemble(
+                    ("\u2714 ", "green"),
+                    ngettext(
+                        "Audit chain intact: {n} entry. Head {head}",
+                        "Audit chain intact: {n} entries. Head {head}",
+                        report.length,
+                    ).format(n=report.length, head=report.head[:16]),
+                )
+            )
+            chain.remove_class("broken")
+        else:
+            chain.update(
+                Text.assemble(
+                    ("\u2716 ", "bold red"),
+                    _("Audit chain BROKEN at entry {n}: {message} Run 'kiosk check'.").format(
+                        n=report.first_broken, message=report.message
+                    ),
+                )
+            )
+            chain.add_class("broken")
+        self._entries = list(reversed(store.audit_entries()))
+        self._render_rows()
+        self.sub_title = _("Audit trail")
+
+    def _render_rows(self) -> None:
+        words = self.query_one("#audit-filter", Input).value.casefold().split()
+        table = self.query_one("#audit-table", DataTable)
+        table.clear()
+        for entry in self._entries:
+            if words and not entry_matches(entry, words):
+                continue
+            record = ""
+            if entry.table:
+                record = entry.table
+                if entry.record_id is not None:
+                    record += f" #{entry.record_id}"
+            table.add_row(
+                timefmt.moment(entry.time, "short"),
+                entry.admin,
+                entry.action,
+                record,
+                entry.detail,
+                key=str(entry.seq),
+            )
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "audit-filter":
+            self._render_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#audit-table", DataTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#audit-filter", Input).focus()
+
+    def action_copy_head(self) -> None:
+        if self._head:
+            self.copy(self._head)
