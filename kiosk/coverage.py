@@ -137,3 +137,15 @@ def new_problems(before: Coverage, after: Coverage) -> list[str]:
 def guard(site_id: int, people: Sequence[Person], change: AccessChange) -> list[str]:
     """The red warnings for ``change`` at one site: empty when it is safe to proceed."""
     return new_problems(coverage(site_id, people), coverage_after(site_id, people, change))
+
+
+def guard_sites(
+    site_ids: Sequence[int], people: Sequence[Person], change: AccessChange
+) -> dict[int, list[str]]:
+    """:func:`guard` for every site in ``site_ids``, keeping only sites with a warning."""
+    found: dict[int, list[str]] = {}
+    for site_id in site_ids:
+        warnings = guard(site_id, people, change)
+        if warnings:
+            found[site_id] = warnings
+    return found

@@ -37,6 +37,7 @@ from kiosk.people import PersonForm, form_of, joiner_details, record_joiner
 from screens.person_form import field_widgets, fill_form, read_form, show_field_errors
 from screens.widgets.base import KioskScreen
 from screens.widgets.draft import DraftPanel
+from screens.widgets.toggles import Choice
 
 STEPS = ("step-account", "step-details", "step-role", "step-email", "step-record", "step-done")
 ALL_FIELDS = ("full_name", "nhsmail", "personal_mobile", "personal_email")
@@ -106,8 +107,8 @@ class JoinerWizard(KioskScreen):
                     classes="explain",
                 )
                 with RadioSet(id="joiner-account"):
-                    yield RadioButton(_("No: NAS creates a new account"), id="account-new")
-                    yield RadioButton(
+                    yield Choice(_("No: NAS creates a new account"), id="account-new")
+                    yield Choice(
                         _("Yes: they already have an NHSmail account"), id="account-existing"
                     )
                 yield Static("", id="joiner-account-error", classes="field-error", markup=False)
@@ -129,8 +130,8 @@ class JoinerWizard(KioskScreen):
                     classes="explain",
                 )
                 with RadioSet(id="joiner-role"):
-                    yield RadioButton(_("Member"), id="role-member")
-                    yield RadioButton(_("Owner"), id="role-owner")
+                    yield Choice(_("Member"), id="role-member")
+                    yield Choice(_("Owner"), id="role-owner")
                 yield Static("", id="role-cover", markup=False)
                 yield Static("", id="role-problems", classes="danger", markup=False)
             with Vertical(id="step-email"):

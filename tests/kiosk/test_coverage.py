@@ -113,3 +113,14 @@ def test_guard_checks_the_owner_cap_on_promotion() -> None:
     people = [person(i, Role.OWNER) for i in range(1, 101)] + [person(500, Role.MEMBER)]
     warnings = guard(SITE, people, AccessChange(500, SITE, Role.OWNER))
     assert warnings == ["more than NHSmail's 100 owners"]
+
+
+def test_guard_sites_keeps_only_sites_with_warnings() -> None:
+    people = [
+        person(1, Role.OWNER, other=Role.MEMBER),
+        person(2, Role.OWNER),
+        person(3, Role.MEMBER),
+    ]
+    found = cov.guard_sites([SITE, OTHER], people, AccessChange(1, None, None))
+    # OTHER already had no owner and one member: the leaver does not make it worse.
+    assert found == {SITE: ["only one owner: add a second for cover"]}
