@@ -38,6 +38,7 @@ class CallsScreen(KioskScreen):
     ]
 
     def __init__(self, contact_id: int | None = None) -> None:
+        """``contact_id`` selects that contact; otherwise the oldest overdue ticket is."""
         super().__init__()
         self._select = contact_id
         self._contacts: dict[str, NasContact] = {}
@@ -60,9 +61,12 @@ class CallsScreen(KioskScreen):
         db = self.session.db()
         today = self.session.clock.today()
         log = calls.log(db)
-        overdue = {c.id for c in calls.overdue_followups(log, today)}
+        late = calls.overdue_followups(log, today)
+        overdue = {c.id for c in late}
         table = self.query_one("#calls-table", DataTable)
         current = self._current()
+        if self._select is None and current is None and late:
+            self._select = late[0].id  # opened from the dashboard: the ticket to escalate
         keep = self._select if self._select is not None else (current.id if current else None)
         self._select = None
         table.clear()

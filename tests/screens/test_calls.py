@@ -81,11 +81,11 @@ async def test_log_lists_newest_first_and_marks_the_overdue_ticket() -> None:
             ["20/11/2026, 09:05", "Email", "Mailbox access", "-", "open", "27/11/2026"],
             ["10/11/2026, 11:20", "Call", "No access", "INC0123456", "open", "! 17/11/2026"],
         ]
-        assert "Follow up in 3 days." in detail(app)
-        await pilot.press("down")
-        await pilot.pause()
         assert "! Follow-up was due 7 days ago: press e to escalate." in detail(app)
         assert "Notes: Agent said two working days." in detail(app)
+        await pilot.press("up")
+        await pilot.pause()
+        assert "Follow up in 3 days." in detail(app)
 
 
 @pytest.mark.asyncio
@@ -212,3 +212,16 @@ def test_snapshot_calls(snap_compare: Any) -> None:
 def test_snapshot_add_contact(snap_compare: Any) -> None:
     store, _call, _email = seeded()
     assert snap_compare(harness(store), terminal_size=(80, 24), press=["a"])
+
+
+@pytest.mark.asyncio
+async def test_opening_without_a_choice_selects_the_overdue_ticket() -> None:
+    store, call, _email = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#calls-table", DataTable).cursor_row == 1
+        await pilot.press("e")  # one key from the dashboard's line to the escalation
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ScriptRunScreen) and screen.contact_id == call
