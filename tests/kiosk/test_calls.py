@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ from tests.fakes import FakeStore
 CALL_AT = datetime(2026, 11, 24, 10, 15, tzinfo=LONDON)
 
 
-def harbour_view(store: FakeStore) -> int:
+def harbour_view(store: Any) -> int:
     with store.transaction() as tx:
         return records.save(
             tx,
@@ -425,3 +426,33 @@ def test_local_support_names_each_broken_rule(
 
 def test_local_support_all_empty_clears_it() -> None:
     assert calls.check_local_support(" ", "", "") == LocalSupport()
+
+
+def test_no_access_call_is_all_or_nothing_on_the_real_store(
+    kiosk_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while saving the contact leaves no person and no request behind."""
+    site_id = harbour_view(kiosk_store)
+    before = len(kiosk_store.audit_entries())
+    real_save = records.save
+
+    def failing_save(tx: Any, table: str, record: Any, action: str, detail: str = "") -> int:
+        if table == "contacts":
+            raise OSError("disk full")
+        return real_save(tx, table, record, action, detail)
+
+    monkeypatch.setattr(records, "save", failing_save)
+    owner = calls.new_owner_from_form("Priya Shah", "07700900123", "priya@example.org", "")
+    with pytest.raises(OSError):
+        calls.record_no_access_call(
+            kiosk_store, site_id=site_id, at=CALL_AT, owner=owner, ticket="INC1"
+        )
+    db = kiosk_store.read()
+    assert records.people(db) == [] and records.requests(db) == []
+    assert len(kiosk_store.audit_entries()) == before
+    monkeypatch.setattr(records, "save", real_save)
+    done = calls.record_no_access_call(
+        kiosk_store, site_id=site_id, at=CALL_AT, owner=owner, ticket="INC1"
+    )
+    assert records.person(kiosk_store.read(), done.person_id) is not None
+    assert kiosk_store.verify_audit().ok
