@@ -58,7 +58,7 @@ class Line:
     level: Level
     text: str
     target: str | None = None  # a kiosk.app_nav name
-    person_id: int | None = None
+    link: tuple[tuple[str, int], ...] = ()  # keyword arguments for that screen, e.g. person_id
 
 
 @dataclass(slots=True)
@@ -92,7 +92,7 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
                     name=person.full_name, site=site.name, advice=state.advice
                 ),
                 "reminders",
-                person.id,
+                (("person_id", person.id),),
             )
         )
     top.extend(_ticket_lines(contacts, today))
@@ -179,6 +179,7 @@ def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
                     ticket=contact.ticket or _("(no reference)")
                 ),
                 "calls",
+                (("contact_id", contact.id),),
             )
         )
     if open_tickets and not late:

@@ -100,8 +100,7 @@ class DashboardScreen(KioskScreen):
         line = self._targets.get(option_id or "")
         if line is None or line.target is None:
             return
-        kwargs = {"person_id": line.person_id} if line.person_id is not None else {}
-        self.app.open_screen(line.target, **kwargs)  # type: ignore[attr-defined]
+        self.app.open_screen(line.target, **dict(line.link))  # type: ignore[attr-defined]
 
 
 def _key_guide() -> Text:
