@@ -43,8 +43,8 @@ from kiosk.validators import display_phone
 
 # Short names of request kinds for tables; translate with _() where shown.
 KIND_LABELS: dict[RequestKind, str] = {
-    RequestKind.JOINER_NEW: N_("Joiner (new account)"),
-    RequestKind.JOINER_EXISTING: N_("Joiner (existing account)"),
+    RequestKind.JOINER_NEW: N_("Joiner (new)"),
+    RequestKind.JOINER_EXISTING: N_("Joiner (existing)"),
     RequestKind.LEAVER: N_("Leaver"),
     RequestKind.ACCESS_CHANGE: N_("Access change"),
     RequestKind.DISABLE: N_("Disable (long leave)"),

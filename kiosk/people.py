@@ -403,6 +403,15 @@ def record_answer(
                 "day_before_sent",
             )
         person = records.person(tx.db, request.person_id) if request.person_id else None
+        new_account = done and request.kind is RequestKind.JOINER_NEW
+        if new_account and not nhsmail and person is not None and not person.nhsmail:
+            raise ValidationError(
+                _(
+                    "Type the new NHSmail address NAS gave: the 30-day first sign-in count "
+                    "needs it."
+                ),
+                "nhsmail_required",
+            )
         if done and request.kind is RequestKind.JOINER_NEW and nhsmail:
             address = validate_nhsmail(nhsmail, person.personal_email if person else None)
             others = records.people(tx.db)

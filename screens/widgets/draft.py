@@ -21,7 +21,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from kiosk.drafts import Draft, save_text
 from kiosk.i18n import _
@@ -180,6 +180,7 @@ class SaveDraftDialog(ModalScreen[Path | None]):
             yield Label(_("Save the email as a text file (Enter saves, Escape cancels):"))
             yield Input(str(self._suggested), id="save-path")
             yield Static("", id="save-error", markup=False)
+        yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

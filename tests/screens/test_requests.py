@@ -1,0 +1,171 @@
+"""The Requests screen with Pilot: open requests with days and the overdue flag and
+escalation route, recording NAS's answer (done with the new NHSmail address, rejected
+with a reason, errors per field), and a snapshot."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from textual.widgets import DataTable, Input, RadioButton, Static
+
+from kiosk import records
+from kiosk.clock import FixedClock
+from kiosk.model import REQUESTS, NasRequest, PersonStatus, RequestKind, RequestStatus, Role
+from kiosk.session import Session
+from screens.requests import AnswerDialog, RequestsScreen
+from tests.fakes import FakeStore
+from tests.kiosk.people_fixtures import staff, store_with
+from tests.screens.harness import ScreenHarness
+
+NOW = datetime(2026, 11, 24, 10, 0)  # Tuesday
+
+
+def seeded() -> tuple[FakeStore, int, int]:
+    store, _sites, (ellie, marcus, _olu) = store_with(
+        staff(342, "Ellie Robinson", nhsmail=None, status=PersonStatus.JOINER),
+        staff(358, "Marcus Reid", status=PersonStatus.JOINER),
+        staff(101, "Olu Owner", {1: Role.OWNER}),
+    )
+    with store.transaction() as tx:
+        new = records.save(
+            tx,
+            REQUESTS,
+            NasRequest(
+                kind=RequestKind.JOINER_NEW,
+                site_id=1,
+                sent=date(2026, 11, 22),
+                person_id=ellie,
+                role=Role.MEMBER,
+            ),
+            "request.joiner",
+        )
+        old = records.save(
+            tx,
+            REQUESTS,
+            NasRequest(
+                kind=RequestKind.JOINER_EXISTING,
+                site_id=1,
+                sent=date(2026, 11, 13),
+                person_id=marcus,
+                role=Role.OWNER,
+                ticket="INC4190001",
+            ),
+            "request.joiner",
+        )
+        records.save(
+            tx,
+            REQUESTS,
+            NasRequest(
+                kind=RequestKind.LEAVER,
+                site_id=1,
+                sent=date(2026, 1, 5),
+                person_id=None,
+                status=RequestStatus.DONE,
+                ticket="INC1",
+                resolved=date(2026, 1, 7),
+            ),
+            "request.leaver",
+        )
+    store.audit_entries.clear()
+    return store, new, old
+
+
+def harness(store: FakeStore) -> ScreenHarness:
+    return ScreenHarness(Session(store, FixedClock(NOW)), RequestsScreen())  # type: ignore[arg-type]
+
+
+def text_of(app: ScreenHarness, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+@pytest.mark.asyncio
+async def test_lists_open_requests_and_flags_the_overdue_one() -> None:
+    store, _new, _old = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#requests-table", DataTable)
+        assert table.row_count == 2
+        first = [str(c) for c in table.get_row_at(0)]
+        second = [str(c) for c in table.get_row_at(1)]
+        assert first[1:] == ["Joiner (new)", "Ellie Robinson", "VZZ01", "Open", "2", "—"]
+        assert second[2] == "Marcus Reid" and second[4] == "! Open" and second[6] == "INC4190001"
+        await pilot.press("down")
+        detail = text_of(app, "#request-detail")
+        assert "7 NAS working days" in detail
+        assert "feedback@nhs.net" in detail and "INC4190001" in detail
+        await pilot.press("a")
+        assert table.row_count == 3
+
+
+@pytest.mark.asyncio
+async def test_done_new_account_records_the_nhsmail_address() -> None:
+    store, new, _old = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        assert dialog.query_one("#answer-nhsmail").display is True
+        assert dialog.query_one("#answer-reason").display is False
+        dialog.query_one("#answer-ticket", Input).value = "INC4200002"
+        await pilot.press("ctrl+s")
+        assert "Type the new NHSmail address" in text_of(app, "#answer-nhsmail-error")
+        dialog.query_one("#answer-nhsmail", Input).value = "olu.staff@nhs.net"
+        await pilot.press("ctrl+s")
+        assert "Olu Owner" in text_of(app, "#answer-nhsmail-error")
+        dialog.query_one("#answer-day", Input).value = "21/11/2026"  # before it was sent
+        await pilot.press("ctrl+s")
+        assert "before the request was sent" in text_of(app, "#answer-day-error")
+        assert text_of(app, "#answer-nhsmail-error") == ""
+        dialog.query_one("#answer-day", Input).value = "2026-11-24"
+        dialog.query_one("#answer-nhsmail", Input).value = "Ellie.Robinson@nhs.net"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestsScreen)
+    request = next(r for r in records.requests(store.read()) if r.id == new)
+    assert (request.status, request.ticket) == (RequestStatus.DONE, "INC4200002")
+    person = records.person(store.read(), request.person_id or 0)
+    assert person is not None
+    assert person.nhsmail == "ellie.robinson@nhs.net" and person.access == {1: Role.MEMBER}
+    assert person.account_created == date(2026, 11, 24)
+
+
+@pytest.mark.asyncio
+async def test_rejected_needs_a_reason() -> None:
+    store, _new, old = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "r")
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        dialog.query_one("#outcome-rejected", RadioButton).value = True
+        await pilot.pause()
+        assert dialog.query_one("#answer-nhsmail").display is False
+        await pilot.press("ctrl+s")
+        assert "Say why" in text_of(app, "#answer-reason-error")
+        dialog.query_one("#answer-reason", Input).value = "Not yet marked a leaver by old employer"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    request = next(r for r in records.requests(store.read()) if r.id == old)
+    assert request.status is RequestStatus.REJECTED
+    assert request.reason == "Not yet marked a leaver by old employer"
+
+
+def test_requests_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press("down")
+
+    assert snap_compare(harness(seeded()[0]), terminal_size=(80, 24), run_before=run)
+
+
+def test_answer_dialog_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        await pilot.press("r")
+
+    assert snap_compare(harness(seeded()[0]), terminal_size=(80, 24), run_before=run)
