@@ -81,9 +81,11 @@ class RecoveryUnlockScreen(Screen[None]):
     def _opened(self, store: Store) -> None:
         from screens.recovery import RecoveryWizard
 
-        def finished(done: bool | None) -> None:
-            if done:
-                self.kiosk.start_session(store)
+        def finished(opened: Store | None) -> None:
+            # The wizard returns the store opened as the new admin (it has closed the
+            # recovery session), or None when cancelled before any change.
+            if opened is not None:
+                self.kiosk.start_session(opened)
             else:
                 store.lock()
 
