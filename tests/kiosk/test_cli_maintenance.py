@@ -281,3 +281,21 @@ def test_restore_unknown_source_is_a_user_error(
         monkeypatch, capsys, *store_args(made, "restore", "999", "--yes")
     )
     assert status == 1 and "999" in err
+
+
+def test_any_flipped_byte_is_damage_never_a_crash(
+    made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sweep across the whole file: every flipped byte is reported as damage (exit 2),
+    with the newest good backup named, and the file left as it was."""
+    original = made.path.read_bytes()
+    newest = Store.list_generations(made.path)[0]
+    step = max(1, len(original) // 24)
+    for index in [*range(0, len(original), step), len(original) - 1]:
+        damaged = bytearray(original)
+        damaged[index] ^= 0x10
+        made.path.write_bytes(bytes(damaged))
+        status, out, err = run_in_process(monkeypatch, capsys, *store_args(made, "check"))
+        assert status == 2, (index, out, err)
+        assert f"Newest good backup: generation {newest.generation}" in out, index
+        assert made.path.read_bytes() == bytes(damaged)
