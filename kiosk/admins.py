@@ -86,9 +86,7 @@ def _refused(error: Exception, field: str = "form") -> AdminChangeError:
             "not start with #."
         ),
         "invalid_passphrase": _("That passphrase cannot be used."),
-        "access_revoked": _(
-            "This session's key no longer opens the store: lock and unlock again."
-        ),
+        "access_revoked": _("This session's key no longer opens the store: lock and unlock again."),
         "locked": _("The store is locked: unlock it again to continue."),
     }
     return AdminChangeError({field: messages.get(code) or describe_store_error(error)})
@@ -123,8 +121,9 @@ def remove_admin(store: Store, name: str) -> bool:
     from store import StoreError
 
     if len(store.admins()) <= 1:
-        raise AdminChangeError({"form": _("The last admin cannot be removed: add another admin "
-                                          "first.")})
+        raise AdminChangeError(
+            {"form": _("The last admin cannot be removed: add another admin first.")}
+        )
     yourself = name == store.admin
     try:
         store.remove_admin(name)
@@ -144,14 +143,16 @@ def change_own_passphrase(store: Store, current: str, new: str, again: str) -> N
     from store import StoreError
 
     if store.is_recovery:
-        raise AdminChangeError({"form": _("A recovery session has no passphrase of its own: "
-                                          "add an admin instead.")})
+        raise AdminChangeError(
+            {"form": _("A recovery session has no passphrase of its own: add an admin instead.")}
+        )
     problem = passphrase_problem(new, again)
     if problem:
         raise AdminChangeError({"passphrase": problem})
     if new == current:
-        raise AdminChangeError({"passphrase": _("The new passphrase is the same as the "
-                                                "current one.")})
+        raise AdminChangeError(
+            {"passphrase": _("The new passphrase is the same as the current one.")}
+        )
     try:
         StoreClass.open(store.path, store.admin, current).close()
     except StoreError as error:
@@ -187,8 +188,9 @@ def recover(store: Store, name: str, passphrase: str, again: str) -> tuple[str, 
     from store import StoreError
 
     if not store.is_recovery:
-        raise AdminChangeError({"form": _("Only a session opened with the recovery key can do "
-                                          "this.")})
+        raise AdminChangeError(
+            {"form": _("Only a session opened with the recovery key can do this.")}
+        )
     existing = {info.name.casefold(): info.name for info in store.admins()}
     try:
         clean = validate_full_name(name)

@@ -87,9 +87,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         restore.add_argument(
             "src", metavar="SRC", help=_("a backup file, a generation file, or a generation number")
         )
-        restore.add_argument(
-            "--yes", action="store_true", help=_("do not ask for confirmation")
-        )
+        restore.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
         restore.set_defaults(func=run_restore)
 
 
@@ -241,8 +239,12 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         say(_("Store file:   missing"))
         problems.append(_("the store file is missing"))
     except StoreDamaged:
-        say(_("Store file:   DAMAGED: it does not decrypt, so it is damaged or has been changed "
-              "outside kiosk. It was left exactly as it was."))
+        say(
+            _(
+                "Store file:   DAMAGED: it does not decrypt, so it is damaged or has been changed "
+                "outside kiosk. It was left exactly as it was."
+            )
+        )
         problems.append(_("the store file is damaged"))
     except StoreError as error:
         raise UserError(describe_store_error(error)) from None
@@ -254,17 +256,29 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if store is not None:
         try:
             generations = store.generations()
-            say(_("Encryption:   ok (generation {n}, decrypted and authenticated)").format(
-                n=store.generation))
+            say(
+                _("Encryption:   ok (generation {n}, decrypted and authenticated)").format(
+                    n=store.generation
+                )
+            )
             report = store.verify_audit()
             if report.ok:
-                say(ngettext("Audit chain:  ok, {n} entry", "Audit chain:  ok, {n} entries",
-                             report.length).format(n=report.length))
+                say(
+                    ngettext(
+                        "Audit chain:  ok, {n} entry",
+                        "Audit chain:  ok, {n} entries",
+                        report.length,
+                    ).format(n=report.length)
+                )
             else:
-                say(_("Audit chain:  BROKEN at entry {n} of {length}: {message}").format(
-                    n=report.first_broken, length=report.length, message=report.message))
-                problems.append(_("the audit chain is broken at entry {n}").format(
-                    n=report.first_broken))
+                say(
+                    _("Audit chain:  BROKEN at entry {n} of {length}: {message}").format(
+                        n=report.first_broken, length=report.length, message=report.message
+                    )
+                )
+                problems.append(
+                    _("the audit chain is broken at entry {n}").format(n=report.first_broken)
+                )
             say(_("Audit head:   {head}").format(head=report.head or _("(no entries)")))
             for warning in store.warnings:
                 say(_("Warning:      {text}").format(text=warning))
@@ -290,16 +304,23 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     say(_("Result: DAMAGED: {what}.").format(what="; ".join(problems)))
     if newest_good is not None:
         gen = newest_good.generation
-        say(_("Newest good backup: generation {n}, saved {when} by {admin}:").format(
-            n=gen.generation, when=_when(gen.saved_at), admin=gen.saved_by))
+        say(
+            _("Newest good backup: generation {n}, saved {when} by {admin}:").format(
+                n=gen.generation, when=_when(gen.saved_at), admin=gen.saved_by
+            )
+        )
         say(f"  {gen.path}")
         if store is None:
             say(_("Restore it with: kiosk restore {path}").format(path=gen.path))
     else:
         say(_("No good backup was found."))
     if store is not None and bad and len(problems) == len(bad):
-        say(_("A damaged generation stays in backups/ until newer saves rotate it out; the "
-              "store itself is fine."))
+        say(
+            _(
+                "A damaged generation stays in backups/ until newer saves rotate it out; the "
+                "store itself is fine."
+            )
+        )
     return EXIT_DAMAGED
 
 
@@ -347,22 +368,21 @@ def run_backup(args: argparse.Namespace) -> int:
             store.backup_to(dest)
         except StoreExists:
             raise UserError(
-                _("A file already exists at {path}; it was not touched. Choose another name.")
-                .format(path=dest)
+                _(
+                    "A file already exists at {path}; it was not touched. Choose another name."
+                ).format(path=dest)
             ) from None
         except StoreError as error:
             raise UserError(describe_store_error(error)) from None
         except OSError as error:
             raise UserError(
-                _("The backup could not be written ({reason}).").format(
-                    reason=error.strerror or ""
-                )
+                _("The backup could not be written ({reason}).").format(reason=error.strerror or "")
             ) from None
         print(
-            _("Encrypted backup written to {path} (generation {n}). It opens with the same "
-              "admins' passphrases and the same recovery key.").format(
-                path=dest, n=store.generation
-            )
+            _(
+                "Encrypted backup written to {path} (generation {n}). It opens with the same "
+                "admins' passphrases and the same recovery key."
+            ).format(path=dest, n=store.generation)
         )
     finally:
         store.close()
@@ -463,20 +483,27 @@ def run_restore(args: argparse.Namespace) -> int:
                 store = Store.restore_damaged(path, source, admin, passphrase)
         except StoreDamaged:
             print(
-                _("kiosk: {what} is damaged too; nothing was restored. Run 'kiosk check' to "
-                  "find the newest good backup.").format(what=what),
+                _(
+                    "kiosk: {what} is damaged too; nothing was restored. Run 'kiosk check' to "
+                    "find the newest good backup."
+                ).format(what=what),
                 file=sys.stderr,
             )
             return EXIT_DAMAGED
         except (NotOpenable, WrongPassphrase):
             raise UserError(
-                _("{what} does not open with that admin name and passphrase; nothing was "
-                  "restored.").format(what=what)
+                _(
+                    "{what} does not open with that admin name and passphrase; nothing was "
+                    "restored."
+                ).format(what=what)
             ) from None
         except StoreError as error:
             raise UserError(describe_store_error(error)) from None
-        print(_("Restored {what}. The store is now at generation {n}.").format(
-            what=what, n=store.generation))
+        print(
+            _("Restored {what}. The store is now at generation {n}.").format(
+                what=what, n=store.generation
+            )
+        )
     finally:
         if store is not None:
             store.close()

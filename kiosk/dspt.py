@@ -133,8 +133,10 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
     if published is None:
         return _verdict(
             "warn",
-            _("{status}, but the publication date is missing: add it so kiosk can track "
-              "the renewal.").format(status=label),
+            _(
+                "{status}, but the publication date is missing: add it so kiosk can track "
+                "the renewal."
+            ).format(status=label),
             None,
         )
     if published > today:

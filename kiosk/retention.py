@@ -66,9 +66,7 @@ def erasure_cutoff(settings: Settings, today: date) -> date:
 def is_due(person: Person, settings: Settings, today: date) -> bool:
     left = left_on(person)
     return (
-        left is not None
-        and left < erasure_cutoff(settings, today)
-        and has_personal_details(person)
+        left is not None and left < erasure_cutoff(settings, today) and has_personal_details(person)
     )
 
 

@@ -167,9 +167,7 @@ def with_publication(site: Site, status: DsptStatus, published: date) -> Site:
     if site.dspt_published is not None and published == site.dspt_published:
         return replace(site, dspt_status=status)
     if site.dspt_published is not None and published < site.dspt_published:
-        raise SiteError(
-            _("A newer publication cannot be dated before the one recorded.")
-        )
+        raise SiteError(_("A newer publication cannot be dated before the one recorded."))
     previous = site.dspt_status if site.dspt_status != DsptStatus.NOT_PUBLISHED else None
     return replace(
         site, dspt_status=status, dspt_published=published, dspt_previous_status=previous

@@ -49,8 +49,10 @@ class AdminsScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            _("Each admin has their own passphrase (NHSmail forbids shared passwords). Removing "
-              "an admin replaces the store's key, so their passphrase opens nothing new."),
+            _(
+                "Each admin has their own passphrase (NHSmail forbids shared passwords). Removing "
+                "an admin replaces the store's key, so their passphrase opens nothing new."
+            ),
             id="admins-intro",
         )
         table: DataTable[str] = DataTable(id="admins-table", cursor_type="row")
@@ -117,8 +119,9 @@ class AdminsScreen(KioskScreen):
         if row is None:
             return
         if len(self._rows) <= 1:
-            self.notify(_("The last admin cannot be removed: add another admin first."),
-                        severity="warning")
+            self.notify(
+                _("The last admin cannot be removed: add another admin first."), severity="warning"
+            )
             return
         text = _(
             "Remove {name} as a kiosk admin? Their passphrase will stop opening the store, and "
@@ -192,15 +195,17 @@ class AdminsScreen(KioskScreen):
             if yes:
                 done = erase_due(self.session.store, self.session.clock.today())
                 self.notify(
-                    ngettext("Personal details erased for {n} person.",
-                             "Personal details erased for {n} people.", len(done)).format(
-                        n=len(done)
-                    )
+                    ngettext(
+                        "Personal details erased for {n} person.",
+                        "Personal details erased for {n} people.",
+                        len(done),
+                    ).format(n=len(done))
                 )
                 self.refresh_data()
 
-        self.app.push_screen(ConfirmDialog(_("Erase leavers' details"), text, _("Erase")),
-                             confirmed)
+        self.app.push_screen(
+            ConfirmDialog(_("Erase leavers' details"), text, _("Erase")), confirmed
+        )
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -220,9 +225,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with VerticalScroll(id="confirm-box"):
             yield Static(self._title, id="confirm-title")
             yield Static(self._text, id="confirm-text")
-            yield Static(
-                _("y: {verb}    n: cancel").format(verb=self._verb), id="confirm-keys"
-            )
+            yield Static(_("y: {verb}    n: cancel").format(verb=self._verb), id="confirm-keys")
         yield Footer()
 
     def action_yes(self) -> None:
@@ -318,8 +321,10 @@ class RecoveryKeyDialog(ModalScreen[bool]):
         with Vertical(id="key-box"):
             yield Static(_("The new recovery key"), id="key-title")
             yield Static(
-                _("It opens the store if every admin is gone. Write it down now and keep it "
-                  "locked away: it is shown only once. The old key no longer works."),
+                _(
+                    "It opens the store if every admin is gone. Write it down now and keep it "
+                    "locked away: it is shown only once. The old key no longer works."
+                ),
             )
             yield Static(self._code, id="recovery-code")
             yield Label(_("Type its last group to show it is written down"))

@@ -39,9 +39,11 @@ class BackupsScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(
-            _("Every save keeps the previous generation of the store here, encrypted (the "
-              "last 10). Restoring one puts its records back; the records it replaces are kept "
-              "as a generation too. For a copy elsewhere use 'kiosk backup DEST'."),
+            _(
+                "Every save keeps the previous generation of the store here, encrypted (the "
+                "last 10). Restoring one puts its records back; the records it replaces are kept "
+                "as a generation too. For a copy elsewhere use 'kiosk backup DEST'."
+            ),
             id="backups-intro",
         )
         table: DataTable[str] = DataTable(id="backups-table", cursor_type="row")
@@ -125,15 +127,18 @@ class BackupsScreen(KioskScreen):
             )
             return
         except WrongPassphrase:
-            self.notify(_("That is not the passphrase you had then; nothing was restored."),
-                        severity="error")
+            self.notify(
+                _("That is not the passphrase you had then; nothing was restored."),
+                severity="error",
+            )
             return
         except StoreError as error:
             self.notify(describe_store_error(error), severity="error")
             return
         self.notify(
-            _("Generation {n} restored. The records it replaced are kept as a generation.")
-            .format(n=gen.generation),
+            _("Generation {n} restored. The records it replaced are kept as a generation.").format(
+                n=gen.generation
+            ),
             timeout=8,
         )
         self.refresh_data()
@@ -145,8 +150,12 @@ class OldPassphraseDialog(FieldDialog[str]):
     def __init__(self, generation: int) -> None:
         super().__init__(
             _("Your passphrase then"),
-            [Field("passphrase", _("The passphrase you used when generation {n} was saved").format(
-                n=generation))],
+            [
+                Field(
+                    "passphrase",
+                    _("The passphrase you used when generation {n} was saved").format(n=generation),
+                )
+            ],
             intro=_("Your passphrase has changed since this generation was saved."),
         )
 

@@ -71,8 +71,9 @@ class RecoveryWizard(Screen["Store | None"]):
                 yield Input(password=True, id="recovery-pass2", compact=True)
                 yield Static("", id="recovery-pass-error", classes="error")
             with Vertical(id="step-working"):
-                yield Static(_("Saving the admin and making a new recovery key\u2026"),
-                             id="recovery-working")
+                yield Static(
+                    _("Saving the admin and making a new recovery key\u2026"), id="recovery-working"
+                )
             with Vertical(id="step-key"):
                 yield Static(
                     _(

@@ -33,7 +33,6 @@ from screens.widgets.base import KioskScreen
 PREVIOUS_FIELD = "dspt_previous_status"
 
 
-
 def _placeholder(name: str) -> str:
     return {
         "ods_code": _("e.g. VZZ01"),
@@ -164,8 +163,10 @@ class SiteFormScreen(KioskScreen):
         else:
             self.sub_title = _("Edit {name}").format(name=source.name)
             intro.update(
-                _("Correct this site's details. The shared mailbox address cannot change at "
-                  "NHSmail: only fix a typo here.")
+                _(
+                    "Correct this site's details. The shared mailbox address cannot change at "
+                    "NHSmail: only fix a typo here."
+                )
             )
             move.display = False
             self.query_one("#mailbox-confirmed", Checkbox).display = False

@@ -147,8 +147,9 @@ class SitesScreen(KioskScreen):
             self.notify(_("No site selected."), severity="warning")
             return None
         if need_open and site.closed is not None:
-            self.notify(_("A closed site is kept as history and cannot be changed."),
-                        severity="warning")
+            self.notify(
+                _("A closed site is kept as history and cannot be changed."), severity="warning"
+            )
             return None
         return site
 

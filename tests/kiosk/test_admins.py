@@ -129,8 +129,9 @@ def test_change_own_passphrase_needs_the_current_one(kiosk_store: Store) -> None
 
 
 def test_regenerate_recovery_key(tmp_path: Path) -> None:
-    store, old_code = Store.create(tmp_path / "k" / "kiosk.store", KIOSK_ADMIN, KIOSK_PASSPHRASE,
-                                   kdf=FAST_KDF)
+    store, old_code = Store.create(
+        tmp_path / "k" / "kiosk.store", KIOSK_ADMIN, KIOSK_PASSPHRASE, kdf=FAST_KDF
+    )
     new_code = regenerate_recovery(store)
     assert new_code != old_code
     assert "recovery.regenerate" in actions(store)
@@ -150,8 +151,9 @@ def test_recovery_end_to_end_when_every_admin_is_gone(tmp_path: Path) -> None:
     assert rescue.admin == RECOVERY_SLOT and rescue.is_recovery
     with pytest.raises(AdminChangeError):
         recover(rescue, "Cy Example", "short", "short")
-    name, new_code = recover(rescue, "Cy Example", "three rivers meet at dawn",
-                             "three rivers meet at dawn")
+    name, new_code = recover(
+        rescue, "Cy Example", "three rivers meet at dawn", "three rivers meet at dawn"
+    )
     assert name == "Cy Example" and new_code != code
     log = actions(rescue)
     assert log[-2:] == ["admin.add", "recovery.regenerate"]
@@ -171,8 +173,9 @@ def test_recovery_resets_a_forgotten_passphrase(tmp_path: Path) -> None:
     store, code = Store.create(path, KIOSK_ADMIN, KIOSK_PASSPHRASE, kdf=FAST_KDF)
     store.close()
     rescue = Store.open_with_recovery(path, code)
-    name, _new_code = recover(rescue, KIOSK_ADMIN.upper(), "a brand new passphrase",
-                              "a brand new passphrase")
+    name, _new_code = recover(
+        rescue, KIOSK_ADMIN.upper(), "a brand new passphrase", "a brand new passphrase"
+    )
     rescue.close()
     assert name == KIOSK_ADMIN
     with pytest.raises(WrongPassphrase):

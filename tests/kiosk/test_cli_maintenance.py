@@ -62,7 +62,9 @@ def made(tmp_path: Path) -> Iterator[Made]:
 
 
 def run_in_process(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *argv: str,
     stdin: str = PASSPHRASE + "\n",
 ) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
@@ -127,7 +129,13 @@ def test_check_missing_store_is_a_user_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, _out, err = run_in_process(
-        monkeypatch, capsys, "check", "--store", str(tmp_path / "none.store"), "--admin", ADMIN,
+        monkeypatch,
+        capsys,
+        "check",
+        "--store",
+        str(tmp_path / "none.store"),
+        "--admin",
+        ADMIN,
         "--passphrase-stdin",
     )
     assert status == 1 and "kiosk init" in err
@@ -182,7 +190,9 @@ def test_edited_audit_entry_exits_2_without_traceback(made: Made) -> None:
 
 
 def test_backup_and_restore_round_trip(
-    made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    made: Made,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     folder = tmp_path / "usb"

@@ -54,8 +54,13 @@ PEOPLE_SET = {
     ),
     "active": person("Gus Active", 7, leaving_date=date(2024, 1, 1)),
     "already_erased": person(
-        "Hal Erased", 8, status=PersonStatus.LEFT, leaving_date=date(2023, 1, 1),
-        personal_mobile="", personal_email=None, erased=date(2024, 2, 1),
+        "Hal Erased",
+        8,
+        status=PersonStatus.LEFT,
+        leaving_date=date(2023, 1, 1),
+        personal_mobile="",
+        personal_email=None,
+        erased=date(2024, 2, 1),
     ),
     "email_only": person(
         "Ivy Left", 9, status=PersonStatus.LEFT, leaving_date=date(2024, 6, 1), personal_mobile=""

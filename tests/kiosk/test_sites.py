@@ -184,7 +184,9 @@ def test_ods_change_closes_the_old_site_and_keeps_history(move: bool) -> None:
     assert closed.ods_code == "VZZ01" and closed.name == "Willow House"  # history as it was
     assert [s.id for s in records.sites(db)] == [other_id, result.new_site_id]
     assert {s.id for s in records.sites(db, include_closed=True)} == {
-        old_id, other_id, result.new_site_id
+        old_id,
+        other_id,
+        result.new_site_id,
     }
     assert history(records.sites(db, include_closed=True), result.new_site_id) == [closed]
 
@@ -228,10 +230,12 @@ def test_ods_change_cannot_take_another_open_sites_mailbox() -> None:
 
 
 def test_history_follows_several_changes() -> None:
-    a = Site("A", "VZZ01", "1-123456789", "01632960001", "a@nhs.net", closed=TODAY,
-             replaced_by=2, id=1)
-    b = Site("B", "VZZ02", "1-123456789", "01632960001", "a@nhs.net", closed=TODAY,
-             replaced_by=3, id=2)
+    a = Site(
+        "A", "VZZ01", "1-123456789", "01632960001", "a@nhs.net", closed=TODAY, replaced_by=2, id=1
+    )
+    b = Site(
+        "B", "VZZ02", "1-123456789", "01632960001", "a@nhs.net", closed=TODAY, replaced_by=3, id=2
+    )
     c = Site("C", "VZZ03", "1-123456789", "01632960001", "a@nhs.net", id=3)
     assert history([a, b, c], 3) == [b, a]
     assert history([a, b, c], 1) == []

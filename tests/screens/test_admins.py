@@ -152,15 +152,27 @@ async def test_erase_leavers_details_from_the_admins_screen(tmp_path: Path) -> N
     store, _code = make_store(tmp_path, bea=False)
     with store.transaction() as tx:
         gone = records.save(
-            tx, PEOPLE,
-            Person("Gus Gone", "07700900001", "gus@example.org", status=PersonStatus.LEFT,
-                   leaving_date=date(2025, 1, 31)),
+            tx,
+            PEOPLE,
+            Person(
+                "Gus Gone",
+                "07700900001",
+                "gus@example.org",
+                status=PersonStatus.LEFT,
+                leaving_date=date(2025, 1, 31),
+            ),
             "person.add",
         )
         recent = records.save(
-            tx, PEOPLE,
-            Person("Rae Recent", "07700900002", "rae@example.org", status=PersonStatus.LEFT,
-                   leaving_date=date(2026, 1, 31)),
+            tx,
+            PEOPLE,
+            Person(
+                "Rae Recent",
+                "07700900002",
+                "rae@example.org",
+                status=PersonStatus.LEFT,
+                leaving_date=date(2026, 1, 31),
+            ),
             "person.add",
         )
     app = harness(store)

@@ -39,7 +39,8 @@ def make_store(tmp_path: Path) -> Store:
     for n in (1, 2, 3):
         with store.transaction() as tx:
             records.save(
-                tx, SITES,
+                tx,
+                SITES,
                 Site(f"Site {n}", f"VZZ0{n}", "1-123456789", "01632960001", f"s{n}@nhs.net"),
                 "site.add",
             )

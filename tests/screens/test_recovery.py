@@ -30,7 +30,8 @@ def make_store(tmp_path: Path) -> tuple[Path, str]:
     store, code = Store.create(path, ADMIN, PASSPHRASE, kdf=FAST_KDF)
     with store.transaction() as tx:
         records.save(
-            tx, SITES,
+            tx,
+            SITES,
             Site("Willow House", "VZZ01", "1-123456789", "01632960001", "willow@nhs.net"),
             "site.add",
         )

@@ -39,8 +39,9 @@ def seeded() -> FakeStore:
         records.save(
             tx,
             PEOPLE,
-            Person(full_name="Olu Owner", personal_mobile="07700900001",
-                   access={site_id: Role.OWNER}),
+            Person(
+                full_name="Olu Owner", personal_mobile="07700900001", access={site_id: Role.OWNER}
+            ),
             "person.add",
         )
     return store
