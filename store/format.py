@@ -41,7 +41,7 @@ CHECKSUM_LEN = 32
 MAX_HEADER = 1024 * 1024
 MAX_SLOTS = 256
 MAX_NAME = 64
-COMPRESSIONS = ("zlib", "none")
+COMPRESSIONS = ("zlib-chunks",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,13 @@ per-table query caches and next-id counters never outlive the data they describe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from store.body import TrackedTinyDB
 from store.errors import TransactionError
 
 Document = dict[str, dict[str, Any]]
@@ -28,9 +30,18 @@ class DocumentStorage(Storage):
         # before it calls write(), so the in-memory copy can no longer be trusted and
         # the Store reloads it from disk on the next read.
         self.poisoned = False
+        # Told by TrackedTable which documents each write changed (see store.body).
+        self.on_table_changed: Callable[[str, object, dict[str, Any], set[str] | None], None]
+        self.on_table_changed = lambda *args: None
 
     def read(self) -> Document:
         return self.data
+
+    def check_writable(self) -> None:
+        if not self.writable:
+            raise TransactionError(
+                "The store can only be changed inside a transaction; nothing was changed."
+            )
 
     def write(self, data: Document) -> None:
         if not self.writable:
@@ -43,7 +54,7 @@ class DocumentStorage(Storage):
 
 
 def make_db(data: Document) -> tuple[TinyDB, DocumentStorage]:
-    db = TinyDB(data, storage=DocumentStorage)
+    db = TrackedTinyDB(data, storage=DocumentStorage)
     storage = db.storage
     assert isinstance(storage, DocumentStorage)
     return db, storage

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import threading
 import unicodedata
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -33,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from tinydb import TinyDB
 
 from store import audit as audit_log
+from store import body as body_codec
 from store import files, state
 from store.crypto import (
     KEY_LEN,
@@ -104,9 +103,7 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 FAILURE_LOCK_TIMEOUT = 2.0
 AFTER_UNLOCK_TIMEOUT = 1.0
 KEYRING_KEPT = 32
-ZLIB_LEVEL = 1
-MAX_BODY = 1024 * 1024 * 1024
-BODY_VERSION = 1
+BODY_ENCODING = "zlib-chunks"
 AUDIT_TABLE = audit_log.AUDIT_TABLE
 
 Clock = Callable[[], datetime]
@@ -197,37 +194,21 @@ class _Opened:
     data_key: bytearray
     document: Document
     keyring: dict[str, bytes]
+    chunks: dict[str, list[body_codec.Chunk]] | None = None  # compressed, as in the file
 
 
-def _decode_body(plaintext: bytes, compression: str) -> tuple[Document, dict[str, bytes]]:
-    """Decompress and check the body's shape; anything unexpected is damage."""
-    if compression == "zlib":
-        inflater = zlib.decompressobj()
-        plaintext = inflater.decompress(plaintext, MAX_BODY)
-        if inflater.unconsumed_tail or not inflater.eof:
-            raise ValueError("body too large or truncated")
-    doc = json.loads(plaintext)
-    if not isinstance(doc, dict) or doc.get("v") != BODY_VERSION:
-        raise ValueError("body version")
-    db = doc.get("db")
-    if not isinstance(db, dict):
-        raise ValueError("db")
-    for table in db.values():
-        if not isinstance(table, dict):
-            raise ValueError("table")
-        for key, record in table.items():
-            if not isinstance(record, dict) or not key.isdigit():
-                raise ValueError("record")
-    raw_ring = doc.get("keyring", {})
-    if not isinstance(raw_ring, dict):
-        raise ValueError("keyring")
+def _decode_body(
+    plaintext: bytes, reuse: body_codec.Reusable | None
+) -> tuple[body_codec.Decoded, dict[str, bytes]]:
+    """Unpack the body and its keyring; anything unexpected is damage (ValueError)."""
+    decoded = body_codec.decode(plaintext, reuse)
     keyring: dict[str, bytes] = {}
-    for key_id, value in raw_ring.items():
-        key = bytes.fromhex(value) if isinstance(value, str) else b""
+    for key_id, value in decoded.keyring.items():
+        key = bytes.fromhex(value)
         if len(key) != KEY_LEN:
             raise ValueError("keyring")
         keyring[key_id] = key
-    return db, keyring
+    return decoded, keyring
 
 
 def _open_parsed(
@@ -235,6 +216,7 @@ def _open_parsed(
     slot_name: str,
     private: X25519PrivateKey,
     known: Mapping[str, bytes | bytearray],
+    reuse: body_codec.Reusable | None = None,
 ) -> _Opened:
     """Decrypt a parsed file with a key already known, or through the named slot.
 
@@ -255,11 +237,11 @@ def _open_parsed(
             raise StoreDamaged() from None
     try:
         plaintext = decrypt_body(data_key, header.body_nonce, parsed.body, parsed.aad)
-        document, keyring = _decode_body(plaintext, header.compression)
-    except (InvalidTag, ValueError, zlib.error, RecursionError):
+        decoded, keyring = _decode_body(plaintext, reuse)
+    except (InvalidTag, ValueError, RecursionError):
         wipe(data_key)
         raise StoreDamaged() from None
-    return _Opened(data_key, document, keyring)
+    return _Opened(data_key, decoded.document, keyring, decoded.chunks)
 
 
 def _fingerprint(row: Any) -> str | None:
@@ -367,6 +349,7 @@ class Store:
         self._closed = False
         self._in_tx = False
         self._data_key: bytearray | None = None
+        self._body = body_codec.BodyCache()
         self._keyring: dict[str, bytes] = {}
         self._stat: _StatKey | None = None
         self._header: Header
@@ -429,7 +412,7 @@ class Store:
             audit_head="",
             key_id=key_id,
             body_nonce=b"\x00" * 12,
-            compression="zlib",
+            compression=BODY_ENCODING,
             slots=slots,
         )
         store = cls(
@@ -886,6 +869,7 @@ class Store:
         )
         rows = self._storage.data.setdefault(AUDIT_TABLE, {})
         rows[str(seq)] = entry
+        self._body.touched(AUDIT_TABLE, rows, str(seq))
         self._audit_len = seq
         self._audit_head = entry["hash"]
         self._db.table(AUDIT_TABLE).clear_cache()
@@ -901,25 +885,17 @@ class Store:
             audit_length=self._audit_len,
             audit_head=self._audit_head,
             body_nonce=os.urandom(12),
-            compression="zlib",
+            compression=BODY_ENCODING,
         )
         assert self._data_key is not None
         try:
-            plaintext = json.dumps(
-                {
-                    "v": BODY_VERSION,
-                    "db": self._storage.data,
-                    "keyring": {k: v.hex() for k, v in self._keyring.items()},
-                },
-                ensure_ascii=False,
-                separators=(",", ":"),
-            ).encode("utf-8")
-        except (TypeError, ValueError) as exc:
+            payload = self._body.encode(
+                self._storage.data, {k: v.hex() for k, v in self._keyring.items()}
+            )
+        except (TypeError, ValueError, RecursionError) as exc:
             raise TransactionError(
                 "A record holds a value that cannot be stored (only JSON types can)."
             ) from exc
-        payload = zlib.compress(plaintext, ZLIB_LEVEL)
-        del plaintext
         head = encode_header(new)
         body = encrypt_body(self._data_key, new.body_nonce, payload, head)
         try:
@@ -964,6 +940,15 @@ class Store:
         self._db = db
         self._storage = storage
         self._stat = stat
+        self._watch(opened)
+
+    def _watch(self, opened: _Opened) -> None:
+        """Seed the chunk cache from what was decoded, and have TinyDB report changes."""
+        if opened.chunks is not None:
+            self._body.seed(self._storage.data, opened.chunks)
+        else:
+            self._body.reset()
+        self._storage.on_table_changed = self._body.replaced
 
     def _same_content(self, header: Header) -> bool:
         return (
@@ -997,7 +982,13 @@ class Store:
         # were touched: decrypt again, so that damage done in place is noticed.
         assert self._private is not None
         try:
-            opened = _open_parsed(parsed, self.admin, self._private, self._known_keys())
+            opened = _open_parsed(
+                parsed,
+                self.admin,
+                self._private,
+                self._known_keys(),
+                None if self._storage.poisoned else self._body.reusable(),
+            )
         except StoreDamaged as exc:
             raise StoreDamaged(exc.message, list_generations(self.path)) from None
         if header.generation < self._header.generation:
@@ -1212,6 +1203,7 @@ class Store:
                 storage.writable = True
                 storage.dirty = True
                 self._db, self._storage = db, storage
+                self._watch(opened)
                 tx.db = db
                 for key_id, key in opened.keyring.items():
                     self._keyring.setdefault(key_id, key)
@@ -1264,6 +1256,7 @@ class Store:
             with contextlib.suppress(Exception):
                 self._storage.data.clear()
             self._db, self._storage = make_db({})
+            self._body.reset()
             self._stat = None
             self._locked = True
 
@@ -1301,6 +1294,7 @@ class Store:
         self._audit_len = other._audit_len
         self._audit_head = other._audit_head
         self._db, self._storage, self._stat = other._db, other._storage, other._stat
+        self._body = other._body
         self.warnings = other.warnings
         self.pending_failures = other.pending_failures
         self._locked = False

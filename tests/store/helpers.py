@@ -3,17 +3,16 @@ other kiosk processes."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import zlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from store import Store
+from store.body import decode, encode_fresh
 from store.crypto import decrypt_body, encrypt_body
 from store.format import Header, encode_header, parse
 
@@ -32,9 +31,11 @@ def names(store: Store) -> list[str]:
 
 
 def decrypt_file(path: Path, data_key: bytes | bytearray) -> tuple[Header, dict[str, Any]]:
+    """The header and the decrypted body: {"db": document, "keyring": {...}}."""
     parsed = parse(path.read_bytes())
     plain = decrypt_body(data_key, parsed.header.body_nonce, parsed.body, parsed.aad)
-    return parsed.header, json.loads(zlib.decompress(plain))
+    decoded = decode(plain)
+    return parsed.header, {"db": decoded.document, "keyring": decoded.keyring}
 
 
 def rewrite(
@@ -48,7 +49,7 @@ def rewrite(
     change_body(body)
     header = replace(change_header(header), body_nonce=os.urandom(12))
     head = encode_header(header)
-    payload = zlib.compress(json.dumps(body).encode("utf-8"))
+    payload = encode_fresh(body["db"], body["keyring"])
     path.write_bytes(head + encrypt_body(data_key, header.body_nonce, payload, head))
 
 

@@ -147,8 +147,12 @@ def test_write_outside_a_transaction_is_refused_and_discarded(made: Made) -> Non
         db.table("people").insert({"full_name": "Outside"})
     with pytest.raises(TransactionError):
         db.table("people").update({"full_name": "Renamed"}, doc_ids=[1])
-    assert made.store.changed()
+    with pytest.raises(TransactionError):
+        db.drop_table("people")
+    assert db.table("people").get(doc_id=1) == {"full_name": "Alex Example"}  # untouched
     assert names(made.store) == ["Alex Example"]
+    add_person(made.store, "Bo Example")  # and the next transaction saves only its own change
+    assert names(Store.open(made.path, ADMIN, PASSPHRASE)) == ["Alex Example", "Bo Example"]
 
 
 def test_exception_inside_rolls_back_memory_and_saves_nothing(made: Made) -> None:
