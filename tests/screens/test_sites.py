@@ -161,3 +161,7 @@ async def test_ods_change_keeps_the_old_site_as_history() -> None:
         assert table.row_count == 2
         await pilot.press("o")  # the closed site is first: it cannot be changed
         assert isinstance(app.screen, SitesScreen)
+
+
+def test_sites_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(harness(seeded()), terminal_size=(80, 24))
