@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from kiosk import records
@@ -14,7 +15,7 @@ from kiosk.clock import FixedClock
 from kiosk.model import SITES, Site
 from kiosk.session import Session
 from screens.audit import AuditScreen
-from store import AUDIT_TABLE, Store
+from store import AUDIT_TABLE, Store, WrongPassphrase
 from tests.conftest import FAST_KDF
 from tests.screens.harness import ScreenHarness
 from tests.store.helpers import rewrite
@@ -99,3 +100,19 @@ async def test_an_edited_entry_shows_as_broken(tmp_path: Path) -> None:
         chain = app.screen.query_one("#audit-chain", Static)
         assert "BROKEN at entry 2" in str(chain.render())
         assert chain.has_class("broken")
+
+
+async def test_failed_unlock_attempts_are_listed(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    store.close()
+    for guess in ("wrong guess one", "wrong guess two"):
+        with pytest.raises(WrongPassphrase):
+            Store.open(store.path, ADMIN, guess)
+    reopened = Store.open(store.path, ADMIN, PASSPHRASE)
+    app = harness(reopened)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#audit-filter", Input).value = "unlock.failed"
+        await pilot.pause()
+        rows = table_rows(app)
+        assert [(r[1], r[2]) for r in rows] == [(ADMIN, "unlock.failed")] * 2
+        assert all("guess" not in " ".join(r) for r in rows)  # the typed text is never kept
