@@ -56,8 +56,15 @@ class StoreDamaged(StoreError):
 
 
 class StoreMissing(StoreError):
+    """No store file. ``generations`` lists backups found beside it, if any (a store
+    deleted by mistake can be brought back with ``Store.restore_damaged``)."""
+
     code = "missing"
     default_message = "There is no store file at this location."
+
+    def __init__(self, message: str | None = None, generations: Sequence[Generation] = ()) -> None:
+        super().__init__(message)
+        self.generations: list[Generation] = list(generations)
 
 
 class StoreExists(StoreError):

@@ -13,7 +13,7 @@ import os
 import time
 from pathlib import Path
 
-from store.errors import StoreBusy
+from store.errors import SaveFailed, StoreBusy
 
 POLL_SECONDS = 0.02
 
@@ -34,7 +34,13 @@ class FileLock:
         if self._depth:
             self._depth += 1
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise SaveFailed(
+                "The store's lock file cannot be created "
+                f"({exc.strerror or 'disk error'}): is its folder read-only?"
+            ) from exc
         deadline = time.monotonic() + max(0.0, timeout)
         try:
             while True:

@@ -129,6 +129,13 @@ def _read_file(path: Path) -> tuple[bytes, _StatKey]:
         raise StoreDamaged("The store path is a folder, not a store file.") from None
 
 
+def _read_store(path: Path) -> tuple[bytes, _StatKey]:
+    try:
+        return _read_file(path)
+    except StoreMissing:
+        raise StoreMissing(generations=list_generations(path)) from None
+
+
 def _clean_name(name: str) -> str:
     return unicodedata.normalize("NFC", name).strip()
 
@@ -456,7 +463,7 @@ class Store:
         """
         path = Path(path)
         clock = now or _utcnow
-        raw, stat = _read_file(path)
+        raw, stat = _read_store(path)
         parsed = _parse_or_damaged(raw, path)
         slot = _find_admin_slot(parsed.header, admin)
         secret = passphrase_secret(passphrase)
@@ -489,7 +496,7 @@ class Store:
         """
         path = Path(path)
         clock = now or _utcnow
-        raw, stat = _read_file(path)
+        raw, stat = _read_store(path)
         parsed = _parse_or_damaged(raw, path)
         slot = parsed.header.slot(RECOVERY_SLOT)
         normalized = normalize_recovery_code(code)
@@ -567,7 +574,7 @@ class Store:
             # Another session is mid-save: unlocking must not wait for it. The failures
             # stay pending in the sidecar and are moved at the next unlock.
             pass
-        except OSError:
+        except (SaveFailed, OSError):
             # A read-only copy (a backup on a write-protected stick) can still be read.
             self.warnings.append(
                 StoreWarning("read_only", "The store's folder cannot be written to.")
@@ -579,7 +586,7 @@ class Store:
         lock = FileLock(files.lock_path(path))
         try:
             lock.acquire(min(timeout, FAILURE_LOCK_TIMEOUT))
-        except (StoreBusy, OSError):
+        except (StoreBusy, SaveFailed):
             return
         try:
             doc = state.load(path)

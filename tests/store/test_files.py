@@ -16,6 +16,7 @@ from store import (
     StoreDamaged,
     StoreError,
     StoreExists,
+    StoreMissing,
     WrongPassphrase,
 )
 from store.files import BACKUPS_KEPT
@@ -198,6 +199,17 @@ def test_restore_a_damaged_store(made: Made) -> None:
     assert names(Store.open(made.path, ADMIN, PASSPHRASE)) == ["Person 0", "Person 1"]
 
 
+def test_store_deleted_by_mistake_lists_backups_and_comes_back(made: Made) -> None:
+    add_person(made.store, "Person 0")
+    add_person(made.store, "Person 1")
+    made.path.unlink()
+    with pytest.raises(StoreMissing) as err:
+        Store.open(made.path, ADMIN, PASSPHRASE)
+    newest = err.value.generations[0]
+    restored = Store.restore_damaged(made.path, newest.path, ADMIN, PASSPHRASE)
+    assert names(restored) == ["Person 0"]
+
+
 def test_restore_damaged_with_the_recovery_code(made: Made) -> None:
     add_person(made.store, "Person 0")
     add_person(made.store, "Person 1")
@@ -261,3 +273,16 @@ def test_copy_of_store_elsewhere_opens(made: Made, tmp_path: Path) -> None:
     dest = tmp_path / "elsewhere.store"
     shutil.copy(made.path, dest)
     assert names(Store.open(dest, ADMIN, PASSPHRASE)) == ["Copied"]
+
+
+def test_unwritable_lock_file_gives_a_clear_error_and_reading_still_works(made: Made) -> None:
+    add_person(made.store, "Readable")
+    lock = made.path.with_name("kiosk.store.lock")
+    lock.unlink()
+    lock.mkdir()  # cannot be opened for writing, like a lock file on a read-only folder
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert names(store) == ["Readable"]
+    assert "read_only" in {getattr(w, "code", None) for w in store.warnings}
+    with pytest.raises(StoreError) as err:
+        add_person(store)
+    assert err.value.code == "save_failed"
