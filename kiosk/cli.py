@@ -25,6 +25,8 @@ SUBCOMMANDS: dict[str, str] = {
     "check": "kiosk.cli_maintenance",  # its register() adds check, backup and restore once
     "backup": "kiosk.cli_maintenance",
     "restore": "kiosk.cli_maintenance",
+    "import": "kiosk.cli_people",  # its register() adds import and export once
+    "export": "kiosk.cli_people",
 }
 
 

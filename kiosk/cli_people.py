@@ -1,0 +1,131 @@
+"""``kiosk import FILE.csv`` and ``kiosk export [--format csv|json]``.
+
+Import adds people from a spreadsheet, all or nothing: any bad row means nothing is
+imported, and every problem is listed on stderr with its line number and rule (exit 1).
+Export writes everyone to standard output in the same columns, with a warning on stderr
+that the output is unencrypted personal data. The checking and writing live in
+:mod:`kiosk.csv_io`; this module only opens the store and talks to the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk.cli_common import EXIT_OK, EXIT_USER_ERROR, UserError, add_store_options
+from kiosk.i18n import _, ngettext
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``import`` and ``export`` (each once, however often called)."""
+    if "import" not in sub.choices:
+        parser = sub.add_parser(
+            "import",
+            help=_("add people from a CSV file (all or nothing)"),
+            description=_(
+                "Add people from a CSV file with a header row and the columns full_name, "
+                "personal_mobile, personal_email, nhsmail, access, last_activity (and "
+                "optionally site, an ODS code; otherwise access is for the first site). "
+                "If any row is invalid nothing is imported and every problem is listed."
+            ),
+        )
+        add_store_options(parser)
+        parser.add_argument("file", metavar="FILE.csv", help=_("the CSV file to import"))
+        parser.set_defaults(func=run_import)
+    if "export" not in sub.choices:
+        parser = sub.add_parser(
+            "export",
+            help=_("write everyone to standard output (unencrypted)"),
+            description=_(
+                "Write everyone to standard output in the import's columns plus site. The "
+                "output is unencrypted personal data: keep it safe and delete it after use."
+            ),
+        )
+        add_store_options(parser)
+        parser.add_argument(
+            "--format", choices=("csv", "json"), default="csv", help=_("output format")
+        )
+        parser.set_defaults(func=run_export)
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise UserError(_("There is no file {path}.").format(path=path)) from None
+    except UnicodeDecodeError:
+        raise UserError(
+            _("{path} is not UTF-8 text: save the spreadsheet as CSV UTF-8.").format(path=path)
+        ) from None
+    except OSError as error:
+        raise UserError(
+            _("{path} cannot be read ({reason}).").format(
+                path=path, reason=error.strerror or error.__class__.__name__
+            )
+        ) from None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from kiosk import records
+    from kiosk.cli_common import open_store
+    from kiosk.clock import SystemClock
+    from kiosk.csv_io import plan_import
+    from kiosk.model import PEOPLE
+
+    text = _read(args.file)  # before the passphrase: a typo in the path fails fast
+    store = open_store(args)
+    try:
+        today = SystemClock().today()
+        with store.transaction() as tx:
+            plan = plan_import(text, records.sites(tx.db), records.people(tx.db), today)
+            if plan.ok:
+                for person in plan.people:
+                    records.save(tx, PEOPLE, person, "person.add", detail="import")
+        if not plan.ok:
+            for problem in plan.problems:
+                print(problem.describe(), file=sys.stderr)
+            lines = len({p.line for p in plan.problems})
+            print(
+                ngettext(
+                    "Nothing was imported: {n} line has problems.",
+                    "Nothing was imported: {n} lines have problems.",
+                    lines,
+                ).format(n=lines),
+                file=sys.stderr,
+            )
+            return EXIT_USER_ERROR
+        print(
+            ngettext("Imported {n} person.", "Imported {n} people.", len(plan.people)).format(
+                n=len(plan.people)
+            )
+        )
+        return EXIT_OK
+    finally:
+        store.close()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from kiosk import records
+    from kiosk.cli_common import open_store
+    from kiosk.csv_io import export_rows, write_csv, write_json
+
+    store = open_store(args)
+    try:
+        db = store.read()
+        rows = export_rows(records.people(db), records.sites(db, include_closed=True))
+    finally:
+        store.close()
+    print(
+        _(
+            "Warning: this export is unencrypted personal data. Keep it safe, never email it, "
+            "and delete it once you are done."
+        ),
+        file=sys.stderr,
+    )
+    if args.format == "json":
+        write_json(rows, sys.stdout)
+    else:
+        write_csv(rows, sys.stdout)
+    sys.stdout.flush()
+    return EXIT_OK

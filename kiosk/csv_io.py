@@ -1,0 +1,375 @@
+"""People from and to a spreadsheet: parse and check a CSV import, write an export.
+
+Import is all or nothing: every row is checked (each field by the same validators as the
+forms, duplicates within the file and against the record) and if any row is bad nothing
+is imported and every problem is reported with its line number and the rule it broke.
+Problem messages never repeat the values typed or name other people, because a scripted
+import's stderr may end up in a log; they name the line, the column and the rule.
+
+The columns are ``full_name, personal_mobile, personal_email, nhsmail, access,
+last_activity`` and an optional ``site`` (the ODS code; without it access is for the
+store's first site). An export writes the same columns plus ``site``, one row per site a
+person can reach (or one row with access ``none``), so importing an export gives the
+same people back: rows with identical personal details and different sites are one
+person. Cells a spreadsheet would run as a formula are written with a leading ``'``,
+which the import removes again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TextIO
+
+from kiosk.i18n import _
+from kiosk.model import Person, Role, Site
+from kiosk.people import PersonForm, check_person
+
+COLUMNS: tuple[str, ...] = (
+    "full_name",
+    "personal_mobile",
+    "personal_email",
+    "nhsmail",
+    "access",
+    "last_activity",
+)
+SITE_COLUMN = "site"
+EXPORT_COLUMNS: tuple[str, ...] = (*COLUMNS, SITE_COLUMN)
+ACCESS_WORDS: dict[str, Role | None] = {"owner": Role.OWNER, "member": Role.MEMBER, "none": None}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One broken rule: the file's line number, the column (if any) and the rule."""
+
+    line: int
+    column: str
+    rule: str
+    message: str
+
+    def describe(self) -> str:
+        if self.column:
+            return _("line {line}, {column}: {message} [{rule}]").format(
+                line=self.line, column=self.column, message=self.message, rule=self.rule
+            )
+        return _("line {line}: {message} [{rule}]").format(
+            line=self.line, message=self.message, rule=self.rule
+        )
+
+
+@dataclass
+class ImportPlan:
+    """The people an import would add, or the problems that stop it."""
+
+    people: list[Person] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _unescape(cell: str) -> str:
+    """Remove the ``'`` an export (or a careful admin) put before a formula character."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in (*_FORMULA_START, "'"):
+        return cell[1:]
+    return cell
+
+
+def _escape(cell: str) -> str:
+    """Stop a spreadsheet running a cell as a formula; a leading ``'`` is doubled so that
+    :func:`_unescape` gives back exactly what was written."""
+    return "'" + cell if cell.startswith((*_FORMULA_START, "'")) else cell
+
+
+def plan_import(
+    text: str, sites: Sequence[Site], existing: Sequence[Person], today: date
+) -> ImportPlan:
+    """Check a whole CSV file (the text, BOM already removed) against the record."""
+    plan = ImportPlan()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        plan.problems.append(
+            RowProblem(1, "", "empty_file", _("The file is empty: it needs a header row."))
+        )
+        return plan
+    except csv.Error:
+        plan.problems.append(RowProblem(1, "", "csv_format", _("The header row is not CSV.")))
+        return plan
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in COLUMNS if c not in names]
+    unknown = [n for n in names if n not in EXPORT_COLUMNS]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if missing or unknown or repeated:
+        parts = []
+        if missing:
+            parts.append(_("missing {columns}").format(columns=", ".join(missing)))
+        if unknown:
+            parts.append(_("unknown {columns}").format(columns=", ".join(unknown)))
+        if repeated:
+            parts.append(_("repeated {columns}").format(columns=", ".join(repeated)))
+        plan.problems.append(
+            RowProblem(
+                1,
+                "",
+                "columns",
+                _(
+                    "The header must name the columns {expected} (and optionally site): {what}."
+                ).format(expected=", ".join(COLUMNS), what="; ".join(parts)),
+            )
+        )
+        return plan
+
+    by_ods = {s.ods_code.upper(): s for s in sites}
+    default_site = sites[0] if sites else None
+    # personal details -> (line, index in plan.people), to merge one person's extra sites
+    seen_person: dict[tuple[str, str, str, str, str], tuple[int, int]] = {}
+    seen_mobile: dict[str, int] = {}
+    seen_nhsmail: dict[str, int] = {}
+    by_mobile_existing = {p.personal_mobile: p for p in existing if p.erased is None}
+    by_nhsmail_existing = {
+        p.nhsmail.casefold(): p for p in existing if p.nhsmail and p.erased is None
+    }
+
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            plan.problems.append(
+                RowProblem(reader.line_num, "", "csv_format", _("This line is not valid CSV."))
+            )
+            break
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines are not people
+        if len(row) != len(names):
+            plan.problems.append(
+                RowProblem(
+                    line,
+                    "",
+                    "cell_count",
+                    _("This row has {found} cells; the header has {expected}.").format(
+                        found=len(row), expected=len(names)
+                    ),
+                )
+            )
+            continue
+        cells = {name: _unescape(value) for name, value in zip(names, row, strict=True)}
+        problems: list[RowProblem] = []
+        checked = check_person(
+            PersonForm(
+                full_name=cells["full_name"],
+                personal_mobile=cells["personal_mobile"],
+                personal_email=cells["personal_email"],
+                nhsmail=cells["nhsmail"],
+                last_activity=cells["last_activity"],
+            ),
+            [],  # duplicates are checked below, without naming anyone
+            today,
+        )
+        for column, error in checked.errors.items():
+            problems.append(RowProblem(line, column, error.rule, error.message))
+
+        word = cells["access"].strip().lower() or "none"
+        role: Role | None = None
+        if word not in ACCESS_WORDS:
+            problems.append(
+                RowProblem(line, "access", "access_word", _("Access is owner, member or none."))
+            )
+        else:
+            role = ACCESS_WORDS[word]
+        site: Site | None = default_site
+        code = cells.get(SITE_COLUMN, "").strip().upper()
+        if code:
+            site = by_ods.get(code)
+            if site is None:
+                problems.append(
+                    RowProblem(
+                        line,
+                        SITE_COLUMN,
+                        "site_unknown",
+                        _("No open site on record has this ODS code."),
+                    )
+                )
+        elif role is not None and site is None:
+            problems.append(
+                RowProblem(line, "access", "no_site", _("Add a site before giving anyone access."))
+            )
+
+        if checked.ok:
+            key = (
+                checked.full_name,
+                checked.personal_mobile,
+                checked.personal_email or "",
+                (checked.nhsmail or "").casefold(),
+                checked.last_activity.isoformat() if checked.last_activity else "",
+            )
+            merged = seen_person.get(key)
+            if merged is not None and not problems:
+                first_line, index = merged
+                person = plan.people[index]
+                site_id = site.id if site else 0
+                if role is None:
+                    continue  # "none" adds nothing to someone already listed
+                if site_id in person.access:
+                    problems.append(
+                        RowProblem(
+                            line,
+                            SITE_COLUMN,
+                            "duplicate_row",
+                            _("Line {other} already gives this person access to this site.").format(
+                                other=first_line
+                            ),
+                        )
+                    )
+                else:
+                    plan.people[index] = _with_access(person, site_id, role)
+                    continue
+            if merged is None:
+                problems.extend(
+                    _duplicates(
+                        line,
+                        checked.personal_mobile,
+                        checked.nhsmail,
+                        seen_mobile,
+                        seen_nhsmail,
+                        by_mobile_existing,
+                        by_nhsmail_existing,
+                    )
+                )
+        if problems:
+            plan.problems.extend(problems)
+            continue
+        access = {site.id: role} if role is not None and site is not None else {}
+        plan.people.append(
+            Person(
+                full_name=checked.full_name,
+                personal_mobile=checked.personal_mobile,
+                personal_email=checked.personal_email,
+                nhsmail=checked.nhsmail,
+                access=access,
+                status_since=today,
+                last_activity=checked.last_activity,
+                first_login_done=checked.nhsmail is not None,
+            )
+        )
+        index = len(plan.people) - 1
+        seen_person[key] = (line, index)
+        seen_mobile[checked.personal_mobile] = line
+        if checked.nhsmail:
+            seen_nhsmail[checked.nhsmail.casefold()] = line
+    if not plan.problems and not plan.people:
+        plan.problems.append(RowProblem(1, "", "no_rows", _("The file has no people in it.")))
+    if plan.problems:
+        plan.people = []
+    return plan
+
+
+def _with_access(person: Person, site_id: int, role: Role) -> Person:
+    return replace(person, access={**person.access, site_id: role})
+
+
+def _duplicates(
+    line: int,
+    mobile: str,
+    nhsmail: str | None,
+    seen_mobile: dict[str, int],
+    seen_nhsmail: dict[str, int],
+    existing_mobile: dict[str, Person],
+    existing_nhsmail: dict[str, Person],
+) -> list[RowProblem]:
+    found: list[RowProblem] = []
+    if mobile in seen_mobile:
+        found.append(
+            RowProblem(
+                line,
+                "personal_mobile",
+                "duplicate_mobile",
+                _("The same mobile number is on line {other}.").format(other=seen_mobile[mobile]),
+            )
+        )
+    elif mobile in existing_mobile:
+        found.append(
+            RowProblem(
+                line,
+                "personal_mobile",
+                "duplicate_mobile",
+                _("That mobile number is already on record (person {id}).").format(
+                    id=existing_mobile[mobile].id
+                ),
+            )
+        )
+    if nhsmail:
+        folded = nhsmail.casefold()
+        if folded in seen_nhsmail:
+            found.append(
+                RowProblem(
+                    line,
+                    "nhsmail",
+                    "duplicate_nhsmail",
+                    _("The same NHSmail address is on line {other}.").format(
+                        other=seen_nhsmail[folded]
+                    ),
+                )
+            )
+        elif folded in existing_nhsmail:
+            found.append(
+                RowProblem(
+                    line,
+                    "nhsmail",
+                    "duplicate_nhsmail",
+                    _("That NHSmail address is already on record (person {id}).").format(
+                        id=existing_nhsmail[folded].id
+                    ),
+                )
+            )
+    return found
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def export_rows(people: Iterable[Person], sites: Sequence[Site]) -> list[dict[str, str]]:
+    """One row per site each person can reach, or one row with access ``none``.
+
+    People whose details were erased under the retention rule have nothing to export.
+    """
+    ods = {s.id: s.ods_code for s in sites}
+    rows: list[dict[str, str]] = []
+    for person in sorted(people, key=lambda p: (p.full_name.casefold(), p.id)):
+        if person.erased is not None:
+            continue
+        base = {
+            "full_name": person.full_name,
+            "personal_mobile": person.personal_mobile,
+            "personal_email": person.personal_email or "",
+            "nhsmail": person.nhsmail or "",
+            "last_activity": person.last_activity.isoformat() if person.last_activity else "",
+        }
+        reachable = [(site_id, role) for site_id, role in person.access.items() if site_id in ods]
+        if not reachable:
+            rows.append({**base, "access": "none", SITE_COLUMN: ""})
+        for site_id, role in sorted(reachable):
+            rows.append({**base, "access": role.value, SITE_COLUMN: ods[site_id]})
+    return rows
+
+
+def write_csv(rows: Iterable[dict[str, str]], out: TextIO) -> None:
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _escape(value) for key, value in row.items()})
+
+
+def write_json(rows: Iterable[dict[str, str]], out: TextIO) -> None:
+    json.dump(list(rows), out, ensure_ascii=False, indent=2)
+    out.write("\n")

@@ -1,0 +1,177 @@
+"""``kiosk import`` and ``kiosk export`` as real processes on a real encrypted store:
+import, export with the stderr warning, the round trip, and a bad CSV reported in full
+with nothing imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import records
+from kiosk.model import PEOPLE, SITES, Person, Role
+from store import AUDIT_TABLE, Store
+from tests.conftest import FAST_KDF, KIOSK_ADMIN, KIOSK_PASSPHRASE
+from tests.kiosk.people_fixtures import HARBOUR, MEADOW
+
+REPO = Path(__file__).resolve().parents[2]
+HEADER = "full_name,personal_mobile,personal_email,nhsmail,access,last_activity"
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    path = tmp_path / "kiosk.store"
+    store, _code = Store.create(path, KIOSK_ADMIN, KIOSK_PASSPHRASE, kdf=FAST_KDF)
+    with store.transaction() as tx:
+        records.save(tx, SITES, HARBOUR, "site.add")
+        records.save(tx, SITES, MEADOW, "site.add")
+        records.save(
+            tx,
+            PEOPLE,
+            Person(
+                full_name="Olu Owner",
+                personal_mobile="07700900101",
+                nhsmail="olu.owner@nhs.net",
+                access={1: Role.OWNER},
+            ),
+            "person.add",
+        )
+    store.close()
+    return path
+
+
+def kiosk(store_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    env.pop("KIOSK_STORE", None)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            *argv,
+            "--store",
+            str(store_path),
+            "--admin",
+            KIOSK_ADMIN,
+            "--passphrase-stdin",
+        ],
+        input=KIOSK_PASSPHRASE + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def people_in(store_path: Path) -> list[Person]:
+    store = Store.open(store_path, KIOSK_ADMIN, KIOSK_PASSPHRASE)
+    try:
+        return records.people(store.read())
+    finally:
+        store.close()
+
+
+def test_import_adds_everyone_and_audits_without_personal_data(
+    store_path: Path, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "staff.csv"
+    csv_file.write_text(
+        "\ufeff" + HEADER + ",site\n"  # Excel's "CSV UTF-8" starts with a BOM
+        "Ann Example,07700 900111,ann@example.org,ann.example@nhs.net,owner,2026-11-20,VZZ01\n"
+        "Ravi Patel,07700900295,ravi@example.org,ravi.patel@nhs.net,member,20/11/2026,VZZ01\n"
+        "Ravi Patel,07700900295,ravi@example.org,ravi.patel@nhs.net,member,20/11/2026,VZZ02\n",
+        encoding="utf-8",
+    )
+    result = kiosk(store_path, "import", str(csv_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Imported 2 people."
+    people = {p.full_name: p for p in people_in(store_path)}
+    assert people["Ann Example"].access == {1: Role.OWNER}
+    assert people["Ravi Patel"].access == {1: Role.MEMBER, 2: Role.MEMBER}
+    store = Store.open(store_path, KIOSK_ADMIN, KIOSK_PASSPHRASE)
+    try:
+        audit = store.read().table(AUDIT_TABLE).all()
+    finally:
+        store.close()
+    entries = [e for e in audit if e.get("action") == "person.add"]
+    assert len(entries) == 3  # Olu from the fixture, then Ann and Ravi
+    for entry in entries:
+        assert "07700" not in json.dumps(entry) and "example.org" not in json.dumps(entry)
+
+
+def test_bad_csv_is_reported_in_full_and_nothing_is_imported(
+    store_path: Path, tmp_path: Path
+) -> None:
+    rows = [
+        "Ann Example,07700900111,ann@example.org,,owner,",  # 2
+        "Bob Example,07700900112,bob@example.org,,member,",  # 3
+        "Cat Example,07700900113,cat@example.org,,member,",  # 4
+        "Dan Example,07700900114,dan@example.org,,member,",  # 5
+        "Eve Example,07700900115,eve@example.org,,member,",  # 6
+        "Fay Example,0770090011,fay@example.org,,member,",  # 7: bad mobile (10 digits)
+        "Gus Example,07700900117,gus@example.org,OLU.OWNER@nhs.net,member,",  # 8: dup of store
+        "Bob Again,07700900112,bob2@example.org,,member,",  # 9: duplicate of line 3
+    ]
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = kiosk(store_path, "import", str(csv_file))
+    assert result.returncode == 1
+    err = result.stderr.splitlines()
+    assert any(
+        line.startswith("line 7, personal_mobile: ") and "[mobile_format]" in line for line in err
+    )
+    assert any(
+        line.startswith("line 8, nhsmail: ") and "[duplicate_nhsmail]" in line for line in err
+    )
+    assert any(line.startswith("line 9, personal_mobile: ") and "line 3" in line for line in err)
+    assert err[-1] == "Nothing was imported: 3 lines have problems."
+    assert "Olu Owner" not in result.stderr and "Traceback" not in result.stderr
+    assert [p.full_name for p in people_in(store_path)] == ["Olu Owner"]
+
+
+def test_wrong_columns_are_refused(store_path: Path, tmp_path: Path) -> None:
+    csv_file = tmp_path / "cols.csv"
+    csv_file.write_text("name,phone\nAnn,07700900111\n", encoding="utf-8")
+    result = kiosk(store_path, "import", str(csv_file))
+    assert result.returncode == 1
+    assert result.stderr.startswith("line 1: The header must name the columns")
+    assert len(people_in(store_path)) == 1
+
+
+def test_missing_file_is_one_line(store_path: Path, tmp_path: Path) -> None:
+    result = kiosk(store_path, "import", str(tmp_path / "nope.csv"))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("kiosk: There is no file")
+
+
+def test_export_warns_and_round_trips(store_path: Path, tmp_path: Path) -> None:
+    exported = kiosk(store_path, "export")
+    assert exported.returncode == 0, exported.stderr
+    assert "unencrypted personal data" in exported.stderr
+    lines = exported.stdout.splitlines()
+    assert lines[0] == HEADER + ",site"
+    assert lines[1] == "Olu Owner,07700900101,,olu.owner@nhs.net,owner,,VZZ01"
+    as_json = kiosk(store_path, "export", "--format", "json")
+    assert json.loads(as_json.stdout)[0]["nhsmail"] == "olu.owner@nhs.net"
+
+    # import the export into a fresh store with the same sites: the same people come back
+    fresh = tmp_path / "fresh.store"
+    store, _code = Store.create(fresh, KIOSK_ADMIN, KIOSK_PASSPHRASE, kdf=FAST_KDF)
+    with store.transaction() as tx:
+        records.save(tx, SITES, HARBOUR, "site.add")
+        records.save(tx, SITES, MEADOW, "site.add")
+    store.close()
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_text(exported.stdout, encoding="utf-8")
+    imported = kiosk(fresh, "import", str(csv_file))
+    assert imported.returncode == 0, imported.stderr
+    again = kiosk(fresh, "export")
+    assert again.stdout == exported.stdout
+    # importing the same file again refuses every row as a duplicate
+    twice = kiosk(fresh, "import", str(csv_file))
+    assert twice.returncode == 1 and "[duplicate_mobile]" in twice.stderr
