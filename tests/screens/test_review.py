@@ -44,7 +44,7 @@ def text_of(app: ScreenHarness, selector: str) -> str:
 
 @pytest.mark.asyncio
 async def test_review_walks_everyone_with_access_and_records() -> None:
-    store, (olu, ola, mia, _not_here) = seeded()
+    store, (olu, _ola, mia, _not_here) = seeded()
     app = harness(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
