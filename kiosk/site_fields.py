@@ -33,13 +33,6 @@ SITE_FIELDS: tuple[tuple[str, str], ...] = (
     ("dspt_published", N_("DSPT publication date")),
 )
 
-DSPT_LABELS: Mapping[DsptStatus, str] = {
-    DsptStatus.NOT_PUBLISHED: N_("Not yet published"),
-    DsptStatus.APPROACHING: N_("Approaching Standards"),
-    DsptStatus.MET: N_("Standards Met"),
-    DsptStatus.EXCEEDED: N_("Standards Exceeded"),
-}
-
 
 @dataclass
 class SiteCheck:

@@ -19,10 +19,11 @@ from textual.widgets import Checkbox, ContentSwitcher, Footer, Input, Label, Sel
 
 from kiosk import records
 from kiosk.cli_common import describe_store_error
+from kiosk.dspt import STATUS_LABELS
 from kiosk.i18n import _
 from kiosk.model import SITES, DsptStatus, Site
 from kiosk.passphrase import passphrase_problem, strength_hint
-from kiosk.site_fields import DSPT_LABELS, SITE_FIELDS, check_site
+from kiosk.site_fields import SITE_FIELDS, check_site
 from kiosk.validators import ValidationError, validate_full_name
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class SetupWizard(Screen[None]):
                     yield Label(_(label))
                     if name == "dspt_status":
                         yield Select(
-                            [(_(text), status.value) for status, text in DSPT_LABELS.items()],
+                            [(_(text), status.value) for status, text in STATUS_LABELS.items()],
                             value=DsptStatus.NOT_PUBLISHED.value,
                             allow_blank=False,
                             id="site-dspt_status",

@@ -17,9 +17,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
 
 from kiosk import records, timefmt
+from kiosk.dspt import STATUS_LABELS
 from kiosk.i18n import _, ngettext
 from kiosk.model import DsptStatus, Site
-from kiosk.site_fields import DSPT_LABELS, SITE_FIELDS
+from kiosk.site_fields import SITE_FIELDS
 from kiosk.sites import (
     SiteError,
     add_site,
@@ -93,7 +94,7 @@ class SiteFormScreen(KioskScreen):
                 yield Label(_(label), classes="field-label")
                 if name == "dspt_status":
                     yield Select(
-                        [(_(text), status.value) for status, text in DSPT_LABELS.items()],
+                        [(_(text), status.value) for status, text in STATUS_LABELS.items()],
                         value=DsptStatus.NOT_PUBLISHED.value,
                         allow_blank=False,
                         id="site-dspt_status",
@@ -106,7 +107,7 @@ class SiteFormScreen(KioskScreen):
                 [(_("None, or not known"), "")]
                 + [
                     (_(text), status.value)
-                    for status, text in DSPT_LABELS.items()
+                    for status, text in STATUS_LABELS.items()
                     if status != DsptStatus.NOT_PUBLISHED
                 ],
                 value="",
