@@ -98,9 +98,9 @@ class KioskApp(App[int]):
         self._show_front_door()
 
     def _show_front_door(self) -> None:
-        from store import Store
+        from store import peek
 
-        if Store.exists(self.store_path):
+        if peek.exists(self.store_path):
             from screens.unlock import UnlockScreen
 
             self.push_screen(UnlockScreen())

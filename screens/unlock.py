@@ -42,11 +42,11 @@ class UnlockScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        from store import Store
+        from store import peek
 
         path = self.kiosk.store_path
-        names = Store.admin_names(path)
-        last = Store.last_admin(path)
+        names = peek.admin_names(path)
+        last = peek.last_admin(path)
         with Vertical(id="unlock-box"):
             yield Static(_("kiosk is locked"), id="unlock-title")
             yield Label(_("Admin"))
@@ -73,9 +73,9 @@ class UnlockScreen(Screen[None]):
         self._apply_throttle()
 
     def _failures(self) -> int:
-        from store import Store
+        from store import peek
 
-        return Store.consecutive_failures(self.kiosk.store_path)
+        return peek.consecutive_failures(self.kiosk.store_path)
 
     def _apply_throttle(self) -> None:
         delay = unlock_delay(self._failures())

@@ -22,7 +22,7 @@ import json
 import os
 import secrets
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -32,12 +32,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from store.layout import KEY_LEN, NONCE_LEN, SALT_LEN, Slot
 from store.models import KdfParams
-
-KEY_LEN = 32
-NONCE_LEN = 12
-SALT_LEN = 16
-TAG_LEN = 16
 
 # Recovery codes: 25 symbols from an alphabet without look-alikes (no 0/O, 1/I/L, U),
 # read aloud and written down in five groups of five: about 123 bits of entropy.
@@ -101,22 +97,6 @@ def wipe(buf: bytearray | None) -> None:
     if buf is not None:
         for i in range(len(buf)):
             buf[i] = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One way in: an admin's passphrase or the recovery code."""
-
-    name: str
-    added: str  # ISO 8601, UTC
-    kdf: KdfParams
-    salt: bytes
-    public: bytes  # raw X25519 public key of the slot
-    private_nonce: bytes
-    private_wrapped: bytes  # X25519 private key under the Argon2id KEK
-    eph: bytes  # raw X25519 ephemeral public key used to wrap the data key
-    key_nonce: bytes
-    key_wrapped: bytes  # data key under HKDF(ECDH(slot private, eph))
 
 
 def _private_aad(store_id: str, slot: Slot) -> bytes:

@@ -30,8 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from store.crypto import KEY_LEN, NONCE_LEN, SALT_LEN, TAG_LEN, Slot
 from store.errors import StoreDamaged, StoreMissing, UnknownFormat
+from store.layout import KEY_LEN, NONCE_LEN, SALT_LEN, TAG_LEN, Slot
 from store.models import KdfParams
 
 MAGIC = b"KIOSKDB\x1a"

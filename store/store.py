@@ -32,11 +32,9 @@ from tinydb import TinyDB
 
 from store import audit as audit_log
 from store import body as body_codec
-from store import files, state
+from store import files, peek, state
 from store.crypto import (
-    KEY_LEN,
     KeyUnwrapFailed,
-    Slot,
     SlotLocked,
     canonical_json,
     decrypt_body,
@@ -83,6 +81,7 @@ from store.format import (
     peek_header,
     valid_name,
 )
+from store.layout import KEY_LEN, Slot
 from store.locking import FileLock
 from store.models import (
     AdminInfo,
@@ -95,9 +94,7 @@ from store.models import (
 )
 from store.storage import Document, DocumentStorage, make_db
 
-RECOVERY_SLOT = "#recovery"
-"""The recovery code's slot name, and ``Store.admin`` of a session opened with it.
-Admin names may not start with ``#``, so it cannot collide with one."""
+RECOVERY_SLOT = peek.RECOVERY_SLOT
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 FAILURE_LOCK_TIMEOUT = 2.0
@@ -683,25 +680,12 @@ class Store:
 
     # --- no key needed -------------------------------------------------------------
 
-    @staticmethod
-    def exists(path: str | os.PathLike[str]) -> bool:
-        return Path(path).is_file()
-
-    @staticmethod
-    def admin_names(path: str | os.PathLike[str]) -> list[str]:
-        """Admin names from the header, in the order they were added (unlock picker)."""
-        header, _ = peek_header(Path(path))
-        return [s.name for s in header.slots if s.name != RECOVERY_SLOT]
-
-    @staticmethod
-    def last_admin(path: str | os.PathLike[str]) -> str | None:
-        """The admin who last unlocked this store here (advisory, from the sidecar)."""
-        return state.last_admin(state.load(Path(path)))
-
-    @staticmethod
-    def consecutive_failures(path: str | os.PathLike[str]) -> int:
-        """Failed unlocks since the last successful one, for the UI's throttle."""
-        return state.failure_count(state.load(Path(path)))
+    # Keyless questions about a file live in store.peek (no cryptography import);
+    # kept here too so that ``Store.exists(path)`` reads naturally.
+    exists = staticmethod(peek.exists)
+    admin_names = staticmethod(peek.admin_names)
+    last_admin = staticmethod(peek.last_admin)
+    consecutive_failures = staticmethod(peek.consecutive_failures)
 
     @staticmethod
     def list_generations(path: str | os.PathLike[str]) -> list[Generation]:

@@ -1,0 +1,32 @@
+"""Sizes and the key slot record: the parts of the file layout that need no cryptography.
+
+Kept apart from :mod:`store.crypto` so that reading a header (the unlock screen's list of
+admin names) does not import the cryptography library before the first screen is drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.models import KdfParams
+
+KEY_LEN = 32
+NONCE_LEN = 12
+SALT_LEN = 16
+TAG_LEN = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One way in: an admin's passphrase or the recovery code."""
+
+    name: str
+    added: str  # ISO 8601, UTC
+    kdf: KdfParams
+    salt: bytes
+    public: bytes  # raw X25519 public key of the slot
+    private_nonce: bytes
+    private_wrapped: bytes  # X25519 private key under the Argon2id KEK
+    eph: bytes  # raw X25519 ephemeral public key used to wrap the data key
+    key_nonce: bytes
+    key_wrapped: bytes  # data key under HKDF(ECDH(slot private, eph))
