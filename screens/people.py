@@ -31,7 +31,7 @@ from kiosk import records, timefmt
 from kiosk.coverage import coverage
 from kiosk.i18n import N_, _, current_locale, ngettext
 from kiosk.model import NasRequest, Person, PersonStatus, RequestKind, RequestStatus, Role, Site
-from kiosk.nas_requests import kind_label, working_days_open
+from kiosk.nas_requests import kind_label, role_word, working_days_open
 from kiosk.people import (
     access_summary,
     describe_status,
@@ -52,27 +52,85 @@ SORTS: tuple[tuple[str, str], ...] = (
     ("access", N_("owners first")),
 )
 
-COLUMN_KEYS = ("name", "access", "nhsmail", "mobile", "status", "activity")
-# At 80 columns: 6 columns x 2 padding + 2 scrollbar leave 66 for content.
-_MIN_WIDTHS = (14, 6, 16, 13, 9, 8)
-_GROWS = (0, 1, 2, 4)  # name, access, NHSmail and status take any extra width, in turn
+# (key, minimum width, widest it grows to, grows with the terminal). At 80 columns the
+# minimums fill the width exactly: each column also takes 2 cells of padding, and the
+# scrollbar 2. The masked mobile ``07••• ••• 123`` is always 13 wide.
+_BEFORE: tuple[tuple[str, int, int, bool], ...] = (("name", 14, 28, True),)
+_AFTER_ONE: tuple[tuple[str, int, int, bool], ...] = (
+    ("nhsmail", 17, 30, True),
+    ("mobile", 13, 13, False),
+    ("status", 9, 20, True),
+    ("activity", 7, 7, False),
+)
+_AFTER_TWO: tuple[tuple[str, int, int, bool], ...] = (
+    ("nhsmail", 11, 30, True),
+    ("mobile", 13, 13, False),
+    ("status", 7, 20, True),
+    ("activity", 7, 7, False),
+)
 
 
-def column_widths(screen_width: int) -> tuple[int, ...]:
-    """Column widths that fill ``screen_width`` (the masked mobile is always 13 wide)."""
-    widths = list(_MIN_WIDTHS)
+def access_layout(site_count: int) -> str:
+    """One column of words (one site), one column per site (two), or letters (three+)."""
+    if site_count <= 1:
+        return "one"
+    return "per-site" if site_count == 2 else "letters"
+
+
+def column_specs(site_count: int) -> list[tuple[str, int, int, bool]]:
+    layout = access_layout(site_count)
+    if layout == "per-site":
+        access = [(f"site-{i}", 6, 8, False) for i in range(site_count)]
+        return [*_BEFORE, *access, *_AFTER_TWO]
+    width = 6 if layout == "one" else max(6, 2 * site_count - 1)
+    key, low, cap, grows = _AFTER_ONE[0]
+    nhsmail = (key, max(6, low - (width - 6)), cap, grows)  # letters take from NHSmail
+    return [*_BEFORE, ("access", width, max(width, 10), False), nhsmail, *_AFTER_ONE[1:]]
+
+
+def column_widths(screen_width: int, site_count: int = 1) -> tuple[int, ...]:
+    """Column widths that fill ``screen_width``, growing name, NHSmail and status in turn."""
+    specs = column_specs(site_count)
+    widths = [spec[1] for spec in specs]
     spare = max(0, screen_width - 2 - 2 * len(widths) - sum(widths))
-    caps = (28, 26, 30, 13, 20, 8)
     while spare > 0:
         grown = False
-        for index in _GROWS:
-            if spare and widths[index] < caps[index]:
+        for index, (_key, _low, cap, grows) in enumerate(specs):
+            if grows and spare and widths[index] < cap:
                 widths[index] += 1
                 spare -= 1
                 grown = True
         if not grown:
             break
     return tuple(widths)
+
+
+def access_cells(
+    person: Person, sites: Sequence[Site], pending: dict[int, Role | None] | None
+) -> tuple[str, ...]:
+    """The access column(s) for ``person``: see :func:`access_layout`.
+
+    A role asked of NAS and not yet confirmed shows as "asked" (or ``?`` as a letter).
+    """
+    pending = pending or {}
+    layout = access_layout(len(sites))
+
+    def word(site: Site) -> str:
+        if site.id in pending:
+            return _("asked")
+        role = person.access.get(site.id)
+        return role_word(role) if role else "—"
+
+    if layout == "letters":
+        letters = {Role.OWNER: _("O"), Role.MEMBER: _("M")}
+        marks = []
+        for site in sites:
+            role = person.access.get(site.id)
+            marks.append("?" if site.id in pending else letters.get(role, "·") if role else "·")
+        return (" ".join(marks),)
+    if not sites:
+        return ("—",)
+    return tuple(word(site) for site in sites)
 
 
 _STATUS_ORDER = {
@@ -90,7 +148,7 @@ class Row:
     key: str
     person: Person
     name: str
-    access: str
+    access: tuple[str, ...]
     nhsmail: str
     masked: str
     mobile: str
@@ -122,18 +180,19 @@ def build_rows(
     locale = current_locale()
 
     def fmt(d: date | None) -> str:
-        """ "4 Nov" this year, "Nov 2025" before: 8 characters, in the locale's own order."""
+        """ "4 Nov" this year, "09/2025" before: 7 characters, in the locale's own order."""
         if d is None:
             return "—"
         text = day_text.get(d)
         if text is None:
-            skeleton = "dMMM" if d.year == today.year else "yMMM"
+            skeleton = "dMMM" if d.year == today.year else "yMM"
             text = day_text[d] = format_skeleton(skeleton, d, locale=locale)
         return text
 
     rows: list[Row] = []
     for person in people:
-        access = access_summary(person, sites, pending.get(person.id))
+        waiting = pending.get(person.id)
+        access = access_summary(person, sites, waiting)
         status = describe_status(person, today)
         nhsmail = person.nhsmail or "—"
         roles = person.access.values()
@@ -142,7 +201,7 @@ def build_rows(
                 key=str(person.id),
                 person=person,
                 name=person.full_name,
-                access=access,
+                access=access_cells(person, sites, waiting),
                 nhsmail=nhsmail,
                 masked=mask_mobile(person.personal_mobile) if person.personal_mobile else "—",
                 mobile=display_phone(person.personal_mobile) if person.personal_mobile else "—",
@@ -234,7 +293,7 @@ class PeopleScreen(KioskScreen):
         self._sort = 0
         self._sites: list[Site] = []
         self._requests: list[NasRequest] = []
-        self._widths: tuple[int, ...] = ()
+        self._columns: tuple[tuple[str, str, int], ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -246,21 +305,39 @@ class PeopleScreen(KioskScreen):
 
     def on_mount(self) -> None:
         # KioskScreen.on_mount (called by Textual after this one) loads the data.
-        self._set_columns(self.app.size.width)
         self.query_one("#people-table", DataTable).focus()
 
     def on_resize(self, event: events.Resize) -> None:
-        if column_widths(event.size.width) != self._widths:
+        if self._columns_for(event.size.width) != self._columns:
             current = self._current()
-            self._set_columns(event.size.width)
             self._fill(keep=current.key if current else None)
 
-    def _set_columns(self, width: int) -> None:
-        self._widths = column_widths(width)
+    def _columns_for(self, width: int) -> tuple[tuple[str, str, int], ...]:
+        labels = {
+            "name": _("Name"),
+            "access": _("Access"),
+            "nhsmail": _("NHSmail"),
+            "mobile": _("Mobile"),
+            "status": _("Status"),
+            "activity": _("Active"),
+        }
+        for index, site in enumerate(self._sites):
+            labels[f"site-{index}"] = site.ods_code
+        specs = column_specs(len(self._sites))
+        widths = column_widths(width, len(self._sites))
+        return tuple(
+            (key, labels[key], size) for (key, *_rest), size in zip(specs, widths, strict=True)
+        )
+
+    def _ensure_columns(self) -> None:
+        """(Re)build the columns when the width or the number of sites changed."""
+        wanted = self._columns_for(self.size.width or self.app.size.width)
+        if wanted == self._columns:
+            return
+        self._columns = wanted
         table = self.query_one("#people-table", DataTable)
         table.clear(columns=True)
-        labels = (_("Name"), _("Access"), _("NHSmail"), _("Mobile"), _("Status"), _("Active"))
-        for key, label, size in zip(COLUMN_KEYS, labels, self._widths, strict=True):
+        for key, label, size in wanted:
             table.add_column(label, key=key, width=size)
 
     # -- data -----------------------------------------------------------------------------
@@ -304,12 +381,13 @@ class PeopleScreen(KioskScreen):
         text = self.query_one("#people-filter", Input).value
         order = SORTS[self._sort][0]
         self._shown = sort_rows(filter_rows(self._rows, text), order)
+        self._ensure_columns()
         table.clear()
         reveal = self._reveal
         for row in self._shown:
             table.add_row(
                 row.name,
-                row.access,
+                *row.access,
                 row.nhsmail,
                 row.mobile if reveal else row.masked,
                 row.status_short,

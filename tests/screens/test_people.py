@@ -145,8 +145,22 @@ async def test_access_column_shows_each_site_when_there_are_two() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#people-table", DataTable)
-        assert cells(table, 2)[1] == "VZZ01 owner"
+        assert [str(c.label) for c in table.ordered_columns][1:3] == ["VZZ01", "VZZ02"]
+        assert cells(table, 2)[1:3] == ["owner", "—"]
         assert "VZZ02: 0 owners" in app.screen.sub_title
+
+
+def test_columns_fill_80_and_three_sites_use_letters() -> None:
+    from screens.people import access_cells, column_specs, column_widths
+
+    for count in (1, 2, 3, 5):
+        widths = column_widths(80, count)
+        assert sum(widths) + 2 * len(widths) + 2 == 80, count
+        assert column_widths(120, count) > widths
+    assert [spec[0] for spec in column_specs(3)][1] == "access"
+    three = [replace(MEADOW, id=i, ods_code=f"VZZ0{i}") for i in (1, 2, 3)]
+    person = staff(1, "Ann", {1: Role.OWNER, 3: Role.MEMBER})
+    assert access_cells(person, three, {2: Role.MEMBER}) == ("O ? M",)
 
 
 @pytest.mark.asyncio
