@@ -1,0 +1,71 @@
+"""DraftPanel on its own: shows the email, c copies it (OSC 52), s saves it with mode 0600
+and never over an existing file."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Input, Static
+
+from kiosk.drafts import Draft
+from screens.widgets.draft import DraftPanel, SaveDraftDialog
+
+DRAFT = Draft(
+    to="Helpdesk@nhs.net",
+    sender="harbourview.care@nhs.net",
+    subject="Leaver from Harbour View Care Home (ODS code VZZ01)",
+    body="Hello,\n\nPlease mark the following user as a leaver.\n",
+)
+
+
+class PanelApp(App[None]):
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.saved: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        yield DraftPanel(DRAFT, filename="leaver-VZZ01.txt", save_dir=self.folder)
+
+    def on_mount(self) -> None:
+        self.query_one(DraftPanel).focus()
+
+    def on_draft_panel_saved(self, event: DraftPanel.Saved) -> None:
+        self.saved.append(event.path)
+
+
+@pytest.mark.asyncio
+async def test_shows_copies_and_saves(tmp_path: Path) -> None:
+    app = PanelApp(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        headers = str(app.query_one(".draft-headers", Static).render())
+        assert headers.splitlines() == [
+            "From: harbourview.care@nhs.net",
+            "To: Helpdesk@nhs.net",
+            "Subject: Leaver from Harbour View Care Home (ODS code VZZ01)",
+        ]
+        await pilot.press("c")
+        assert app.clipboard == DRAFT.as_text()
+        await pilot.press("s")
+        dialog = app.screen
+        assert isinstance(dialog, SaveDraftDialog)
+        assert dialog.query_one(Input).value == str(tmp_path / "leaver-VZZ01.txt")
+        await pilot.press("enter")
+        await pilot.pause()
+        path = tmp_path / "leaver-VZZ01.txt"
+        assert app.saved == [path]
+        assert path.read_text(encoding="utf-8") == DRAFT.as_text()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        # a second save refuses to overwrite and says so
+        await pilot.press("s")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDraftDialog)
+        assert "already exists" in str(app.screen.query_one("#save-error", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.saved == [path]
