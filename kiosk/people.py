@@ -532,6 +532,10 @@ def record_leaver(
         person = _person(tx, person_id)
         if person.status is PersonStatus.LEFT:
             raise ValidationError(_("This person has already left."), "already_left")
+        if person.status is PersonStatus.LEAVER:
+            raise ValidationError(
+                _("A leaver is already recorded for this person."), "already_leaving"
+            )
         needs_nas = bool(person.nhsmail)
         status = PersonStatus.LEAVER if needs_nas else PersonStatus.LEFT
         updated = replace(person, status=status, status_since=today, leaving_date=leaving)

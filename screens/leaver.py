@@ -333,6 +333,9 @@ class LeaverWizard(KioskScreen):
         elif person.status is PersonStatus.LEFT:
             person_error.update(_("This person has already left."))
             ok = False
+        elif person.status is PersonStatus.LEAVER:
+            person_error.update(_("A leaver is already recorded for this person."))
+            ok = False
         else:
             person_error.update("")
         try:

@@ -260,6 +260,9 @@ def test_leaver_request_then_active_leaver_countdown() -> None:
     leaving = TODAY + timedelta(days=10)
     rid = record_leaver(store, pid, leaving, TODAY, site_id=site, access_removed=True)
     assert rid is not None
+    with pytest.raises(ValidationError) as info:
+        record_leaver(store, pid, leaving, TODAY, site_id=site, access_removed=True)
+    assert info.value.rule == "already_leaving"
     person = records.person(store.read(), pid)
     assert person is not None
     assert person.status is PersonStatus.LEAVER and person.access == {}
