@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
@@ -29,6 +29,7 @@ from kiosk.admins import (
 from kiosk.i18n import _, ngettext
 from kiosk.retention import due_for_erasure, erase_due, left_on
 from screens.widgets.base import KioskScreen
+from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog
 
 
@@ -206,33 +207,6 @@ class AdminsScreen(KioskScreen):
         self.app.push_screen(
             ConfirmDialog(_("Erase leavers' details"), text, _("Erase")), confirmed
         )
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: y or Enter confirms, n or Escape cancels."""
-
-    CSS_PATH = "admins.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "yes", _("Yes")),
-        Binding("n,escape", "no", _("No")),
-    ]
-
-    def __init__(self, title: str, text: str, verb: str) -> None:
-        super().__init__()
-        self._title, self._text, self._verb = title, text, verb
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="confirm-box"):
-            yield Static(self._title, id="confirm-title")
-            yield Static(self._text, id="confirm-text")
-            yield Static(_("y: {verb}    n: cancel").format(verb=self._verb), id="confirm-keys")
-        yield Footer()
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
 
 
 class _PassphraseDialog(FieldDialog[str]):

@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from kiosk import timefmt
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
-from screens.admins import ConfirmDialog
 from screens.widgets.base import KioskScreen
+from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog
 
 if TYPE_CHECKING:

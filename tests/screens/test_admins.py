@@ -18,9 +18,9 @@ from screens.admins import (
     AddAdminDialog,
     AdminsScreen,
     ChangePassphraseDialog,
-    ConfirmDialog,
     RecoveryKeyDialog,
 )
+from screens.widgets.confirm import ConfirmDialog
 from store import Store, WrongPassphrase
 from tests.conftest import FAST_KDF
 from tests.screens.harness import ScreenHarness

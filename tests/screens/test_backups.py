@@ -15,8 +15,8 @@ from kiosk import records
 from kiosk.clock import FixedClock
 from kiosk.model import SITES, Site
 from kiosk.session import Session
-from screens.admins import ConfirmDialog
 from screens.backups import BackupsScreen, OldPassphraseDialog
+from screens.widgets.confirm import ConfirmDialog
 from store import NotOpenable, Store
 from tests.conftest import FAST_KDF
 from tests.screens.harness import ScreenHarness
