@@ -29,12 +29,8 @@ Choices made here (kept in one place so that screens and the CLI agree):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date
-from typing import Protocol
-
-from tinydb import TinyDB
 
 from kiosk import facts, records
 from kiosk.drafts import Draft
@@ -64,14 +60,6 @@ class ActivityError(ValueError):
     """A recording the rules refuse; the message is a translated sentence naming the rule."""
 
 
-class StoreLike(Protocol):
-    """What these operations need of :class:`store.Store` (tests pass a FakeStore)."""
-
-    def read(self) -> TinyDB: ...
-
-    def transaction(self) -> AbstractContextManager[Tx]: ...
-
-
 def activity_problem(person: Person, day: date, today: date) -> str | None:
     """Why ``day`` cannot be recorded as ``person``'s activity, or None if it can."""
     if not person.nhsmail:
@@ -98,7 +86,7 @@ def with_activity(person: Person, day: date) -> Person:
 
 
 def record_activity(
-    store: StoreLike, person_ids: Sequence[int], day: date, today: date
+    store: records.StoreLike, person_ids: Sequence[int], day: date, today: date
 ) -> list[Person]:
     """Record NHSmail activity on ``day`` for every person in ``person_ids``, all or none.
 
@@ -230,7 +218,9 @@ def leave_problem(person: Person, day: date) -> str | None:
     return None
 
 
-def record_leave_request(store: StoreLike, person_id: int, site_id: int, day: date) -> Person:
+def record_leave_request(
+    store: records.StoreLike, person_id: int, site_id: int, day: date
+) -> Person:
     """Record that the disable (or, if disabled, re-enable) request was sent on ``day``.
 
     One transaction: the person's ``disabled_since`` set or cleared (``account.disable`` /

@@ -15,10 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Protocol
 
 from tinydb import TinyDB
 
@@ -40,7 +38,6 @@ from kiosk.model import (
     TicketStatus,
 )
 from kiosk.nas_hours import add_working_days
-from kiosk.records import Tx
 from kiosk.validators import (
     ValidationError,
     normalise_mobile,
@@ -61,14 +58,6 @@ SCRIPT_OTHER = "other"  # a contact the admin logs by hand, outside any script
 _TICKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_-]*")
 _TICKET_MAX = 40
 _NOTES_MAX = 2000
-
-
-class Store(Protocol):
-    """What the call log needs of the store (``store.Store`` and the tests' FakeStore)."""
-
-    def read(self) -> TinyDB: ...
-
-    def transaction(self) -> AbstractContextManager[Tx]: ...
 
 
 class FormErrors(ValueError):
@@ -158,7 +147,7 @@ def _utc(at: datetime) -> datetime:
 
 
 def record_contact(
-    store: Store,
+    store: records.StoreLike,
     *,
     site_id: int,
     at: datetime,
@@ -200,7 +189,7 @@ def record_contact(
 
 
 def _change(
-    store: Store, contact_id: int, action: str, detail: str, **changes: object
+    store: records.StoreLike, contact_id: int, action: str, detail: str, **changes: object
 ) -> NasContact:
     with store.transaction() as tx:
         current = contact(tx.db, contact_id)
@@ -211,19 +200,19 @@ def _change(
     return updated
 
 
-def set_status(store: Store, contact_id: int, status: TicketStatus) -> NasContact:
+def set_status(store: records.StoreLike, contact_id: int, status: TicketStatus) -> NasContact:
     """Mark a ticket open, waiting (on NAS) or resolved."""
     return _change(store, contact_id, "contact.status", status.value, status=status)
 
 
-def set_follow_up(store: Store, contact_id: int, follow_up: date | None) -> NasContact:
+def set_follow_up(store: records.StoreLike, contact_id: int, follow_up: date | None) -> NasContact:
     """Set (or clear) the day to chase NAS if the ticket is still unresolved."""
     detail = follow_up.isoformat() if follow_up else "cleared"
     return _change(store, contact_id, "contact.follow_up", detail, follow_up=follow_up)
 
 
 def record_email(
-    store: Store,
+    store: records.StoreLike,
     *,
     site_id: int,
     at: datetime,
@@ -365,7 +354,7 @@ class NoAccessRecord:
 
 
 def record_no_access_call(
-    store: Store,
+    store: records.StoreLike,
     *,
     site_id: int,
     at: datetime,
@@ -529,7 +518,7 @@ def check_local_support(name: str, email: str, phone: str) -> LocalSupport:
     return LocalSupport(**values)
 
 
-def save_local_support(store: Store, name: str, email: str, phone: str) -> LocalSupport:
+def save_local_support(store: records.StoreLike, name: str, email: str, phone: str) -> LocalSupport:
     """Check and save the local support team into the settings (audited as a settings change)."""
     support = check_local_support(name, email, phone)
     with store.transaction() as tx:

@@ -20,10 +20,8 @@ demo's audit trail reads like real use: one entry per record, action ``demo.popu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
 
 from kiosk import facts, records
 from kiosk.clock import LONDON
@@ -57,12 +55,6 @@ MEMBER = Role.MEMBER
 # The two homes, by index into _SITES; person specs name sites by these indexes.
 HARBOUR = 0
 MEADOW = 1
-
-
-class DemoStore(Protocol):
-    """What :func:`populate` needs of a store (``store.Store`` and the test fake have it)."""
-
-    def transaction(self) -> AbstractContextManager[records.Tx]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +233,7 @@ SETTINGS = Settings(
 )
 
 
-def populate(store: DemoStore, today: date) -> None:
+def populate(store: records.StoreLike, today: date) -> None:
     """Fill a freshly created store with the demo care group, relative to ``today``.
 
     Refuses a store that already has sites or people: the demo must never be mixed

@@ -15,12 +15,8 @@ record id only, never personal data. Functions take ``today`` from the caller's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Protocol
-
-from tinydb import TinyDB
 
 from kiosk import facts, records
 from kiosk.i18n import N_, _
@@ -48,15 +44,6 @@ from kiosk.validators import (
     validate_full_name,
     validate_nhsmail,
 )
-
-
-class StoreLike(Protocol):
-    """The part of ``store.Store`` (or ``tests.fakes.FakeStore``) domain writes need."""
-
-    def read(self) -> TinyDB: ...
-
-    def transaction(self) -> AbstractContextManager[Tx]: ...
-
 
 STATUS_LABELS: dict[PersonStatus, str] = {
     PersonStatus.ACTIVE: N_("Active"),
@@ -242,7 +229,7 @@ class Saved:
 
 
 def add_person(
-    store: StoreLike,
+    store: records.StoreLike,
     form: PersonForm,
     today: date,
     access: Mapping[int, Role] | None = None,
@@ -265,7 +252,7 @@ def add_person(
         return Saved(person_id=records.save(tx, PEOPLE, person, "person.add"))
 
 
-def edit_person(store: StoreLike, person_id: int, form: PersonForm, today: date) -> Saved:
+def edit_person(store: records.StoreLike, person_id: int, form: PersonForm, today: date) -> Saved:
     """Correct a person's details; their access and status change only through the flows."""
     with store.transaction() as tx:
         current = _person(tx, person_id)
@@ -329,7 +316,7 @@ def joiner_details(
 
 
 def record_joiner(
-    store: StoreLike,
+    store: records.StoreLike,
     site_id: int,
     details: JoinerDetails,
     role: Role,
@@ -369,7 +356,7 @@ def record_joiner(
 
 
 def record_answer(
-    store: StoreLike,
+    store: records.StoreLike,
     request_id: int,
     *,
     done: bool,
@@ -488,7 +475,7 @@ def first_login_steps(person: Person) -> list[str]:
     return [_(step).format(nhsmail=username) for step in FIRST_LOGIN_STEPS]
 
 
-def record_first_login(store: StoreLike, person_id: int, day: date) -> None:
+def record_first_login(store: records.StoreLike, person_id: int, day: date) -> None:
     """The first sign-in is done (policy accepted, security questions set): a sign-in counts
     as activity, so the 30-day clock restarts from ``day``."""
     with store.transaction() as tx:
@@ -514,7 +501,7 @@ def leaver_site(person: Person, sites: Sequence[Site]) -> Site | None:
 
 
 def record_leaver(
-    store: StoreLike,
+    store: records.StoreLike,
     person_id: int,
     leaving: date,
     today: date,
@@ -613,7 +600,7 @@ def leaver_handover(person: Person, today: date) -> list[str]:
 
 
 def record_access_change(
-    store: StoreLike,
+    store: records.StoreLike,
     person_id: int,
     site_id: int,
     role: Role | None,
@@ -664,7 +651,7 @@ def apply_decisions(
 
 
 def record_review(
-    store: StoreLike, site_id: int, decisions: Mapping[int, Role | None], today: date
+    store: records.StoreLike, site_id: int, decisions: Mapping[int, Role | None], today: date
 ) -> int:
     """Record a membership review of one site: the changes the owner made in the portal
     (person id -> new role, None removes) and the date. Returns how many changed."""

@@ -8,6 +8,7 @@ an inspector. Domain modules use these helpers instead of raw TinyDB documents.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
 from tinydb import TinyDB
@@ -34,6 +35,16 @@ class Tx(Protocol):
     def audit(
         self, action: str, table: str | None = None, record_id: int | None = None, detail: str = ""
     ) -> None: ...
+
+
+class StoreLike(Protocol):
+    """What domain operations need of a store: ``store.Store`` has it, and so does the
+    tests' ``FakeStore``. Domain modules take this rather than the concrete class so that
+    they never import the store (or cryptography) themselves."""
+
+    def read(self) -> TinyDB: ...
+
+    def transaction(self) -> AbstractContextManager[Tx]: ...
 
 
 class Record(Protocol):

@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date
-from typing import Protocol
 
 from kiosk import records
 from kiosk.model import PEOPLE, Person, PersonStatus, Settings
@@ -105,11 +103,7 @@ def erase(tx: Tx, ids: Iterable[int], today: date) -> list[int]:
     return done
 
 
-class _Store(Protocol):
-    def transaction(self) -> AbstractContextManager[Tx]: ...
-
-
-def erase_due(store: _Store, today: date) -> list[int]:
+def erase_due(store: records.StoreLike, today: date) -> list[int]:
     """Erase everyone due on ``today`` in one transaction (after the admin agreed)."""
     with store.transaction() as tx:
         due = due_for_erasure(records.people(tx.db), records.settings(tx.db), today)

@@ -20,27 +20,14 @@ be requested from NAS); either way nobody keeps access to the closed site.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Protocol
-
-from tinydb import TinyDB
 
 from kiosk import records
 from kiosk.i18n import _
 from kiosk.model import PEOPLE, SITES, DsptStatus, Person, Site
-from kiosk.records import Tx
 from kiosk.site_fields import SiteCheck, check_site
 from kiosk.validators import ValidationError, validate_mailbox, validate_ods_code
-
-
-class StoreLike(Protocol):
-    """What this module needs of the store (``store.Store`` and ``tests.fakes.FakeStore``)."""
-
-    def read(self) -> TinyDB: ...
-
-    def transaction(self) -> AbstractContextManager[Tx]: ...
 
 
 class SiteError(Exception):
@@ -137,7 +124,7 @@ def check_site_form(
     return SiteCheck(site, {}, check.warnings)
 
 
-def add_site(store: StoreLike, site: Site) -> int:
+def add_site(store: records.StoreLike, site: Site) -> int:
     """Register a new site (audited ``site.add``) and return its id."""
     if site.id:
         raise ValueError("add_site takes a site that is not saved yet")
@@ -145,7 +132,7 @@ def add_site(store: StoreLike, site: Site) -> int:
         return records.save(tx, SITES, site, "site.add")
 
 
-def update_site(store: StoreLike, site: Site) -> None:
+def update_site(store: records.StoreLike, site: Site) -> None:
     """Save an edited site (audited ``site.edit``); a closed site cannot be edited."""
     with store.transaction() as tx:
         current = records.site(tx.db, site.id)
@@ -175,7 +162,7 @@ def with_publication(site: Site, status: DsptStatus, published: date) -> Site:
 
 
 def record_publication(
-    store: StoreLike, site_id: int, status: DsptStatus, published: date, today: date
+    store: records.StoreLike, site_id: int, status: DsptStatus, published: date, today: date
 ) -> Site:
     """Record a new DSPT publication for an open site (audited ``site.dspt``)."""
     if published > today:
@@ -203,7 +190,7 @@ def people_with_access(people: Iterable[Person], site_id: int) -> list[Person]:
 
 
 def change_ods(
-    store: StoreLike, old_site_id: int, new_site: Site, *, move_access: bool, today: date
+    store: records.StoreLike, old_site_id: int, new_site: Site, *, move_access: bool, today: date
 ) -> OdsChange:
     """Close ``old_site_id`` and register ``new_site`` in its place, in one transaction.
 
