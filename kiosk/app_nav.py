@@ -99,4 +99,11 @@ NAV: tuple[NavEntry, ...] = (
         "screens.backups:BackupsScreen",
         N_("Encrypted generations of the store and restore"),
     ),
+    NavEntry(
+        "o",
+        "settings",
+        N_("Settings"),
+        "screens.settings:SettingsDialog",
+        N_("Idle lock, membership review period, leavers' data retention"),
+    ),
 )
