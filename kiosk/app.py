@@ -128,6 +128,37 @@ class KioskApp(App[int]):
             )
         for warning in getattr(store, "warnings", []):
             self.notify(str(warning), severity="error", timeout=15)
+        self._offer_retention()
+
+    def _offer_retention(self) -> None:
+        """Leavers past the retention period: tell the admin, erase only if they agree."""
+        from kiosk import records, retention
+
+        session = self.session
+        db = session.db()
+        settings = records.settings(db)
+        due = retention.due_for_erasure(records.people(db), settings, session.clock.today())
+        if not due:
+            return
+        from screens.widgets.confirm import ConfirmDialog
+
+        text = _(
+            "{n} people left more than {months} months ago: {names}. Erase their personal "
+            "mobile and email now? Their names and dates stay for the audit trail."
+        ).format(
+            n=len(due),
+            months=settings.retention_months,
+            names=", ".join(p.full_name for p in due),
+        )
+
+        def answered(erase: bool | None) -> None:
+            if erase and self._session is session:
+                erased = retention.erase_due(session.store, session.clock.today())
+                self.notify(
+                    _("Personal details erased for {n} people who left.").format(n=len(erased))
+                )
+
+        self.push_screen(ConfirmDialog(_("Leavers' details"), text, _("Erase")), answered)
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:

@@ -64,8 +64,10 @@ async def test_setup_wizard_creates_a_store_with_the_first_site(tmp_path: Path) 
         app.screen.query_one("#pass2", Input).value = PASSPHRASE
         await pilot.press("ctrl+s")
         values = {
-            "name": "Harbour View Care Home", "ods_code": "vzz01",
-            "cqc_location_id": "1-000000001", "site_phone": "01632 960123",
+            "name": "Harbour View Care Home",
+            "ods_code": "vzz01",
+            "cqc_location_id": "1-000000001",
+            "site_phone": "01632 960123",
             "mailbox": "harbourview.care@nhs.net",
         }
         for name, value in values.items():
@@ -172,12 +174,59 @@ async def test_another_process_save_refreshes_the_dashboard(tmp_path: Path) -> N
         other = Store.open(path, "Ann Example", PASSPHRASE)
         with other.transaction() as tx:
             records.save(
-                tx, PEOPLE,
-                Person(full_name="Cara Example", personal_mobile="07700900001",
-                       access={1: Role.OWNER}),
+                tx,
+                PEOPLE,
+                Person(
+                    full_name="Cara Example", personal_mobile="07700900001", access={1: Role.OWNER}
+                ),
                 "person.add",
             )
         app._poll_store()
         await pilot.pause()
         text = " ".join(str(o.prompt) for o in app.screen.query_one("OptionList")._options)  # type: ignore[attr-defined]
         assert "1 owner" in text
+
+
+async def test_unlock_offers_to_erase_leavers_past_retention(tmp_path: Path) -> None:
+    from datetime import date
+
+    from kiosk.model import PersonStatus
+
+    path = tmp_path / "kiosk.store"
+    store = make_store(path, "Ann Example")
+    with store.transaction() as tx:
+        for name, left, mobile in (
+            ("Old Leaver", date(2025, 6, 1), "07700900010"),
+            ("Recent Leaver", date(2026, 9, 1), "07700900011"),
+        ):
+            records.save(
+                tx,
+                PEOPLE,
+                Person(
+                    full_name=name,
+                    personal_mobile=mobile,
+                    personal_email="x@example.org",
+                    status=PersonStatus.LEFT,
+                    status_since=left,
+                    leaving_date=left,
+                ),
+                "person.add",
+            )
+    store.close()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        text = str(app.screen.query_one("#confirm-text", Static).render())
+        assert "Old Leaver" in text and "Recent Leaver" not in text
+        await pilot.press("y")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
+    people = {
+        p.full_name: p for p in records.people(Store.open(path, "Ann Example", PASSPHRASE).read())
+    }
+    assert people["Old Leaver"].personal_mobile == "" and people["Old Leaver"].erased
+    assert people["Recent Leaver"].personal_mobile == "07700900011"
