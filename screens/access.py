@@ -9,10 +9,7 @@ email asks NAS from the shared mailbox and the change applies when NAS's answer 
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import (
     Checkbox,
@@ -40,23 +37,19 @@ from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.nas_requests import draft_access_change, role_word
 from kiosk.people import record_access_change
 from screens.joiner import cover_sentence
-from screens.widgets.base import KioskScreen
 from screens.widgets.draft import DraftPanel
 from screens.widgets.toggles import Check, Choice
+from screens.widgets.wizard import WizardScreen, wizard_css
 
-STEPS = ("step-change", "step-guard", "step-how", "step-send", "step-done")
 ROLE_BUTTONS = {"role-owner": Role.OWNER, "role-member": Role.MEMBER, "role-none": None}
 
 
-class AccessScreen(KioskScreen):
+class AccessScreen(WizardScreen):
     """``AccessScreen(person_id=3)``; ``site_id`` and ``role`` preset the choice (the leaver
     wizard's "promote a member first")."""
 
-    CSS_PATH = "access.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "previous", _("Back")),
-        Binding("ctrl+s", "next", _("Next")),
-    ]
+    CSS_PATH = wizard_css("access.tcss")
+    STEPS = ("step-change", "step-guard", "step-how", "step-send", "step-done")
 
     def __init__(
         self, person_id: int | None = None, site_id: int | None = None, role: Role | None = None
@@ -65,7 +58,6 @@ class AccessScreen(KioskScreen):
         self._person_id = person_id
         self._site_id = site_id
         self._preset_role = role
-        self._step = 0
         self._loaded = False
         self._sites: list[Site] = []
         self._role: Role | None = None
@@ -77,7 +69,7 @@ class AccessScreen(KioskScreen):
         self._sites = records.sites(self.session.db())
         yield Header()
         yield Static("", id="step-title")
-        with ContentSwitcher(initial=STEPS[0], id="steps"):
+        with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-change"):
                 yield Static("", id="change-current", classes="explain", markup=False)
                 if len(self._sites) > 1:
@@ -141,10 +133,6 @@ class AccessScreen(KioskScreen):
 
     # -- state ----------------------------------------------------------------------------
 
-    @property
-    def step(self) -> str:
-        return STEPS[self._step]
-
     def _person(self) -> Person | None:
         if self._person_id is None:
             return None
@@ -168,17 +156,14 @@ class AccessScreen(KioskScreen):
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _show_step(self) -> None:
-        titles = {
+    def _step_titles(self) -> dict[str, str]:
+        return {
             "step-change": _("Step 1 of 4: the change"),
             "step-guard": _("Step 2 of 4: who can still reach the shared mailbox"),
             "step-how": _("Step 3 of 4: who makes the change"),
             "step-send": _("Step 4 of 4: record"),
             "step-done": _("Recorded"),
         }
-        self.query_one("#step-title", Static).update(titles[self.step])
-        self.query_one("#steps", ContentSwitcher).current = self.step
-        getattr(self, f"_enter_{self.step.replace('-', '_')}")()
 
     def _enter_step_change(self) -> None:
         person = self._person()
@@ -262,9 +247,9 @@ class AccessScreen(KioskScreen):
 
     # -- moving between steps -------------------------------------------------------------
 
-    def action_next(self) -> None:
-        if self.step == "step-change" and not self._check_change():
-            return
+    def _check_step(self) -> bool:
+        if self.step == "step-change":
+            return self._check_change()
         if self.step == "step-guard":
             site = self._site()
             person = self._person()
@@ -278,27 +263,13 @@ class AccessScreen(KioskScreen):
                 self.query_one("#guard-error", Static).update(
                     _("NHSmail would refuse this: the shared mailbox is full.")
                 )
-                return
+                return False
             if self._warnings and not self.query_one("#guard-confirm", Checkbox).value:
                 self.query_one("#guard-error", Static).update(
                     _("Tick the box to carry on, or choose another change.")
                 )
-                return
-        if self.step == "step-send":
-            self._record()
-            return
-        if self.step == "step-done":
-            self.dismiss()
-            return
-        self._step += 1
-        self._show_step()
-
-    def action_previous(self) -> None:
-        if self._step == 0 or self.step == "step-done":
-            self.dismiss()
-            return
-        self._step -= 1
-        self._show_step()
+                return False
+        return True
 
     def _check_change(self) -> bool:
         person, site = self._person(), self._site()
@@ -337,6 +308,5 @@ class AccessScreen(KioskScreen):
             via_nas=self._via_nas(),
         )
         self.recorded = True
-        self._step = STEPS.index("step-done")
-        self._show_step()
+        self._show_done()
         self.notify(_("Recorded."))

@@ -10,10 +10,7 @@ NAS's answer is recorded. Escape goes back a step; ctrl+s moves on.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import (
     ContentSwitcher,
@@ -35,11 +32,10 @@ from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.nas_requests import JoinerDetails, draft_joiner
 from kiosk.people import PersonForm, form_of, joiner_details, record_joiner
 from screens.person_form import field_widgets, fill_form, read_form, show_field_errors
-from screens.widgets.base import KioskScreen
 from screens.widgets.draft import DraftPanel
 from screens.widgets.toggles import Choice
+from screens.widgets.wizard import WizardScreen, wizard_css
 
-STEPS = ("step-account", "step-details", "step-role", "step-email", "step-record", "step-done")
 ALL_FIELDS = ("full_name", "nhsmail", "personal_mobile", "personal_email")
 NEW_FIELDS = ("full_name", "personal_mobile", "personal_email")
 EXISTING_FIELDS = ("full_name", "nhsmail", "personal_mobile")
@@ -61,20 +57,16 @@ def existing_account_reminder() -> str:
     ).format(phone=facts.NAS_PHONE, email=facts.NAS_EMAIL)
 
 
-class JoinerWizard(KioskScreen):
+class JoinerWizard(WizardScreen):
     """``JoinerWizard()`` for someone new to kiosk; ``prefill_person_id=`` for someone on
     record (e.g. an account that was deleted for good and needs a new one)."""
 
-    CSS_PATH = "joiner.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "previous", _("Back")),
-        Binding("ctrl+s", "next", _("Next")),
-    ]
+    CSS_PATH = wizard_css("joiner.tcss")
+    STEPS = ("step-account", "step-details", "step-role", "step-email", "step-record", "step-done")
 
     def __init__(self, prefill_person_id: int | None = None) -> None:
         super().__init__()
         self._prefill_id = prefill_person_id
-        self._step = 0
         self._loaded = False
         self._sites: list[Site] = []
         self._details: JoinerDetails | None = None
@@ -88,7 +80,7 @@ class JoinerWizard(KioskScreen):
         self._sites = records.sites(self.session.db())
         yield Header()
         yield Static("", id="step-title")
-        with ContentSwitcher(initial=STEPS[0], id="steps"):
+        with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-account"):
                 if len(self._sites) > 1:
                     yield Label(_("Which site's shared mailbox are they joining?"))
@@ -175,10 +167,6 @@ class JoinerWizard(KioskScreen):
 
     # -- state ----------------------------------------------------------------------------
 
-    @property
-    def step(self) -> str:
-        return STEPS[self._step]
-
     def _site(self) -> Site | None:
         if not self._sites:
             return None
@@ -204,8 +192,8 @@ class JoinerWizard(KioskScreen):
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _show_step(self) -> None:
-        titles = {
+    def _step_titles(self) -> dict[str, str]:
+        return {
             "step-account": _("Step 1 of 5: site and NHSmail account"),
             "step-details": _("Step 2 of 5: what NAS needs"),
             "step-role": _("Step 3 of 5: owner or member"),
@@ -213,9 +201,6 @@ class JoinerWizard(KioskScreen):
             "step-record": _("Step 5 of 5: record the request"),
             "step-done": _("Recorded"),
         }
-        self.query_one("#step-title", Static).update(titles[self.step])
-        self.query_one("#steps", ContentSwitcher).current = self.step
-        getattr(self, f"_enter_{self.step.replace('-', '_')}")()
 
     def _enter_step_account(self) -> None:
         self.query_one("#joiner-account", RadioSet).focus()
@@ -347,42 +332,27 @@ class JoinerWizard(KioskScreen):
 
     # -- moving between steps -------------------------------------------------------------
 
-    def action_next(self) -> None:
+    def _check_step(self) -> bool:
         if self.step == "step-account":
             if self._site() is None:
                 self.notify(_("Add a site first (Sites, key s)."), severity="error")
-                return
+                return False
             if self._has_account() is None:
                 self.query_one("#joiner-account-error", Static).update(
                     _("Choose one: does the person already have an NHSmail account?")
                 )
-                return
+                return False
         elif self.step == "step-details":
-            if not self._check_details():
-                return
+            return self._check_details()
         elif self.step == "step-role":
             self._role = self._chosen_role()
             if self._role is None:
                 self.query_one("#role-problems", Static).update(_("Choose owner or member."))
-                return
+                return False
             if self._role_problems():
                 self.notify(_("NHSmail would refuse this: see the red line."), severity="error")
-                return
-        elif self.step == "step-record":
-            self._record()
-            return
-        elif self.step == "step-done":
-            self.dismiss()
-            return
-        self._step += 1
-        self._show_step()
-
-    def action_previous(self) -> None:
-        if self._step == 0 or self.step == "step-done":
-            self.dismiss()
-            return
-        self._step -= 1
-        self._show_step()
+                return False
+        return True
 
     def _check_details(self) -> bool:
         fields = self._fields()
@@ -424,6 +394,5 @@ class JoinerWizard(KioskScreen):
             self.session.clock.today(),
             person_id=self._prefill_id,
         )
-        self._step = STEPS.index("step-done")
-        self._show_step()
+        self._show_done()
         self.notify(_("Joiner request recorded."))

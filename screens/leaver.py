@@ -29,11 +29,9 @@ from kiosk.nas_requests import draft_leaver
 from kiosk.people import LEAVER_STEPS, leaver_handover, leaver_site, record_leaver
 from kiosk.validators import ValidationError, parse_day
 from screens.joiner import cover_sentence
-from screens.widgets.base import KioskScreen
 from screens.widgets.draft import DraftPanel
 from screens.widgets.toggles import Check
-
-STEPS = ("step-who", "step-guard", "step-checklist", "step-email", "step-done")
+from screens.widgets.wizard import WizardScreen, wizard_css
 
 
 def guard_text(sites: list[Site], found: dict[int, list[str]]) -> str:
@@ -49,13 +47,12 @@ def guard_text(sites: list[Site], found: dict[int, list[str]]) -> str:
     return "\n".join(lines)
 
 
-class LeaverWizard(KioskScreen):
+class LeaverWizard(WizardScreen):
     """``LeaverWizard(person_id=3)`` from People; without it, step 1 asks who."""
 
-    CSS_PATH = "leaver.tcss"
+    CSS_PATH = wizard_css("leaver.tcss")
+    STEPS = ("step-who", "step-guard", "step-checklist", "step-email", "step-done")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "previous", _("Back")),
-        Binding("ctrl+s", "next", _("Next")),
         Binding("j", "start_joiner", _("Start a joiner")),
         Binding("p", "promote", _("Promote a member")),
     ]
@@ -63,7 +60,6 @@ class LeaverWizard(KioskScreen):
     def __init__(self, person_id: int | None = None) -> None:
         super().__init__()
         self._person_id = person_id
-        self._step = 0
         self._loaded = False
         self._sites: list[Site] = []
         self._leaving: date | None = None
@@ -76,7 +72,7 @@ class LeaverWizard(KioskScreen):
         candidates = [p for p in records.people(db) if p.status is not PersonStatus.LEFT]
         yield Header()
         yield Static("", id="step-title")
-        with ContentSwitcher(initial=STEPS[0], id="steps"):
+        with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-who"):
                 yield Label(_("Who is leaving?"), classes="field-label")
                 yield Select(
@@ -127,10 +123,6 @@ class LeaverWizard(KioskScreen):
 
     # -- state ----------------------------------------------------------------------------
 
-    @property
-    def step(self) -> str:
-        return STEPS[self._step]
-
     def _person(self) -> Person | None:
         value = self.query_one("#leaver-person", Select).value
         if not isinstance(value, int):
@@ -151,18 +143,14 @@ class LeaverWizard(KioskScreen):
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _show_step(self) -> None:
-        titles = {
+    def _step_titles(self) -> dict[str, str]:
+        return {
             "step-who": _("Step 1 of 4: who is leaving, and when"),
             "step-guard": _("Step 2 of 4: who can still reach the shared mailbox"),
             "step-checklist": _("Step 3 of 4: the owner's checklist"),
             "step-email": _("Step 4 of 4: the email to NAS, then record"),
             "step-done": _("Recorded"),
         }
-        self.query_one("#step-title", Static).update(titles[self.step])
-        self.query_one("#steps", ContentSwitcher).current = self.step
-        getattr(self, f"_enter_{self.step.replace('-', '_')}")()
-        self.refresh_bindings()
 
     def _enter_step_who(self) -> None:
         select = self.query_one("#leaver-person", Select)
@@ -297,30 +285,16 @@ class LeaverWizard(KioskScreen):
 
     # -- moving between steps -------------------------------------------------------------
 
-    def action_next(self) -> None:
-        if self.step == "step-who" and not self._check_who():
-            return
+    def _check_step(self) -> bool:
+        if self.step == "step-who":
+            return self._check_who()
         confirmed = self.query_one("#guard-confirm", Checkbox).value
         if self.step == "step-guard" and self._at_risk and not confirmed:
             self.query_one("#guard-error", Static).update(
                 _("Tick the box to carry on, or fix the cover first.")
             )
-            return
-        if self.step == "step-email":
-            self._record()
-            return
-        if self.step == "step-done":
-            self.dismiss()
-            return
-        self._step += 1
-        self._show_step()
-
-    def action_previous(self) -> None:
-        if self._step == 0 or self.step == "step-done":
-            self.dismiss()
-            return
-        self._step -= 1
-        self._show_step()
+            return False
+        return True
 
     def _check_who(self) -> bool:
         person = self._person()
@@ -390,6 +364,5 @@ class LeaverWizard(KioskScreen):
         except ValidationError as error:
             self.notify(error.message, severity="error")
             return
-        self._step = STEPS.index("step-done")
-        self._show_step()
+        self._show_done()
         self.notify(_("Leaver recorded."))

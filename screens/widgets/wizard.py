@@ -1,0 +1,101 @@
+"""The step-by-step shape shared by the joiner, leaver and access-change wizards.
+
+Each wizard is a column of steps in a :class:`~textual.widgets.ContentSwitcher`: ctrl+s
+checks the step and moves on, Escape goes back a step (or leaves from the first and the
+last), the step before ``step-done`` records, and ``step-done`` says what happens next.
+Only that navigation lives here; what each step shows, checks and records stays in the
+wizard's own module.
+
+A subclass:
+
+- sets ``STEPS`` to its step ids in order, the last being :data:`DONE`;
+- composes a ``Static#step-title`` and a ``ContentSwitcher#steps`` with one child per step;
+- returns each step's title from :meth:`WizardScreen._step_titles`;
+- has an ``_enter_<step id with underscores>()`` method per step that fills and focuses it;
+- refuses to move on from a step in :meth:`WizardScreen._check_step` (showing why);
+- records in :meth:`WizardScreen._record`, then calls :meth:`WizardScreen._show_done`;
+- sets ``CSS_PATH = wizard_css("its.tcss")``: the shared step layout, then its own rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widgets import ContentSwitcher, Static
+
+from kiosk.i18n import _
+from screens.widgets.base import KioskScreen
+
+DONE = "step-done"
+WIZARD_CSS = Path(__file__).with_name("wizard.tcss")
+
+
+def wizard_css(own: str) -> list[str | PurePath]:
+    """A wizard's ``CSS_PATH``: the shared step layout first, then the wizard's own file
+    (a relative name is found beside the wizard's module, as Textual does for any screen)."""
+    return [WIZARD_CSS, own]
+
+
+class WizardScreen(KioskScreen):
+    """Step navigation over ``#steps``; see the module docstring for what a wizard adds."""
+
+    STEPS: ClassVar[tuple[str, ...]] = ()
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "previous", _("Back")),
+        Binding("ctrl+s", "next", _("Next")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._step = 0
+
+    @property
+    def step(self) -> str:
+        return self.STEPS[self._step]
+
+    # -- what each wizard supplies --------------------------------------------------------
+
+    def _step_titles(self) -> dict[str, str]:
+        """The line above the steps, for each step id (translated when shown)."""
+        raise NotImplementedError
+
+    def _check_step(self) -> bool:
+        """May ctrl+s leave the current step? Shows why not before returning False."""
+        return True
+
+    def _record(self) -> None:
+        """Record what the wizard asked for; call :meth:`_show_done` once it is recorded."""
+        raise NotImplementedError
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def _show_step(self) -> None:
+        self.query_one("#step-title", Static).update(self._step_titles()[self.step])
+        self.query_one("#steps", ContentSwitcher).current = self.step
+        getattr(self, f"_enter_{self.step.replace('-', '_')}")()
+        self.refresh_bindings()  # a wizard's check_action may depend on the step
+
+    def _show_done(self) -> None:
+        self._step = self.STEPS.index(DONE)
+        self._show_step()
+
+    def action_next(self) -> None:
+        if self.step == DONE:
+            self.dismiss()
+            return
+        if not self._check_step():
+            return
+        if self.STEPS[self._step + 1] == DONE:
+            self._record()
+            return
+        self._step += 1
+        self._show_step()
+
+    def action_previous(self) -> None:
+        if self._step == 0 or self.step == DONE:
+            self.dismiss()
+            return
+        self._step -= 1
+        self._show_step()
