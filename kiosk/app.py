@@ -29,7 +29,7 @@ from textual.screen import Screen
 from kiosk import facts
 from kiosk.app_nav import NAV, NavEntry
 from kiosk.clock import Clock, SystemClock
-from kiosk.i18n import _
+from kiosk.i18n import _, ngettext
 from kiosk.session import Session
 
 if TYPE_CHECKING:
@@ -142,20 +142,29 @@ class KioskApp(App[int]):
             return
         from screens.widgets.confirm import ConfirmDialog
 
-        text = _(
-            "{n} people left more than {months} months ago: {names}. Erase their personal "
-            "mobile and email now? Their names and dates stay for the audit trail."
+        text = ngettext(
+            "{n} person left more than {months} months ago: {names}.",
+            "{n} people left more than {months} months ago: {names}.",
+            len(due),
         ).format(
             n=len(due),
             months=settings.retention_months,
             names=", ".join(p.full_name for p in due),
+        )
+        text += " " + _(
+            "Erase their personal mobile and email now? "
+            "Their names and dates stay for the audit trail."
         )
 
         def answered(erase: bool | None) -> None:
             if erase and self._session is session:
                 erased = retention.erase_due(session.store, session.clock.today())
                 self.notify(
-                    _("Personal details erased for {n} people who left.").format(n=len(erased))
+                    ngettext(
+                        "Personal details erased for {n} person who left.",
+                        "Personal details erased for {n} people who left.",
+                        len(erased),
+                    ).format(n=len(erased))
                 )
 
         self.push_screen(ConfirmDialog(_("Leavers' details"), text, _("Erase")), answered)
