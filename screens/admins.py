@@ -31,6 +31,7 @@ from kiosk.retention import due_for_erasure, erase_due, left_on
 from screens.widgets.base import KioskScreen
 from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.table import cursor_key, keep_cursor
 
 
 class AdminsScreen(KioskScreen):
@@ -75,8 +76,7 @@ class AdminsScreen(KioskScreen):
             name = _("{name} (you)").format(name=row.name) if row.is_you else row.name
             last = timefmt.moment(row.last_unlock, "short") if row.last_unlock else _("never")
             table.add_row(name, timefmt.day(row.added), last, key=row.name)
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        keep_cursor(table, keep)
         table.focus()
         self.sub_title = _("Admins")
         db = self.session.db()
@@ -96,10 +96,7 @@ class AdminsScreen(KioskScreen):
             line.update(_("Retention: nobody's personal details are due for erasure."))
 
     def _selected(self) -> AdminRow | None:
-        table = self.query_one("#admins-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(self.query_one("#admins-table", DataTable))
         return self._rows.get(key or "")
 
     # -- actions ------------------------------------------------------------------------

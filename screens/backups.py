@@ -21,6 +21,7 @@ from kiosk.i18n import _
 from screens.widgets.base import KioskScreen
 from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.table import cursor_key, keep_cursor
 
 if TYPE_CHECKING:
     from store import Generation
@@ -71,8 +72,7 @@ class BackupsScreen(KioskScreen):
                 _("intact") if gen.ok else _("DAMAGED"),
                 key=key,
             )
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        keep_cursor(table, keep)
         table.focus()
         self.query_one("#backups-current", Static).update(
             _("The store itself is at generation {n}.").format(n=store.generation)
@@ -82,10 +82,7 @@ class BackupsScreen(KioskScreen):
         self.sub_title = _("Backups")
 
     def _selected(self) -> Generation | None:
-        table = self.query_one("#backups-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(self.query_one("#backups-table", DataTable))
         return self._generations.get(key or "")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -26,6 +26,7 @@ from kiosk.nas_hours import parse_london
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.table import cursor_key
 
 
 class CallsScreen(KioskScreen):
@@ -98,10 +99,7 @@ class CallsScreen(KioskScreen):
         self.refresh_bindings()
 
     def _current(self) -> NasContact | None:
-        table = self.query_one("#calls-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(self.query_one("#calls-table", DataTable))
         return self._contacts.get(key or "")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -43,6 +43,7 @@ from kiosk.people import (
 )
 from kiosk.validators import display_phone, mask_mobile
 from screens.widgets.base import KioskScreen
+from screens.widgets.table import cursor_key
 
 # The orders ``o`` cycles through. Translate with _() where shown.
 SORTS: tuple[tuple[str, str], ...] = (
@@ -403,10 +404,7 @@ class PeopleScreen(KioskScreen):
             table = self.query_one("#people-table", DataTable)
         except NoMatches:  # not composed yet
             return None
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._by_key.get(key or "")
+        return self._by_key.get(cursor_key(table) or "")
 
     # -- detail line ----------------------------------------------------------------------
 

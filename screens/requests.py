@@ -31,6 +31,7 @@ from kiosk.nas_requests import (
 from kiosk.people import record_answer
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
+from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.toggles import Choice
 
 
@@ -97,16 +98,12 @@ class RequestsScreen(KioskScreen):
             if self._show_all
             else _("Open requests")
         )
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        if keep_cursor(table, keep):
             table.focus()
         self._show_detail()
 
     def _current(self) -> NasRequest | None:
-        table = self.query_one("#requests-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(self.query_one("#requests-table", DataTable))
         return self._requests.get(key or "")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

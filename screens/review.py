@@ -23,6 +23,7 @@ from kiosk.nas_requests import next_review, review_due, role_word
 from kiosk.people import apply_decisions, record_review, with_access_at
 from screens.joiner import cover_sentence
 from screens.widgets.base import KioskScreen
+from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.toggles import Check
 
 KEEP = "keep"
@@ -120,8 +121,7 @@ class ReviewScreen(KioskScreen):
                 person.nhsmail or "—",
                 key=str(person.id),
             )
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        if keep_cursor(table, keep):
             table.focus()
         self._update_cover()
 
@@ -160,10 +160,7 @@ class ReviewScreen(KioskScreen):
             confirm.value = False
 
     def _current(self) -> Person | None:
-        table = self.query_one("#review-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(self.query_one("#review-table", DataTable))
         return next((p for p in self._reviewed if str(p.id) == key), None)
 
     def action_decide(self, choice: str) -> None:

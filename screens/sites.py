@@ -23,6 +23,7 @@ from kiosk.model import DsptStatus, Site
 from kiosk.sites import SiteError, history, people_with_access, record_publication
 from kiosk.validators import ValidationError, display_phone, parse_day
 from screens.widgets.base import KioskScreen
+from screens.widgets.table import cursor_key, keep_cursor
 
 MARKS = {"ok": "\u2714", "warn": "!", "bad": "\u2716"}
 STYLES = {"ok": "green", "warn": "yellow", "bad": "bold red"}
@@ -80,16 +81,12 @@ class SitesScreen(KioskScreen):
             count = len(people_with_access(people, site.id))
             table.add_row(site.name, site.ods_code, dspt, due, str(count), key=key)
         self.sub_title = _("Sites, including closed ones") if self._show_closed else _("Sites")
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        if keep_cursor(table, keep):
             table.focus()
         self._show_detail()
 
     def _current(self) -> Site | None:
-        table = self.query_one("#sites-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = cursor_key(self.query_one("#sites-table", DataTable))
         return self._sites.get(key or "")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -1,0 +1,31 @@
+"""The row cursor of the kiosk's lists (sites, requests, calls, admins, backups, reviews).
+
+Every list keys its rows by the record's id and re-reads the store on refresh; these two
+keep what "the selected row" means, and where the cursor goes after a refill, the same on
+every screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable
+
+
+def cursor_key(table: DataTable[Any]) -> str | None:
+    """The key of the row under the cursor; None when the table is empty."""
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def keep_cursor(table: DataTable[Any], row: int) -> bool:
+    """After a refill, put the cursor back on ``row`` (the last row if fewer are left).
+
+    ``row`` is ``table.cursor_row`` read before ``table.clear()``. False when the table is
+    empty, so a caller focuses the table only when there is a row to act on.
+    """
+    if not table.row_count:
+        return False
+    table.move_cursor(row=min(row, table.row_count - 1))
+    return True
