@@ -9,7 +9,6 @@ email sent from Outlook, a call NAS made back) are added by hand.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -25,7 +24,7 @@ from kiosk.model import Channel, NasContact, Site, TicketStatus
 from kiosk.nas_hours import parse_london
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
-from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.table import cursor_key
 
 
@@ -197,7 +196,7 @@ class FollowUpDialog(FieldDialog[NasContact]):
                 Field(
                     "follow_up",
                     _("Follow up on"),
-                    entry.follow_up.strftime("%d/%m/%Y") if entry.follow_up else "",
+                    day_text(entry.follow_up),
                     _("DD/MM/YYYY, or empty for none"),
                 )
             ],
@@ -206,13 +205,11 @@ class FollowUpDialog(FieldDialog[NasContact]):
         self._entry = entry
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        follow_up: date | None = None
-        if values["follow_up"].strip():
-            try:
-                follow_up = parse_day(values["follow_up"])
-            except ValidationError as error:
-                self.show_errors({"follow_up": error.message})
-                return None
+        errors: dict[str, str] = {}
+        follow_up = optional_value(values, "follow_up", parse_day, errors)
+        if errors:
+            self.show_errors(errors)
+            return None
         return calls.set_follow_up(
             self.app.session.store,  # type: ignore[attr-defined]
             self._entry.id,
@@ -269,16 +266,11 @@ class AddContactDialog(FieldDialog[NasContact]):
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
         errors: dict[str, str] = {}
-        follow_up: date | None = None
         try:
             at = parse_london(values["at"])
         except ValidationError as error:
             errors["at"] = error.message
-        if values["follow_up"].strip():
-            try:
-                follow_up = parse_day(values["follow_up"])
-            except ValidationError as error:
-                errors["follow_up"] = error.message
+        follow_up = optional_value(values, "follow_up", parse_day, errors)
         if errors:
             self.show_errors(errors)
             return None

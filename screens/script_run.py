@@ -34,7 +34,7 @@ from kiosk.nas_hours import parse_london
 from kiosk.scripts import FilledLine, FilledStep, Form, LineKind, Script, ScriptContext
 from kiosk.validators import ValidationError, parse_day, validate_full_name, validate_nhsmail
 from screens.widgets.base import KioskScreen
-from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
 
 
 def default_save_path(script_id: str, now: datetime) -> str:
@@ -42,10 +42,6 @@ def default_save_path(script_id: str, now: datetime) -> str:
     return "~/kiosk-{script}-{stamp}.txt".format(
         script=script_id.replace("_", "-"), stamp=now.strftime("%Y%m%d-%H%M")
     )
-
-
-def _day_field(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 class ScriptRunScreen(KioskScreen):
@@ -559,16 +555,11 @@ class TicketDialog(FieldDialog[tuple[str, datetime | None, int | None]]):
     def submit(self, values: dict[str, str]) -> tuple[str, datetime | None, int | None] | None:
         errors: dict[str, str] = {}
         ticket = ""
-        call_at: datetime | None = None
         try:
             ticket = calls.validate_ticket(values["ticket"])
         except ValidationError as error:
             errors["ticket"] = error.message
-        if values["call_at"].strip():
-            try:
-                call_at = parse_london(values["call_at"])
-            except ValidationError as error:
-                errors["call_at"] = error.message
+        call_at = optional_value(values, "call_at", parse_london, errors)
         if not errors and not ticket and call_at is None:
             errors["ticket"] = _(
                 "Give the ticket reference, the date and time of the call, or both."
@@ -656,7 +647,7 @@ class RecordCallDialog(FieldDialog[calls.NoAccessRecord]):
                 Field(
                     "follow_up",
                     _("Follow up on"),
-                    _day_field(calls.default_follow_up(today)),
+                    day_text(calls.default_follow_up(today)),
                     _("DD/MM/YYYY"),
                 ),
                 Field("notes", _("Notes"), "", _("what NAS said, who you spoke to")),
@@ -672,16 +663,11 @@ class RecordCallDialog(FieldDialog[calls.NoAccessRecord]):
     def submit(self, values: dict[str, str]) -> calls.NoAccessRecord | None:
         errors: dict[str, str] = {}
         at: datetime | None = None
-        follow_up: date | None = None
         try:
             at = parse_london(values["at"], today=self._today)
         except ValidationError as error:
             errors["at"] = error.message
-        if values["follow_up"].strip():
-            try:
-                follow_up = parse_day(values["follow_up"])
-            except ValidationError as error:
-                errors["follow_up"] = error.message
+        follow_up = optional_value(values, "follow_up", parse_day, errors)
         if at is None or errors:
             self.show_errors(errors)
             return None
@@ -721,7 +707,7 @@ class RecordEmailDialog(FieldDialog[NasContact]):
                 Field(
                     "follow_up",
                     _("Follow up on"),
-                    _day_field(calls.default_follow_up(now.date())),
+                    day_text(calls.default_follow_up(now.date())),
                     _("DD/MM/YYYY"),
                 ),
                 Field("notes", _("Notes"), ""),
@@ -734,13 +720,11 @@ class RecordEmailDialog(FieldDialog[NasContact]):
         self._escalates = escalates
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        follow_up: date | None = None
-        if values["follow_up"].strip():
-            try:
-                follow_up = parse_day(values["follow_up"])
-            except ValidationError as error:
-                self.show_errors({"follow_up": error.message})
-                return None
+        errors: dict[str, str] = {}
+        follow_up = optional_value(values, "follow_up", parse_day, errors)
+        if errors:
+            self.show_errors(errors)
+            return None
         session = self.app.session  # type: ignore[attr-defined]
         try:
             return calls.record_email(

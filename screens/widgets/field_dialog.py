@@ -9,8 +9,9 @@ cancels.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
@@ -21,8 +22,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 
 from kiosk.i18n import _
+from kiosk.validators import ValidationError
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 FORM_ERROR = "_form"  # errors that belong to no single field
 
@@ -142,6 +145,29 @@ class FieldDialog(ModalScreen[T | None], Generic[T]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def day_text(value: date | None) -> str:
+    """A day as a day field shows it for editing (DD/MM/YYYY); empty for none."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def optional_value(
+    values: Mapping[str, str],
+    name: str,
+    parse: Callable[[str], V],
+    errors: dict[str, str],
+) -> V | None:
+    """An optional field: left empty it is None; otherwise what ``parse`` makes of it, or
+    None with the rule it broke put in ``errors[name]`` for :meth:`FieldDialog.show_errors`."""
+    text = values[name]
+    if not text.strip():
+        return None
+    try:
+        return parse(text)
+    except ValidationError as error:
+        errors[name] = error.message
+        return None
 
 
 def _error(name: str) -> Static:
