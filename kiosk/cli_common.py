@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import _
@@ -41,6 +43,28 @@ def add_store_options(parser: argparse.ArgumentParser, *, admin: bool = True) ->
         )
 
 
+def add_store_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+    *,
+    summary: str,
+    description: str,
+) -> argparse.ArgumentParser | None:
+    """Add the subcommand ``name`` that opens the store: its store options, then ``run``.
+
+    Returns the parser for the command's own arguments, or None when ``name`` is already
+    there: a module's ``register`` may be called more than once, and argparse refuses a
+    second parser of the same name.
+    """
+    if name in sub.choices:
+        return None
+    parser = sub.add_parser(name, help=summary, description=description)
+    add_store_options(parser)
+    parser.set_defaults(func=run)
+    return parser
+
+
 def read_passphrase(args: argparse.Namespace, prompt: str | None = None) -> str:
     """One passphrase: the first line of stdin with --passphrase-stdin, else a silent prompt."""
     if getattr(args, "passphrase_stdin", False):
@@ -57,14 +81,21 @@ def open_store(args: argparse.Namespace) -> Store:
     """Open the store named by the options, or raise UserError with a plain sentence."""
     from store import Store, StoreError
 
+    path, admin = store_path_and_admin(args)
+    passphrase = read_passphrase(args)
+    try:
+        return Store.open(path, admin, passphrase)
+    except StoreError as error:
+        raise UserError(describe_store_error(error)) from None
+
+
+def store_path_and_admin(args: argparse.Namespace) -> tuple[Path, str]:
+    """The store file and the admin's name from the options, checked before any passphrase
+    is asked for; UserError without ``--admin``."""
     path = resolve_store_path(args.store)
     if not args.admin:
         raise UserError(_("--admin NAME is required to open the store"))
-    passphrase = read_passphrase(args)
-    try:
-        return Store.open(path, args.admin, passphrase)
-    except StoreError as error:
-        raise UserError(describe_store_error(error)) from None
+    return path, args.admin
 
 
 def describe_store_error(error: Exception) -> str:

@@ -34,9 +34,10 @@ from typing import TYPE_CHECKING, TextIO
 from kiosk.cli_common import (
     EXIT_OK,
     UserError,
-    add_store_options,
+    add_store_command,
     describe_store_error,
     read_passphrase,
+    store_path_and_admin,
 )
 from kiosk.i18n import _, ngettext
 
@@ -48,47 +49,46 @@ EXIT_DAMAGED = 2
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``check``, ``backup`` and ``restore`` (each once, however often called)."""
-    if "check" not in sub.choices:
-        check = sub.add_parser(
-            "check",
-            help=_("verify the store, its audit chain and every backup"),
-            description=_(
-                "Open the store, verify its encryption, its audit chain and every backup "
-                "generation, and print a short report with the audit chain's head hash. "
-                "Exit status 0 when all is well, 2 when anything is damaged, 1 on a user error."
-            ),
-        )
-        add_store_options(check)
-        check.set_defaults(func=run_check)
-    if "backup" not in sub.choices:
-        backup = sub.add_parser(
-            "backup",
-            help=_("write an encrypted copy of the store"),
-            description=_(
-                "Write an encrypted copy of the store to DEST (a file, or a folder to put a "
-                "dated copy in). The copy opens with the same admins' passphrases and the same "
-                "recovery key."
-            ),
-        )
-        add_store_options(backup)
+    add_store_command(
+        sub,
+        "check",
+        run_check,
+        summary=_("verify the store, its audit chain and every backup"),
+        description=_(
+            "Open the store, verify its encryption, its audit chain and every backup "
+            "generation, and print a short report with the audit chain's head hash. "
+            "Exit status 0 when all is well, 2 when anything is damaged, 1 on a user error."
+        ),
+    )
+    backup = add_store_command(
+        sub,
+        "backup",
+        run_backup,
+        summary=_("write an encrypted copy of the store"),
+        description=_(
+            "Write an encrypted copy of the store to DEST (a file, or a folder to put a "
+            "dated copy in). The copy opens with the same admins' passphrases and the same "
+            "recovery key."
+        ),
+    )
+    if backup is not None:
         backup.add_argument("dest", metavar="DEST", help=_("file or folder to write the copy to"))
-        backup.set_defaults(func=run_backup)
-    if "restore" not in sub.choices:
-        restore = sub.add_parser(
-            "restore",
-            help=_("replace the store's records with a backup or generation"),
-            description=_(
-                "Replace the store's records with those of a backup file or of one of the "
-                "generations in backups/ (give its path or its generation number). The "
-                "replaced state is kept as a generation too. Asks for confirmation unless --yes."
-            ),
-        )
-        add_store_options(restore)
+    restore = add_store_command(
+        sub,
+        "restore",
+        run_restore,
+        summary=_("replace the store's records with a backup or generation"),
+        description=_(
+            "Replace the store's records with those of a backup file or of one of the "
+            "generations in backups/ (give its path or its generation number). The "
+            "replaced state is kept as a generation too. Asks for confirmation unless --yes."
+        ),
+    )
+    if restore is not None:
         restore.add_argument(
             "src", metavar="SRC", help=_("a backup file, a generation file, or a generation number")
         )
         restore.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
-        restore.set_defaults(func=run_restore)
 
 
 # -- shared -------------------------------------------------------------------------
@@ -101,17 +101,14 @@ def _when(moment: datetime | None) -> str:
 
 
 def _credentials(args: argparse.Namespace) -> tuple[Path, str, str]:
-    from kiosk.paths import resolve_store_path
     from store import Store
 
-    path = resolve_store_path(args.store)
-    if not args.admin:
-        raise UserError(_("--admin NAME is required to open the store"))
+    path, admin = store_path_and_admin(args)
     if not Store.exists(path) and not Store.list_generations(path):
         from store import StoreMissing
 
         raise UserError(describe_store_error(StoreMissing()))
-    return path, args.admin, read_passphrase(args)
+    return path, admin, read_passphrase(args)
 
 
 # -- check --------------------------------------------------------------------------

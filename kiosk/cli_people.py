@@ -12,40 +12,40 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kiosk.cli_common import EXIT_OK, EXIT_USER_ERROR, UserError, add_store_options
+from kiosk.cli_common import EXIT_OK, EXIT_USER_ERROR, UserError, add_store_command
 from kiosk.i18n import _, ngettext
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``import`` and ``export`` (each once, however often called)."""
-    if "import" not in sub.choices:
-        parser = sub.add_parser(
-            "import",
-            help=_("add people from a CSV file (all or nothing)"),
-            description=_(
-                "Add people from a CSV file with a header row and the columns full_name, "
-                "personal_mobile, personal_email, nhsmail, access, last_activity (and "
-                "optionally site, an ODS code; otherwise access is for the first site). "
-                "If any row is invalid nothing is imported and every problem is listed."
-            ),
-        )
-        add_store_options(parser)
+    parser = add_store_command(
+        sub,
+        "import",
+        run_import,
+        summary=_("add people from a CSV file (all or nothing)"),
+        description=_(
+            "Add people from a CSV file with a header row and the columns full_name, "
+            "personal_mobile, personal_email, nhsmail, access, last_activity (and "
+            "optionally site, an ODS code; otherwise access is for the first site). "
+            "If any row is invalid nothing is imported and every problem is listed."
+        ),
+    )
+    if parser is not None:
         parser.add_argument("file", metavar="FILE.csv", help=_("the CSV file to import"))
-        parser.set_defaults(func=run_import)
-    if "export" not in sub.choices:
-        parser = sub.add_parser(
-            "export",
-            help=_("write everyone to standard output (unencrypted)"),
-            description=_(
-                "Write everyone to standard output in the import's columns plus site. The "
-                "output is unencrypted personal data: keep it safe and delete it after use."
-            ),
-        )
-        add_store_options(parser)
+    parser = add_store_command(
+        sub,
+        "export",
+        run_export,
+        summary=_("write everyone to standard output (unencrypted)"),
+        description=_(
+            "Write everyone to standard output in the import's columns plus site. The "
+            "output is unencrypted personal data: keep it safe and delete it after use."
+        ),
+    )
+    if parser is not None:
         parser.add_argument(
             "--format", choices=("csv", "json"), default="csv", help=_("output format")
         )
-        parser.set_defaults(func=run_export)
 
 
 def _read(path: str) -> str:
