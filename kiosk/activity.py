@@ -152,38 +152,51 @@ def sending_site(person: Person, sites: Iterable[Site]) -> Site | None:
     return open_sites[0] if open_sites else None
 
 
+def _leave_email(person: Person, site: Site, subject: str, body: str) -> Draft:
+    """A long-term-leave email to NAS from the site's shared mailbox; ``body`` names the
+    account with ``{name}`` and ``{nhsmail}``."""
+    text = body.format(name=person.full_name, nhsmail=person.nhsmail or "")
+    return Draft(to=facts.NAS_EMAIL, sender=site.mailbox, subject=subject, body=text)
+
+
 def disable_draft(person: Person, site: Site) -> Draft:
     """The email asking NAS to disable ``person``'s account during long-term leave."""
-    body = _(
-        "Hello,\n"
-        "\n"
-        "Please disable the NHSmail account below while its owner is on long-term leave. "
-        "We will ask you to re-enable it when they return.\n"
-        "\n"
-        "Name: {name}\n"
-        "NHSmail address: {nhsmail}\n"
-        "\n"
-        "Thank you.\n"
-    ).format(name=person.full_name, nhsmail=person.nhsmail or "")
-    subject = _("Please disable an NHSmail account: long-term leave")
-    return Draft(to=facts.NAS_EMAIL, sender=site.mailbox, subject=subject, body=body)
+    return _leave_email(
+        person,
+        site,
+        _("Please disable an NHSmail account: long-term leave"),
+        _(
+            "Hello,\n"
+            "\n"
+            "Please disable the NHSmail account below while its owner is on long-term leave. "
+            "We will ask you to re-enable it when they return.\n"
+            "\n"
+            "Name: {name}\n"
+            "NHSmail address: {nhsmail}\n"
+            "\n"
+            "Thank you.\n"
+        ),
+    )
 
 
 def enable_draft(person: Person, site: Site) -> Draft:
     """The email asking NAS to re-enable ``person``'s account on their return."""
-    body = _(
-        "Hello,\n"
-        "\n"
-        "Please re-enable the NHSmail account below: its owner is back from long-term "
-        "leave.\n"
-        "\n"
-        "Name: {name}\n"
-        "NHSmail address: {nhsmail}\n"
-        "\n"
-        "Thank you.\n"
-    ).format(name=person.full_name, nhsmail=person.nhsmail or "")
-    subject = _("Please re-enable an NHSmail account: back from long-term leave")
-    return Draft(to=facts.NAS_EMAIL, sender=site.mailbox, subject=subject, body=body)
+    return _leave_email(
+        person,
+        site,
+        _("Please re-enable an NHSmail account: back from long-term leave"),
+        _(
+            "Hello,\n"
+            "\n"
+            "Please re-enable the NHSmail account below: its owner is back from long-term "
+            "leave.\n"
+            "\n"
+            "Name: {name}\n"
+            "NHSmail address: {nhsmail}\n"
+            "\n"
+            "Thank you.\n"
+        ),
+    )
 
 
 def leave_draft(person: Person, site: Site) -> Draft:

@@ -137,6 +137,23 @@ def validate_notes(text: str) -> str:
     return value
 
 
+def _checked_ticket_and_notes(ticket: str, notes: str) -> tuple[str, str]:
+    """The ticket reference and notes every logged contact carries, each by its own rule;
+    FormErrors names both problems at once."""
+    errors: dict[str, str] = {}
+    try:
+        ticket = validate_ticket(ticket)
+    except ValidationError as error:
+        errors["ticket"] = error.message
+    try:
+        notes = validate_notes(notes)
+    except ValidationError as error:
+        errors["notes"] = error.message
+    if errors:
+        raise FormErrors(errors)
+    return ticket, notes
+
+
 def _utc(at: datetime) -> datetime:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("a contact time must be an aware datetime")
@@ -160,17 +177,7 @@ def record_contact(
     request_id: int | None = None,
 ) -> NasContact:
     """Add one call or email to the log (validated, one transaction, audited)."""
-    errors: dict[str, str] = {}
-    try:
-        ticket = validate_ticket(ticket)
-    except ValidationError as error:
-        errors["ticket"] = error.message
-    try:
-        notes = validate_notes(notes)
-    except ValidationError as error:
-        errors["notes"] = error.message
-    if errors:
-        raise FormErrors(errors)
+    ticket, notes = _checked_ticket_and_notes(ticket, notes)
     entry = NasContact(
         at=_utc(at),
         channel=channel,
@@ -227,17 +234,7 @@ def record_email(
     Both changes are one transaction, so the log never shows an escalation email while
     the ticket it escalated still looks untouched.
     """
-    errors: dict[str, str] = {}
-    try:
-        ticket = validate_ticket(ticket)
-    except ValidationError as error:
-        errors["ticket"] = error.message
-    try:
-        notes = validate_notes(notes)
-    except ValidationError as error:
-        errors["notes"] = error.message
-    if errors:
-        raise FormErrors(errors)
+    ticket, notes = _checked_ticket_and_notes(ticket, notes)
     day = at.astimezone(LONDON).date()
     due = follow_up if follow_up is not None else default_follow_up(day)
     entry = NasContact(
@@ -369,17 +366,7 @@ def record_no_access_call(
     NO_ACCESS request tracks NAS's answer, and the call itself goes into the log with its
     ticket, linked to the request. Either all three are saved or none is.
     """
-    errors: dict[str, str] = {}
-    try:
-        ticket = validate_ticket(ticket)
-    except ValidationError as error:
-        errors["ticket"] = error.message
-    try:
-        notes = validate_notes(notes)
-    except ValidationError as error:
-        errors["notes"] = error.message
-    if errors:
-        raise FormErrors(errors)
+    ticket, notes = _checked_ticket_and_notes(ticket, notes)
     at_utc = _utc(at)
     day = at.astimezone(LONDON).date()
     with store.transaction() as tx:
