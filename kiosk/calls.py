@@ -12,7 +12,6 @@ action, never the personal data (names, numbers and notes stay in the encrypted 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -44,6 +43,7 @@ from kiosk.validators import (
     validate_email,
     validate_full_name,
     validate_nhsmail,
+    validate_ticket,
     validate_uk_phone,
 )
 
@@ -55,8 +55,6 @@ SCRIPT_ODS_CHANGE = "ods_change"
 SCRIPT_OUTSIDE_HOURS = "outside_hours"
 SCRIPT_OTHER = "other"  # a contact the admin logs by hand, outside any script
 
-_TICKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_-]*")
-_TICKET_MAX = 40
 _NOTES_MAX = 2000
 
 
@@ -106,22 +104,6 @@ def default_follow_up(day: date) -> date:
 
 
 # --- field rules ------------------------------------------------------------------------
-
-
-def validate_ticket(text: str) -> str:
-    """A NAS ticket reference, or "" when NAS gave none (the call time then identifies it)."""
-    value = text.strip()
-    if not value:
-        return ""
-    if len(value) > _TICKET_MAX or not _TICKET.fullmatch(value):
-        raise ValidationError(
-            _(
-                "A ticket reference has only letters, digits, dashes and slashes "
-                "(at most {limit}), for example INC0123456."
-            ).format(limit=_TICKET_MAX),
-            "ticket_format",
-        )
-    return value
 
 
 def validate_notes(text: str) -> str:

@@ -43,6 +43,7 @@ from kiosk.validators import (
     validate_email,
     validate_full_name,
     validate_nhsmail,
+    validate_ticket,
 )
 
 STATUS_LABELS: dict[PersonStatus, str] = {
@@ -371,7 +372,7 @@ def record_answer(
     its NHSmail address and the 30-day first sign-in countdown), a leaver is marked
     "Active (Leaver)", an access change takes effect.
     """
-    ticket = " ".join(ticket.split())
+    ticket = validate_ticket(ticket)
     reason = " ".join(reason.split())
     if not done and not reason:
         raise ValidationError(_("Say why NAS rejected the request."), "reason_required")

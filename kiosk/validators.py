@@ -45,6 +45,8 @@ _EMAIL_MAX = 254
 _NAME_MAX = 100
 _ODS = re.compile(r"[A-Z0-9]+")
 _ODS_MAX = 10
+_TICKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_-]*")
+_TICKET_MAX = 40
 _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _UK_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
@@ -266,3 +268,19 @@ def display_phone(number: str) -> str:
     if len(number) == 10:
         return f"{number[:4]} {number[4:]}"
     return number
+
+
+def validate_ticket(text: str) -> str:
+    """A NAS ticket reference, or "" when NAS gave none (the call time then identifies it)."""
+    value = text.strip()
+    if not value:
+        return ""
+    if len(value) > _TICKET_MAX or not _TICKET.fullmatch(value):
+        raise ValidationError(
+            _(
+                "A ticket reference has only letters, digits, dashes and slashes "
+                "(at most {limit}), for example INC0123456."
+            ).format(limit=_TICKET_MAX),
+            "ticket_format",
+        )
+    return value

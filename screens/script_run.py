@@ -32,7 +32,13 @@ from kiosk.i18n import _
 from kiosk.model import NasContact, Person, PersonStatus, Site
 from kiosk.nas_hours import parse_london
 from kiosk.scripts import FilledLine, FilledStep, Form, LineKind, Script, ScriptContext
-from kiosk.validators import ValidationError, parse_day, validate_full_name, validate_nhsmail
+from kiosk.validators import (
+    ValidationError,
+    parse_day,
+    validate_full_name,
+    validate_nhsmail,
+    validate_ticket,
+)
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
 
@@ -556,7 +562,7 @@ class TicketDialog(FieldDialog[tuple[str, datetime | None, int | None]]):
         errors: dict[str, str] = {}
         ticket = ""
         try:
-            ticket = calls.validate_ticket(values["ticket"])
+            ticket = validate_ticket(values["ticket"])
         except ValidationError as error:
             errors["ticket"] = error.message
         call_at = optional_value(values, "call_at", parse_london, errors)

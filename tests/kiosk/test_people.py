@@ -177,7 +177,7 @@ def test_new_joiner_to_done_to_first_login() -> None:
     assert describe_status(person, TODAY) == "Joiner in progress"
 
     answered = TODAY + timedelta(days=2)
-    record_answer(store, rid, done=True, day=answered, ticket=" INC 1 ", nhsmail="Ellie.R@nhs.net")
+    record_answer(store, rid, done=True, day=answered, ticket=" INC1 ", nhsmail="Ellie.R@nhs.net")
     db = store.read()
     person = records.person(db, pid)
     assert person is not None
@@ -191,7 +191,7 @@ def test_new_joiner_to_done_to_first_login() -> None:
     request = records.requests(db)[0]
     assert (request.status, request.ticket, request.resolved) == (
         RequestStatus.DONE,
-        "INC 1",
+        "INC1",
         answered,
     )
 

@@ -263,3 +263,28 @@ def test_validators_are_idempotent(text: str) -> None:
         except ValidationError:
             continue
         assert func(once) == once
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("", ""),
+        ("  ", ""),
+        ("INC0123456", "INC0123456"),
+        (" INC0123456 ", "INC0123456"),
+        ("REQ/2026-11", "REQ/2026-11"),
+    ],
+)
+def test_ticket_reference_is_trimmed(typed: str, stored: str) -> None:
+    from kiosk.validators import validate_ticket
+
+    assert validate_ticket(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["INC 01", "INC#1", "-INC1", "x" * 41, "INC\u00e91"])
+def test_ticket_reference_rule_is_named(typed: str) -> None:
+    from kiosk.validators import ValidationError, validate_ticket
+
+    with pytest.raises(ValidationError) as raised:
+        validate_ticket(typed)
+    assert raised.value.rule == "ticket_format"
