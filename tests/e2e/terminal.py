@@ -83,35 +83,41 @@ class Pane:
     def info(self, fmt: str) -> str:
         return self.tmux.run("display-message", "-p", "-t", self.target, fmt).stdout.strip()
 
-    def border_colour(self, label: str) -> str | None:
-        """The colour of the left border of the text field under the line reading ``label``
-        (None if no such field is visible). Textual draws the focused field's border in the
-        accent colour and the others dimmed, so this is how a terminal shows focus."""
-        plain = self.screen().splitlines()
-        escaped = self.screen(escapes=True).splitlines()
-        for row, line in enumerate(plain):
-            if line.strip() != label or row + 1 >= len(escaped):
-                continue
-            border = escaped[row + 1]
-            position = border.find("\u258a")  # ▊, the left edge of Textual's tall border
-            if position < 0:
+    def border_colours(self) -> dict[int, str]:
+        """The colour of the left border of every tall text field on screen, by the row of
+        its top edge. Textual draws the focused field's border in the accent colour and the
+        others dimmed: this is how a terminal shows focus."""
+        colours: dict[int, str] = {}
+        for row, line in enumerate(self.screen(escapes=True).splitlines()):
+            position = line.find("\u258a\x1b")  # ▊ then a style change: a tall border's edge
+            if position < 0 or "\u2594" not in line:  # ▔, the top edge
                 continue
             colour = "39"
-            for params in re.findall(r"\x1b\[([0-9;]*)m", border[:position]):
-                for match in re.finditer(r"(?:^|;)(38;5;\d+|38;2;\d+;\d+;\d+|3[0-79]|9[0-7])",
-                                         params):
-                    colour = match.group(1)
+            for params in re.findall(r"\x1b\[([0-9;]*)m", line[:position]):
                 if params in ("", "0"):
                     colour = "39"
-            return colour
+                for match in re.finditer(
+                    r"(?:^|;)(38;5;\d+|38;2;\d+;\d+;\d+|3[0-79]|9[0-7])", params
+                ):
+                    colour = match.group(1)
+            colours[row] = colour
+        return colours
+
+    def border_colour(self, label: str) -> str | None:
+        """The border colour of the text field under the line reading ``label``, if shown."""
+        colours = self.border_colours()
+        for row in _label_rows(self.screen(), label):
+            if row + 1 in colours:
+                return colours[row + 1]
         return None
 
     def field_text(self, label: str) -> str | None:
         """What the text field under the line reading ``label`` shows (None if not visible)."""
-        lines = self.screen().splitlines()
-        for row, line in enumerate(lines):
-            if line.strip() == label and row + 2 < len(lines):
-                return lines[row + 2].strip().strip("\u258a\u258e").strip()
+        screen = self.screen()
+        lines = screen.splitlines()
+        for row in _label_rows(screen, label):
+            if row + 2 < len(lines):
+                return lines[row + 2].strip(_FRAME)
         return None
 
     def clear_field(self, label: str) -> None:
@@ -123,6 +129,24 @@ class Pane:
         self.keys("C-u")
         self.wait_until(lambda _s: self.field_text(label) == "", f"the field {label!r} cleared")
 
+    def cursor(self) -> tuple[int, int]:
+        """Where the terminal's cursor is (Textual keeps it in the focused text field)."""
+        x, y = self.info("#{cursor_x} #{cursor_y}").split()
+        return int(x), int(y)
+
+    def press_moving_cursor(self, key: str, to_label: str) -> None:
+        """Press ``key`` (e.g. Tab) and wait until the cursor is in the field under the line
+        reading ``to_label``: the sign of focus for compact fields, which have no border.
+        Only for fields already on screen (a field just shown reports a stale position)."""
+        self.keys(key)
+
+        def arrived(screen: str) -> bool:
+            rows = _label_rows(screen, to_label)
+            _x, y = self.cursor()
+            return any(row < y <= row + 2 for row in rows)
+
+        self.wait_until(arrived, f"the cursor in the field under {to_label!r}")
+
     def press_moving_focus(self, key: str, from_label: str, to_label: str) -> None:
         """Press ``key`` in the field under ``from_label`` and wait until focus has moved to
         the field under ``to_label``.
@@ -130,11 +154,18 @@ class Pane:
         Keys sent straight after Enter can reach the old field before the app has moved focus
         (a person is slower than send-keys), and the only sign of the move is the border
         colour: the new field takes the colour the old one had while focused."""
-        focused = self.wait_until(
-            lambda _s: self.border_colour(from_label) is not None,
-            f"a field under {from_label!r}",
-        )
-        del focused
+        def from_focused(screen: str) -> bool:
+            colours = self.border_colours()
+            rows = [row + 1 for row in _label_rows(screen, from_label) if row + 1 in colours]
+            if not rows:
+                return False
+            others = [c for row, c in colours.items() if row != rows[0]]
+            return bool(others) and colours[rows[0]] not in others
+
+        # First, the field being left must be seen focused (unlike every other field): it
+        # can be painted a moment after it shows, and only then is its colour the one to
+        # look for on the next field.
+        self.wait_until(from_focused, f"the field under {from_label!r} to show focus")
         colour = self.border_colour(from_label)
         self.keys(key)
 
@@ -228,6 +259,19 @@ class Pane:
                 except OSError:
                     continue
         return found
+
+
+def _label_rows(screen: str, label: str) -> list[int]:
+    """The rows whose text, inside any frame (box-drawing characters), is exactly ``label``."""
+    return [
+        row
+        for row, line in enumerate(screen.splitlines())
+        if line.strip(_FRAME).strip() == label
+    ]
+
+
+# Spaces and the box-drawing and block characters Textual draws borders and frames with.
+_FRAME = " " + "".join(chr(c) for c in range(0x2500, 0x25A0))
 
 
 def _flat(screen: str) -> str:
