@@ -116,17 +116,22 @@ class Pane:
         screen = self.screen()
         lines = screen.splitlines()
         for row in _label_rows(screen, label):
-            if row + 2 < len(lines):
-                return lines[row + 2].strip(_FRAME)
+            if row + 1 >= len(lines):
+                continue
+            tall = "\u258a" in lines[row + 1]  # a tall field: its text is one row lower
+            text_row = row + 2 if tall else row + 1
+            if text_row < len(lines):
+                return lines[text_row].strip(_FRAME)
         return None
 
-    def clear_field(self, label: str) -> None:
-        """Clear the focused field (ctrl+u) and wait until it shows empty.
+    def clear_field(self, label: str, key: str = "C-u") -> None:
+        """Clear the focused field (ctrl+u, to the left of the cursor) and wait until it
+        shows empty.
 
         Textual runs ctrl+u through the key bindings, after the field itself has taken any
         letters typed straight after it, so typing before it is seen to be empty would lose
         them (a person is never that fast)."""
-        self.keys("C-u")
+        self.keys(key)
         self.wait_until(lambda _s: self.field_text(label) == "", f"the field {label!r} cleared")
 
     def cursor(self) -> tuple[int, int]:

@@ -170,23 +170,30 @@ def test_resize_from_120x40_to_80x24_mid_session(start_kiosk: StartKiosk, made_s
 
 @pytest.mark.slow
 def test_idle_lock(start_kiosk: StartKiosk, made_store: Path) -> None:
-    """With the idle lock set to its minimum (1 minute), the unlocked kiosk locks itself
-    without a key press and shows nothing personal."""
-    from kiosk import records
-    from kiosk.model import Settings
-    from store import Store
-
-    store = Store.open(made_store, ADMIN, PASSPHRASE)
-    try:
-        with store.transaction() as tx:
-            records.save_settings(tx, Settings(idle_lock_minutes=1))
-    finally:
-        store.close()
-
+    """Set the idle lock to its minimum (1 minute) in Settings, then press nothing: the
+    kiosk locks itself and shows nothing personal."""
     pane = start_kiosk(made_store)
     unlock(pane)
+    pane.wait_for(SITE_LINE)
+    pane.keys("o")
+    label = "Lock after this many minutes without a key press"
+    pane.wait_for("Settings", label)
+    pane.keys("End")  # the cursor starts in this field, which says 5
+    pane.clear_field(label)
+    pane.type("1")
+    pane.keys("C-s")
+    pane.wait_gone(label)
     pane.wait_for(SITE_LINE)
     locked = pane.wait_for("kiosk is locked", timeout=150)
     assert "Rose House" not in locked and "rose.care@nhs.net" not in locked
     unlock(pane)  # and it opens again as usual
     _quit(pane)
+
+    from kiosk import records
+    from store import Store
+
+    store = Store.open(made_store, ADMIN, PASSPHRASE)
+    try:
+        assert records.settings(store.read()).idle_lock_minutes == 1
+    finally:
+        store.close()
