@@ -59,6 +59,15 @@ class Pane:
         for key in keys:
             self.tmux.run("send-keys", "-t", self.target, key)
 
+    def escape(self, *expect: str) -> str:
+        """Press Escape and wait for ``expect`` (text only the screen arrived at shows).
+
+        A key sent straight after Escape reaches the app as Alt+that key (terminals send
+        Alt as an Escape prefix), so the next key must wait for a sign that this one
+        arrived on its own."""
+        self.keys("Escape")
+        return self.wait_for(*expect)
+
     def type(self, text: str) -> None:
         """Type text literally, one key per character, as a person would."""
         self.tmux.run("send-keys", "-t", self.target, "-l", text)

@@ -159,8 +159,7 @@ def test_joiner_from_start_to_recorded_request(
     pane.wait_for("Step 5 of 5")
     pane.keys("C-s")
     pane.wait_for("Recorded: Cal Example is a joiner in progress.")
-    pane.keys("Escape")
-    pane.wait_for("Cal Example")
+    pane.escape("Type to filter", "Cal Example")  # back on People, the joiner listed
     _quit(pane)
 
     from kiosk import records
@@ -193,8 +192,8 @@ def test_leaver_blocked_by_the_coverage_guard(start_kiosk: StartKiosk, made_stor
     pane.keys("C-s")  # try to carry on without ticking
     pane.wait_for("Tick the box to carry on, or fix the cover first.")
     assert "Step 2 of 4" in pane.screen()
-    pane.keys("Escape", "Escape")  # back to step 1, then out: nothing recorded
-    pane.wait_gone("Step 1 of 4")
+    pane.escape("Step 1 of 4")  # back to step 1
+    pane.escape("Type to filter")  # and out, to People: nothing recorded
     _quit(pane)
 
     from kiosk import records
@@ -267,10 +266,9 @@ def test_no_access_call_script_to_a_recorded_ticket(
     pane.keys("C-s")
     pane.wait_for("Recorded: ticket INC0123456")
 
-    pane.keys("Escape", "Escape", "Escape")  # step 2, step 1, the scripts
-    pane.wait_for("No one can access the shared mailbox")
-    pane.keys("Escape")
-    pane.wait_for(SITE_LINE)
+    for shown in ("Step 2 of 3", "Step 1 of 3", "Escalate an unresolved ticket"):
+        pane.escape(shown)  # back one step at a time, then to the list of scripts
+    pane.escape("Unlocked by")  # the dashboard
     pane.keys("t")
     pane.wait_for("INC0123456")
     _quit(pane)
