@@ -58,6 +58,8 @@ class KioskApp(App[int]):
         Binding("ctrl+l", "lock", _("Lock"), priority=True),
         Binding("ctrl+n", "open('contacts')", _("Contacts")),
         Binding("ctrl+q", "quit", _("Quit"), priority=True),
+        # Declared here so that its footer label is translated (Textual's says "palette").
+        Binding("ctrl+p", "command_palette", _("Commands"), show=False, priority=True),
     ]
 
     def __init__(
@@ -77,7 +79,7 @@ class KioskApp(App[int]):
         self._idle_override = idle_minutes
         self.store_kdf = store_kdf  # None: the store's default; tests pass a fast one
         self._last_key = time.monotonic()
-        self._locked_notice: str | None = None
+        self._seen_generation = -1  # the store generation the current screen last showed
 
     # -- session -----------------------------------------------------------------------
 
@@ -112,6 +114,7 @@ class KioskApp(App[int]):
     def start_session(self, store: Store) -> None:
         """Called by the unlock screen or the setup wizard with the opened store."""
         self._session = Session(store=store, clock=self.clock)
+        self._seen_generation = store.generation
         self._last_key = time.monotonic()
         from screens.dashboard import DashboardScreen
 
@@ -208,17 +211,27 @@ class KioskApp(App[int]):
             self.action_lock()
 
     def _poll_store(self) -> None:
-        """Another admin's save shows up here without a restart."""
+        """Another admin's save shows up here without a restart.
+
+        Compare generations rather than asking ``changed()``: any read in between (the
+        idle check reads the settings) takes the other process's save in, after which
+        ``changed()`` is false although the screen still shows the old state.
+        """
         if self._session is None:
             return
+        store = self._session.store
+        from store import StoreError
+
         try:
-            changed = self._session.store.changed()
-        except Exception:  # a damaged file is reported on the next read or save
+            store.read()  # one stat when nothing changed; reloads another admin's save
+        except StoreError:  # a damaged file is reported on the next save
             return
-        if changed:
-            refresh = getattr(self.screen, "refresh_data", None)
-            if callable(refresh):
-                refresh()
+        if store.generation == self._seen_generation:
+            return
+        self._seen_generation = store.generation
+        refresh = getattr(self.screen, "refresh_data", None)
+        if callable(refresh):
+            refresh()
 
     # -- navigation --------------------------------------------------------------------
 
@@ -241,6 +254,15 @@ class KioskApp(App[int]):
                 return
         raise KeyError(name)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with our own (translated) prompt."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands\u2026"))
+            )
+
     def action_open(self, name: str) -> None:
         self.open_screen(name)
 
@@ -256,7 +278,12 @@ class KioskApp(App[int]):
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.action in seen:
+            if (
+                not binding.description
+                or binding.action in seen
+                or binding.action == "command_palette"
+                or not _declared_by_kiosk(active.node, binding)
+            ):
                 continue
             seen.add(binding.action)
             node = active.node
@@ -292,6 +319,22 @@ def safe_crash_report(error: BaseException | None) -> str:
             lines.append(f"  {Path(frame.filename).name}:{frame.lineno} in {frame.name}")
         lines.append(f"{type(error).__module__}.{type(error).__qualname__}")
     return "\n".join(lines)
+
+
+def _declared_by_kiosk(node: object, binding: Binding) -> bool:
+    """Was this binding declared by a kiosk class (app or screen), not by a Textual widget?
+
+    The palette lists kiosk's own actions, in the admin's language; Textual's widget
+    bindings (Input's cursor keys, DataTable's paging) are not commands and their
+    descriptions are not translated.
+    """
+    for cls in type(node).__mro__:
+        if cls.__module__.split(".")[0] not in {"kiosk", "screens"}:
+            continue
+        for declared in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(declared, Binding) and declared.action == binding.action:
+                return True
+    return False
 
 
 def _module_exists(module_name: str) -> bool:

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from kiosk import facts
+from kiosk.i18n import N_, _
 
 # Table names in the store.
 SITES = "sites"
@@ -27,6 +28,24 @@ REQUESTS = "requests"
 CONTACTS = "contacts"  # every call or email to NAS, with its ticket
 SETTINGS = "settings"
 REVIEWS = "reviews"
+
+# What each table's records are called on screen (the audit trail names them).
+TABLE_LABELS: dict[str, str] = {
+    SITES: N_("Site"),
+    PEOPLE: N_("Person"),
+    REQUESTS: N_("Request"),
+    CONTACTS: N_("NAS contact"),
+    SETTINGS: N_("Settings"),
+    REVIEWS: N_("Review"),
+}
+
+
+def record_label(table: str | None, record_id: int | None) -> str:
+    """``Person #3``: a record as the audit trail shows it, in the admin's language."""
+    if not table:
+        return ""
+    label = _(TABLE_LABELS[table]) if table in TABLE_LABELS else table
+    return f"{label} #{record_id}" if record_id is not None else label
 
 
 class Role(StrEnum):

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from kiosk import timefmt
 from kiosk.i18n import _, ngettext
+from kiosk.model import record_label
 from screens.widgets.base import KioskScreen
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def entry_matches(entry: AuditEntry, words: list[str]) -> bool:
             entry.admin,
             entry.action,
             entry.table or "",
-            f"#{entry.record_id}" if entry.record_id is not None else "",
+            record_label(entry.table, entry.record_id),
             entry.detail,
             str(entry.seq),
         ]
@@ -114,16 +115,11 @@ class AuditScreen(KioskScreen):
         for entry in self._entries:
             if words and not entry_matches(entry, words):
                 continue
-            record = ""
-            if entry.table:
-                record = entry.table
-                if entry.record_id is not None:
-                    record += f" #{entry.record_id}"
             table.add_row(
                 timefmt.moment(entry.time, "short"),
                 entry.admin,
                 entry.action,
-                record,
+                record_label(entry.table, entry.record_id),
                 entry.detail,
                 key=str(entry.seq),
             )

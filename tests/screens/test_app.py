@@ -181,6 +181,9 @@ async def test_another_process_save_refreshes_the_dashboard(tmp_path: Path) -> N
                 ),
                 "person.add",
             )
+        # the idle check reads the settings in between, taking the save in first: the poll
+        # must still notice that the screen shows an older generation
+        app._check_idle()
         app._poll_store()
         await pilot.pause()
         text = " ".join(str(o.prompt) for o in app.screen.query_one("OptionList")._options)  # type: ignore[attr-defined]

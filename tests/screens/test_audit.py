@@ -64,7 +64,7 @@ async def test_every_entry_newest_first_and_the_chain_verdict(tmp_path: Path) ->
     async with app.run_test(size=(80, 24)):
         rows = table_rows(app)
         assert [r[2] for r in rows] == ["site.add"] * 3 + ["admin.add", "store.create"]
-        assert rows[0][1] == ADMIN and rows[0][3] == "sites #3"
+        assert rows[0][1] == ADMIN and rows[0][3] == "Site #3"
         assert rows[0][0] == "20/05/2026, 10:00"  # London time of 09:00 UTC in May
         chain = str(app.screen.query_one("#audit-chain", Static).render())
         assert "intact: 5 entries" in chain and store.audit_head[:16] in chain
@@ -79,7 +79,7 @@ async def test_filter_narrows_and_slash_focuses_it(tmp_path: Path) -> None:
         assert [r[2] for r in table_rows(app)] == ["admin.add"]
         app.screen.query_one("#audit-filter", Input).value = "sites #2"
         await pilot.pause()
-        assert [r[3] for r in table_rows(app)] == ["sites #2"]
+        assert [r[3] for r in table_rows(app)] == ["Site #2"]
         app.screen.query_one("#audit-filter", Input).value = ""
         await pilot.pause()
         assert len(table_rows(app)) == 5
