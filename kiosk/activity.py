@@ -134,6 +134,14 @@ def record_mailbox_sent(tx: Tx, site_id: int, day: date) -> Site:
     return updated
 
 
+def record_mailbox_email(store: records.StoreLike, site_id: int, day: date, today: date) -> Site:
+    """The admin saw an email sent from the shared mailbox on ``day`` (sent outside kiosk)."""
+    if day > today:
+        raise ActivityError(_("The day the shared mailbox sent an email cannot be in the future."))
+    with store.transaction() as tx:
+        return record_mailbox_sent(tx, site_id, day)
+
+
 # ---- long-term leave: disable and re-enable through NAS -----------------------------------
 
 

@@ -17,12 +17,14 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from kiosk import records, timefmt
+from kiosk.activity import ActivityError, record_mailbox_email
 from kiosk.dspt import dspt_verdict, status_label
 from kiosk.i18n import _
 from kiosk.model import DsptStatus, Site
 from kiosk.sites import SiteError, history, people_with_access, record_publication
 from kiosk.validators import ValidationError, display_phone, parse_day
 from screens.widgets.base import KioskScreen
+from screens.widgets.field_dialog import Field, FieldDialog
 from screens.widgets.table import cursor_key, keep_cursor
 
 MARKS = {"ok": "\u2714", "warn": "!", "bad": "\u2716"}
@@ -37,6 +39,7 @@ class SitesScreen(KioskScreen):
         Binding("d", "publication", _("New DSPT")),
         Binding("o", "change_ods", _("ODS change")),
         Binding("c", "toggle_closed", _("Closed")),
+        Binding("m", "mailbox_sent", _("Mailbox sent")),
     ]
 
     def __init__(self) -> None:
@@ -174,6 +177,13 @@ class SitesScreen(KioskScreen):
         if site is not None:
             self.app.push_screen(PublicationDialog(site), lambda _result: self.refresh_data())
 
+    def action_mailbox_sent(self) -> None:
+        """NHSmail flags a shared mailbox that sends nothing for 6 months: note an email
+        sent from it outside kiosk (kiosk's own drafts are noted when recorded)."""
+        site = self._open_site()
+        if site is not None:
+            self.app.push_screen(MailboxSentDialog(site), lambda _result: self.refresh_data())
+
     def action_toggle_closed(self) -> None:
         self._show_closed = not self._show_closed
         self.refresh_data()
@@ -242,3 +252,30 @@ class PublicationDialog(ModalScreen[bool]):
             return
         self.notify(_("DSPT publication recorded."))
         self.dismiss(True)
+
+
+class MailboxSentDialog(FieldDialog[Site]):
+    """The day an email was last sent from a site's shared mailbox (default: today)."""
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        last = site.mailbox_last_sent
+        super().__init__(
+            _("Email sent from {mailbox}").format(mailbox=site.mailbox),
+            [Field("day", _("Sent on"), "", _("YYYY-MM-DD or DD/MM/YYYY; empty for today"))],
+            intro=(
+                _("Last recorded: {day}.").format(day=timefmt.day(last))
+                if last
+                else _("No email from this shared mailbox is recorded yet.")
+            ),
+        )
+
+    def submit(self, values: dict[str, str]) -> Site | None:
+        session = self.app.session  # type: ignore[attr-defined]
+        today = session.clock.today()
+        try:
+            day = parse_day(values["day"]) if values["day"].strip() else today
+            return record_mailbox_email(session.store, self._site.id, day, today)
+        except (ValidationError, ActivityError) as problem:
+            self.show_errors({"day": str(problem)})
+            return None

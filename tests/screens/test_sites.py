@@ -163,5 +163,25 @@ async def test_ods_change_keeps_the_old_site_as_history() -> None:
         assert isinstance(app.screen, SitesScreen)
 
 
+async def test_record_an_email_sent_from_the_shared_mailbox_by_hand() -> None:
+    store = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await pilot.pause()
+        field = app.screen.query_one("#field-day", Input)
+        field.value = "2026-06-01"  # tomorrow: refused, with the rule named
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "future" in text(app.screen.query_one("#error-day", Static))
+        assert records.sites(store.read())[0].mailbox_last_sent is None
+        field.value = "18/05/2026"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SitesScreen"
+    assert records.sites(store.read())[0].mailbox_last_sent == date(2026, 5, 18)
+    assert store.audit_entries[-1]["action"] == "site.mailbox_sent"
+
+
 def test_sites_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(harness(seeded()), terminal_size=(80, 24))
