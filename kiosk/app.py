@@ -18,6 +18,7 @@ import time
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -193,6 +194,11 @@ class KioskApp(App[int]):
         if isinstance(event, events.Key):
             self._last_key = time.monotonic()
         await super().on_event(event)
+
+    def store_clock(self) -> datetime:
+        """The app's clock in UTC, for the store's audit and unlock times: one clock for
+        everything kiosk records, which tests can fix."""
+        return self.clock.now().astimezone(UTC)
 
     def idle_limit_seconds(self) -> float:
         if self._idle_override is not None:

@@ -142,7 +142,12 @@ class RecoveryWizard(Screen["Store | None"]):
             self.app.call_from_thread(self._refused, error.errors)
             return
         try:
-            opened: Store | None = Store.open(self._rescue.path, admin, passphrase)
+            opened: Store | None = Store.open(
+                self._rescue.path,
+                admin,
+                passphrase,
+                now=getattr(self.app, "store_clock", None),  # the shell's clock, if any
+            )
         except StoreError as error:  # should not happen; stay in the recovery session
             opened = None
             self.app.call_from_thread(self.notify, describe_store_error(error), severity="error")

@@ -63,7 +63,9 @@ class RecoveryUnlockScreen(Screen[None]):
         from store import Store, StoreError
 
         try:
-            store = Store.open_with_recovery(self.kiosk.store_path, code)
+            store = Store.open_with_recovery(
+                self.kiosk.store_path, code, now=self.kiosk.store_clock
+            )
         except StoreError as error:
             self.app.call_from_thread(self._failed, describe_store_error(error))
             return

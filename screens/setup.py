@@ -220,7 +220,11 @@ class SetupWizard(Screen[None]):
 
         try:
             store, recovery = Store.create(
-                self.kiosk.store_path, admin, passphrase, kdf=self.kiosk.store_kdf
+                self.kiosk.store_path,
+                admin,
+                passphrase,
+                kdf=self.kiosk.store_kdf,
+                now=self.kiosk.store_clock,
             )
             with store.transaction() as tx:
                 records.save(tx, SITES, site, "site.add")

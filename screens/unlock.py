@@ -130,7 +130,7 @@ class UnlockScreen(Screen[None]):
         from store import Store, StoreError
 
         try:
-            store = Store.open(self.kiosk.store_path, admin, passphrase)
+            store = Store.open(self.kiosk.store_path, admin, passphrase, now=self.kiosk.store_clock)
         except StoreError as error:
             self.app.call_from_thread(self._failed, describe_store_error(error))
             return
