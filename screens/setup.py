@@ -15,16 +15,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, ContentSwitcher, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, ContentSwitcher, Footer, Input, Label, Static
 
 from kiosk import records
 from kiosk.cli_common import describe_store_error
-from kiosk.dspt import STATUS_LABELS
 from kiosk.i18n import _
-from kiosk.model import SITES, DsptStatus, Site
+from kiosk.model import SITES, Site
 from kiosk.passphrase import passphrase_problem, strength_hint
-from kiosk.site_fields import SITE_FIELDS, check_site
+from kiosk.site_fields import check_site
 from kiosk.validators import ValidationError, validate_full_name
+from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -82,18 +82,7 @@ class SetupWizard(Screen[None]):
                 yield Static("", id="pass-error", classes="error")
             with VerticalScroll(id="step-site"):
                 yield Static(_("Your first site (more can be added later)."), classes="intro")
-                for name, label in SITE_FIELDS:
-                    yield Label(_(label))
-                    if name == "dspt_status":
-                        yield Select(
-                            [(_(text), status.value) for status, text in STATUS_LABELS.items()],
-                            value=DsptStatus.NOT_PUBLISHED.value,
-                            allow_blank=False,
-                            id="site-dspt_status",
-                        )
-                    else:
-                        yield Input(id=f"site-{name}", placeholder=_placeholder(name))
-                    yield Static("", id=f"site-{name}-error", classes="error")
+                yield from site_field_widgets(error_classes="error")
                 yield Checkbox(
                     _("I have checked the shared mailbox address: it can never be changed."),
                     id="mailbox-confirmed",
@@ -179,20 +168,8 @@ class SetupWizard(Screen[None]):
             self._show(2)
 
     def _site_done(self) -> None:
-        raw = {
-            name: (
-                str(self.query_one("#site-dspt_status", Select).value)
-                if name == "dspt_status"
-                else self.query_one(f"#site-{name}", Input).value
-            )
-            for name, _label in SITE_FIELDS
-        }
-        check = check_site(raw, today=self.kiosk.clock.today())
-        for name, _label in SITE_FIELDS:
-            text = check.errors.get(name) or check.warnings.get(name) or ""
-            widget = self.query_one(f"#site-{name}-error", Static)
-            widget.update(text)
-            widget.set_class(name in check.warnings and name not in check.errors, "warning")
+        check = check_site(read_site_fields(self), today=self.kiosk.clock.today())
+        show_site_messages(self, check.errors, check.warnings)
         confirmed = self.query_one("#mailbox-confirmed", Checkbox).value
         if check.site is None:
             self.query_one("#site-error", Static).update(
@@ -255,13 +232,3 @@ class SetupWizard(Screen[None]):
         assert self._store is not None
         store, self._store, self._recovery = self._store, None, ""
         self.kiosk.start_session(store)
-
-
-def _placeholder(name: str) -> str:
-    return {
-        "ods_code": _("e.g. VZZ01"),
-        "cqc_location_id": _("e.g. 1-123456789"),
-        "site_phone": _("the number CQC shows for the site"),
-        "mailbox": _("e.g. name.care@nhs.net"),
-        "dspt_published": _("YYYY-MM-DD or DD/MM/YYYY"),
-    }.get(name, "")

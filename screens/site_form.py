@@ -20,7 +20,6 @@ from kiosk import records, timefmt
 from kiosk.dspt import STATUS_LABELS
 from kiosk.i18n import _, ngettext
 from kiosk.model import DsptStatus, Site
-from kiosk.site_fields import SITE_FIELDS
 from kiosk.sites import (
     SiteError,
     add_site,
@@ -30,18 +29,9 @@ from kiosk.sites import (
     update_site,
 )
 from screens.widgets.base import KioskScreen
+from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 
 PREVIOUS_FIELD = "dspt_previous_status"
-
-
-def _placeholder(name: str) -> str:
-    return {
-        "ods_code": _("e.g. VZZ01"),
-        "cqc_location_id": _("e.g. 1-123456789"),
-        "site_phone": _("the number CQC shows for the site"),
-        "mailbox": _("e.g. name.care@nhs.net"),
-        "dspt_published": _("YYYY-MM-DD or DD/MM/YYYY"),
-    }.get(name, "")
 
 
 def _values(site: Site) -> dict[str, str]:
@@ -90,18 +80,7 @@ class SiteFormScreen(KioskScreen):
         yield Header()
         with VerticalScroll(id="site-form"):
             yield Static("", id="form-intro")
-            for name, label in SITE_FIELDS:
-                yield Label(_(label), classes="field-label")
-                if name == "dspt_status":
-                    yield Select(
-                        [(_(text), status.value) for status, text in STATUS_LABELS.items()],
-                        value=DsptStatus.NOT_PUBLISHED.value,
-                        allow_blank=False,
-                        id="site-dspt_status",
-                    )
-                else:
-                    yield Input(id=f"site-{name}", placeholder=_placeholder(name))
-                yield Static("", id=f"site-{name}-error", classes="field-error")
+            yield from site_field_widgets(label_classes="field-label", error_classes="field-error")
             yield Label(_("DSPT status of the publication before that"), classes="field-label")
             yield Select(
                 [(_("None, or not known"), "")]
@@ -186,21 +165,12 @@ class SiteFormScreen(KioskScreen):
             self.focus_next()
 
     def _raw(self) -> dict[str, str]:
-        raw: dict[str, str] = {}
-        for name, _label in SITE_FIELDS:
-            if name == "dspt_status":
-                raw[name] = str(self.query_one("#site-dspt_status", Select).value)
-            else:
-                raw[name] = self.query_one(f"#site-{name}", Input).value
+        raw = read_site_fields(self)
         raw[PREVIOUS_FIELD] = str(self.query_one(f"#site-{PREVIOUS_FIELD}", Select).value)
         return raw
 
     def _show(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
-        for name in [n for n, _label in SITE_FIELDS] + [PREVIOUS_FIELD]:
-            widget = self.query_one(f"#site-{name}-error", Static)
-            text = errors.get(name) or warnings.get(name) or ""
-            widget.update(text)
-            widget.set_class(name not in errors and bool(text), "warning")
+        show_site_messages(self, errors, warnings, (PREVIOUS_FIELD,))
 
     def _say(self, text: str) -> None:
         self.query_one("#form-error", Static).update(text)
