@@ -34,6 +34,11 @@ from kiosk.i18n import _, ngettext
 from kiosk.session import Session
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from textual.actions import ActionParseResult
+    from textual.dom import DOMNode
+
     from store import KdfParams, Store
 
 STORE_POLL_SECONDS = 2.0
@@ -299,6 +304,44 @@ class KioskApp(App[int]):
                 lambda node=node, action=binding.action: self.run_action(action, node),
             )
         yield SystemCommand(_("Quit"), _("Leave kiosk"), self.action_quit)
+
+    # -- store trouble in the middle of a session ----------------------------------------
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """A key's action that meets a store problem (busy, damaged, revoked) says so and
+        leaves the screen as it was: the store has already rolled the change back."""
+        from store import StoreError
+
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except StoreError as error:
+            self._store_problem(error, screen_broken=False)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Other handlers that meet a store problem leave their screen unable to carry on
+        (Textual stops its message loop), so kiosk locks: nothing is lost, the change was
+        rolled back, and unlocking starts afresh. Anything else is a real crash."""
+        from store import StoreError
+
+        if isinstance(error, StoreError) and self._session is not None:
+            self.call_later(self._store_problem, error, True)
+            return
+        super()._handle_exception(error)
+
+    def _store_problem(self, error: Exception, screen_broken: bool) -> None:
+        from kiosk.cli_common import describe_store_error
+
+        message = describe_store_error(error)
+        if screen_broken or getattr(error, "code", "") in {"access_revoked", "locked", "damaged"}:
+            self.action_lock()
+            message += " " + _("kiosk locked itself; nothing else was lost. Unlock to carry on.")
+        self.notify(message, severity="error", timeout=15)
 
     # -- crash output ------------------------------------------------------------------
 

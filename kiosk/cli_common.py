@@ -114,5 +114,12 @@ def describe_store_error(error: Exception) -> str:
         "busy": _("Another admin is saving the store right now; try again in a moment."),
         "unknown_format": _("This store was written by a newer kiosk: upgrade kiosk to open it."),
         "last_admin": _("The last admin cannot be removed: add another admin first."),
+        "access_revoked": _(
+            "Your passphrase or the store's key was changed in another session: unlock again."
+        ),
+        "locked": _("The store is locked: unlock again."),
+        "save_failed": _(
+            "The change could not be saved (is the disk full or read-only?): nothing was changed."
+        ),
     }
-    return messages.get(code, _("The store could not be opened."))
+    return messages.get(code, _("The store could not be opened or saved."))

@@ -31,7 +31,9 @@ class KioskScreen(Screen[None]):
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        # Locking pops every screen; one uncovered on the way out must not read the store.
+        if getattr(self.app, "unlocked", True):
+            self.refresh_data()
 
     def refresh_data(self) -> None:
         """Re-read from the store and update the widgets; called on mount, on resume and

@@ -233,3 +233,48 @@ async def test_unlock_offers_to_erase_leavers_past_retention(tmp_path: Path) -> 
     }
     assert people["Old Leaver"].personal_mobile == "" and people["Old Leaver"].erased
     assert people["Recent Leaver"].personal_mobile == "07700900011"
+
+
+async def test_a_busy_store_during_an_action_is_a_message_not_a_crash(tmp_path: Path) -> None:
+    from textual.binding import Binding
+    from textual.widgets import Input as TextInput
+
+    from screens.widgets.base import KioskScreen
+    from store import StoreBusy
+
+    class Busy(KioskScreen):
+        BINDINGS = [Binding("f5", "save", "Save")]  # noqa: RUF012
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield TextInput(id="field")
+
+        def action_save(self) -> None:
+            raise StoreBusy()
+
+        def on_input_submitted(self) -> None:
+            raise StoreBusy()
+
+    path = tmp_path / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.push_screen(Busy())
+        await pilot.pause()
+        await pilot.press("f5")  # a key's action: told, and the screen stays
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "Busy"
+        assert any("saving" in str(n.message) for n in app._notifications)
+        await pilot.press("enter")  # a message handler: told, and kiosk locks
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and not app.unlocked
+        assert type(app.screen).__name__ == "UnlockScreen"
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
