@@ -15,7 +15,6 @@ import argparse
 import importlib
 import sys
 import time
-import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ from textual.screen import Screen
 from kiosk import facts
 from kiosk.app_nav import NAV, NavEntry
 from kiosk.clock import Clock, SystemClock
+from kiosk.crash import safe_crash_report
 from kiosk.i18n import _, ngettext
 from kiosk.session import Session
 
@@ -352,22 +352,6 @@ class KioskApp(App[int]):
         self.bell()
         self._exit_renderables.append(safe_crash_report(sys.exc_info()[1] or self._exception))
         self._close_messages_no_wait()
-
-
-def safe_crash_report(error: BaseException | None) -> str:
-    """The crash text: type and frames (file, line, function), never values or messages."""
-    lines = [
-        _("kiosk stopped because of an internal error. No data was lost:"),
-        _("every change is saved as soon as it is made."),
-        _("Please report this to whoever looks after kiosk, with the lines below."),
-        "",
-    ]
-    if error is not None:
-        frames = traceback.extract_tb(error.__traceback__)
-        for frame in frames[-12:]:
-            lines.append(f"  {Path(frame.filename).name}:{frame.lineno} in {frame.name}")
-        lines.append(f"{type(error).__module__}.{type(error).__qualname__}")
-    return "\n".join(lines)
 
 
 def _declared_by_kiosk(node: object, binding: Binding) -> bool:

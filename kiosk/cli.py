@@ -84,3 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("kiosk: interrupted"), file=sys.stderr)
         return 130
+    except Exception as error:  # a fault of ours: where it happened, never the values
+        from kiosk.crash import EXIT_INTERNAL_ERROR, safe_crash_report
+
+        print(safe_crash_report(error), file=sys.stderr)
+        return EXIT_INTERNAL_ERROR

@@ -118,3 +118,22 @@ def test_unknown_option_is_refused_without_a_traceback() -> None:
     result = kiosk("--no-such-option")
     assert result.returncode == 2  # argparse's own usage error
     assert "Traceback" not in result.stderr
+
+
+def test_an_internal_fault_prints_where_but_no_values() -> None:
+    script = (
+        "import sys, kiosk.cli_nas as nas\n"
+        "def run(args):\n"
+        "    name, mobile = 'Jane Testperson', '07700900123'\n"
+        "    raise ValueError(name + ' ' + mobile)\n"
+        "nas.run = run\n"
+        "from kiosk.cli import main\n"
+        "sys.exit(main(['nas']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 70
+    assert "ValueError" in result.stderr and " in run" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Jane" not in result.stderr and "900123" not in result.stderr
