@@ -43,6 +43,7 @@ from kiosk.people import (
 )
 from kiosk.validators import display_phone, mask_mobile
 from screens.widgets.base import KioskScreen
+from screens.widgets.key_guide import KeyGuide
 from screens.widgets.table import cursor_key
 
 # The orders ``o`` cycles through. Translate with _() where shown.
@@ -270,19 +271,22 @@ class PeopleScreen(KioskScreen):
     """The staff list: who can reach each shared mailbox and how; joiners and leavers."""
 
     CSS_PATH = "people.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", _("Add")),
-        Binding("e", "edit", _("Edit")),
-        Binding("j", "joiner", _("Joiner")),
-        Binding("l", "leaver", _("Leaver")),
-        Binding("x", "access", _("Access")),
-        Binding("r", "answer", _("NAS answer")),
-        Binding("i", "first_login", _("Signed in")),
-        Binding("m", "reveal", _("Mobiles")),
-        Binding("o", "sort", _("Sort")),
-        Binding("slash", "filter", _("Filter")),
-        Binding("shift+j", "joiner_for", _("Joiner for this person"), show=False),
+    # More keys than one footer line holds at 80 columns: they are listed in a key guide
+    # above the footer instead (show=False keeps them out of the footer).
+    KEYS: ClassVar[list[Binding]] = [
+        Binding("a", "add", _("Add"), show=False),
+        Binding("e", "edit", _("Edit"), show=False),
+        Binding("j", "joiner", _("Joiner"), show=False),
+        Binding("shift+j", "joiner_for", _("Joiner for this person"), key_display="J", show=False),
+        Binding("l", "leaver", _("Leaver"), show=False),
+        Binding("x", "access", _("Access"), show=False),
+        Binding("r", "answer", _("NAS answer"), show=False),
+        Binding("i", "first_login", _("Signed in"), show=False),
+        Binding("m", "reveal", _("Mobiles"), show=False),
+        Binding("o", "sort", _("Sort"), show=False),
+        Binding("slash", "filter", _("Filter"), key_display="/", show=False),
     ]
+    BINDINGS: ClassVar[list[BindingType]] = list(KEYS)
 
     def __init__(self, person_id: int | None = None) -> None:
         super().__init__()
@@ -302,6 +306,7 @@ class PeopleScreen(KioskScreen):
         table = FixedWidthTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="people-detail", markup=False)
+        yield KeyGuide(self.KEYS, id="people-keys")
         yield Footer()
 
     def on_mount(self) -> None:
