@@ -11,13 +11,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
 from kiosk.app_nav import NAV
 from kiosk.dashboard import Dashboard, Level, Line, build_dashboard
 from kiosk.i18n import _
 from screens.widgets.base import KioskScreen
+from screens.widgets.key_guide import KeyGuide
 
 MARKS = {Level.BAD: "\u2716", Level.WARN: "!", Level.INFO: "\u2022", Level.OK: "\u2714"}
 STYLES = {Level.BAD: "bold red", Level.WARN: "yellow", Level.INFO: "", Level.OK: "green"}
@@ -25,14 +26,18 @@ STYLES = {Level.BAD: "bold red", Level.WARN: "yellow", Level.INFO: "", Level.OK:
 
 class DashboardScreen(KioskScreen):
     CSS_PATH = "dashboard.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", _("Back"), show=False),
-        Binding("enter", "follow", _("Open"), show=False),
-        # Shown in the key guide above the footer: eleven screens do not fit in one line.
+    # Eleven screens' keys do not fit in one footer line at 80 columns: they are listed in
+    # a key guide above the footer instead (show=False keeps them out of the footer).
+    KEYS: ClassVar[list[Binding]] = [
         *[
             Binding(entry.key, f"app.open('{entry.name}')", _(entry.label), show=False)
             for entry in NAV
         ],
+        Binding("enter", "follow", _("Open the highlighted line"), show=False),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", _("Back"), show=False),
+        *KEYS,
     ]
 
     def __init__(self) -> None:
@@ -42,7 +47,7 @@ class DashboardScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield OptionList(id="dashboard-lines")
-        yield Static(_key_guide(), id="key-guide")
+        yield KeyGuide(self.KEYS, id="key-guide")
         yield Footer()
 
     def action_back(self) -> None:
@@ -101,14 +106,3 @@ class DashboardScreen(KioskScreen):
         if line is None or line.target is None:
             return
         self.app.open_screen(line.target, **dict(line.link))  # type: ignore[attr-defined]
-
-
-def _key_guide() -> Text:
-    """Every screen's key, wrapped over as many lines as the terminal needs."""
-    guide = Text()
-    for entry in NAV:
-        guide.append(f" {entry.key} ", style="bold reverse")
-        guide.append(f" {_(entry.label)}  ")
-    guide.append(" enter ", style="bold reverse")
-    guide.append(" " + _("Open the highlighted line"))
-    return guide
