@@ -225,16 +225,11 @@ def _article_role(role: Role) -> str:
 # --- recording ----------------------------------------------------------------------------
 
 
-def mark_mailbox_sent(tx: Tx, site_id: int, day: date) -> None:
-    """The shared mailbox sent an email on ``day`` (the rule lives in kiosk.activity)."""
-    record_mailbox_sent(tx, site_id, day)
-
-
 def open_request(tx: Tx, request: NasRequest) -> int:
     """Save a new request drafted by kiosk and sent from the site's shared mailbox."""
     action = ACTION_FOR_KIND.get(request.kind, "request.add")
     request_id = records.save(tx, REQUESTS, request, action, detail=request.kind.value)
-    mark_mailbox_sent(tx, request.site_id, request.sent)
+    record_mailbox_sent(tx, request.site_id, request.sent)  # sent from the shared mailbox
     return request_id
 
 

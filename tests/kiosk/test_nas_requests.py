@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import facts, records
+from kiosk.activity import record_mailbox_sent
 from kiosk.drafts import Draft
 from kiosk.i18n import set_locale
 from kiosk.model import NasRequest, RequestKind, RequestStatus, Role, Settings
@@ -24,7 +25,6 @@ from kiosk.nas_requests import (
     draft_joiner,
     draft_leaver,
     escalation_advice,
-    mark_mailbox_sent,
     open_request,
     overdue_requests,
     review_due,
@@ -162,11 +162,11 @@ def test_open_request_marks_the_shared_mailbox_as_having_sent() -> None:
     assert all(e["detail"] in ("", "leaver") for e in store.audit_entries)
 
 
-def test_mark_mailbox_sent_never_goes_backwards() -> None:
+def test_record_mailbox_sent_never_goes_backwards() -> None:
     store, (site_id,), _ = store_with()
     with store.transaction() as tx:
-        mark_mailbox_sent(tx, site_id, TODAY)
-        mark_mailbox_sent(tx, site_id, date(2026, 1, 1))
+        record_mailbox_sent(tx, site_id, TODAY)
+        record_mailbox_sent(tx, site_id, date(2026, 1, 1))
     site = records.site(store.read(), site_id)
     assert site is not None and site.mailbox_last_sent == TODAY
 

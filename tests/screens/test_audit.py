@@ -3,46 +3,22 @@ verdict at the top (intact, and broken after an insider edits an entry), at 80x2
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from kiosk import records
 from kiosk.clock import FixedClock
-from kiosk.model import SITES, Site
 from kiosk.session import Session
 from screens.audit import AuditScreen
 from store import AUDIT_TABLE, Store, WrongPassphrase
-from tests.conftest import FAST_KDF
 from tests.screens.harness import ScreenHarness
+from tests.screens.stores import ADMIN, PASSPHRASE, three_site_store
 from tests.store.helpers import rewrite
 
-ADMIN = "Ann Admin"
-PASSPHRASE = "correct horse battery"
 NOW = datetime(2026, 5, 20, 10, 0)
-
-
-def fixed_now() -> datetime:
-    return datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
-
-
-def make_store(tmp_path: Path) -> Store:
-    store, _code = Store.create(
-        tmp_path / "k" / "kiosk.store", ADMIN, PASSPHRASE, kdf=FAST_KDF, now=fixed_now
-    )
-    store.add_admin("Bea Example", "blue kettle on the hill")
-    for n in (1, 2, 3):
-        with store.transaction() as tx:
-            records.save(
-                tx,
-                SITES,
-                Site(f"Site {n}", f"VZZ0{n}", "1-123456789", "01632960001", f"s{n}@nhs.net"),
-                "site.add",
-            )
-    return store
 
 
 def harness(store: Store) -> ScreenHarness:
@@ -55,11 +31,11 @@ def table_rows(app: ScreenHarness) -> list[list[str]]:
 
 
 def test_audit_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(harness(make_store(tmp_path)), terminal_size=(80, 24))
+    assert snap_compare(harness(three_site_store(tmp_path)), terminal_size=(80, 24))
 
 
 async def test_every_entry_newest_first_and_the_chain_verdict(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+    store = three_site_store(tmp_path)
     app = harness(store)
     async with app.run_test(size=(80, 24)):
         rows = table_rows(app)
@@ -71,7 +47,7 @@ async def test_every_entry_newest_first_and_the_chain_verdict(tmp_path: Path) ->
 
 
 async def test_filter_narrows_and_slash_focuses_it(tmp_path: Path) -> None:
-    app = harness(make_store(tmp_path))
+    app = harness(three_site_store(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.screen.focused is app.screen.query_one("#audit-table", DataTable)
         await pilot.press("slash", "b", "e", "a")
@@ -86,7 +62,7 @@ async def test_filter_narrows_and_slash_focuses_it(tmp_path: Path) -> None:
 
 
 async def test_an_edited_entry_shows_as_broken(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+    store = three_site_store(tmp_path)
     key = bytes(store._data_key or b"")  # an insider holding the key, as in tests/store
 
     def edit(body: dict[str, Any]) -> None:
@@ -103,7 +79,7 @@ async def test_an_edited_entry_shows_as_broken(tmp_path: Path) -> None:
 
 
 async def test_failed_unlock_attempts_are_listed(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+    store = three_site_store(tmp_path)
     store.close()
     for guess in ("wrong guess one", "wrong guess two"):
         with pytest.raises(WrongPassphrase):

@@ -4,7 +4,7 @@ only when needed; and its look at 80x24."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,38 +13,14 @@ from textual.widgets import DataTable, Input
 
 from kiosk import records
 from kiosk.clock import FixedClock
-from kiosk.model import SITES, Site
 from kiosk.session import Session
 from screens.backups import BackupsScreen, OldPassphraseDialog
 from screens.widgets.confirm import ConfirmDialog
 from store import NotOpenable, Store
-from tests.conftest import FAST_KDF
 from tests.screens.harness import ScreenHarness
+from tests.screens.stores import ADMIN, three_site_store
 
-ADMIN = "Ann Admin"
-PASSPHRASE = "correct horse battery"
 NOW = datetime(2026, 5, 20, 10, 0)
-
-
-def fixed_now() -> datetime:
-    return datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
-
-
-def make_store(tmp_path: Path) -> Store:
-    """Generations 1 (created) to 4 (two sites) in backups/; the store at 5 (three sites)."""
-    store, _code = Store.create(
-        tmp_path / "k" / "kiosk.store", ADMIN, PASSPHRASE, kdf=FAST_KDF, now=fixed_now
-    )
-    store.add_admin("Bea Example", "blue kettle on the hill")
-    for n in (1, 2, 3):
-        with store.transaction() as tx:
-            records.save(
-                tx,
-                SITES,
-                Site(f"Site {n}", f"VZZ0{n}", "1-123456789", "01632960001", f"s{n}@nhs.net"),
-                "site.add",
-            )
-    return store
 
 
 def harness(store: Store) -> ScreenHarness:
@@ -61,11 +37,11 @@ def generation_rows(app: ScreenHarness) -> list[list[str]]:
 
 
 def test_backups_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(harness(make_store(tmp_path)), terminal_size=(80, 24))
+    assert snap_compare(harness(three_site_store(tmp_path)), terminal_size=(80, 24))
 
 
 async def test_restore_after_confirming_and_undo_it(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+    store = three_site_store(tmp_path)
     app = harness(store)
     async with app.run_test(size=(80, 24)) as pilot:
         rows = generation_rows(app)
@@ -88,7 +64,7 @@ async def test_restore_after_confirming_and_undo_it(tmp_path: Path) -> None:
 
 
 async def test_damaged_generation_is_shown_and_refused(tmp_path: Path) -> None:
-    store = make_store(tmp_path)
+    store = three_site_store(tmp_path)
     newest = store.generations()[0].path
     data = bytearray(newest.read_bytes())
     data[20] ^= 0x01  # inside the header: its checksum no longer holds
@@ -104,7 +80,7 @@ async def test_damaged_generation_is_shown_and_refused(tmp_path: Path) -> None:
 async def test_old_passphrase_is_asked_only_when_needed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = make_store(tmp_path)
+    store = three_site_store(tmp_path)
     calls: list[str | None] = []
     real_restore = store.restore
 
