@@ -1,7 +1,9 @@
 """Every user-facing sentence goes through here, so the product can be translated.
 
-Messages are extracted with ``pybabel extract -F babel.cfg`` into ``kiosk/locale/kiosk.pot``
-and compiled catalogs live in ``kiosk/locale/<locale>/LC_MESSAGES/kiosk.mo``. With no
+Messages are extracted with ``pybabel extract -F babel.cfg`` into ``kiosk/locale/kiosk.pot``;
+each locale's catalog is ``kiosk/locale/<locale>/LC_MESSAGES/kiosk.po``. An installed wheel
+carries the ``.mo`` its build hook compiled; a source checkout has none, so the ``.po`` is
+compiled in memory by the same function (:func:`kiosk.catalogs.compile_po`). With no
 catalog for a locale the English source text is shown, never an error.
 
 Module-level data (call scripts, field labels) must not be translated at import time,
@@ -12,6 +14,7 @@ and pass them through :func:`_` where they are shown.
 from __future__ import annotations
 
 import gettext as _gettext
+import io
 from pathlib import Path
 
 DOMAIN = "kiosk"
@@ -26,9 +29,7 @@ def set_locale(locale: str) -> None:
     """Switch the catalog and the Babel locale used for dates; unknown locales fall back."""
     global _translations, _locale
     requested = locale or DEFAULT_LOCALE
-    _translations = _gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[requested], fallback=True
-    )
+    _translations = _load_translations(requested)
     # Dates go through Babel, which refuses locales CLDR lacks (the en_XA pseudo-locale,
     # a typo in --locale): those read their dates in the default locale instead of crashing.
     from babel import Locale, UnknownLocaleError
@@ -38,6 +39,20 @@ def set_locale(locale: str) -> None:
     except (UnknownLocaleError, ValueError):
         requested = DEFAULT_LOCALE
     _locale = requested
+
+
+def _load_translations(locale: str) -> _gettext.NullTranslations:
+    """The compiled catalog for ``locale``, or its ``.po`` compiled now (source checkout)."""
+    found = _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[locale], fallback=True)
+    if type(found) is not _gettext.NullTranslations:
+        return found
+    for candidate in dict.fromkeys([locale, locale.split(".")[0], locale.split("_")[0]]):
+        po_path = LOCALE_DIR / candidate / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if candidate.replace("_", "").isalnum() and po_path.is_file():
+            from kiosk.catalogs import compile_po
+
+            return _gettext.GNUTranslations(io.BytesIO(compile_po(po_path)))
+    return found
 
 
 def current_locale() -> str:

@@ -1,7 +1,7 @@
-"""Maintainer's tool for the message catalogs: extract, pseudo-translate, compile.
+"""Maintainer's tool for the message catalogs: extract and pseudo-translate.
 
 Run ``python -m kiosk.i18n_tools`` from a checkout after changing any user-facing text.
-It does three things, all with Babel's own APIs so the result matches ``pybabel``:
+It does two things, both with Babel's own APIs so the result matches ``pybabel``:
 
 1. extracts every ``_()``/``ngettext()``/``N_()`` message from the sources named in
    ``babel.cfg`` into the template ``kiosk/locale/kiosk.pot``;
@@ -9,12 +9,12 @@ It does three things, all with Babel's own APIs so the result matches ``pybabel`
    ``{placeholders}``, ``%s``-style conversions and markup such as ``[b]`` left exactly as
    they were. Running the app with ``--locale en_XA`` (or the pseudo-locale walk in the
    tests) makes any text that skipped gettext stand out as plain English, and shows where a
-   longer translation would be cut off;
-3. compiles every ``kiosk/locale/<locale>/LC_MESSAGES/kiosk.po`` to ``kiosk.mo``.
+   longer translation would be cut off.
 
-The template and the compiled catalogs are committed, so ``pip install .`` ships them and
-the app never needs Babel's tooling at run time. ``--check`` only reports whether the
-committed template is missing a message (what CI runs).
+The template and the ``.po`` catalogs are committed; ``.mo`` files are not: the wheel's
+build hook (``hatch_build.py``) compiles them with :func:`kiosk.catalogs.compile_po`, and a
+source checkout compiles in memory with the same function. ``--check`` reports whether the
+committed template or a committed catalog is missing a message; ``.ci/run`` runs it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from kiosk import __version__
@@ -206,24 +205,23 @@ def write_catalog(catalog: Catalog, locale_dir: Path = LOCALE_DIR) -> Path:
     return po_path
 
 
-def compile_all(locale_dir: Path = LOCALE_DIR) -> list[Path]:
-    """Compile every catalog's .po to the .mo that :func:`kiosk.i18n.set_locale` loads."""
-    written: list[Path] = []
-    for folder in catalog_dirs(locale_dir):
-        with (folder / f"{DOMAIN}.po").open("rb") as handle:
-            catalog = read_po(handle)
-        mo_path = folder / f"{DOMAIN}.mo"
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        if not mo_path.exists() or mo_path.read_bytes() != buffer.getvalue():
-            mo_path.write_bytes(buffer.getvalue())
-        written.append(mo_path)
-    return written
-
-
 def missing_from_template(root: Path = REPO_ROOT, template: Path = TEMPLATE) -> set[MessageId]:
     """Messages in the sources that the committed template lacks (CI wants none)."""
     return message_ids(extract(root)) - message_ids(read_template(template))
+
+
+def missing_from_catalogs(
+    template: Path = TEMPLATE, locale_dir: Path = LOCALE_DIR
+) -> dict[str, set[MessageId]]:
+    """For each committed ``.po``, the template's messages it lacks (CI wants none)."""
+    wanted = message_ids(read_template(template))
+    missing: dict[str, set[MessageId]] = {}
+    for folder in catalog_dirs(locale_dir):
+        with (folder / f"{DOMAIN}.po").open("rb") as handle:
+            lacking = wanted - message_ids(read_po(handle))
+        if lacking:
+            missing[folder.parent.name] = lacking
+    return missing
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -234,23 +232,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="only report messages missing from the committed template (exit 1 if any)",
+        help="only report messages missing from the template or a catalog (exit 1 if any)",
     )
     args = parser.parse_args(argv)
     if args.check:
         missing = missing_from_template()
         for msgid in sorted(missing, key=repr):
             print(f"missing from {TEMPLATE.name}: {msgid!r}", file=sys.stderr)
-        return 1 if missing else 0
+        stale = missing_from_catalogs()
+        for locale, lacking in sorted(stale.items()):
+            for msgid in sorted(lacking, key=repr):
+                print(f"missing from {locale}/LC_MESSAGES/{DOMAIN}.po: {msgid!r}", file=sys.stderr)
+        if missing or stale:
+            print("run `python -m kiosk.i18n_tools` and commit the catalogs", file=sys.stderr)
+        return 1 if missing or stale else 0
     changed = write_template(extract())
     template = read_template()
     print(
         f"{TEMPLATE.relative_to(REPO_ROOT)}: {len(message_ids(template))} messages"
         + (" (updated)" if changed else " (unchanged)")
     )
-    write_catalog(build_pseudo(template))
-    for mo_path in compile_all():
-        print(f"compiled {mo_path.relative_to(REPO_ROOT)}")
+    po_path = write_catalog(build_pseudo(template))
+    print(f"{po_path.relative_to(REPO_ROOT)}: rebuilt")
     return 0
 
 

@@ -8,22 +8,25 @@ not our own extraction code, so a bug in :mod:`kiosk.i18n_tools` cannot hide a m
 from __future__ import annotations
 
 import gettext
+import importlib.metadata
 import io
+import json
 import re
 import string
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import read_mo, write_mo
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk import i18n, i18n_tools, timefmt
+from kiosk import catalogs, i18n, i18n_tools, timefmt
 from kiosk.i18n import DEFAULT_LOCALE, _, ngettext, set_locale
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,8 +45,29 @@ def _template_messages() -> list[str | tuple[str, ...]]:
 
 
 def _pseudo_translations() -> gettext.GNUTranslations:
-    with (PSEUDO_DIR / "kiosk.mo").open("rb") as handle:
-        return gettext.GNUTranslations(handle)
+    return gettext.GNUTranslations(io.BytesIO(catalogs.compile_po(PSEUDO_DIR / "kiosk.po")))
+
+
+def _plain(value: object) -> object:
+    """A plural translation as a tuple, whether Babel read it as a list or a tuple."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def _meaning(catalog: Catalog) -> tuple[object, ...]:
+    """What a catalog says, without what the tool that wrote it says about itself: every
+    message's id, context, translation and flags, and the plural rule. Headers such as
+    Generated-By (Babel's version) and the creation date are left out on purpose."""
+    messages = sorted(
+        (
+            repr(message.id),
+            repr(message.context),
+            repr(_plain(message.string)),
+            tuple(sorted(message.flags)),
+        )
+        for message in catalog
+        if message.id
+    )
+    return (catalog.plural_forms, catalog.num_plurals, tuple(messages))
 
 
 def _fields(message: str) -> list[tuple[str | None, str | None, str | None]]:
@@ -120,13 +144,37 @@ def test_pseudo_catalog_covers_the_whole_template() -> None:
     assert not missing, f"en_XA lacks {len(missing)} message(s): run python -m kiosk.i18n_tools"
 
 
-def test_compiled_pseudo_catalog_matches_its_po() -> None:
-    """The committed .mo is what compiling the committed .po gives (nobody forgot to compile)."""
+def test_compiled_pseudo_catalog_says_what_its_po_says() -> None:
+    """Compiling keeps every message, translation and plural form of the .po."""
     with (PSEUDO_DIR / "kiosk.po").open("rb") as handle:
-        catalog = read_po(handle)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    assert (PSEUDO_DIR / "kiosk.mo").read_bytes() == buffer.getvalue()
+        source = read_po(handle)
+    compiled = read_mo(io.BytesIO(catalogs.compile_po(PSEUDO_DIR / "kiosk.po")))
+    assert len(compiled) == len(source) > 100
+    for message in source:
+        if message.id:
+            assert _plain(compiled[message.id].string) == _plain(message.string), message.id
+
+
+def test_no_compiled_catalog_is_committed() -> None:
+    """A committed .mo could go stale and would shadow the .po in a checkout."""
+    assert not list(i18n.LOCALE_DIR.glob("*/LC_MESSAGES/*.mo"))
+
+
+def test_the_installed_wheel_carries_the_catalog_its_po_compiles_to() -> None:
+    """The build hook compiled the same catalog that a checkout compiles in memory."""
+    try:
+        dist = importlib.metadata.distribution("nhsmail-kiosk")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("kiosk is not installed (pip install . builds the wheel)")
+    direct_url = dist.read_text("direct_url.json") or "{}"
+    if json.loads(direct_url).get("dir_info", {}).get("editable"):
+        pytest.skip("an editable install runs from the checkout: it has no compiled catalog")
+    [mo_file] = [
+        f for f in dist.files or [] if f.as_posix() == "kiosk/locale/en_XA/LC_MESSAGES/kiosk.mo"
+    ]
+    installed = read_mo(io.BytesIO(Path(str(dist.locate_file(mo_file))).read_bytes()))
+    with (PSEUDO_DIR / "kiosk.po").open("rb") as handle:
+        assert _meaning(installed)[2] == _meaning(read_po(handle))[2]
 
 
 def test_every_message_is_visibly_transformed_and_keeps_its_placeholders() -> None:
@@ -211,16 +259,39 @@ def test_unknown_locale_falls_back_to_english(unknown: str) -> None:
     assert timefmt.day(date(2026, 11, 24))  # and dates do not crash
 
 
-def test_pseudo_rebuild_from_the_committed_template_changes_nothing(tmp_path: Path) -> None:
-    """Rebuilding en_XA from the committed template gives the committed files byte for byte,
-    so the tool causes no churn (dates) and the committed catalog is not stale."""
+def test_pseudo_rebuild_from_the_committed_template_changes_no_message(tmp_path: Path) -> None:
+    """Rebuilding en_XA from the committed template says exactly what the committed catalog
+    says (so it is not stale), whatever Babel version writes the file's header."""
     rebuilt = i18n_tools.build_pseudo(i18n_tools.read_template())
     written = i18n_tools.write_catalog(rebuilt, tmp_path / "locale")
-    assert written.read_bytes() == (PSEUDO_DIR / "kiosk.po").read_bytes()
-    [mo_path] = i18n_tools.compile_all(tmp_path / "locale")
-    assert mo_path.read_bytes() == (PSEUDO_DIR / "kiosk.mo").read_bytes()
-    with mo_path.open("rb") as handle:
-        assert len(read_mo(handle)) == len(rebuilt)
+    with written.open("rb") as fresh, (PSEUDO_DIR / "kiosk.po").open("rb") as committed:
+        assert _meaning(read_po(fresh)) == _meaning(read_po(committed))
+
+
+def test_meaning_ignores_the_generator_but_not_a_translation() -> None:
+    """The comparison above can fail: a changed translation is a difference, a header not."""
+    with (PSEUDO_DIR / "kiosk.po").open("rb") as handle:
+        committed = read_po(handle)
+    with (PSEUDO_DIR / "kiosk.po").open("rb") as handle:
+        other = read_po(handle)
+    other.msgid_bugs_address = "someone@example.org"
+    other.creation_date = datetime(2001, 1, 1, tzinfo=UTC)
+    assert _meaning(other) == _meaning(committed)
+    message = next(m for m in other if m.id and isinstance(m.id, str))
+    message.string = message.string + "!"
+    assert _meaning(other) != _meaning(committed)
+
+
+def test_check_mode_reports_a_catalog_missing_a_message(tmp_path: Path) -> None:
+    """`python -m kiosk.i18n_tools --check` (run by CI) notices a stale catalog too."""
+    with (PSEUDO_DIR / "kiosk.po").open("rb") as handle:
+        catalog = read_po(handle)
+    dropped = next(message for message in catalog if message.id)
+    del catalog[dropped.id]
+    written = i18n_tools.write_catalog(catalog, tmp_path / "locale")
+    missing = i18n_tools.missing_from_catalogs(locale_dir=written.parents[2])
+    expected = tuple(dropped.id) if isinstance(dropped.id, list | tuple) else dropped.id
+    assert expected in missing["en_XA"]
 
 
 def test_template_write_is_skipped_when_nothing_changed(tmp_path: Path) -> None:
