@@ -24,9 +24,9 @@ from kiosk.i18n import _, ngettext
 from kiosk.lifecycle import (
     AccountState,
     LifecycleState,
-    account_state,
     mailbox_silence,
     owners_at_risk,
+    person_status,
 )
 from kiosk.model import (
     NasContact,
@@ -40,8 +40,6 @@ from kiosk.model import (
 )
 from kiosk.nas_hours import describe, nas_status
 from kiosk.nas_requests import overdue_requests, review_due
-
-OVERDUE = frozenset({LifecycleState.INACTIVE, LifecycleState.DELETED, LifecycleState.GONE})
 
 
 class Level(IntEnum):
@@ -105,7 +103,10 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
         summary = SiteSummary(site)
         summary.lines.extend(_coverage_lines(site, people))
         states = [
-            s for p in people if site.id in p.access if (s := account_state(p, today)) is not None
+            v.account
+            for p in people
+            if site.id in p.access
+            if (v := person_status(p, today)).account is not None
         ]
         summary.lines.append(_logins_line(states))
         summary.lines.extend(_request_lines(site, requests, today))
@@ -132,7 +133,7 @@ def _coverage_lines(site: Site, people: Sequence[Person]) -> list[Line]:
 
 
 def _logins_line(states: Sequence[AccountState]) -> Line:
-    overdue = sum(1 for s in states if s.state in OVERDUE)
+    overdue = sum(1 for s in states if s.overdue)
     due = sum(1 for s in states if s.state is LifecycleState.DUE_SOON)
     if overdue:
         level = Level.BAD

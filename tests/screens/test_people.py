@@ -93,8 +93,14 @@ async def test_filter_and_sort() -> None:
         app.screen.query_one("#people-filter", Input).value = ""
         await pilot.pause()
         assert table.row_count == 4
-        await pilot.press("o")  # status: joiner, leaver, active, left
-        assert cells(table, 0)[0] == "Zed Leaving"
+        await pilot.press("o")  # status, most urgent first: inactive, new, leaving, active
+        assert [cells(table, i)[0] for i in range(4)] == [
+            "Mia Member",
+            "Ada New",
+            "Zed Leaving",
+            "Olu Owner",
+        ]
+        assert [cells(table, i)[-2] for i in range(4)] == ["Inactive", "New 25d", "Leaving", "Active"]
         await pilot.press("o")  # oldest activity first (none recorded counts as oldest)
         assert [cells(table, i)[0] for i in range(4)] == [
             "Ada New",
