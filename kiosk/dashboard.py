@@ -18,7 +18,7 @@ from tinydb import TinyDB
 from kiosk import facts, records
 from kiosk.calls import overdue_followups
 from kiosk.clock import LONDON
-from kiosk.coverage import coverage
+from kiosk.coverage import Coverage, CoverLevel, can_sign_in, cover_sentence, coverage
 from kiosk.dspt import dspt_verdict
 from kiosk.i18n import _, ngettext
 from kiosk.lifecycle import (
@@ -31,7 +31,6 @@ from kiosk.lifecycle import (
 from kiosk.model import (
     NasContact,
     NasRequest,
-    Person,
     PersonStatus,
     RequestStatus,
     Settings,
@@ -76,12 +75,19 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     """Everything the home screen shows, as of ``now`` (aware, any zone)."""
     today = now.astimezone(LONDON).date()
     sites = records.sites(db)
-    people = [p for p in records.people(db) if p.status is not PersonStatus.LEFT]
+    everyone = records.people(db)
+    people = [p for p in everyone if p.status is not PersonStatus.LEFT]
     requests = records.requests(db)
     contacts = records.contacts(db)
     settings = records.settings(db)
 
-    top: list[Line] = []
+    usable = can_sign_in(everyone, today)
+    covers = {site.id: coverage(site.id, everyone, today, usable) for site in sites}
+    top: list[Line] = [
+        _no_owner_line(site)
+        for site in sites
+        if site.closed is None and covers[site.id].no_usable_owner
+    ]
     for site, person, state in owners_at_risk(sites, people, today):
         top.append(
             Line(
@@ -101,7 +107,7 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     summaries: list[SiteSummary] = []
     for site in sites:
         summary = SiteSummary(site)
-        summary.lines.extend(_coverage_lines(site, people))
+        summary.lines.extend(_coverage_lines(site, covers[site.id]))
         states = [
             v.account
             for p in people
@@ -120,16 +126,24 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     return Dashboard(top=top, nas=nas, sites=summaries)
 
 
-def _coverage_lines(site: Site, people: Sequence[Person]) -> list[Line]:
-    cover = coverage(site.id, people)
-    counts = _("{owners} and {members} can reach {mailbox}").format(
-        owners=ngettext("{n} owner", "{n} owners", cover.owners).format(n=cover.owners),
-        members=ngettext("{n} member", "{n} members", cover.members).format(n=cover.members),
-        mailbox=site.mailbox,
-    )
+def _coverage_lines(site: Site, cover: Coverage) -> list[Line]:
+    counts = _("{mailbox}: {cover}").format(mailbox=site.mailbox, cover=cover_sentence(cover))
+    level = {CoverLevel.OK: Level.OK, CoverLevel.WARN: Level.WARN}.get(cover.level, Level.BAD)
     if cover.ok:
-        return [Line(Level.OK, counts, "people")]
-    return [Line(Level.BAD, counts + " \u2014 " + "; ".join(cover.problems), "people")]
+        return [Line(level, counts, "people")]
+    return [Line(level, counts + " \u2014 " + "; ".join(cover.problems), "people")]
+
+
+def _no_owner_line(site: Site) -> Line:
+    """First on the dashboard: with no owner who can sign in, only NAS can give access."""
+    return Line(
+        Level.BAD,
+        _(
+            "Nobody who can sign in today owns {mailbox} ({site}): follow the No-access "
+            "script now (call NAS from the site phone)."
+        ).format(mailbox=site.mailbox, site=site.name),
+        "scripts",
+    )
 
 
 def _logins_line(states: Sequence[AccountState]) -> Line:

@@ -28,8 +28,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import RowKey
 
 from kiosk import records, timefmt
-from kiosk.coverage import coverage
-from kiosk.i18n import N_, _, current_locale, ngettext
+from kiosk.coverage import CoverLevel, can_sign_in, cover_short, coverage
+from kiosk.i18n import N_, _, current_locale
 from kiosk.lifecycle import PERSON_CODE_ORDER, PersonCode, PersonVerdict, person_status
 from kiosk.model import NasRequest, Person, RequestKind, RequestStatus, Role, Site
 from kiosk.nas_requests import kind_label, role_word, working_days_open
@@ -64,9 +64,9 @@ _AFTER_ONE: tuple[tuple[str, int, int, bool], ...] = (
     ("activity", 7, 7, False),
 )
 _AFTER_TWO: tuple[tuple[str, int, int, bool], ...] = (
-    ("nhsmail", 11, 30, True),
+    ("nhsmail", 10, 30, True),
     ("mobile", 13, 13, False),
-    ("status", 7, 20, True),
+    ("status", 8, 20, True),  # "Due soon", "Inactive", "Disabled", "Left 31d"
     ("activity", 7, 7, False),
 )
 
@@ -358,17 +358,15 @@ class PeopleScreen(KioskScreen):
         self._update_title(people)
 
     def _update_title(self, people: Sequence[Person]) -> None:
+        today = self.session.clock.today()
+        usable = can_sign_in(people, today)
         parts = []
         for site in self._sites:
-            cover = coverage(site.id, people)
+            cover = coverage(site.id, people, today, usable)
+            mark = {CoverLevel.OK: "✔", CoverLevel.WARN: "!"}.get(cover.level, "✖")
             parts.append(
-                _("{mark} {ods}: {owners}, {members}").format(
-                    mark="✔" if cover.ok else "!",
-                    ods=site.ods_code,
-                    owners=ngettext("{n} owner", "{n} owners", cover.owners).format(n=cover.owners),
-                    members=ngettext("{n} member", "{n} members", cover.members).format(
-                        n=cover.members
-                    ),
+                _("{mark} {ods}: {cover}").format(
+                    mark=mark, ods=site.ods_code, cover=cover_short(cover)
                 )
             )
         self.sub_title = " · ".join(parts)
