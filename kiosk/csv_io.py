@@ -15,8 +15,8 @@ PersonCode`, as of the export), one row per site a person can reach (or one row 
 ``none``), so importing an export gives the same people back: rows with identical personal
 details and different sites are one person. The import reads ``status`` only to keep a
 person who has ``left`` as left (their access stays on record until an owner removes it);
-every other status is worked out again from the dates. Cells a spreadsheet would run as a formula are written with a leading ``'``,
-which the import removes again.
+every other status is worked out again from the dates. Cells a spreadsheet would run as a
+formula are written with a leading ``'``, which the import removes again.
 """
 
 from __future__ import annotations
