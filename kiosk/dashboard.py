@@ -39,6 +39,7 @@ from kiosk.model import (
 )
 from kiosk.nas_hours import describe, nas_status
 from kiosk.nas_requests import overdue_requests, review_due
+from kiosk.people import access_to_remove
 
 
 class Level(IntEnum):
@@ -96,6 +97,18 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
                     name=person.full_name, site=site.name, advice=state.advice
                 ),
                 "reminders",
+                (("person_id", person.id),),
+            )
+        )
+    for person, site in access_to_remove(everyone, sites, today):
+        top.append(
+            Line(
+                Level.WARN,
+                _(
+                    "Remove {name}'s access to {mailbox}: they are a leaver. An owner removes "
+                    "it in the NHSmail portal; then record it (x on People)."
+                ).format(name=person.full_name, mailbox=site.mailbox),
+                "people",
                 (("person_id", person.id),),
             )
         )

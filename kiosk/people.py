@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from kiosk import facts, records
 from kiosk.i18n import N_, _
-from kiosk.lifecycle import leaver_days_left, leaver_deadline
+from kiosk.lifecycle import leaver_days_left, leaver_deadline, person_status
 from kiosk.model import (
     PEOPLE,
     REQUESTS,
@@ -572,6 +572,23 @@ def leaver_handover(person: Person, today: date) -> list[str]:
     return lines
 
 
+def access_to_remove(
+    people: Iterable[Person], sites: Sequence[Site], today: date
+) -> list[tuple[Person, Site]]:
+    """Leavers whose shared mailbox access is still on record, by site.
+
+    NHSmail does not remove a leaver's permission: an owner must, in the portal. Until the
+    admin records that (an access change on People), the access stays in the record, never
+    counts as cover, and the dashboard keeps this to-do.
+    """
+    found: list[tuple[Person, Site]] = []
+    for person in people:
+        if not person.access or not person_status(person, today).leaver:
+            continue
+        found.extend((person, site) for site in sites if site.id in person.access)
+    return sorted(found, key=lambda pair: (pair[0].full_name.casefold(), pair[1].name.casefold()))
+
+
 # --- access changes ----------------------------------------------------------------------
 
 
@@ -674,6 +691,7 @@ __all__ = [
     "PersonForm",
     "Saved",
     "access_summary",
+    "access_to_remove",
     "add_person",
     "apply_decisions",
     "check_person",
