@@ -20,7 +20,7 @@ from kiosk.calls import overdue_followups
 from kiosk.clock import LONDON
 from kiosk.coverage import Coverage, CoverLevel, can_sign_in, cover_sentence, coverage
 from kiosk.dspt import dspt_verdict
-from kiosk.i18n import _, ngettext
+from kiosk.i18n import _, current_locale, ngettext
 from kiosk.lifecycle import (
     AccountState,
     LifecycleState,
@@ -31,6 +31,7 @@ from kiosk.lifecycle import (
 from kiosk.model import (
     NasContact,
     NasRequest,
+    Person,
     PersonStatus,
     RequestStatus,
     Settings,
@@ -73,7 +74,16 @@ class Dashboard:
 
 
 def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
-    """Everything the home screen shows, as of ``now`` (aware, any zone)."""
+    """Everything the home screen shows, as of ``now`` (aware, any zone).
+
+    Worked out once per store generation and minute (and language): coming back to the
+    dashboard from another screen costs nothing until something is saved.
+    """
+    minute = now.replace(second=0, microsecond=0).isoformat()
+    return records.derived(db, f"dashboard {minute} {current_locale()}", lambda: _build(db, now))
+
+
+def _build(db: TinyDB, now: datetime) -> Dashboard:
     today = now.astimezone(LONDON).date()
     sites = records.sites(db)
     everyone = records.people(db)
@@ -82,8 +92,13 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     contacts = records.contacts(db)
     settings = records.settings(db)
 
+    # Each site's people, found once: 50 sites x 10,000 people is half a million checks.
+    at_site: dict[int, list[Person]] = {}
+    for person in everyone:
+        for site_id in person.access:
+            at_site.setdefault(site_id, []).append(person)
     usable = can_sign_in(everyone, today)
-    covers = {site.id: coverage(site.id, everyone, today, usable) for site in sites}
+    covers = {site.id: coverage(site.id, at_site.get(site.id, []), today, usable) for site in sites}
     top: list[Line] = [
         _no_owner_line(site)
         for site in sites
@@ -123,8 +138,8 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
         summary.lines.extend(_coverage_lines(site, covers[site.id]))
         states = [
             v.account
-            for p in people
-            if site.id in p.access
+            for p in at_site.get(site.id, [])
+            if p.status is not PersonStatus.LEFT
             if (v := person_status(p, today)).account is not None
         ]
         summary.lines.append(_logins_line(states))
