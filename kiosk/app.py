@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kiosk import facts
@@ -32,6 +34,7 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.crash import safe_crash_report
 from kiosk.i18n import _, ngettext
 from kiosk.session import Session
+from kiosk.validators import neutralise
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -99,6 +102,30 @@ class KioskApp(App[int]):
     @property
     def unlocked(self) -> bool:
         return self._session is not None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is literal text: messages carry names, site names and
+        exception text, never markup, and control characters are made harmless."""
+        super().notify(
+            neutralise(str(message), newlines=True),
+            title=neutralise(str(title)),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title and subtitle (often a person's or site's name), literal and
+        with control characters made harmless."""
+        return super().format_title(neutralise(str(title)), neutralise(str(sub_title)))
 
     def on_mount(self) -> None:
         self.set_interval(STORE_POLL_SECONDS, self._poll_store)

@@ -51,6 +51,75 @@ _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _UK_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
+# Characters that can steer a terminal or reorder what an admin reads: C0 controls, DEL,
+# C1 controls, and the bidirectional embeddings, overrides and isolates. They are refused at
+# every way in (:func:`check_text`) and replaced on every way out (:func:`neutralise`).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\u2028\u2029")  # Unicode line/paragraph separators
+_REPLACEMENT = "\ufffd"
+
+
+def is_control(ch: str, *, newlines: bool = False) -> bool:
+    """Is ``ch`` a character kiosk never stores (``\\n`` allowed when ``newlines``)?"""
+    code = ord(ch)
+    if newlines and ch == "\n":
+        return False
+    return (
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or ch in _BIDI_CONTROLS
+        or ch in _LINE_BREAKS
+        or 0xD800 <= code <= 0xDFFF  # lone surrogates cannot be written to any file
+    )
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ESC shows as "␛"
+    if code == 0x7F:
+        return "\u2421"
+    return _REPLACEMENT
+
+
+def neutralise(text: str, *, newlines: bool = False) -> str:
+    """``text`` with every control character replaced by a harmless visible stand-in.
+
+    The one way out for text from the store (screen, exports, drafts, reminders, clipboard,
+    files): a record written by an older kiosk, a restore or the Python API may still hold
+    an escape sequence, and it must reach no terminal or file as a live control. ESC shows
+    as "␛", other C0 controls as their control pictures, DEL as "␡", C1 controls
+    and bidi overrides as "�". ``newlines`` keeps ``\\n`` (multi-line notes and email
+    bodies); a lone carriage return is always replaced.
+    """
+    if text.isprintable() and "\u2028" not in text:
+        return text  # the common case, fast: no Cc/Cf/Zl/Zp/Cs characters at all
+    return "".join(_visible(ch) if is_control(ch, newlines=newlines) else ch for ch in text)
+
+
+def check_text(
+    text: str, *, field: str, limit: int, newlines: bool = False, rule: str = "text"
+) -> str:
+    """``text`` unchanged if it holds no control character and is at most ``limit`` long.
+
+    ``field`` is the translated name of the field, for the message; ``rule`` prefixes the
+    stable rule codes ``<rule>_control`` and ``<rule>_too_long``.
+    """
+    if any(is_control(ch, newlines=newlines) for ch in text):
+        message = (
+            _("{field} must not contain control characters.")
+            if newlines
+            else _("{field} must not contain control characters or line breaks.")
+        )
+        raise ValidationError(message.format(field=field), f"{rule}_control")
+    if len(text) > limit:
+        raise ValidationError(
+            _("{field} must be at most {limit} characters.").format(field=field, limit=limit),
+            f"{rule}_too_long",
+        )
+    return text
+
+
 def _phone_digits(text: str) -> str:
     """Drop separators and turn an international +44 / 0044 prefix into the leading 0.
 

@@ -22,7 +22,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from kiosk import calls, records, scripts, timefmt
@@ -41,6 +41,7 @@ from kiosk.validators import (
 )
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, choice, one_line
 
 
 def default_save_path(script_id: str, now: datetime) -> str:
@@ -92,9 +93,9 @@ class ScriptRunScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="step-title")
+        yield Literal("", id="step-title")
         yield OptionList(id="step-lines")
-        yield Static("", id="step-status")
+        yield Literal("", id="step-status")
         yield Footer()
 
     # -- data --------------------------------------------------------------------------
@@ -170,7 +171,7 @@ class ScriptRunScreen(KioskScreen):
             for number, line in enumerate(parts):
                 if number == len(parts) - 1:
                     options.append(None)  # the body, under the headers
-                options.append(Option(Padding(Text(line.text), (0, 0, 0, 2))))
+                options.append(Option(Padding(choice(line.text, newlines=True), (0, 0, 0, 2))))
                 self._lines.append(line)
         lines.add_options(options)
         first = next((i for i, line in enumerate(self._lines) if line is not None), None)
@@ -381,7 +382,9 @@ def _line_text(line: FilledLine) -> Table:
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
-    grid.add_row(marker, Text(text, style="bold" if line.kind is LineKind.SAY else ""))
+    grid.add_row(
+        marker, choice(text, style="bold" if line.kind is LineKind.SAY else "", newlines=True)
+    )
     return grid
 
 
@@ -470,8 +473,10 @@ class OwnerDialog(FieldDialog[NewOwner]):
             (p.full_name, key) for key, p in self._people.items()
         ]
         return [
-            Label(_("Someone on record")),
-            Select(choices, value=self._picked, allow_blank=False, id="owner-pick", compact=True),
+            LiteralLabel(_("Someone on record")),
+            LiteralSelect(
+                choices, value=self._picked, allow_blank=False, id="owner-pick", compact=True
+            ),
         ]
 
     def on_mount(self) -> None:
@@ -490,7 +495,7 @@ class OwnerDialog(FieldDialog[NewOwner]):
             box.disabled = person is not None
             if person is not None:
                 value = getattr(person, name) or ""
-                box.value = value
+                box.value = one_line(value)
         self.show_errors({})
 
     def submit(self, values: dict[str, str]) -> NewOwner | None:
@@ -546,8 +551,10 @@ class TicketDialog(FieldDialog[tuple[str, datetime | None, int | None]]):
             for key, c in self._tickets.items()
         ]
         return [
-            Label(_("Open tickets in the log")),
-            Select(choices, value=self._picked, allow_blank=False, id="ticket-pick", compact=True),
+            LiteralLabel(_("Open tickets in the log")),
+            LiteralSelect(
+                choices, value=self._picked, allow_blank=False, id="ticket-pick", compact=True
+            ),
         ]
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -555,7 +562,7 @@ class TicketDialog(FieldDialog[tuple[str, datetime | None, int | None]]):
         self._picked = str(event.value)
         found = self._tickets.get(self._picked)
         if found is not None:
-            self.query_one("#field-ticket", Input).value = found.ticket
+            self.query_one("#field-ticket", Input).value = one_line(found.ticket)
             self.query_one("#field-call_at", Input).value = timefmt_field(found.at)
 
     def submit(self, values: dict[str, str]) -> tuple[str, datetime | None, int | None] | None:
@@ -607,16 +614,16 @@ class PersonDialog(FieldDialog[tuple[str, str]]):
             (p.full_name, key) for key, p in self._people.items()
         ]
         return [
-            Label(_("Someone on record")),
-            Select(choices, value=_NEW, allow_blank=False, id="person-pick", compact=True),
+            LiteralLabel(_("Someone on record")),
+            LiteralSelect(choices, value=_NEW, allow_blank=False, id="person-pick", compact=True),
         ]
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         person = self._people.get(str(event.value))
         if person is not None:
-            self.query_one("#field-full_name", Input).value = person.full_name
-            self.query_one("#field-nhsmail", Input).value = person.nhsmail or ""
+            self.query_one("#field-full_name", Input).value = one_line(person.full_name)
+            self.query_one("#field-nhsmail", Input).value = one_line(person.nhsmail or "")
 
     def submit(self, values: dict[str, str]) -> tuple[str, str] | None:
         errors: dict[str, str] = {}

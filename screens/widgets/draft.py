@@ -21,10 +21,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from kiosk.drafts import Draft, save_text
 from kiosk.i18n import _
+from screens.widgets.text import Literal, LiteralLabel
 
 
 def default_save_dir() -> Path:
@@ -86,8 +87,8 @@ class DraftPanel(VerticalScroll, can_focus=True):
         self.set_reactive(DraftPanel.draft, draft)
 
     def compose(self) -> ComposeResult:
-        yield Static(self._headers(), classes="draft-headers", markup=False)
-        yield Static(self._body(), classes="draft-body", markup=False)
+        yield Literal(self._headers(), classes="draft-headers")
+        yield Literal(self._body(), classes="draft-body")
 
     def _headers(self) -> str:
         if self.draft is None:
@@ -177,9 +178,9 @@ class SaveDraftDialog(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(_("Save the email as a text file (Enter saves, Escape cancels):"))
+            yield LiteralLabel(_("Save the email as a text file (Enter saves, Escape cancels):"))
             yield Input(str(self._suggested), id="save-path")
-            yield Static("", id="save-error", markup=False)
+            yield Literal("", id="save-error")
         yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
