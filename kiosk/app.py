@@ -122,6 +122,10 @@ class KioskApp(App[int]):
             markup=False,
         )
 
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 copies (drafts, addresses) never carry a live control character."""
+        super().copy_to_clipboard(neutralise(text, newlines=True))
+
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's title and subtitle (often a person's or site's name), literal and
         with control characters made harmless."""

@@ -12,11 +12,11 @@ The rules follow the FAQ (a personal mobile "must start '07'") and the identifie
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Mapping
 from datetime import date
 
 from kiosk import facts
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 
 
 class ValidationError(ValueError):
@@ -201,7 +201,7 @@ def validate_nhsmail(text: str, personal_email: str | None = None) -> str:
 
 def validate_full_name(text: str) -> str:
     """A person's full name: required, trimmed, inner spaces collapsed, no control characters."""
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text):
+    if any(is_control(ch) for ch in text):
         raise ValidationError(
             _("A full name must not contain control characters or line breaks."), "name_control"
         )
@@ -353,3 +353,58 @@ def validate_ticket(text: str) -> str:
             "ticket_format",
         )
     return value
+
+
+# -- the model's own check ---------------------------------------------------------------
+
+# The longest text each stored field may hold (names and site names 100, notes 2,000...).
+# Screens, the importer and ``kiosk init`` refuse longer values with their own messages;
+# the model refuses them too, so nothing reaches the store by any other way (the API).
+FIELD_LIMITS: dict[str, int] = {
+    "full_name": _NAME_MAX,
+    "name": _NAME_MAX,  # a site's name, the local support team's name
+    "notes": 2000,
+    "reason": 500,
+    "ticket": _TICKET_MAX,
+    "personal_email": _EMAIL_MAX,
+    "nhsmail": _EMAIL_MAX,
+    "mailbox": _EMAIL_MAX,
+    "email": _EMAIL_MAX,
+    "ods_code": _ODS_MAX,
+}
+TEXT_LIMIT = 200  # any other text field: codes, phone numbers, dates, enum values
+MULTILINE_FIELDS = frozenset({"notes", "reason"})
+FIELD_LABELS: dict[str, str] = {
+    "full_name": N_("A full name"),
+    "name": N_("A name"),
+    "notes": N_("Notes"),
+    "reason": N_("A reason"),
+    "ticket": N_("A ticket reference"),
+}
+
+
+def check_document(doc: Mapping[str, object], path: str = "") -> None:
+    """Refuse a record (as its stored document) holding a control character or an
+    over-long value in any text field, with the rule named.
+
+    Called by :func:`kiosk.records.save` for every write, so the Python API cannot store
+    what the forms refuse. Nested maps (a person's access, the local support team) are
+    checked field by field.
+    """
+    for key, value in doc.items():
+        if isinstance(value, Mapping):
+            check_document(value, key)
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if isinstance(item, Mapping):
+                check_document(item, key)
+            elif isinstance(item, str):
+                label = FIELD_LABELS.get(key)
+                check_text(
+                    item,
+                    field=_(label) if label else _("The field {name}").format(name=key),
+                    limit=FIELD_LIMITS.get(key, TEXT_LIMIT),
+                    newlines=key in MULTILINE_FIELDS,
+                    rule=key,
+                )
