@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import ClassVar
 
 from rich.padding import Padding
@@ -27,7 +26,6 @@ from textual.widgets.option_list import Option
 
 from kiosk import calls, records, scripts, timefmt
 from kiosk.calls import FormErrors, NewOwner
-from kiosk.drafts import save_text
 from kiosk.i18n import _
 from kiosk.model import NasContact, Person, PersonStatus, Site
 from kiosk.nas_hours import parse_london
@@ -40,15 +38,9 @@ from kiosk.validators import (
     validate_ticket,
 )
 from screens.widgets.base import KioskScreen
+from screens.widgets.draft import save_to_drafts
 from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, choice, one_line
-
-
-def default_save_path(script_id: str, now: datetime) -> str:
-    """A new file in the home folder, named after the script and the minute."""
-    return "~/kiosk-{script}-{stamp}.txt".format(
-        script=script_id.replace("_", "-"), stamp=now.strftime("%Y%m%d-%H%M")
-    )
 
 
 class ScriptRunScreen(KioskScreen):
@@ -262,16 +254,17 @@ class ScriptRunScreen(KioskScreen):
             self.copy(self._filled.draft.as_text())
 
     def action_save_text(self) -> None:
+        """The printable script, saved into ``drafts/`` beside the store."""
         site = self.site()
         if site is None:
             return
         text = scripts.script_text(self.script, self.context(site))
-        default = default_save_path(self.script.id, self.session.clock.now())
-        self.app.push_screen(SaveTextDialog(text, default), self._saved)
-
-    def _saved(self, path: Path | None) -> None:
-        if path is not None:
-            self.notify(_("Saved to {path}. It is not encrypted: keep it safe.").format(path=path))
+        save_to_drafts(
+            self,
+            text,
+            f"{self.script.id.replace('_', '-')}-{site.ods_code}",
+            _("Saved to {path}. It is not encrypted: keep it safe."),
+        )
 
     # -- forms -----------------------------------------------------------------------------
 
@@ -389,47 +382,6 @@ def _line_text(line: FilledLine) -> Table:
 
 
 # --- dialogs --------------------------------------------------------------------------------
-
-
-class SaveTextDialog(FieldDialog[Path]):
-    """Ask where to save the printable script; never overwrite an existing file."""
-
-    def __init__(self, text: str, default: str) -> None:
-        super().__init__(
-            _("Save the script as text"),
-            [Field("path", _("File"), default, _("a new file; relative names go in your home"))],
-            intro=_("The file is not encrypted. Print it or keep it somewhere safe."),
-        )
-        self._text = text
-
-    def submit(self, values: dict[str, str]) -> Path | None:
-        raw = values["path"].strip()
-        if not raw:
-            self.show_errors({"path": _("Enter a file name.")})
-            return None
-        path = Path(raw).expanduser()
-        if not path.is_absolute():
-            path = Path.home() / path
-        try:
-            return save_text(self._text, path)
-        except FileExistsError:
-            self.show_errors(
-                {
-                    "path": _(
-                        "A file with that name already exists; kiosk never overwrites one. "
-                        "Choose another name."
-                    )
-                }
-            )
-        except OSError as error:
-            self.show_errors(
-                {
-                    "path": _("That file could not be written: {reason}.").format(
-                        reason=error.strerror or type(error).__name__
-                    )
-                }
-            )
-        return None
 
 
 _NEW = "new"
