@@ -31,7 +31,7 @@ from textual.screen import Screen
 from kiosk import facts
 from kiosk.app_nav import NAV, NavEntry
 from kiosk.clock import Clock, SystemClock
-from kiosk.crash import safe_crash_report
+from kiosk.crash import EXIT_INTERNAL_ERROR, safe_crash_report
 from kiosk.i18n import _, ngettext
 from kiosk.session import Session
 from kiosk.validators import neutralise
@@ -381,8 +381,19 @@ class KioskApp(App[int]):
         numbers here) and exception messages, with the exception type and the code
         locations only: enough for a developer, nothing personal on a shared screen."""
         self.bell()
-        self._exit_renderables.append(safe_crash_report(sys.exc_info()[1] or self._exception))
+        self._return_code = EXIT_INTERNAL_ERROR  # as the CLI: a fault of ours, not the user's
+        if not self._exit_renderables:  # the first crash is the one to report
+            self._exit_renderables.append(
+                safe_crash_report(sys.exc_info()[1] or self._exception)
+            )
         self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Only kiosk's own report, in kiosk's words: never Textual's "Run with textual run
+        --dev" line (there is no such thing for an admin) or a second traceback."""
+        if self._exit_renderables:
+            self.error_console.print(self._exit_renderables[0], markup=False, highlight=False)
+        self._exit_renderables.clear()
 
 
 def _declared_by_kiosk(node: object, binding: Binding) -> bool:
@@ -425,7 +436,7 @@ def _run_safely(app: KioskApp) -> int:
         result = app.run()
     except Exception as error:  # outside Textual's own handler: same rule, no values
         print(safe_crash_report(error), file=sys.stderr)
-        return 1
+        return EXIT_INTERNAL_ERROR
     return app.return_code if app.return_code is not None else int(result or 0)
 
 
