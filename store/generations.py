@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from store import files
+from store import files, signing
 from store.crypto import (
     SlotLocked,
+    SlotTampered,
     open_slot,
     passphrase_secret,
     wipe,
@@ -25,14 +26,17 @@ from store.errors import (
     WrongPassphrase,
 )
 from store.format import (
+    Header,
     parse,
 )
 from store.models import (
     Generation,
 )
 from store.opening import (
+    TAMPERED,
     _open_parsed,
     _read_file,
+    check_signature,
     list_generations,
 )
 from store.storage import make_db
@@ -67,23 +71,30 @@ class GenerationsMixin(Session):
             raw, _ = _read_file(gen_path)
             try:
                 parsed = parse(raw)
+                check_signature(parsed)
             except StoreDamaged:
                 raise StoreDamaged("That generation is damaged.", self.generations()) from None
             if parsed.header.store_id != self._header.store_id:
                 raise NotOpenable("That file is a different store, not a generation of this one.")
+            self._check_signer(parsed.header)
             assert self._private is not None
             try:
                 opened = _open_parsed(parsed, self.admin, self._private, self._known_keys())
             except AccessRevoked:
                 slot = parsed.header.slot(self.admin)
-                if passphrase is None or slot is None:
+                if passphrase is None or slot is None or parsed.header.version < 2:
+                    # A format-1 file proves nothing about who wrote it: only one whose
+                    # data key this store already knows is accepted.
                     raise NotOpenable() from None
                 try:
-                    old_private = open_slot(
+                    old_private, old_keys = open_slot(
                         parsed.header.store_id, slot, passphrase_secret(passphrase)
                     )
                 except SlotLocked:
                     raise WrongPassphrase() from None
+                except SlotTampered:
+                    raise StoreDamaged(TAMPERED, self.generations()) from None
+                old_keys.wipe()
                 opened = _open_parsed(parsed, self.admin, old_private, {})
             with self._transaction() as tx:
                 db, storage = make_db(opened.document)
@@ -105,6 +116,18 @@ class GenerationsMixin(Session):
                     detail=f"generation {parsed.header.generation} "
                     f"(saved {parsed.header.saved_at}) over generation {self._header.generation}",
                 )
+
+    def _check_signer(self, header: Header) -> None:
+        """A generation must be signed by this store's key or one it replaced (the header's
+        rotation chain): a file signed by anyone else is refused as tampered (P1)."""
+        if header.version < 2:
+            return
+        current = signing.public_bytes(self._sign)
+        trusted = signing.known_keys(self._header.rotations, current)
+        if header.sign_public not in trusted or not signing.reaches(
+            self._header.rotations, header.store_id, header.sign_public, current
+        ):
+            raise StoreDamaged(TAMPERED, self.generations())
 
     def backup_to(self, dest_path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write an encrypted copy (same key slots, same recovery code) to ``dest_path``.

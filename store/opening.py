@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from store import audit as audit_log
 from store import body as body_codec
-from store import files, peek
+from store import files, peek, signing
 from store.crypto import (
     KeyUnwrapFailed,
     decrypt_body,
@@ -46,6 +47,7 @@ from store.format import (
 from store.layout import KEY_LEN, Slot
 from store.models import (
     Generation,
+    StoreWarning,
 )
 from store.storage import Document
 
@@ -57,6 +59,16 @@ AFTER_UNLOCK_TIMEOUT = 1.0
 KEYRING_KEPT = 32
 BODY_ENCODING = "zlib-chunks"
 AUDIT_TABLE = audit_log.AUDIT_TABLE
+SIGNING_KEYRING_ID = "sign"  # the signing key's entry in the body's keyring (not a key id)
+
+TAMPERED = (
+    "The store file was not written by a current admin: it is signed by a key that no "
+    "admin's passphrase vouches for. It has been left exactly as it was."
+)
+UNSIGNED_SLOT = StoreWarning(
+    "slot_unpinned",
+    "Your key slot predates signed stores; it now vouches for this store's signing key.",
+)
 
 Clock = Callable[[], datetime]
 _StatKey = tuple[int, int, int, int]
@@ -140,10 +152,41 @@ def list_generations(path: Path) -> list[Generation]:
 
 
 def _parse_or_damaged(raw: bytes, store_path: Path) -> Parsed:
+    """Parse and, for format 2, check the signature with the header's own key: an edited
+    header field (KDF parameters included) is damage, found before any passphrase."""
     try:
-        return parse(raw)
+        parsed = parse(raw)
+        check_signature(parsed)
     except StoreDamaged as exc:
         raise StoreDamaged(exc.message, list_generations(store_path)) from None
+    return parsed
+
+
+def check_signature(parsed: Parsed) -> None:
+    h = parsed.header
+    if h.version >= 2 and not signing.verify_file(
+        h.sign_public, parsed.signature, parsed.aad, parsed.body
+    ):
+        raise StoreDamaged(
+            "The store file is damaged or has been changed outside kiosk (its signature "
+            "does not match). It has been left exactly as it was."
+        )
+
+
+def check_slot(header: Header, slot: Slot) -> list[StoreWarning]:
+    """After the passphrase opened ``slot``: does the slot vouch for the file's signer?
+
+    A pinned slot must reach the header's signing key through the rotation chain, or the
+    file was signed by someone else (StoreDamaged). A format-1 slot vouches for nothing
+    yet: allowed with a warning, and pinned at this unlock.
+    """
+    if header.version < 2:
+        return []
+    if not slot.pinned:
+        return [UNSIGNED_SLOT]
+    if not signing.reaches(header.rotations, header.store_id, slot.pin_public, header.sign_public):
+        raise StoreDamaged(TAMPERED)
+    return []
 
 
 @dataclass(slots=True)
@@ -154,20 +197,25 @@ class _Opened:
     document: Document
     keyring: dict[str, bytes]
     chunks: dict[str, list[body_codec.Chunk]] | None = None  # compressed, as in the file
+    sign: Ed25519PrivateKey | None = None  # format 2: the store's signing key
 
 
 def _decode_body(
     plaintext: bytes, reuse: body_codec.Reusable | None
-) -> tuple[body_codec.Decoded, dict[str, bytes]]:
-    """Unpack the body and its keyring; anything unexpected is damage (ValueError)."""
+) -> tuple[body_codec.Decoded, dict[str, bytes], Ed25519PrivateKey | None]:
+    """Unpack the body, its keyring and signing key; anything unexpected is damage."""
     decoded = body_codec.decode(plaintext, reuse)
     keyring: dict[str, bytes] = {}
+    sign: Ed25519PrivateKey | None = None
     for key_id, value in decoded.keyring.items():
         key = bytes.fromhex(value)
         if len(key) != KEY_LEN:
             raise ValueError("keyring")
-        keyring[key_id] = key
-    return decoded, keyring
+        if key_id == SIGNING_KEYRING_ID:
+            sign = signing.private_from(key)
+        else:
+            keyring[key_id] = key
+    return decoded, keyring, sign
 
 
 def _open_parsed(
@@ -180,7 +228,8 @@ def _open_parsed(
     """Decrypt a parsed file with a key already known, or through the named slot.
 
     AccessRevoked: the slot is gone or holds a different key pair (a newer passphrase).
-    StoreDamaged: the slot opened but the data key or the body does not authenticate.
+    StoreDamaged: the slot opened but the data key or the body does not authenticate, or
+    a format-2 body does not hold the header's signing key.
     """
     header = parsed.header
     key = known.get(header.key_id)
@@ -196,8 +245,11 @@ def _open_parsed(
             raise StoreDamaged() from None
     try:
         plaintext = decrypt_body(data_key, header.body_nonce, parsed.body, parsed.aad)
-        decoded, keyring = _decode_body(plaintext, reuse)
+        decoded, keyring, sign = _decode_body(plaintext, reuse)
     except (InvalidTag, ValueError, RecursionError):
         wipe(data_key)
         raise StoreDamaged() from None
-    return _Opened(data_key, decoded.document, keyring, decoded.chunks)
+    if header.version >= 2 and (sign is None or signing.public_bytes(sign) != header.sign_public):
+        wipe(data_key)
+        raise StoreDamaged()
+    return _Opened(data_key, decoded.document, keyring, decoded.chunks, sign)

@@ -22,9 +22,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from store import files, peek, state
+from store import files, peek, signing, state, trust
 from store.crypto import (
+    SlotKeys,
     SlotLocked,
+    SlotTampered,
     derive_kek,
     new_data_key,
     new_recovery_code,
@@ -37,6 +39,7 @@ from store.crypto import (
     wrap_data_key,
 )
 from store.errors import (
+    AccessRevoked,
     SaveFailed,
     StoreBusy,
     StoreDamaged,
@@ -44,6 +47,7 @@ from store.errors import (
     StoreExists,
     StoreLocked,
     StoreMissing,
+    StoreRollback,
     WrongPassphrase,
 )
 from store.format import (
@@ -56,6 +60,7 @@ from store.format import (
 )
 from store.generations import GenerationsMixin
 from store.keyslots import KeysMixin
+from store.layout import Slot
 from store.locking import FileLock
 from store.models import (
     FailedUnlock,
@@ -70,6 +75,7 @@ from store.opening import (
     DEFAULT_LOCK_TIMEOUT,
     FAILURE_LOCK_TIMEOUT,
     RECOVERY_SLOT,
+    TAMPERED,
     Clock,
     _check_new_name,
     _check_passphrase,
@@ -81,6 +87,8 @@ from store.opening import (
     _read_store,
     _StatKey,
     _utcnow,
+    check_signature,
+    check_slot,
     list_generations,
 )
 from store.transactions import Transaction
@@ -127,13 +135,16 @@ class Store(KeysMixin, GenerationsMixin):
         store_id = new_store_id()
         created = now_iso(clock())
         data_key, key_id = new_data_key()
-        admin_slot, private = new_slot(store_id, name, created, secret, kdf)
+        sign = signing.new_signing_key()
+        sign_public = signing.public_bytes(sign)
+        admin_slot, private, keys = new_slot(store_id, name, created, secret, kdf, sign_public)
         code = new_recovery_code()
         normalized = normalize_recovery_code(code)
         assert normalized is not None
-        recovery_slot, _ = new_slot(
-            store_id, RECOVERY_SLOT, created, recovery_secret(normalized), kdf
+        recovery_slot, _, recovery_keys = new_slot(
+            store_id, RECOVERY_SLOT, created, recovery_secret(normalized), kdf, sign_public
         )
+        recovery_keys.wipe()
         slots = tuple(
             wrap_data_key(store_id, s, data_key, key_id) for s in (admin_slot, recovery_slot)
         )
@@ -148,14 +159,17 @@ class Store(KeysMixin, GenerationsMixin):
             body_nonce=b"\x00" * 12,
             compression=BODY_ENCODING,
             slots=slots,
+            sign_public=sign_public,
+            recovery_shown=(name,),
         )
         store = cls(
             path,
             name,
             header,
             private,
-            _Opened(data_key, {}, {}),
+            _Opened(data_key, {}, {}, None, sign),
             None,
+            keys,
             now=clock,
             lock_timeout=lock_timeout,
         )
@@ -168,6 +182,7 @@ class Store(KeysMixin, GenerationsMixin):
             doc = state.load(path)
             state.record_unlock(doc, name, now_iso(clock()), preselect=True)
             state.save(path, doc)
+            store._remember()
         store.warnings = list(files.mode_warnings(path))
         return store, code
 
@@ -201,11 +216,13 @@ class Store(KeysMixin, GenerationsMixin):
             cls._record_failure(path, "", clock, lock_timeout)
             raise WrongPassphrase()
         try:
-            private = open_slot(parsed.header.store_id, slot, secret)
+            private, keys = open_slot(parsed.header.store_id, slot, secret)
         except SlotLocked:
             cls._record_failure(path, slot.name, clock, lock_timeout)
             raise WrongPassphrase() from None
-        return cls._finish_open(path, parsed, stat, slot.name, private, clock, lock_timeout)
+        except SlotTampered:
+            raise StoreDamaged(TAMPERED, list_generations(path)) from None
+        return cls._finish_open(path, parsed, stat, slot, (private, keys), clock, lock_timeout)
 
     @classmethod
     def open_with_recovery(
@@ -232,11 +249,13 @@ class Store(KeysMixin, GenerationsMixin):
             cls._record_failure(path, RECOVERY_SLOT, clock, lock_timeout)
             raise WrongPassphrase("That recovery code does not unlock this store.")
         try:
-            private = open_slot(parsed.header.store_id, slot, recovery_secret(normalized))
+            private, keys = open_slot(parsed.header.store_id, slot, recovery_secret(normalized))
         except SlotLocked:
             cls._record_failure(path, RECOVERY_SLOT, clock, lock_timeout)
             raise WrongPassphrase("That recovery code does not unlock this store.") from None
-        return cls._finish_open(path, parsed, stat, RECOVERY_SLOT, private, clock, lock_timeout)
+        except SlotTampered:
+            raise StoreDamaged(TAMPERED, list_generations(path)) from None
+        return cls._finish_open(path, parsed, stat, slot, (private, keys), clock, lock_timeout)
 
     @classmethod
     def _finish_open(
@@ -244,43 +263,81 @@ class Store(KeysMixin, GenerationsMixin):
         path: Path,
         parsed: Parsed,
         stat: _StatKey,
-        slot_name: str,
-        private: X25519PrivateKey,
+        slot: Slot,
+        opened_slot: tuple[X25519PrivateKey, SlotKeys],
         clock: Clock,
         lock_timeout: float,
     ) -> Store:
+        """The passphrase was right: check that the slot vouches for the file's signer
+        (P1) and that the file is not older than this admin's record (P2), decrypt."""
+        private, keys = opened_slot
         try:
-            opened = _open_parsed(parsed, slot_name, private, {})
+            for _attempt in range(5):
+                notes = check_slot(parsed.header, slot)
+                try:
+                    notes += trust.check(path, parsed.header, slot.name, keys)
+                    break
+                except StoreRollback:
+                    # Another session of this admin may have saved (and moved the record
+                    # on) since the file was read: read it again before calling it old.
+                    raw, stat = _read_store(path)
+                    newer = _parse_or_damaged(raw, path)
+                    again = newer.header.slot(slot.name)
+                    if (
+                        newer.header.generation <= parsed.header.generation
+                        or again is None
+                        or (again.salt, again.public) != (slot.salt, slot.public)
+                        or (
+                            again.pinned
+                            and not signing.pin_ok(keys.pin_key, newer.header.store_id, again)
+                        )
+                    ):
+                        raise
+                    parsed, slot = newer, again
+            opened = _open_parsed(parsed, slot.name, private, {})
+        except StoreRollback as exc:
+            keys.wipe()
+            raise StoreRollback(exc.last_used, list_generations(path)) from None
         except StoreDamaged as exc:
+            keys.wipe()
             raise StoreDamaged(exc.message, list_generations(path)) from None
         store = cls(
             path,
-            slot_name,
+            slot.name,
             parsed.header,
             private,
             opened,
             stat,
+            keys,
             now=clock,
             lock_timeout=lock_timeout,
         )
-        store._after_unlock()
+        store._after_unlock(notes)
         return store
 
-    def _after_unlock(self) -> None:
-        """Move failed attempts into the audit log and note this unlock in the sidecar.
+    def _after_unlock(self, notes: list[StoreWarning] | None = None) -> None:
+        """Move failed attempts into the audit log, pin this admin's slot to the current
+        signing key, note this unlock and this admin's trust record in the sidecar.
 
-        Only a pending failure causes a save: a plain unlock must not use up one of the
-        ten generations kept in ``backups/``.
+        Only a pending failure or a slot to pin (after a key rotation or an upgrade from
+        format 1) causes a save: a plain unlock must not use up one of the ten
+        generations kept in ``backups/``.
         """
-        self.warnings = list(files.mode_warnings(self.path))
+        self.warnings = [*files.mode_warnings(self.path), *(notes or [])]
         when = now_iso(self._now())
         try:
             with self._rlock, self._hold_lock(min(self._lock_timeout, AFTER_UNLOCK_TIMEOUT)):
                 doc = state.load(self.path)
                 pending = state.failures(doc)
                 unlisted = max(0, state.failure_count(doc) - len(pending))
-                if pending or unlisted:
+                own = self._header.slot(self.admin)
+                stale = own is not None and (
+                    self._header.version < 2 or own.pin_public != signing.public_bytes(self._sign)
+                )
+                if pending or unlisted or stale:
                     with self._transaction() as tx:
+                        if stale:
+                            tx.audit("slot.pin", detail=self.admin)
                         for failure in pending:
                             self._append_audit(
                                 failure.admin,
@@ -293,8 +350,11 @@ class Store(KeysMixin, GenerationsMixin):
                             tx.entries += 1
                         if unlisted:
                             tx.audit("unlock.failed", detail=f"{unlisted} more attempts")
+                doc = state.load(self.path)
                 state.clear_failures(doc)
                 state.record_unlock(doc, self.admin, when, preselect=self.admin != RECOVERY_SLOT)
+                if self._slot_keys is not None:
+                    trust.write(doc, self._header, self.admin, self._slot_keys, when)
                 state.save(self.path, doc)
                 self.pending_failures = pending
         except StoreBusy:
@@ -347,6 +407,7 @@ class Store(KeysMixin, GenerationsMixin):
         raw, _ = _read_file(gen_path)
         try:
             parsed = parse(raw)
+            check_signature(parsed)
         except StoreDamaged:
             raise StoreDamaged("That generation is damaged too.", list_generations(path)) from None
         header = parsed.header
@@ -360,13 +421,26 @@ class Store(KeysMixin, GenerationsMixin):
         if slot is None:
             raise WrongPassphrase()
         try:
-            private = open_slot(header.store_id, slot, secret)
+            private, keys = open_slot(header.store_id, slot, secret)
         except SlotLocked:
             raise WrongPassphrase() from None
+        except SlotTampered:
+            raise StoreDamaged(TAMPERED, list_generations(path)) from None
         try:
+            notes = check_slot(header, slot)
             opened = _open_parsed(parsed, slot.name, private, {})
-        except StoreDamaged:
-            raise StoreDamaged("That generation is damaged too.", list_generations(path)) from None
+        except StoreDamaged as exc:
+            keys.wipe()
+            raise StoreDamaged(exc.message, list_generations(path)) from None
+        newest = _newest_readable_header(path)
+        if newest is not None and newest.store_id == header.store_id:
+            current = newest.slot(slot.name)
+            if current is None or (slot.name == RECOVERY_SLOT and current.public != slot.public):
+                keys.wipe()
+                raise AccessRevoked(
+                    "You are not an admin of the newest version of this store, so you "
+                    "cannot restore it."
+                )
 
         if path.exists():
             # Only a store that cannot be opened may be replaced this way.
@@ -379,15 +453,24 @@ class Store(KeysMixin, GenerationsMixin):
                     healthy = cls.open(
                         path, admin, passphrase, now=clock, lock_timeout=lock_timeout
                     )
-            except (StoreDamaged, StoreMissing):
+            except (StoreDamaged, StoreMissing, StoreRollback):
                 pass
             else:
                 healthy.lock()
+                keys.wipe()
                 raise StoreError(
                     "The store is not damaged: open it and restore a generation from inside."
                 )
         store = cls(
-            path, slot.name, header, private, opened, None, now=clock, lock_timeout=lock_timeout
+            path,
+            slot.name,
+            header,
+            private,
+            opened,
+            None,
+            keys,
+            now=clock,
+            lock_timeout=lock_timeout,
         )
         with store._rlock, store._hold_lock():
             current_generation = 0
@@ -396,17 +479,35 @@ class Store(KeysMixin, GenerationsMixin):
                     current_generation = peek_header(path)[0].generation
                 stamp = clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
                 os.rename(path, path.with_name(f"{path.name}.damaged-{stamp}"))
-            newest = max(
-                [header.generation, current_generation]
+            top = max(
+                [
+                    header.generation,
+                    current_generation,
+                    trust.newest_generation(path, slot.name, keys),
+                ]
                 + [n for n, _ in files.list_generation_files(path)]
             )
-            store._header = replace(header, generation=newest)
+            store._header = replace(header, generation=top)
+            store._drop_slots_missing_from(newest)
             store._append_audit(
                 store.admin, "store.restore_damaged", None, None, f"generation {header.generation}"
             )
             store._save()
-        store._after_unlock()
+        store._after_unlock(notes)
         return store
+
+    def _drop_slots_missing_from(self, newest: Header | None) -> None:
+        """No restore brings back a way in that the newest readable header lacks: such
+        slots are dropped, and then the data and signing keys are rotated (lock held)."""
+        if newest is None or newest.store_id != self._header.store_id:
+            return
+        wanted = {(s.name, s.public) for s in newest.slots}
+        kept = tuple(s for s in self._header.slots if (s.name, s.public) in wanted)
+        if newest.version >= 2:
+            shown = tuple(n for n in newest.recovery_shown if self._header.slot(n) is not None)
+            self._header = replace(self._header, recovery_shown=shown)
+        if len(kept) != len(self._header.slots):
+            self._rotated(kept)
 
     # --- no key needed -------------------------------------------------------------
 
@@ -448,6 +549,8 @@ class Store(KeysMixin, GenerationsMixin):
         self._data_key = other._data_key
         self._keyring = other._keyring
         self._private = other._private
+        self._slot_keys = other._slot_keys
+        self._sign = other._sign
         self._audit_len = other._audit_len
         self._audit_head = other._audit_head
         self._db, self._storage, self._stat = other._db, other._storage, other._stat
@@ -457,4 +560,17 @@ class Store(KeysMixin, GenerationsMixin):
         self._locked = False
         other._data_key = None
         other._private = None
+        other._slot_keys = None
         other._locked = True
+
+
+def _newest_readable_header(path: Path) -> Header | None:
+    """The header of the newest generation whose header can be read: the store file's
+    own (a damaged body leaves its header readable) or the newest in ``backups/``."""
+    found: list[Header] = []
+    with contextlib.suppress(StoreError):
+        found.append(peek_header(path)[0])
+    for _, gen_path in files.list_generation_files(path):
+        with contextlib.suppress(StoreError):
+            found.append(peek_header(gen_path)[0])
+    return max(found, key=lambda h: h.generation, default=None)

@@ -21,15 +21,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from tinydb import TinyDB
 
 from store import audit as audit_log
 from store import body as body_codec
-from store import files
+from store import files, signing, state, trust
 from store.crypto import (
+    SlotKeys,
     canonical_json,
     encrypt_body,
+    pin_slot,
+    public_of,
     wipe,
 )
 from store.errors import (
@@ -38,15 +42,19 @@ from store.errors import (
     StoreError,
     StoreLocked,
     StoreMissing,
+    StoreRollback,
     TransactionError,
     UnauditedChange,
 )
 from store.format import (
+    FORMAT_VERSION,
+    MAX_ROTATIONS,
     Header,
     encode_header,
     now_iso,
     peek_header,
 )
+from store.layout import Slot
 from store.locking import FileLock
 from store.models import (
     AuditEntry,
@@ -58,6 +66,8 @@ from store.opening import (
     AUDIT_TABLE,
     BODY_ENCODING,
     RECOVERY_SLOT,
+    SIGNING_KEYRING_ID,
+    TAMPERED,
     Clock,
     _open_parsed,
     _Opened,
@@ -89,6 +99,7 @@ class _Snapshot:
     data_key: bytes
     private: X25519PrivateKey
     keyring: dict[str, bytes]
+    sign: Ed25519PrivateKey
     audit_len: int
     audit_head: str
 
@@ -157,6 +168,7 @@ class Session:
         private: X25519PrivateKey,
         opened: _Opened,
         stat: _StatKey | None,
+        keys: SlotKeys | None,
         *,
         now: Clock | None,
         lock_timeout: float,
@@ -171,6 +183,11 @@ class Session:
         self._filelock = FileLock(files.lock_path(path))
         self._private: X25519PrivateKey | None = private
         self._pending_private: X25519PrivateKey | None = None
+        # What this admin's passphrase yielded (pin and trust-record keys), and the
+        # store's signing key (from the body; a new one for a format-1 file).
+        self._slot_keys: SlotKeys | None = keys
+        self._pending_keys: SlotKeys | None = None
+        self._sign: Ed25519PrivateKey = opened.sign or signing.new_signing_key()
         self._locked = False
         self._closed = False
         self._in_tx = False
@@ -275,15 +292,25 @@ class Session:
                         raise UnauditedChange()
                     if self._storage.dirty or tx.entries:
                         self._check_audit_appended(tx)
+                        if self._header.version < FORMAT_VERSION:
+                            self._append_audit(
+                                self.admin, "store.upgrade", None, None, "format 1 to 2"
+                            )
                         self._save()
                         if self._pending_private is not None:
                             self._private = self._pending_private
+                        if self._pending_keys is not None:
+                            if self._slot_keys is not None:
+                                self._slot_keys.wipe()
+                            self._slot_keys = self._pending_keys
+                            self._remember()
                 except BaseException:
                     tx._open = False
                     self._rollback(snap)
                     raise
                 finally:
                     self._pending_private = None
+                    self._pending_keys = None
                     self._in_tx = False
                     self._storage.writable = False
                     self._storage.dirty = False
@@ -303,6 +330,7 @@ class Session:
             data_key=bytes(self._data_key),
             private=self._private,
             keyring=dict(self._keyring),
+            sign=self._sign,
             audit_len=self._audit_len,
             audit_head=self._audit_head,
         )
@@ -313,6 +341,7 @@ class Session:
         self._data_key = bytearray(snap.data_key)
         self._private = snap.private
         self._keyring = snap.keyring
+        self._sign = snap.sign
         self._audit_len = snap.audit_len
         self._audit_head = snap.audit_head
         try:
@@ -364,31 +393,40 @@ class Session:
         self._db.table(AUDIT_TABLE).clear_cache()
 
     def _save(self) -> None:
-        """Encrypt and write the in-memory state as the next generation (lock held)."""
+        """Encrypt, sign and write the in-memory state as the next generation (lock held).
+
+        The generation number rises past every number ``backups/`` holds, so that a file
+        copied back never makes a number be used twice.
+        """
         old = self._header
+        newest_kept = max((n for n, _ in files.list_generation_files(self.path)), default=0)
         new = replace(
             old,
-            generation=old.generation + 1,
+            version=FORMAT_VERSION,
+            generation=max(old.generation, newest_kept) + 1,
             saved_at=now_iso(self._now()),
             saved_by=self.admin,
             audit_length=self._audit_len,
             audit_head=self._audit_head,
             body_nonce=os.urandom(12),
             compression=BODY_ENCODING,
+            sign_public=signing.public_bytes(self._sign),
+            slots=self._pinned_slots(old),
         )
         assert self._data_key is not None
+        keyring = {k: v.hex() for k, v in self._keyring.items()}
+        keyring[SIGNING_KEYRING_ID] = signing.private_bytes(self._sign).hex()
         try:
-            payload = self._body.encode(
-                self._storage.data, {k: v.hex() for k, v in self._keyring.items()}
-            )
+            payload = self._body.encode(self._storage.data, keyring)
         except (TypeError, ValueError, RecursionError) as exc:
             raise TransactionError(
                 "A record holds a value that cannot be stored (only JSON types can)."
             ) from exc
         head = encode_header(new)
         body = encrypt_body(self._data_key, new.body_nonce, payload, head)
+        signature = signing.sign_file(self._sign, head, body)
         try:
-            tmp = files.write_temp(self.path, head + body)
+            tmp = files.write_temp(self.path, head + body + signature)
             try:
                 if old.generation > 0:
                     files.keep_generation(self.path, old.generation)
@@ -414,6 +452,46 @@ class Session:
             )
         with contextlib.suppress(OSError):
             files.prune_generations(self.path)
+        self._remember()
+
+    def _pinned_slots(self, header: Header) -> tuple[Slot, ...]:
+        """The slots, with this admin's own moved forward to the current signing key (a
+        format-1 slot is re-encrypted as format 2): only its own passphrase can do it."""
+        keys = self._pending_keys or self._slot_keys
+        private = self._pending_private or self._private
+        sign_public = signing.public_bytes(self._sign)
+        out = []
+        for slot in header.slots:
+            if (
+                slot.name == self.admin
+                and keys is not None
+                and private is not None
+                and slot.public == public_of(private)
+                and slot.pin_public != sign_public
+            ):
+                slot = pin_slot(header.store_id, slot, private, keys, sign_public)
+            out.append(slot)
+        return tuple(out)
+
+    def _remember(self) -> None:
+        """Move this admin's trust record forward to the header just written or verified
+        (see :mod:`store.trust`); best effort, with the lock held by the caller."""
+        if self._slot_keys is None:
+            return
+        with contextlib.suppress(OSError):
+            doc = state.load(self.path)
+            trust.write(doc, self._header, self.admin, self._slot_keys, now_iso(self._now()))
+            state.save(self.path, doc)
+
+    def _rotate_signing(self) -> None:
+        """A new signing key, certified by the old one (when the old one was published),
+        so that every slot's pin still reaches it."""
+        old = self._sign
+        self._sign = signing.new_signing_key()
+        if self._header.version >= 2:
+            cert = signing.certify(old, self._header.store_id, signing.public_bytes(self._sign))
+            rotations = (*self._header.rotations, cert)[-MAX_ROTATIONS:]
+            self._header = replace(self._header, rotations=rotations)
 
     # --- loading -------------------------------------------------------------------
 
@@ -423,6 +501,8 @@ class Session:
         self._header = header
         self._data_key = opened.data_key
         self._keyring = dict(opened.keyring)
+        if opened.sign is not None:
+            self._sign = opened.sign
         self._audit_len = header.audit_length
         self._audit_head = header.audit_head
         db, storage = make_db(opened.document)
@@ -467,6 +547,21 @@ class Session:
             raise StoreDamaged(
                 "The store file was replaced by a different store.", list_generations(self.path)
             )
+        if header.version < self._header.version or (
+            header.version >= 2
+            and not signing.reaches(
+                header.rotations,
+                header.store_id,
+                signing.public_bytes(self._sign),
+                header.sign_public,
+            )
+        ):
+            # Signed by a key this session's own key does not lead to: a forgery.
+            raise StoreDamaged(TAMPERED, list_generations(self.path))
+        if header.generation < self._header.generation:
+            raise StoreRollback(
+                datetime.fromisoformat(self._header.saved_at), list_generations(self.path)
+            )
         # Even when the header says "same generation", a changed stat means the bytes
         # were touched: decrypt again, so that damage done in place is noticed.
         assert self._private is not None
@@ -480,14 +575,6 @@ class Session:
             )
         except StoreDamaged as exc:
             raise StoreDamaged(exc.message, list_generations(self.path)) from None
-        if header.generation < self._header.generation:
-            self.warnings.append(
-                StoreWarning(
-                    "generation_rollback",
-                    "The store file went back to an earlier generation "
-                    f"({header.generation}, after {self._header.generation}).",
-                )
-            )
         self._install(header, opened, stat)
 
     def _current_db(self) -> TinyDB:
@@ -528,6 +615,9 @@ class Session:
             self._keyring = {}
             self._private = None
             self._pending_private = None
+            if self._slot_keys is not None:
+                self._slot_keys.wipe()
+            self._slot_keys = None
             with contextlib.suppress(Exception):
                 self._storage.data.clear()
             self._db, self._storage = make_db({})
