@@ -162,7 +162,10 @@ class KeysMixin(Session):
                 shown = tuple(n for n in self._header.recovery_shown if n != slot.name)
                 if fresh is not None:
                     remaining = (*(s for s in remaining if s.name != RECOVERY_SLOT), fresh)
-                    shown = (self.admin,) if self.admin != RECOVERY_SLOT else ()
+                    # Removing yourself: the new code is shown to nobody (you are leaving);
+                    # the remaining admins are offered a new one.
+                    yourself = slot.name == self.admin or self.admin == RECOVERY_SLOT
+                    shown = () if yourself else (self.admin,)
                 self._header = replace(self._header, recovery_shown=shown)
                 self._rotated(remaining)
                 if fresh is not None:
@@ -177,6 +180,7 @@ class KeysMixin(Session):
                 state.save(self.path, doc)
             if slot.name == self.admin:
                 self.lock()
+                return None
             return code
 
     def recovery_shown_to(self) -> tuple[str, ...]:
