@@ -41,7 +41,7 @@ def wait_for_turn(
     store_path: Path,
     *,
     notice: Callable[[int], None] | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> int:
     """Block until the next attempt is allowed (call it right before trying a passphrase
     or recovery key, off the UI thread); ``notice`` hears the seconds first."""
@@ -49,5 +49,5 @@ def wait_for_turn(
     if delay:
         if notice is not None:
             notice(delay)
-        sleep(delay)
+        (sleep or time.sleep)(delay)
     return delay
