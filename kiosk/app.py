@@ -266,7 +266,12 @@ class KioskApp(App[int]):
 
         try:
             store.read()  # one stat when nothing changed; reloads another admin's save
-        except StoreError:  # a damaged file is reported on the next save
+        except StoreError as error:
+            # A file no current admin signed, or one copied back over the store, is never
+            # taken in quietly: the session locks and says why. Anything else (busy, a
+            # passing problem) is reported on the next save.
+            if getattr(error, "code", "") in {"damaged", "rollback"}:
+                self._store_problem(error, screen_broken=False)
             return
         if store.generation == self._seen_generation:
             return
@@ -369,7 +374,12 @@ class KioskApp(App[int]):
         from kiosk.cli_common import describe_store_error
 
         message = describe_store_error(error)
-        if screen_broken or getattr(error, "code", "") in {"access_revoked", "locked", "damaged"}:
+        if screen_broken or getattr(error, "code", "") in {
+            "access_revoked",
+            "locked",
+            "damaged",
+            "rollback",
+        }:
             self.action_lock()
             message += " " + _("kiosk locked itself; nothing else was lost. Unlock to carry on.")
         self.notify(message, severity="error", timeout=15)
