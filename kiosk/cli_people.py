@@ -25,8 +25,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         summary=_("add people from a CSV file (all or nothing)"),
         description=_(
             "Add people from a CSV file with a header row and the columns full_name, "
-            "personal_mobile, personal_email, nhsmail, access, last_activity (and "
-            "optionally site, an ODS code; otherwise access is for the first site). "
+            "personal_mobile, personal_email, nhsmail_address (or nhsmail), access, "
+            "last_activity (and optionally site, an ODS code, otherwise access is for the "
+            "first site, and status, as kiosk export writes it); case, spaces and "
+            "underscores in the header are ignored. "
             "If any row is invalid nothing is imported and every problem is listed."
         ),
     )
@@ -108,12 +110,15 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from kiosk import records
     from kiosk.cli_common import open_store
+    from kiosk.clock import SystemClock
     from kiosk.csv_io import export_rows, write_csv, write_json
 
     store = open_store(args)
     try:
         db = store.read()
-        rows = export_rows(records.people(db), records.sites(db, include_closed=True))
+        rows = export_rows(
+            records.people(db), records.sites(db, include_closed=True), SystemClock().today()
+        )
     finally:
         store.close()
     print(

@@ -34,6 +34,8 @@ object with the same people and no personal contact details either::
           "nhsmail": "ada.example@nhs.net",
           "sites": [{"id": 1, "name": "Rose House", "role": "owner"}],
           "state": "due_soon",          # active|due_soon|inactive|deleted|gone|disabled
+          "status": "due_soon",         # the one status People shows (kiosk.lifecycle.
+                                        # PersonCode): also joining, first_sign_in, leaving
           "since": "2026-10-28",        # ISO or null: the date the count runs from
           "next_change": "2026-11-28",  # ISO or null: the day the next transition happens
           "last_day": "2026-11-27",     # ISO or null: the last day to act (next_change - 1)
@@ -65,7 +67,7 @@ from kiosk.i18n import _, ngettext
 if TYPE_CHECKING:
     from tinydb import TinyDB
 
-    from kiosk.lifecycle import AccountState
+    from kiosk.lifecycle import AccountState, PersonVerdict
     from kiosk.model import Person, Site
 
 EXIT_NONE_DUE = 0
@@ -125,6 +127,7 @@ def parse_as_of(text: str) -> date:
 class Reminder:
     person: Person
     state: AccountState
+    verdict: PersonVerdict  # the one status, as People shows it
     sites: tuple[tuple[Site, str], ...]  # (site, role value) for each open site they reach
 
 
@@ -157,7 +160,7 @@ def needs_action(state: AccountState, within: int) -> bool:
 def build_report(db: TinyDB, as_of: date, within: int) -> Report:
     """Everyone who needs something done within ``within`` days of ``as_of``, most urgent first."""
     from kiosk import records
-    from kiosk.lifecycle import states
+    from kiosk.lifecycle import person_status, states
 
     sites = records.sites(db)
     found = []
@@ -167,7 +170,8 @@ def build_report(db: TinyDB, as_of: date, within: int) -> Report:
         reach = tuple(
             (site, role.value) for site in sites if (role := person.role_at(site.id)) is not None
         )
-        found.append(Reminder(person, state, reach))
+        verdict = person_status(person, as_of, due_within=within)
+        found.append(Reminder(person, state, verdict, reach))
     return Report(as_of, within, tuple(found))
 
 
@@ -190,6 +194,7 @@ def as_json(report: Report) -> dict[str, Any]:
                 "nhsmail": r.person.nhsmail,
                 "sites": [{"id": s.id, "name": s.name, "role": role} for s, role in r.sites],
                 "state": r.state.state.value,
+                "status": r.verdict.code.value,
                 "since": _iso(r.state.since),
                 "next_change": _iso(r.state.next_change),
                 "last_day": _iso(r.state.last_day),

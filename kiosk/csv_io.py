@@ -6,13 +6,17 @@ is imported and every problem is reported with its line number and the rule it b
 Problem messages never repeat the values typed or name other people, because a scripted
 import's stderr may end up in a log; they name the line, the column and the rule.
 
-The columns are ``full_name, personal_mobile, personal_email, nhsmail, access,
+The columns are ``full_name, personal_mobile, personal_email, nhsmail_address, access,
 last_activity`` and an optional ``site`` (the ODS code; without it access is for the
-store's first site). An export writes the same columns plus ``site``, one row per site a
-person can reach (or one row with access ``none``), so importing an export gives the
-same people back: rows with identical personal details and different sites are one
-person. Cells a spreadsheet would run as a formula are written with a leading ``'``,
-which the import removes again.
+store's first site). Header names ignore case, spaces and underscores, and the NHSmail
+column may also be called ``nhsmail`` (so ``NHSmail address`` works). An export writes
+the same columns plus ``site`` and ``status`` (the one status, :class:`kiosk.lifecycle.
+PersonCode`, as of the export), one row per site a person can reach (or one row with access
+``none``), so importing an export gives the same people back: rows with identical personal
+details and different sites are one person. The import reads ``status`` only to keep a
+person who has ``left`` as left (their access stays on record until an owner removes it);
+every other status is worked out again from the dates. Cells a spreadsheet would run as a
+formula are written with a leading ``'``, which the import removes again.
 """
 
 from __future__ import annotations
@@ -26,19 +30,24 @@ from datetime import date
 from typing import TextIO
 
 from kiosk.i18n import _
-from kiosk.model import Person, Role, Site
+from kiosk.lifecycle import PersonCode, person_status
+from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.people import PersonForm, check_person
 
+NHSMAIL_COLUMN = "nhsmail_address"
 COLUMNS: tuple[str, ...] = (
     "full_name",
     "personal_mobile",
     "personal_email",
-    "nhsmail",
+    NHSMAIL_COLUMN,
     "access",
     "last_activity",
 )
 SITE_COLUMN = "site"
-EXPORT_COLUMNS: tuple[str, ...] = (*COLUMNS, SITE_COLUMN)
+STATUS_COLUMN = "status"
+EXPORT_COLUMNS: tuple[str, ...] = (*COLUMNS, SITE_COLUMN, STATUS_COLUMN)
+# Other names a header may use for a column (compared as by column_name).
+ALIASES: dict[str, str] = {"nhsmail": NHSMAIL_COLUMN}
 ACCESS_WORDS: dict[str, Role | None] = {"owner": Role.OWNER, "member": Role.MEMBER, "none": None}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -87,6 +96,24 @@ def _escape(cell: str) -> str:
     return "'" + cell if cell.startswith((*_FORMULA_START, "'")) else cell
 
 
+def _folded(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch not in " _\t")
+
+
+def column_name(header_cell: str) -> str:
+    """The column a header cell names, ignoring case, spaces and underscores:
+    ``NHSmail address``, ``nhsmail`` and ``nhsmail_address`` all name ``nhsmail_address``.
+    A cell that names no column comes back stripped and lower-cased, to be reported."""
+    folded = _folded(header_cell)
+    for name in EXPORT_COLUMNS:
+        if folded == _folded(name):
+            return name
+    for alias, name in ALIASES.items():
+        if folded == _folded(alias):
+            return name
+    return header_cell.strip().lower()
+
+
 def plan_import(
     text: str, sites: Sequence[Site], existing: Sequence[Person], today: date
 ) -> ImportPlan:
@@ -103,7 +130,7 @@ def plan_import(
     except csv.Error:
         plan.problems.append(RowProblem(1, "", "csv_format", _("The header row is not CSV.")))
         return plan
-    names = [h.strip().lower() for h in header]
+    names = [column_name(h) for h in header]
     missing = [c for c in COLUMNS if c not in names]
     unknown = [n for n in names if n not in EXPORT_COLUMNS]
     repeated = sorted({n for n in names if names.count(n) > 1})
@@ -121,7 +148,8 @@ def plan_import(
                 "",
                 "columns",
                 _(
-                    "The header must name the columns {expected} (and optionally site): {what}."
+                    "The header must name the columns {expected} (and optionally site and "
+                    "status; nhsmail is accepted for nhsmail_address): {what}."
                 ).format(expected=", ".join(COLUMNS), what="; ".join(parts)),
             )
         )
@@ -170,7 +198,7 @@ def plan_import(
                 full_name=cells["full_name"],
                 personal_mobile=cells["personal_mobile"],
                 personal_email=cells["personal_email"],
-                nhsmail=cells["nhsmail"],
+                nhsmail=cells[NHSMAIL_COLUMN],
                 last_activity=cells["last_activity"],
             ),
             [],  # duplicates are checked below, without naming anyone
@@ -250,8 +278,10 @@ def plan_import(
             plan.problems.extend(problems)
             continue
         access = {site.id: role} if role is not None and site is not None else {}
+        left = cells.get(STATUS_COLUMN, "").strip().casefold() == PersonCode.LEFT.value
         plan.people.append(
             Person(
+                status=PersonStatus.LEFT if left else PersonStatus.ACTIVE,
                 full_name=checked.full_name,
                 personal_mobile=checked.personal_mobile,
                 personal_email=checked.personal_email,
@@ -338,8 +368,11 @@ def _duplicates(
 # --- export --------------------------------------------------------------------------------
 
 
-def export_rows(people: Iterable[Person], sites: Sequence[Site]) -> list[dict[str, str]]:
-    """One row per site each person can reach, or one row with access ``none``.
+def export_rows(
+    people: Iterable[Person], sites: Sequence[Site], today: date
+) -> list[dict[str, str]]:
+    """One row per site each person can reach, or one row with access ``none``; ``status``
+    is the one status on ``today``.
 
     People whose details were erased under the retention rule have nothing to export.
     """
@@ -352,8 +385,9 @@ def export_rows(people: Iterable[Person], sites: Sequence[Site]) -> list[dict[st
             "full_name": person.full_name,
             "personal_mobile": person.personal_mobile,
             "personal_email": person.personal_email or "",
-            "nhsmail": person.nhsmail or "",
+            NHSMAIL_COLUMN: person.nhsmail or "",
             "last_activity": person.last_activity.isoformat() if person.last_activity else "",
+            STATUS_COLUMN: person_status(person, today).code.value,
         }
         reachable = [(site_id, role) for site_id, role in person.access.items() if site_id in ods]
         if not reachable:

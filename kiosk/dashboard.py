@@ -18,20 +18,19 @@ from tinydb import TinyDB
 from kiosk import facts, records
 from kiosk.calls import overdue_followups
 from kiosk.clock import LONDON
-from kiosk.coverage import coverage
+from kiosk.coverage import Coverage, CoverLevel, can_sign_in, cover_sentence, coverage
 from kiosk.dspt import dspt_verdict
 from kiosk.i18n import _, ngettext
 from kiosk.lifecycle import (
     AccountState,
     LifecycleState,
-    account_state,
     mailbox_silence,
     owners_at_risk,
+    person_status,
 )
 from kiosk.model import (
     NasContact,
     NasRequest,
-    Person,
     PersonStatus,
     RequestStatus,
     Settings,
@@ -40,8 +39,7 @@ from kiosk.model import (
 )
 from kiosk.nas_hours import describe, nas_status
 from kiosk.nas_requests import overdue_requests, review_due
-
-OVERDUE = frozenset({LifecycleState.INACTIVE, LifecycleState.DELETED, LifecycleState.GONE})
+from kiosk.people import access_to_remove
 
 
 class Level(IntEnum):
@@ -78,12 +76,19 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     """Everything the home screen shows, as of ``now`` (aware, any zone)."""
     today = now.astimezone(LONDON).date()
     sites = records.sites(db)
-    people = [p for p in records.people(db) if p.status is not PersonStatus.LEFT]
+    everyone = records.people(db)
+    people = [p for p in everyone if p.status is not PersonStatus.LEFT]
     requests = records.requests(db)
     contacts = records.contacts(db)
     settings = records.settings(db)
 
-    top: list[Line] = []
+    usable = can_sign_in(everyone, today)
+    covers = {site.id: coverage(site.id, everyone, today, usable) for site in sites}
+    top: list[Line] = [
+        _no_owner_line(site)
+        for site in sites
+        if site.closed is None and covers[site.id].no_usable_owner
+    ]
     for site, person, state in owners_at_risk(sites, people, today):
         top.append(
             Line(
@@ -95,6 +100,18 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
                 (("person_id", person.id),),
             )
         )
+    for person, site in access_to_remove(everyone, sites, today):
+        top.append(
+            Line(
+                Level.WARN,
+                _(
+                    "Remove {name}'s access to {mailbox}: they are a leaver. An owner removes "
+                    "it in the NHSmail portal; then record it (x on People)."
+                ).format(name=person.full_name, mailbox=site.mailbox),
+                "people",
+                (("person_id", person.id),),
+            )
+        )
     top.extend(_ticket_lines(contacts, today))
 
     status = nas_status(now)
@@ -103,9 +120,12 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     summaries: list[SiteSummary] = []
     for site in sites:
         summary = SiteSummary(site)
-        summary.lines.extend(_coverage_lines(site, people))
+        summary.lines.extend(_coverage_lines(site, covers[site.id]))
         states = [
-            s for p in people if site.id in p.access if (s := account_state(p, today)) is not None
+            v.account
+            for p in people
+            if site.id in p.access
+            if (v := person_status(p, today)).account is not None
         ]
         summary.lines.append(_logins_line(states))
         summary.lines.extend(_request_lines(site, requests, today))
@@ -119,20 +139,28 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     return Dashboard(top=top, nas=nas, sites=summaries)
 
 
-def _coverage_lines(site: Site, people: Sequence[Person]) -> list[Line]:
-    cover = coverage(site.id, people)
-    counts = _("{owners} and {members} can reach {mailbox}").format(
-        owners=ngettext("{n} owner", "{n} owners", cover.owners).format(n=cover.owners),
-        members=ngettext("{n} member", "{n} members", cover.members).format(n=cover.members),
-        mailbox=site.mailbox,
-    )
+def _coverage_lines(site: Site, cover: Coverage) -> list[Line]:
+    counts = _("{mailbox}: {cover}").format(mailbox=site.mailbox, cover=cover_sentence(cover))
+    level = {CoverLevel.OK: Level.OK, CoverLevel.WARN: Level.WARN}.get(cover.level, Level.BAD)
     if cover.ok:
-        return [Line(Level.OK, counts, "people")]
-    return [Line(Level.BAD, counts + " \u2014 " + "; ".join(cover.problems), "people")]
+        return [Line(level, counts, "people")]
+    return [Line(level, counts + " \u2014 " + "; ".join(cover.problems), "people")]
+
+
+def _no_owner_line(site: Site) -> Line:
+    """First on the dashboard: with no owner who can sign in, only NAS can give access."""
+    return Line(
+        Level.BAD,
+        _(
+            "Nobody who can sign in today owns {mailbox} ({site}): follow the No-access "
+            "script now (call NAS from the site phone)."
+        ).format(mailbox=site.mailbox, site=site.name),
+        "scripts",
+    )
 
 
 def _logins_line(states: Sequence[AccountState]) -> Line:
-    overdue = sum(1 for s in states if s.state in OVERDUE)
+    overdue = sum(1 for s in states if s.overdue)
     due = sum(1 for s in states if s.state is LifecycleState.DUE_SOON)
     if overdue:
         level = Level.BAD

@@ -79,7 +79,7 @@ class LifecycleState(StrEnum):
 
 # Short labels for tables and bands; translate with _() where shown.
 STATE_LABELS: dict[LifecycleState, str] = {
-    LifecycleState.ACTIVE: N_("Fine"),
+    LifecycleState.ACTIVE: N_("Active"),
     LifecycleState.DUE_SOON: N_("Due soon"),
     LifecycleState.INACTIVE: N_("Inactive"),
     LifecycleState.DELETED: N_("Deleted"),
@@ -309,17 +309,171 @@ def owners_at_risk(
 
     An owner losing their account is how a home loses its shared mailbox, so the dashboard
     leads with these. Closed sites are left out; a person who owns two sites appears twice.
+    Leavers are left out: they never count as cover, and the dashboard asks for their access
+    to be removed instead.
     """
     open_sites = [s for s in sites if s.closed is None]
     found: list[tuple[Site, Person, AccountState]] = []
     for person, state in states(people, today):
-        if state.state not in AT_RISK_STATES:
+        if state.state not in AT_RISK_STATES or person_status(person, today).leaver:
             continue
         for site in open_sites:
             if person.role_at(site.id) is Role.OWNER:
                 found.append((site, person, state))
     found.sort(key=lambda t: (urgency_key(t[2]), t[0].name.casefold(), t[1].full_name.casefold()))
     return found
+
+
+class PersonCode(StrEnum):
+    """Where a person stands, all things considered: the one status every screen shows."""
+
+    JOINING = "joining"  # joiner request sent, NAS has not answered
+    FIRST_SIGN_IN = "first_sign_in"  # new account, first sign-in not done yet
+    ACTIVE = "active"
+    DUE_SOON = "due_soon"
+    INACTIVE = "inactive"
+    DELETED = "deleted"
+    GONE = "gone"
+    DISABLED = "disabled"
+    LEAVING = "leaving"  # leaver recorded, NAS has not confirmed
+    LEFT = "left"
+    NO_ACCOUNT = "no_account"  # no NHSmail address recorded
+
+
+# The order of People's status sort: what needs the admin first.
+PERSON_CODE_ORDER: tuple[PersonCode, ...] = (
+    PersonCode.GONE,
+    PersonCode.DELETED,
+    PersonCode.INACTIVE,
+    PersonCode.DUE_SOON,
+    PersonCode.FIRST_SIGN_IN,
+    PersonCode.JOINING,
+    PersonCode.LEAVING,
+    PersonCode.DISABLED,
+    PersonCode.ACTIVE,
+    PersonCode.NO_ACCOUNT,
+    PersonCode.LEFT,
+)
+
+_ACCOUNT_CODES: dict[LifecycleState, PersonCode] = {
+    LifecycleState.ACTIVE: PersonCode.ACTIVE,
+    LifecycleState.DUE_SOON: PersonCode.DUE_SOON,
+    LifecycleState.INACTIVE: PersonCode.INACTIVE,
+    LifecycleState.DELETED: PersonCode.DELETED,
+    LifecycleState.GONE: PersonCode.GONE,
+    LifecycleState.DISABLED: PersonCode.DISABLED,
+}
+
+
+@dataclass(frozen=True)
+class PersonVerdict:
+    """The one status of a person on a day: what People, Logins, the dashboard, the
+    coverage rule, ``kiosk reminders`` and ``kiosk status`` all show.
+
+    ``account`` is the lifecycle state when the lifecycle applies (None for someone who
+    has left or has no NHSmail address); ``can_sign_in`` is the coverage rule's test: the
+    account is active by the lifecycle (not inactive, deleted, gone or disabled), its
+    first sign-in is done, and the person is neither joining nor leaving nor gone.
+    """
+
+    code: PersonCode
+    account: AccountState | None
+    label: str  # translated, a few characters for a table cell: "Deleted", "New 12d"
+    text: str  # translated, with the date that matters: "Deleted: NAS can restore until ..."
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.code in (PersonCode.ACTIVE, PersonCode.DUE_SOON)
+
+    @property
+    def leaver(self) -> bool:
+        return self.code in (PersonCode.LEAVING, PersonCode.LEFT)
+
+
+def leaver_deadline(person: Person) -> date | None:
+    """The last day of "Active (Leaver)": deleted after it unless a new employer joins them."""
+    if person.leaver_marked is None:
+        return None
+    return _plus(person.leaver_marked, facts.LEAVER_ACTIVE_DAYS)
+
+
+def leaver_days_left(person: Person, today: date) -> int | None:
+    """Days of "Active (Leaver)" left, today included; 0 once the account is deleted."""
+    deadline = leaver_deadline(person)
+    if deadline is None:
+        return None
+    return max(0, (deadline - today).days + 1)
+
+
+def person_status(
+    person: Person, today: date, *, due_within: int = facts.DUE_SOON_DAYS
+) -> PersonVerdict:
+    """The one status of ``person`` on ``today`` (see :class:`PersonVerdict`).
+
+    The person's own progress (joining, leaving, left) comes first, because it decides
+    whether they can be relied on; otherwise the account's lifecycle state speaks.
+    """
+    account = account_state(person, today, due_within=due_within)
+    if person.status is PersonStatus.LEFT:
+        left = leaver_days_left(person, today)
+        if left:
+            return PersonVerdict(
+                PersonCode.LEFT,
+                None,
+                _("Left {n}d").format(n=left),
+                _("Left: Active (Leaver), {n} days").format(n=left),
+            )
+        return PersonVerdict(PersonCode.LEFT, None, _("Left"), _("Left"))
+    if person.status is PersonStatus.LEAVER:
+        text = (
+            _("Leaving {day}").format(day=fmt_day(person.leaving_date))
+            if person.leaving_date is not None
+            else _("Leaver in progress")
+        )
+        return PersonVerdict(PersonCode.LEAVING, account, _("Leaving"), text)
+    if person.status is PersonStatus.JOINER:
+        return PersonVerdict(PersonCode.JOINING, account, _("Joining"), _("Joiner in progress"))
+    if account is None:
+        return PersonVerdict(
+            PersonCode.NO_ACCOUNT, None, _("No account"), _("No NHSmail address recorded")
+        )
+    if account.never_used and account.state in (LifecycleState.ACTIVE, LifecycleState.DUE_SOON):
+        last = account.last_day
+        assert last is not None
+        return PersonVerdict(
+            PersonCode.FIRST_SIGN_IN,
+            account,
+            _("New {n}d").format(n=max(0, (last - today).days)),
+            _("New: first sign-in by {day}").format(day=fmt_day(last)),
+        )
+    code = _ACCOUNT_CODES[account.state]
+    return PersonVerdict(code, account, state_label(account.state), _state_text(account))
+
+
+def _state_text(account: AccountState) -> str:
+    """The state with the date that matters, for a detail line."""
+    last = account.last_day
+    if account.state is LifecycleState.GONE:
+        return _("Gone for good: a new joiner request is needed")
+    if last is None:
+        if account.state is LifecycleState.INACTIVE:
+            return _("Inactive: no sign-in recorded")
+        return state_label(account.state)
+    texts = {
+        LifecycleState.ACTIVE: _("Active: sign in by {day}"),
+        LifecycleState.DUE_SOON: _("Due soon: sign in by {day}"),
+        LifecycleState.INACTIVE: _("Inactive: sign in by {day} or it is deleted"),
+        LifecycleState.DELETED: _("Deleted: NAS can restore it until {day}"),
+        LifecycleState.DISABLED: _("Disabled for leave: kept until {day}"),
+    }
+    return texts[account.state].format(day=fmt_day(last))
+
+
+def person_statuses(
+    people: Iterable[Person], today: date, *, due_within: int = facts.DUE_SOON_DAYS
+) -> dict[int, PersonVerdict]:
+    """:func:`person_status` for everyone, by person id."""
+    return {p.id: person_status(p, today, due_within=due_within) for p in people}
 
 
 @dataclass(frozen=True)

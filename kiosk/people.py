@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 from kiosk import facts, records
 from kiosk.i18n import N_, _
+from kiosk.lifecycle import leaver_days_left, leaver_deadline, person_status
 from kiosk.model import (
     PEOPLE,
     REQUESTS,
@@ -46,13 +47,6 @@ from kiosk.validators import (
     validate_ticket,
 )
 
-STATUS_LABELS: dict[PersonStatus, str] = {
-    PersonStatus.ACTIVE: N_("Active"),
-    PersonStatus.JOINER: N_("Joiner in progress"),
-    PersonStatus.LEAVER: N_("Leaver in progress"),
-    PersonStatus.LEFT: N_("Left"),
-}
-
 # The owner's part once NAS has created a new account (FAQ: shared mailbox owners cascade
 # usernames and support the first sign-in). Translate with _() where shown.
 FIRST_LOGIN_STEPS: tuple[str, ...] = (
@@ -75,10 +69,6 @@ LEAVER_STEPS: tuple[str, ...] = (
         "as a joiner (the email below)."
     ),
 )
-
-
-def status_label(status: PersonStatus) -> str:
-    return _(STATUS_LABELS[status])
 
 
 # --- checking what the admin typed -------------------------------------------------------
@@ -541,21 +531,6 @@ def record_leaver(
         )
 
 
-def leaver_deadline(person: Person) -> date | None:
-    """The last day of "Active (Leaver)": deleted after it unless a new employer joins them."""
-    if person.leaver_marked is None:
-        return None
-    return person.leaver_marked + timedelta(days=facts.LEAVER_ACTIVE_DAYS)
-
-
-def leaver_days_left(person: Person, today: date) -> int | None:
-    """Days of "Active (Leaver)" left, today included; 0 once the account is deleted."""
-    deadline = leaver_deadline(person)
-    if deadline is None:
-        return None
-    return max(0, (deadline - today).days + 1)
-
-
 def leaver_handover(person: Person, today: date) -> list[str]:
     """What to tell the leaver, so they keep their NHSmail account at their next job."""
     deadline = leaver_deadline(person)
@@ -595,6 +570,23 @@ def leaver_handover(person: Person, today: date) -> list[str]:
         else _("Their shared mailbox access has been removed.")
     )
     return lines
+
+
+def access_to_remove(
+    people: Iterable[Person], sites: Sequence[Site], today: date
+) -> list[tuple[Person, Site]]:
+    """Leavers whose shared mailbox access is still on record, by site.
+
+    NHSmail does not remove a leaver's permission: an owner must, in the portal. Until the
+    admin records that (an access change on People), the access stays in the record, never
+    counts as cover, and the dashboard keeps this to-do.
+    """
+    found: list[tuple[Person, Site]] = []
+    for person in people:
+        if not person.access or not person_status(person, today).leaver:
+            continue
+        found.extend((person, site) for site in sites if site.id in person.access)
+    return sorted(found, key=lambda pair: (pair[0].full_name.casefold(), pair[1].name.casefold()))
 
 
 # --- access changes ----------------------------------------------------------------------
@@ -692,36 +684,6 @@ def access_summary(
     return ", ".join(parts) if parts else "—"
 
 
-def describe_status(person: Person, today: date) -> str:
-    """The status with the date that matters: "Leaving 3 Dec 2026", "Active (Leaver) 12 days"."""
-    if person.status is PersonStatus.LEFT:
-        left = leaver_days_left(person, today)
-        if left:
-            return _("Left: Active (Leaver), {n} days").format(n=left)
-        return status_label(person.status)
-    if person.status is PersonStatus.LEAVER and person.leaving_date is not None:
-        return _("Leaving {day}").format(day=fmt_day(person.leaving_date))
-    deadline = first_login_deadline(person)
-    if person.status is PersonStatus.ACTIVE and deadline is not None:
-        return _("New: first sign-in by {day}").format(day=fmt_day(deadline))
-    return status_label(person.status)
-
-
-def short_status(person: Person, today: date) -> str:
-    """A few characters for a narrow table column; :func:`describe_status` says it in full."""
-    if person.status is PersonStatus.LEFT:
-        left = leaver_days_left(person, today)
-        return _("Left {n}d").format(n=left) if left else _("Left")
-    if person.status is PersonStatus.LEAVER:
-        return _("Leaving")
-    if person.status is PersonStatus.JOINER:
-        return _("Joining")
-    deadline = first_login_deadline(person)
-    if deadline is not None:
-        return _("New {n}d").format(n=max(0, (deadline - today).days))
-    return _("Active")
-
-
 __all__ = [
     "FIRST_LOGIN_STEPS",
     "LEAVER_STEPS",
@@ -729,10 +691,10 @@ __all__ = [
     "PersonForm",
     "Saved",
     "access_summary",
+    "access_to_remove",
     "add_person",
     "apply_decisions",
     "check_person",
-    "describe_status",
     "duplicate_errors",
     "edit_person",
     "first_login_deadline",
@@ -750,7 +712,5 @@ __all__ = [
     "record_leaver",
     "record_review",
     "role_word",
-    "short_status",
-    "status_label",
     "with_access_at",
 ]

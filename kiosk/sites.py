@@ -25,6 +25,7 @@ from datetime import date
 
 from kiosk import records
 from kiosk.i18n import _
+from kiosk.lifecycle import person_status
 from kiosk.model import PEOPLE, SITES, DsptStatus, Person, Site
 from kiosk.site_fields import SiteCheck, check_site
 from kiosk.validators import ValidationError, validate_mailbox, validate_ods_code
@@ -189,6 +190,15 @@ def people_with_access(people: Iterable[Person], site_id: int) -> list[Person]:
     return [p for p in people if p.role_at(site_id) is not None]
 
 
+def movers(people: Iterable[Person], site_id: int, today: date) -> list[Person]:
+    """Whose access an ODS change can move: everyone with access except leavers.
+
+    A leaver's access never moves to a new site; it stays on record at the closed site
+    until an owner removes it, so the dashboard keeps asking for that.
+    """
+    return [p for p in people_with_access(people, site_id) if not person_status(p, today).leaver]
+
+
 def change_ods(
     store: records.StoreLike, old_site_id: int, new_site: Site, *, move_access: bool, today: date
 ) -> OdsChange:
@@ -225,7 +235,7 @@ def change_ods(
         )
         moved: list[int] = []
         removed: list[int] = []
-        for person in people_with_access(records.people(tx.db), old.id):
+        for person in movers(records.people(tx.db), old.id, today):
             access = dict(person.access)
             role = access.pop(old.id)
             if move_access:

@@ -28,6 +28,8 @@ from kiosk.coverage import (
     TOO_MANY_MEMBERS,
     TOO_MANY_OWNERS,
     AccessChange,
+    amber,
+    cover_sentence,
     coverage,
     coverage_after,
     guard,
@@ -36,7 +38,6 @@ from kiosk.i18n import _
 from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.nas_requests import draft_access_change, role_word
 from kiosk.people import record_access_change
-from screens.joiner import cover_sentence
 from screens.widgets.draft import DraftPanel
 from screens.widgets.toggles import Check, Choice
 from screens.widgets.wizard import WizardScreen, wizard_css
@@ -182,18 +183,22 @@ class AccessScreen(WizardScreen):
         assert person is not None and site is not None
         people = records.people(self.session.db())
         change = AccessChange(person.id, site.id, self._role)
-        now = coverage(site.id, people)
-        after = coverage_after(site.id, people, change)
-        self._warnings = guard(site.id, people, change)
+        now = coverage(site.id, people, self.session.clock.today())
+        after = coverage_after(site.id, people, change, self.session.clock.today())
+        self._warnings = guard(site.id, people, change, self.session.clock.today())
         self.query_one("#guard-cover", Static).update(
             _("{ods} now: {now}. After the change: {after}.").format(
                 ods=site.ods_code,
-                now=cover_sentence(now.owners, now.members),
-                after=cover_sentence(after.owners, after.members),
+                now=cover_sentence(now),
+                after=cover_sentence(after),
             )
         )
+        notes = [
+            _("! {problem}").format(problem=w)
+            for w in amber(site.id, people, change, self.session.clock.today())
+        ]
         self.query_one("#guard-problems", Static).update(
-            "\n".join(_("✖ {problem}").format(problem=w) for w in self._warnings)
+            "\n".join([_("✖ {problem}").format(problem=w) for w in self._warnings] + notes)
             or _("✔ The shared mailbox keeps enough people.")
         )
         confirm = self.query_one("#guard-confirm", Checkbox)
@@ -205,7 +210,7 @@ class AccessScreen(WizardScreen):
         person, site = self._person(), self._site()
         assert person is not None and site is not None
         people = records.people(self.session.db())
-        before = coverage(site.id, people).codes
+        before = coverage(site.id, people, self.session.clock.today()).codes
         return any(
             code in (TOO_MANY_OWNERS, TOO_MANY_MEMBERS) and code not in before for code in codes
         )
@@ -258,6 +263,7 @@ class AccessScreen(WizardScreen):
                 site.id,
                 records.people(self.session.db()),
                 AccessChange(person.id, site.id, self._role),
+                self.session.clock.today(),
             )
             if self._over_cap(after.codes):
                 self.query_one("#guard-error", Static).update(

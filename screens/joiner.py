@@ -25,9 +25,9 @@ from textual.widgets import (
 )
 
 from kiosk import facts, records
-from kiosk.coverage import AccessChange, coverage, coverage_after, new_problems
+from kiosk.coverage import AccessChange, cover_sentence, coverage, coverage_after, new_problems
 from kiosk.drafts import Draft
-from kiosk.i18n import _, ngettext
+from kiosk.i18n import _
 from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.nas_requests import JoinerDetails, draft_joiner
 from kiosk.people import PersonForm, form_of, joiner_details, record_joiner
@@ -39,13 +39,6 @@ from screens.widgets.wizard import WizardScreen, wizard_css
 ALL_FIELDS = ("full_name", "nhsmail", "personal_mobile", "personal_email")
 NEW_FIELDS = ("full_name", "personal_mobile", "personal_email")
 EXISTING_FIELDS = ("full_name", "nhsmail", "personal_mobile")
-
-
-def cover_sentence(owners: int, members: int) -> str:
-    return _("{owners} and {members}").format(
-        owners=ngettext("{n} owner", "{n} owners", owners).format(n=owners),
-        members=ngettext("{n} member", "{n} members", members).format(n=members),
-    )
 
 
 def existing_account_reminder() -> str:
@@ -239,17 +232,15 @@ class JoinerWizard(WizardScreen):
         if site is None:
             return
         people = records.people(self.session.db())
-        now = coverage(site.id, people)
-        lines = [
-            _("{site} now: {cover}.").format(
-                site=site.ods_code, cover=cover_sentence(now.owners, now.members)
-            )
-        ]
+        now = coverage(site.id, people, self.session.clock.today())
+        lines = [_("{site} now: {cover}.").format(site=site.ods_code, cover=cover_sentence(now))]
         for role, label in ((Role.MEMBER, _("As a member")), (Role.OWNER, _("As an owner"))):
-            after = coverage_after(site.id, people, AccessChange(0, site.id, role))
+            after = coverage_after(
+                site.id, people, AccessChange(0, site.id, role), self.session.clock.today()
+            )
             lines.append(
                 _("{choice}, once NAS adds them: {cover}.").format(
-                    choice=label, cover=cover_sentence(after.owners, after.members)
+                    choice=label, cover=cover_sentence(after)
                 )
             )
         self.query_one("#role-cover", Static).update("\n".join(lines))
@@ -260,8 +251,10 @@ class JoinerWizard(WizardScreen):
         if site is None or role is None:
             return []
         people = records.people(self.session.db())
-        before = coverage(site.id, people)
-        after = coverage_after(site.id, people, AccessChange(0, site.id, role))
+        before = coverage(site.id, people, self.session.clock.today())
+        after = coverage_after(
+            site.id, people, AccessChange(0, site.id, role), self.session.clock.today()
+        )
         caps = {"too_many_owners", "too_many_members"}
         return [
             text

@@ -22,13 +22,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Label, Select, Static
 
 from kiosk import facts, records, timefmt
-from kiosk.coverage import AccessChange, coverage_after, guard_sites
+from kiosk.coverage import AccessChange, amber, cover_sentence, coverage_after, guard_sites
 from kiosk.i18n import _
+from kiosk.lifecycle import person_status
 from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.nas_requests import draft_leaver
 from kiosk.people import LEAVER_STEPS, leaver_handover, leaver_site, record_leaver
 from kiosk.validators import ValidationError, parse_day
-from screens.joiner import cover_sentence
 from screens.widgets.draft import DraftPanel
 from screens.widgets.toggles import Check
 from screens.widgets.wizard import WizardScreen, wizard_css
@@ -164,18 +164,20 @@ class LeaverWizard(WizardScreen):
         assert person is not None
         people = self._people()
         change = AccessChange(person.id, None, None)
-        self._at_risk = guard_sites([s.id for s in self._sites], people, change)
+        self._at_risk = guard_sites(
+            [s.id for s in self._sites], people, change, self.session.clock.today()
+        )
         lines = []
         for site in self._sites:
             if site.id not in person.access:
                 continue
-            after = coverage_after(site.id, people, change)
+            after = coverage_after(site.id, people, change, self.session.clock.today())
             lines.append(
                 _("{site} ({ods}) after {name} leaves: {cover}.").format(
                     site=site.name,
                     ods=site.ods_code,
                     name=person.full_name,
-                    cover=cover_sentence(after.owners, after.members),
+                    cover=cover_sentence(after),
                 )
             )
         if not lines:
@@ -185,7 +187,18 @@ class LeaverWizard(WizardScreen):
                 )
             )
         self.query_one("#guard-intro", Static).update("\n".join(lines))
-        self.query_one("#guard-problems", Static).update(guard_text(self._sites, self._at_risk))
+        today = self.session.clock.today()
+        notes = [
+            _("! {site} ({ods}): {problem}").format(
+                site=site.name, ods=site.ods_code, problem=problem
+            )
+            for site in self._sites
+            if site.id in person.access
+            for problem in amber(site.id, people, change, today)
+        ]
+        self.query_one("#guard-problems", Static).update(
+            "\n".join(filter(None, [guard_text(self._sites, self._at_risk), *notes]))
+        )
         offer = self.query_one("#guard-offer", Static)
         members = self.query_one("#guard-member", Select)
         confirm = self.query_one("#guard-confirm", Checkbox)
@@ -197,7 +210,7 @@ class LeaverWizard(WizardScreen):
                 p
                 for p in people
                 if p.id != person.id
-                and p.status is PersonStatus.ACTIVE
+                and person_status(p, self.session.clock.today()).can_sign_in
                 and any(p.access.get(site_id) is Role.MEMBER for site_id in self._at_risk)
             ]
             members.set_options(

@@ -28,18 +28,17 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import RowKey
 
 from kiosk import records, timefmt
-from kiosk.coverage import coverage
-from kiosk.i18n import N_, _, current_locale, ngettext
-from kiosk.model import NasRequest, Person, PersonStatus, RequestKind, RequestStatus, Role, Site
+from kiosk.coverage import CoverLevel, can_sign_in, cover_short, coverage
+from kiosk.i18n import N_, _, current_locale
+from kiosk.lifecycle import PERSON_CODE_ORDER, PersonCode, PersonVerdict, person_status
+from kiosk.model import NasRequest, Person, RequestKind, RequestStatus, Role, Site
 from kiosk.nas_requests import kind_label, role_word, working_days_open
 from kiosk.people import (
     access_summary,
-    describe_status,
     first_login_deadline,
     first_login_steps,
     leaver_handover,
     record_first_login,
-    short_status,
 )
 from kiosk.validators import display_phone, mask_mobile
 from screens.widgets.base import KioskScreen
@@ -65,9 +64,9 @@ _AFTER_ONE: tuple[tuple[str, int, int, bool], ...] = (
     ("activity", 7, 7, False),
 )
 _AFTER_TWO: tuple[tuple[str, int, int, bool], ...] = (
-    ("nhsmail", 11, 30, True),
+    ("nhsmail", 10, 30, True),
     ("mobile", 13, 13, False),
-    ("status", 7, 20, True),
+    ("status", 8, 20, True),  # "Due soon", "Inactive", "Disabled", "Left 31d"
     ("activity", 7, 7, False),
 )
 
@@ -135,12 +134,7 @@ def access_cells(
     return tuple(word(site) for site in sites)
 
 
-_STATUS_ORDER = {
-    PersonStatus.JOINER: 0,
-    PersonStatus.LEAVER: 1,
-    PersonStatus.ACTIVE: 2,
-    PersonStatus.LEFT: 3,
-}
+_STATUS_ORDER = {code: rank for rank, code in enumerate(PERSON_CODE_ORDER)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +143,7 @@ class Row:
 
     key: str
     person: Person
+    verdict: PersonVerdict
     name: str
     access: tuple[str, ...]
     nhsmail: str
@@ -195,20 +190,22 @@ def build_rows(
     for person in people:
         waiting = pending.get(person.id)
         access = access_summary(person, sites, waiting)
-        status = describe_status(person, today)
+        verdict = person_status(person, today)
+        status = verdict.text
         nhsmail = person.nhsmail or "—"
         roles = person.access.values()
         rows.append(
             Row(
                 key=str(person.id),
                 person=person,
+                verdict=verdict,
                 name=person.full_name,
                 access=access_cells(person, sites, waiting),
                 nhsmail=nhsmail,
                 masked=mask_mobile(person.personal_mobile) if person.personal_mobile else "—",
                 mobile=display_phone(person.personal_mobile) if person.personal_mobile else "—",
                 status=status,
-                status_short=short_status(person, today),
+                status_short=verdict.label,
                 activity=fmt(person.last_activity),
                 search=f"{person.full_name}\t{nhsmail}\t{access}\t{status}".casefold(),
                 owner_rank=0 if Role.OWNER in roles else 1 if roles else 2,
@@ -219,7 +216,7 @@ def build_rows(
 
 def sort_rows(rows: list[Row], order: str) -> list[Row]:
     if order == "status":
-        return sorted(rows, key=lambda r: (_STATUS_ORDER[r.person.status], r.name.casefold()))
+        return sorted(rows, key=lambda r: (_STATUS_ORDER[r.verdict.code], r.name.casefold()))
     if order == "activity":
         return sorted(
             rows,
@@ -361,17 +358,15 @@ class PeopleScreen(KioskScreen):
         self._update_title(people)
 
     def _update_title(self, people: Sequence[Person]) -> None:
+        today = self.session.clock.today()
+        usable = can_sign_in(people, today)
         parts = []
         for site in self._sites:
-            cover = coverage(site.id, people)
+            cover = coverage(site.id, people, today, usable)
+            mark = {CoverLevel.OK: "✔", CoverLevel.WARN: "!"}.get(cover.level, "✖")
             parts.append(
-                _("{mark} {ods}: {owners}, {members}").format(
-                    mark="✔" if cover.ok else "!",
-                    ods=site.ods_code,
-                    owners=ngettext("{n} owner", "{n} owners", cover.owners).format(n=cover.owners),
-                    members=ngettext("{n} member", "{n} members", cover.members).format(
-                        n=cover.members
-                    ),
+                _("{mark} {ods}: {cover}").format(
+                    mark=mark, ods=site.ods_code, cover=cover_short(cover)
                 )
             )
         self.sub_title = " · ".join(parts)
@@ -439,7 +434,8 @@ class PeopleScreen(KioskScreen):
             if person.last_activity
             else _("no activity recorded")
         )
-        lines = [f"{person.full_name} · {describe_status(person, today)} · {activity}"]
+        verdict = person_status(person, today)
+        lines = [f"{person.full_name} · {verdict.text} · {activity}"]
         for request in self._requests:
             if request.person_id == person.id and request.status is RequestStatus.OPEN:
                 lines.append(
@@ -453,16 +449,16 @@ class PeopleScreen(KioskScreen):
                     )
                 )
         deadline = first_login_deadline(person)
-        if deadline is not None and person.status is PersonStatus.ACTIVE:
+        if deadline is not None and verdict.code is PersonCode.FIRST_SIGN_IN:
             lines.append(
                 _(
                     "New account: first sign-in by {day}, or it goes inactive. Press i when done."
                 ).format(day=timefmt.long_day(deadline))
             )
             lines.extend(f"☐ {step}" for step in first_login_steps(person))
-        if person.status in (PersonStatus.LEAVER, PersonStatus.LEFT) and person.nhsmail:
+        if verdict.leaver and person.nhsmail:
             lines.extend(leaver_handover(person, today))
-        elif person.status is PersonStatus.LEFT and person.access:
+        elif verdict.code is PersonCode.LEFT and person.access:
             lines.append(_("Left but still has shared mailbox access: press x to remove it."))
         return lines
 

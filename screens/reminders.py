@@ -39,7 +39,15 @@ from kiosk.activity import (
 )
 from kiosk.drafts import Draft
 from kiosk.i18n import _, ngettext
-from kiosk.lifecycle import URGENCY_ORDER, AccountState, LifecycleState, state_label, states
+from kiosk.lifecycle import (
+    URGENCY_ORDER,
+    AccountState,
+    LifecycleState,
+    PersonCode,
+    person_status,
+    state_label,
+    states,
+)
 from kiosk.model import Person, Role, Site
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
@@ -64,7 +72,7 @@ def _band_title(state: LifecycleState) -> str:
         LifecycleState.DELETED: _("Deleted: NAS can restore"),
         LifecycleState.INACTIVE: _("Inactive"),
         LifecycleState.DUE_SOON: _("Due soon"),
-        LifecycleState.ACTIVE: _("Fine"),
+        LifecycleState.ACTIVE: _("Active"),
         LifecycleState.DISABLED: _("Disabled for leave"),
     }
     return titles[state]
@@ -189,7 +197,11 @@ class RemindersScreen(KioskScreen):
 
     def _cells(self, person: Person, state: AccountState) -> tuple[str | Text, ...]:
         name = person.full_name
-        if state.never_used:
+        verdict = person_status(person, self._today)
+        if verdict.code in (PersonCode.JOINING, PersonCode.LEAVING):
+            # The one status, as People shows it: they do not count as cover.
+            name = _("{name} ({status})").format(name=name, status=verdict.label)
+        elif state.never_used:
             name = _("{name} (new)").format(name=name)
         shown = _shown_day(state)
         if shown is None:

@@ -16,12 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from kiosk import records, timefmt
-from kiosk.coverage import coverage, new_problems
+from kiosk.coverage import cover_sentence, coverage, new_problems, new_warnings
 from kiosk.i18n import _
 from kiosk.model import Person, Role, Site
 from kiosk.nas_requests import next_review, review_due, role_word
 from kiosk.people import apply_decisions, record_review, with_access_at
-from screens.joiner import cover_sentence
 from screens.widgets.base import KioskScreen
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.toggles import Check
@@ -145,16 +144,25 @@ class ReviewScreen(KioskScreen):
             problems.update("")
             confirm.display = False
             return
-        before = coverage(site.id, self._people)
-        after = coverage(site.id, apply_decisions(self._people, site.id, self._decisions))
+        before = coverage(site.id, self._people, self.session.clock.today())
+        after = coverage(
+            site.id,
+            apply_decisions(self._people, site.id, self._decisions),
+            self.session.clock.today(),
+        )
         cover.update(
             _("Now: {now}. After this review: {after}.").format(
-                now=cover_sentence(before.owners, before.members),
-                after=cover_sentence(after.owners, after.members),
+                now=cover_sentence(before),
+                after=cover_sentence(after),
             )
         )
         warnings = new_problems(before, after)
-        problems.update("\n".join(_("✖ {problem}").format(problem=w) for w in warnings))
+        problems.update(
+            "\n".join(
+                [_("✖ {problem}").format(problem=w) for w in warnings]
+                + [_("! {problem}").format(problem=w) for w in new_warnings(before, after)]
+            )
+        )
         confirm.display = bool(warnings)
         if not warnings:
             confirm.value = False

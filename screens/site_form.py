@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
 
 from kiosk import records, timefmt
+from kiosk.coverage import cover_sentence, coverage
 from kiosk.dspt import STATUS_LABELS
 from kiosk.i18n import _, ngettext
 from kiosk.model import DsptStatus, Site
@@ -25,7 +26,7 @@ from kiosk.sites import (
     add_site,
     change_ods,
     check_site_form,
-    people_with_access,
+    movers,
     update_site,
 )
 from screens.widgets.base import KioskScreen
@@ -124,7 +125,10 @@ class SiteFormScreen(KioskScreen):
         values = _values(source)
         if self.mode == "change":
             self.sub_title = _("Change of ODS code or ownership")
-            count = len(people_with_access(records.people(self.session.db()), source.id))
+            today = self.session.clock.today()
+            moving = movers(records.people(self.session.db()), source.id, today)
+            count = len(moving)
+            moved_cover = cover_sentence(coverage(source.id, moving, today))
             intro.update(
                 _(
                     "When a site changes owner or registration, its shared mailbox is updated "
@@ -133,6 +137,11 @@ class SiteFormScreen(KioskScreen):
                     "below in its place. Keep the mailbox address if NAS updated the mailbox; "
                     "type the new one if a new mailbox was registered."
                 ).format(name=source.name, ods=source.ods_code)
+                + "\n"
+                + _(
+                    "If access moves, the new site has {cover}. Leavers never move: their "
+                    "access stays on record until an owner removes it."
+                ).format(cover=moved_cover)
             )
             move.label = ngettext(
                 "Move the access of the {n} person with access to the new site (same role)",

@@ -224,7 +224,7 @@ def test_recording_logins_for_a_marked_band(start_kiosk: StartKiosk, made_store:
     pane.keys("Space")
     pane.wait_for("2 marked")
     pane.keys("t")
-    pane.wait_for("Fine (2)", "Last used", "(today)")  # both moved to the band that is fine
+    pane.wait_for("Active (2)", "Last used", "(today)")  # both moved to the band that is fine
     _quit(pane)
 
     people = people_by_name(made_store)

@@ -49,3 +49,13 @@ def store_with(
         ids = [records.save(tx, PEOPLE, p, "person.add") for p in people]
     store.audit_entries.clear()
     return store, site_ids, ids
+
+
+def active(n: int, name: str, access: dict[int, Role] | None = None, **kw: object) -> Person:
+    """:func:`staff` who signed in two days before ``TODAY``: they count as usable cover."""
+    fields: dict[str, object] = {
+        "last_activity": date.fromordinal(TODAY.toordinal() - 2),
+        "first_login_done": True,
+    }
+    fields.update(kw)
+    return staff(n, name, access, **fields)

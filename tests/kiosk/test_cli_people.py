@@ -154,10 +154,11 @@ def test_export_warns_and_round_trips(store_path: Path, tmp_path: Path) -> None:
     assert exported.returncode == 0, exported.stderr
     assert "unencrypted personal data" in exported.stderr
     lines = exported.stdout.splitlines()
-    assert lines[0] == HEADER + ",site"
-    assert lines[1] == "Olu Owner,07700900101,,olu.owner@nhs.net,owner,,VZZ01"
+    # the documented name for the NHSmail column, and the one status as of today
+    assert lines[0] == HEADER.replace(",nhsmail,", ",nhsmail_address,") + ",site,status"
+    assert lines[1] == "Olu Owner,07700900101,,olu.owner@nhs.net,owner,,VZZ01,inactive"
     as_json = kiosk(store_path, "export", "--format", "json")
-    assert json.loads(as_json.stdout)[0]["nhsmail"] == "olu.owner@nhs.net"
+    assert json.loads(as_json.stdout)[0]["nhsmail_address"] == "olu.owner@nhs.net"
 
     # import the export into a fresh store with the same sites: the same people come back
     fresh = tmp_path / "fresh.store"

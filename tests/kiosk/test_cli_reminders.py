@@ -174,10 +174,12 @@ def test_json_shape(fine_store: FakeStore) -> None:
     assert doc["counts"] == {"gone": 1, "deleted": 0, "inactive": 0, "due_soon": 2, "disabled": 0}
     assert [p["name"] for p in doc["people"]] == ["Fay Late", "Joe New", "Eve Due"]
     eve = doc["people"][2]
+    assert doc["people"][1]["status"] == "first_sign_in"
     assert eve == {
         "id": pid,
         "name": "Eve Due",
         "nhsmail": "eve.due@nhs.net",
+        "status": "due_soon",
         "sites": [
             {"id": 1, "name": "Rose House", "role": "owner"},
             {"id": ivy, "name": "Ivy Court", "role": "member"},

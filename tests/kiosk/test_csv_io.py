@@ -8,15 +8,16 @@ import json
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.csv_io import export_rows, plan_import, write_csv, write_json
-from kiosk.model import Person, Role
+from kiosk.model import Person, PersonStatus, Role
 from tests.kiosk.people_fixtures import HARBOUR, MEADOW, TODAY
 
 SITES = [replace(HARBOUR, id=1), replace(MEADOW, id=2)]
-HEADER = "full_name,personal_mobile,personal_email,nhsmail,access,last_activity\n"
+HEADER = "full_name,personal_mobile,personal_email,nhsmail_address,access,last_activity\n"
 
 
 def plan(text: str, existing: list[Person] | None = None):  # type: ignore[no-untyped-def]
@@ -144,9 +145,9 @@ def _same(a: Person, b: Person) -> bool:
 
 def test_export_then_import_gives_the_same_people_back() -> None:
     out = io.StringIO()
-    write_csv(export_rows(PEOPLE, SITES), out)
+    write_csv(export_rows(PEOPLE, SITES, TODAY), out)
     text = out.getvalue()
-    assert text.splitlines()[0] == HEADER.strip() + ",site"
+    assert text.splitlines()[0] == HEADER.strip() + ",site,status"
     assert "'=Formula Name" in text  # a spreadsheet will not run it
     assert "Erased" not in text
     result = plan(text)
@@ -159,7 +160,7 @@ def test_export_then_import_gives_the_same_people_back() -> None:
 
 def test_json_export_has_the_same_rows() -> None:
     out = io.StringIO()
-    rows = export_rows(PEOPLE, SITES)
+    rows = export_rows(PEOPLE, SITES, TODAY)
     write_json(rows, out)
     assert json.loads(out.getvalue()) == rows
     assert [(r["full_name"], r["site"]) for r in rows] == [
@@ -195,7 +196,7 @@ def test_round_trip_property(people: list[tuple[str, int, Role | None]]) -> None
         for i, (name, n, role) in enumerate(people)
     ]
     out = io.StringIO()
-    write_csv(export_rows(originals, SITES), out)
+    write_csv(export_rows(originals, SITES, TODAY), out)
     result = plan(out.getvalue())
     assert result.ok, [p.describe() for p in result.problems]
     key = lambda p: p.personal_mobile  # noqa: E731
@@ -207,3 +208,37 @@ def test_round_trip_property(people: list[tuple[str, int, Role | None]]) -> None
 def test_no_file_crashes_the_importer(text: str) -> None:
     result = plan(HEADER + text)
     assert result.ok or result.people == []
+
+
+@pytest.mark.parametrize(
+    "nhsmail_header",
+    ["nhsmail_address", "nhsmail", "NHSmail address", "NHSMAIL_ADDRESS", " Nhs mail_Address "],
+)
+def test_the_nhsmail_column_has_its_documented_name_and_the_short_one(
+    nhsmail_header: str,
+) -> None:
+    header = f"Full name,personal_mobile,Personal Email,{nhsmail_header},access,last_activity\n"
+    result = plan(header + "Ann Example,07700 900111,ann@example.org,ann.example@nhs.net,owner,\n")
+    assert result.ok, [p.describe() for p in result.problems]
+    assert result.people[0].nhsmail == "ann.example@nhs.net"
+
+
+def test_export_writes_the_one_status_and_import_keeps_a_leaver_left() -> None:
+    left = Person(
+        full_name="Sam Owner",
+        personal_mobile="07700900005",
+        nhsmail="sam.owner@nhs.net",
+        access={1: Role.OWNER},
+        status=PersonStatus.LEFT,
+        last_activity=date(2026, 11, 1),
+        id=5,
+    )
+    rows = export_rows([*PEOPLE, left], SITES, TODAY)
+    assert {r["full_name"]: r["status"] for r in rows}["Sam Owner"] == "left"
+    assert {r["full_name"]: r["status"] for r in rows}["Bob, Comma"] == "no_account"
+    out = io.StringIO()
+    write_csv(rows, out)
+    back = {p.full_name: p for p in plan(out.getvalue()).people}
+    assert back["Sam Owner"].status is PersonStatus.LEFT
+    assert back["Sam Owner"].access == {1: Role.OWNER}  # until an owner removes it
+    assert back["Bob, Comma"].status is PersonStatus.ACTIVE

@@ -17,6 +17,7 @@ from kiosk.lifecycle import (
     add_months,
     mailbox_silence,
     owners_at_risk,
+    person_status,
     states,
     urgency_key,
 )
@@ -394,3 +395,51 @@ def test_add_months_never_raises(start: date, months: int) -> None:
     if result not in (date.min, date.max):
         assert result.day <= start.day
         assert (result.year * 12 + result.month) - (start.year * 12 + start.month) == months
+
+
+# ---- the one status -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kw", "code", "can_sign_in"),
+    [
+        ({"last_activity": TODAY}, "active", True),
+        ({"last_activity": TODAY - timedelta(days=30)}, "due_soon", True),
+        ({"last_activity": TODAY - timedelta(days=31)}, "inactive", False),
+        ({"last_activity": TODAY - timedelta(days=61)}, "deleted", False),
+        ({"last_activity": TODAY - timedelta(days=91)}, "gone", False),
+        ({"last_activity": TODAY, "disabled_since": TODAY}, "disabled", False),
+        (
+            {"first_login_done": False, "account_created": TODAY - timedelta(days=3)},
+            "first_sign_in",
+            False,
+        ),
+        ({"last_activity": TODAY, "status": PersonStatus.LEAVER}, "leaving", False),
+        ({"last_activity": TODAY, "status": PersonStatus.LEFT}, "left", False),
+        ({"last_activity": TODAY, "status": PersonStatus.JOINER}, "joining", False),
+        ({"nhsmail": None}, "no_account", False),
+        ({}, "inactive", False),  # no date at all: cannot be shown to be alive
+    ],
+)
+def test_person_status_code_and_cover(kw: dict[str, object], code: str, can_sign_in: bool) -> None:
+    verdict = person_status(person(**kw), TODAY)
+    assert verdict.code.value == code
+    assert verdict.can_sign_in is can_sign_in
+    assert verdict.label and verdict.text
+
+
+def test_person_status_text_names_the_date_that_matters() -> None:
+    deleted = person_status(person(last_activity=TODAY - timedelta(days=61)), TODAY)
+    assert deleted.label == "Deleted"
+    assert deleted.text == "Deleted: NAS can restore it until 23 Dec 2026"
+    new = person_status(
+        person(first_login_done=False, account_created=TODAY - timedelta(days=3)), TODAY
+    )
+    assert new.label == "New 27d" and new.text == "New: first sign-in by 21 Dec 2026"
+
+
+def test_owners_at_risk_leaves_out_leavers() -> None:
+    leaver = person(
+        last_activity=TODAY - timedelta(days=40), status=PersonStatus.LEAVER, access={1: Role.OWNER}
+    )
+    assert owners_at_risk([site()], [leaver], TODAY) == []

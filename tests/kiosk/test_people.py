@@ -9,13 +9,13 @@ import pytest
 
 from kiosk import records
 from kiosk.i18n import set_locale
+from kiosk.lifecycle import person_status
 from kiosk.model import PersonStatus, RequestKind, RequestStatus, Role
 from kiosk.people import (
     PersonForm,
     access_summary,
     add_person,
     check_person,
-    describe_status,
     edit_person,
     first_login_deadline,
     first_login_steps,
@@ -174,7 +174,7 @@ def test_new_joiner_to_done_to_first_login() -> None:
         RequestStatus.OPEN,
     )
     assert records.site(db, site).mailbox_last_sent == TODAY  # type: ignore[union-attr]
-    assert describe_status(person, TODAY) == "Joiner in progress"
+    assert person_status(person, TODAY).text == "Joiner in progress"
 
     answered = TODAY + timedelta(days=2)
     record_answer(store, rid, done=True, day=answered, ticket=" INC1 ", nhsmail="Ellie.R@nhs.net")
@@ -187,7 +187,7 @@ def test_new_joiner_to_done_to_first_login() -> None:
     assert person.account_created == answered
     assert first_login_deadline(person) == answered + timedelta(days=30)
     assert "ellie.r@nhs.net" in first_login_steps(person)[0]
-    assert describe_status(person, TODAY).startswith("New: first sign-in by")
+    assert person_status(person, TODAY).text.startswith("New: first sign-in by")
     request = records.requests(db)[0]
     assert (request.status, request.ticket, request.resolved) == (
         RequestStatus.DONE,
@@ -266,7 +266,7 @@ def test_leaver_request_then_active_leaver_countdown() -> None:
     person = records.person(store.read(), pid)
     assert person is not None
     assert person.status is PersonStatus.LEAVER and person.access == {}
-    assert describe_status(person, TODAY) == "Leaving 4 Dec 2026"
+    assert person_status(person, TODAY).text == "Leaving 4 Dec 2026"
     record_answer(store, rid, done=True, day=TODAY, ticket="INC5")
     person = records.person(store.read(), pid)
     assert person is not None and person.status is PersonStatus.LEFT
@@ -277,7 +277,7 @@ def test_leaver_request_then_active_leaver_countdown() -> None:
     handover = leaver_handover(person, TODAY)
     assert "Active (Leaver)" in handover[0] and "24 Dec 2026" in handover[0]
     assert "joiner" in handover[1]
-    assert describe_status(person, TODAY) == "Left: Active (Leaver), 31 days"
+    assert person_status(person, TODAY).text == "Left: Active (Leaver), 31 days"
 
 
 def test_leaver_without_an_account_just_leaves() -> None:

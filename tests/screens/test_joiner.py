@@ -17,7 +17,7 @@ from kiosk.session import Session
 from screens.joiner import JoinerWizard
 from screens.widgets.draft import DraftPanel
 from tests.fakes import FakeStore
-from tests.kiosk.people_fixtures import staff, store_with
+from tests.kiosk.people_fixtures import active, store_with
 from tests.screens.harness import ScreenHarness
 
 NOW = datetime(2026, 11, 24, 10, 0)
@@ -26,8 +26,8 @@ TODAY = NOW.date()
 
 def seeded() -> FakeStore:
     store, _sites, _ids = store_with(
-        staff(101, "Olu Owner", {1: Role.OWNER}),
-        staff(102, "Mia Member", {1: Role.MEMBER}),
+        active(101, "Olu Owner", {1: Role.OWNER}),
+        active(102, "Mia Member", {1: Role.MEMBER}),
     )
     return store
 
@@ -139,8 +139,14 @@ async def test_existing_account_asks_for_nhsmail_and_linked_mobile_and_warns() -
         await pilot.press("ctrl+s")
         assert wizard.step == "step-role"
         cover = text_of(app, "#role-cover")
-        assert "VZZ01 now: 1 owner and 1 member." in cover
-        assert "As an owner, once NAS adds them: 2 owners and 1 member." in cover
+        assert (
+            "VZZ01 now: 1 owner and 1 member on record; 1 owner and 1 member can sign in today."
+        ) in cover
+        # A joiner is on record once NAS adds them, but counts only after the first sign-in.
+        assert (
+            "As an owner, once NAS adds them: 2 owners and 1 member on record; 1 owner and 1 "
+            "member can sign in today."
+        ) in cover
         await choose(pilot, "#role-owner")
         await pilot.press("ctrl+s")
         draft = wizard.query_one(DraftPanel).draft
@@ -156,7 +162,7 @@ async def test_existing_account_asks_for_nhsmail_and_linked_mobile_and_warns() -
 
 @pytest.mark.asyncio
 async def test_owner_cap_is_checked() -> None:
-    owners = [staff(i, f"Owner {i:03d}", {1: Role.OWNER}) for i in range(100)]
+    owners = [active(i, f"Owner {i:03d}", {1: Role.OWNER}) for i in range(100)]
     store, _sites, _ids = store_with(*owners)
     app = harness(store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -184,7 +190,7 @@ async def test_owner_cap_is_checked() -> None:
 
 @pytest.mark.asyncio
 async def test_prefill_from_a_person_on_record() -> None:
-    store, _sites, (pid,) = store_with(staff(200, "Gone Account", nhsmail=None))
+    store, _sites, (pid,) = store_with(active(200, "Gone Account", nhsmail=None))
     app = harness(store, JoinerWizard(prefill_person_id=pid))
     async with app.run_test(size=(80, 24)) as pilot:
         wizard = app.screen

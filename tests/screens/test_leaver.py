@@ -20,7 +20,7 @@ from screens.joiner import JoinerWizard
 from screens.leaver import LeaverWizard
 from screens.widgets.draft import DraftPanel
 from tests.fakes import FakeStore
-from tests.kiosk.people_fixtures import staff, store_with
+from tests.kiosk.people_fixtures import active, store_with
 from tests.screens.harness import ScreenHarness
 
 NOW = datetime(2026, 11, 24, 10, 0)
@@ -30,18 +30,18 @@ TODAY = NOW.date()
 def last_owner_store() -> tuple[FakeStore, int, int]:
     """One owner (Olu) and two members: Olu leaving leaves no owner."""
     store, _sites, (olu, mia, _sam) = store_with(
-        staff(101, "Olu Owner", {1: Role.OWNER}),
-        staff(102, "Mia Member", {1: Role.MEMBER}),
-        staff(103, "Sam Member", {1: Role.MEMBER}),
+        active(101, "Olu Owner", {1: Role.OWNER}),
+        active(102, "Mia Member", {1: Role.MEMBER}),
+        active(103, "Sam Member", {1: Role.MEMBER}),
     )
     return store, olu, mia
 
 
 def safe_store() -> tuple[FakeStore, int]:
     store, _sites, (_a, _b, sam) = store_with(
-        staff(101, "Olu Owner", {1: Role.OWNER}),
-        staff(102, "Ola Owner", {1: Role.OWNER}),
-        staff(103, "Sam Member", {1: Role.MEMBER}),
+        active(101, "Olu Owner", {1: Role.OWNER}),
+        active(102, "Ola Owner", {1: Role.OWNER}),
+        active(103, "Sam Member", {1: Role.MEMBER}),
     )
     return store, sam
 
@@ -129,10 +129,11 @@ async def test_guard_offers_to_promote_a_member_first() -> None:
         await pilot.pause()
         assert app.screen is wizard
         # the guard looked again: Mia is an owner now, so the mailbox keeps an owner,
-        # but she would be the only one
+        # but she would be the only one: amber, shown without asking for a tick
         problems = text_of(app, "#guard-problems")
         assert "no owner" not in problems
-        assert "only one owner: add a second for cover" in problems
+        assert "only one owner can sign in today: add a second for cover" in problems
+        assert not wizard.query_one("#guard-confirm", Checkbox).display
     person = records.person(store.read(), mia)
     assert person is not None and person.access == {1: Role.OWNER}
 
@@ -202,7 +203,7 @@ async def test_access_change_remove_last_owner_is_guarded_and_drafted() -> None:
 
 @pytest.mark.asyncio
 async def test_access_refuses_someone_without_an_account() -> None:
-    store, _sites, (pid,) = store_with(staff(150, "No Account", nhsmail=None))
+    store, _sites, (pid,) = store_with(active(150, "No Account", nhsmail=None))
     app = harness(store, AccessScreen(person_id=pid))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen

@@ -93,8 +93,19 @@ async def test_filter_and_sort() -> None:
         app.screen.query_one("#people-filter", Input).value = ""
         await pilot.pause()
         assert table.row_count == 4
-        await pilot.press("o")  # status: joiner, leaver, active, left
-        assert cells(table, 0)[0] == "Zed Leaving"
+        await pilot.press("o")  # status, most urgent first: inactive, new, leaving, active
+        assert [cells(table, i)[0] for i in range(4)] == [
+            "Mia Member",
+            "Ada New",
+            "Zed Leaving",
+            "Olu Owner",
+        ]
+        assert [cells(table, i)[-2] for i in range(4)] == [
+            "Inactive",
+            "New 25d",
+            "Leaving",
+            "Active",
+        ]
         await pilot.press("o")  # oldest activity first (none recorded counts as oldest)
         assert [cells(table, i)[0] for i in range(4)] == [
             "Ada New",
@@ -147,7 +158,7 @@ async def test_access_column_shows_each_site_when_there_are_two() -> None:
         table = app.screen.query_one("#people-table", DataTable)
         assert [str(c.label) for c in table.ordered_columns][1:3] == ["VZZ01", "VZZ02"]
         assert cells(table, 2)[1:3] == ["owner", "—"]
-        assert "VZZ02: 0 owners" in app.screen.sub_title
+        assert "✖ VZZ02: 0/0 owners, 0/0 members can sign in" in app.screen.sub_title
 
 
 def test_columns_fill_80_and_three_sites_use_letters() -> None:

@@ -128,7 +128,7 @@ async def test_bands_in_order_of_urgency_without_left_or_no_account() -> None:
         assert [str(c) for c in table.get_row(p["Uma Unknown"])][3:] == ["not recorded", ""]
         assert str(table.get_row(p["Nina New"])[1]) == "Nina New (new)"
         summary = str(app.screen.query_one("#reminders-summary", Static).render())
-        assert summary.startswith("Gone 1 · Deleted 1 · Inactive 2 · Due soon 2 · Fine 2")
+        assert summary.startswith("Gone 1 · Deleted 1 · Inactive 2 · Due soon 2 · Active 2")
 
 
 @pytest.mark.asyncio

@@ -15,7 +15,7 @@ from kiosk.session import Session
 from screens.review import ReviewScreen
 from screens.widgets.toggles import Check
 from tests.fakes import FakeStore
-from tests.kiosk.people_fixtures import HARBOUR, MEADOW, staff, store_with
+from tests.kiosk.people_fixtures import HARBOUR, MEADOW, active, store_with
 from tests.screens.harness import ScreenHarness
 
 NOW = datetime(2026, 11, 24, 10, 0)
@@ -25,10 +25,10 @@ def seeded() -> tuple[FakeStore, list[int]]:
     from dataclasses import replace
 
     store, _sites, ids = store_with(
-        staff(101, "Olu Owner", {1: Role.OWNER}),
-        staff(102, "Ola Owner", {1: Role.OWNER, 2: Role.OWNER}),
-        staff(103, "Mia Member", {1: Role.MEMBER, 2: Role.MEMBER}),
-        staff(104, "Not Here"),
+        active(101, "Olu Owner", {1: Role.OWNER}),
+        active(102, "Ola Owner", {1: Role.OWNER, 2: Role.OWNER}),
+        active(103, "Mia Member", {1: Role.MEMBER, 2: Role.MEMBER}),
+        active(104, "Not Here"),
         sites=(replace(HARBOUR, last_review=date(2026, 8, 1)), MEADOW),
     )
     return store, ids
@@ -57,7 +57,10 @@ async def test_review_walks_everyone_with_access_and_records() -> None:
         assert "Last reviewed 1 Aug 2026; due since 1 Nov 2026." in text_of(app, "#review-intro")
         await pilot.press("k", "x", "o")  # keep Ola, remove Olu, promote Mia
         assert [str(table.get_row_at(i)[2]) for i in range(3)] == ["keep", "✖ remove", "→ owner"]
-        assert "After this review: 2 owners and 0 members." in text_of(app, "#review-cover")
+        assert (
+            "After this review: 2 owners and 0 members on record; 2 owners and 0 members can "
+            "sign in today."
+        ) in text_of(app, "#review-cover")
         assert "fewer than two" not in text_of(app, "#review-problems")
         await pilot.press("ctrl+s")
         await pilot.pause()
