@@ -33,6 +33,7 @@ from kiosk.i18n import _
 from kiosk.lifecycle import PersonCode, person_status
 from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.people import PersonForm, check_person
+from kiosk.validators import neutralise
 
 NHSMAIL_COLUMN = "nhsmail_address"
 COLUMNS: tuple[str, ...] = (
@@ -423,9 +424,11 @@ def write_csv(rows: Iterable[dict[str, str]], out: TextIO) -> None:
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _escape(value) for key, value in row.items()})
+        writer.writerow({key: _escape(neutralise(value)) for key, value in row.items()})
 
 
 def write_json(rows: Iterable[dict[str, str]], out: TextIO) -> None:
-    json.dump(list(rows), out, ensure_ascii=False, indent=2)
+    # Control characters from an older store file are replaced, not written raw (issue 13).
+    safe = [{key: neutralise(value) for key, value in row.items()} for row in rows]
+    json.dump(safe, out, ensure_ascii=False, indent=2)
     out.write("\n")

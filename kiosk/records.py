@@ -27,6 +27,7 @@ from kiosk.model import (
     Settings,
     Site,
 )
+from kiosk.validators import check_document
 
 
 class Tx(Protocol):
@@ -161,9 +162,13 @@ def settings(db: TinyDB) -> Settings:
 
 
 def save(tx: Tx, table: str, record: R, action: str, detail: str = "") -> int:
-    """Insert (id 0) or replace a record, audit it, and return its id."""
+    """Insert (id 0) or replace a record, audit it, and return its id.
+
+    Raises :class:`~kiosk.validators.ValidationError` (naming the rule) for a record with
+    a control character or an over-long text in it, before anything is written."""
     tbl = tx.db.table(table)
     doc = record.to_doc()
+    check_document(doc)
     if record.id:
         if not tbl.contains(doc_id=record.id):
             raise KeyError(f"{table} record {record.id} no longer exists")
@@ -197,7 +202,9 @@ def delete(tx: Tx, table: str, record_id: int, action: str, detail: str = "") ->
 
 
 def save_settings(tx: Tx, value: Settings) -> None:
+    doc = value.to_doc()
+    check_document(doc)
     tbl = tx.db.table(SETTINGS)
     tbl.truncate()
-    tbl.insert(value.to_doc())
+    tbl.insert(doc)
     tx.audit("settings.change", SETTINGS, None)
