@@ -143,7 +143,7 @@ def test_export_neutralises_what_an_older_store_holds() -> None:
             "access": {},
         },
     )
-    rows = export_rows([old], [HARBOUR])
+    rows = export_rows([old], [HARBOUR], date(2026, 11, 24))
     for write in (write_csv, write_json):
         out = io.StringIO()
         write(rows, out)
