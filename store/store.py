@@ -175,6 +175,8 @@ class Store(KeysMixin, GenerationsMixin):
         )
         with store._rlock, store._hold_lock():
             if path.exists():
+                keys.wipe()
+                store._slot_keys = None  # nothing of this store may touch the other's state
                 store.lock()
                 raise StoreExists()
             store._append_audit(name, "store.create", None, None, "")

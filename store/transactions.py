@@ -63,6 +63,7 @@ from store.models import (
     StoreWarning,
 )
 from store.opening import (
+    AFTER_UNLOCK_TIMEOUT,
     AUDIT_TABLE,
     BODY_ENCODING,
     RECOVERY_SLOT,
@@ -452,7 +453,6 @@ class Session:
             )
         with contextlib.suppress(OSError):
             files.prune_generations(self.path)
-        self._remember()
 
     def _pinned_slots(self, header: Header) -> tuple[Slot, ...]:
         """The slots, with this admin's own moved forward to the current signing key (a
@@ -474,9 +474,13 @@ class Session:
         return tuple(out)
 
     def _remember(self) -> None:
-        """Move this admin's trust record forward to the header just written or verified
-        (see :mod:`store.trust`); best effort, with the lock held by the caller."""
-        if self._slot_keys is None:
+        """Move this admin's trust record forward to the newest header this session
+        wrote or verified (see :mod:`store.trust`); best effort, lock held by the caller.
+
+        Called at unlock, when this admin's keys change and when the session locks, not
+        on every save: a second fsync'd file per save would double the save's cost.
+        """
+        if self._slot_keys is None or self._header.slot(self.admin) is None:
             return
         with contextlib.suppress(OSError):
             doc = state.load(self.path)
@@ -610,6 +614,12 @@ class Session:
         """Forget the keys and the decrypted document (as far as Python allows: strings
         already handed out and freed memory cannot be overwritten from Python)."""
         with self._rlock:
+            if not self._locked and not self._in_tx:
+                with (
+                    contextlib.suppress(StoreError, OSError),
+                    self._hold_lock(min(self._lock_timeout, AFTER_UNLOCK_TIMEOUT)),
+                ):
+                    self._remember()
             wipe(self._data_key)
             self._data_key = None
             self._keyring = {}
