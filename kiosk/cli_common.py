@@ -139,7 +139,8 @@ def describe_store_error(error: Exception) -> str:
         ),
         "locked": _("The store is locked: unlock again."),
         "save_failed": _(
-            "The change could not be saved (is the disk full or read-only?): nothing was changed."
+            "The change was NOT saved (is the disk full or read-only?); "
+            "the store file was left as it was."
         ),
     }
     return messages.get(code, _("The store could not be opened or saved."))

@@ -275,6 +275,12 @@ async def walk(path: Path, extra: list[str]) -> tuple[list[Finding], list[str]]:
             check(name, app)
             await pilot.press("escape")
             await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        if type(app.screen).__name__ == "HelpScreen":
+            check("help", app)
+            await pilot.press("escape")
+            await settle(pilot)
         for target in extra:
             module_name, class_name = target.split(":")
             screen_class = getattr(importlib.import_module(module_name), class_name)

@@ -145,6 +145,14 @@ async def test_every_screen_at_80x24_with_no_color(demo_store: Path, name: str, 
         assert type(pilot.app.screen).__name__ == "DashboardScreen"  # Escape goes back
 
 
+async def test_help_at_80x24_with_no_color(demo_store: Path) -> None:
+    async with unlocked(demo_store, SIZE) as pilot:
+        await pilot.press("f1")
+        await settle(pilot)
+        assert type(pilot.app.screen).__name__ == "HelpScreen"
+        assert_whole_and_plain(pilot)
+
+
 # -- the pseudo-locale walk ---------------------------------------------------------------
 
 
@@ -176,7 +184,9 @@ def pseudo_walk() -> Walk:
     return _run_walk()
 
 
-WALKED = ["setup", "unlock", "dashboard", "command palette", *[n for n, _k in nav_keys()]]
+WALKED = [
+    "setup", "unlock", "dashboard", "command palette", *[n for n, _k in nav_keys()], "help"
+]
 
 
 # Known gaps, reported to their owners; strict, so a fix turns them into a failure that
