@@ -246,16 +246,24 @@ class KeysMixin(Session):
         )
         return code, fresh, private, keys
 
-    def regenerate_recovery(self) -> str:
+    def regenerate_recovery(self, *, shown_to: str | None = None) -> str:
         """A new recovery code (returned once); the old code stops working, and the data
-        and signing keys are rotated so that it opens nothing saved from now on either."""
+        and signing keys are rotated so that it opens nothing saved from now on either.
+
+        The code is recorded as shown to this admin, or to ``shown_to`` (the admin a
+        recovery session just let in, who is the one reading it off the screen): removing
+        an admin who was shown the current code replaces it.
+        """
         with self._rlock:
             self._check_unlocked()
             code, fresh, private, keys = self._new_recovery_slot()
             own = self.admin == RECOVERY_SLOT
             with self._transaction() as tx:
                 slots = tuple(s for s in self._header.slots if s.name != RECOVERY_SLOT)
-                shown = (self.admin,) if self.admin != RECOVERY_SLOT else ()
+                viewer = shown_to or self.admin
+                shown = (viewer,) if self._header.slot(viewer) is not None else ()
+                if viewer == RECOVERY_SLOT:
+                    shown = ()
                 self._header = replace(self._header, recovery_shown=shown)
                 self._rotated((*slots, fresh))
                 self._repin(RECOVERY_SLOT, private, keys)

@@ -337,3 +337,31 @@ def test_signature_trailer_is_part_of_the_file(made: Made) -> None:
     made.path.write_bytes(data[:-SIG_LEN] + bytes(SIG_LEN))
     with pytest.raises(StoreDamaged):
         Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_recovery_key_survives_removing_an_admin_who_never_saw_it(made: Made) -> None:
+    made.store.add_admin(BEA, BEA_PASS)
+    assert made.store.recovery_shown_to() == (ADMIN,)
+    assert made.store.remove_admin(BEA) is None
+    Store.open_with_recovery(made.path, made.code).close()
+
+
+def test_removing_yourself_after_seeing_the_key_replaces_it_for_nobody(made: Made) -> None:
+    made.store.add_admin(BEA, BEA_PASS)
+    assert made.store.remove_admin(ADMIN) is None  # shown to nobody: you are leaving
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(made.path, made.code)
+    bea = Store.open(made.path, BEA, BEA_PASS)
+    try:
+        assert bea.recovery_shown_to() == ()
+    finally:
+        bea.close()
+
+
+def test_a_recovered_admin_is_recorded_as_shown_the_new_key(made: Made) -> None:
+    made.store.close()
+    rescue = Store.open_with_recovery(made.path, made.code)
+    rescue.add_admin(BEA, BEA_PASS)
+    rescue.regenerate_recovery(shown_to=BEA)
+    assert rescue.recovery_shown_to() == (BEA,)
+    rescue.close()
