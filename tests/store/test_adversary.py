@@ -7,6 +7,7 @@ admin with an old file, their old passphrase and a recovery code they once saw.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import struct
@@ -365,3 +366,36 @@ def test_a_recovered_admin_is_recorded_as_shown_the_new_key(made: Made) -> None:
     rescue.regenerate_recovery(shown_to=BEA)
     assert rescue.recovery_shown_to() == (BEA,)
     rescue.close()
+
+
+def test_missing_or_damaged_record_is_reported_never_silently_recreated(made: Made) -> None:
+    add_person(made.store)
+    made.store.close()
+    state_file = made.path.with_name(made.path.name + ".state")
+    doc = json.loads(state_file.read_text("utf-8"))
+    doc["trust"][ADMIN]["generation"] = 1  # moved back by hand: the MAC no longer fits
+    state_file.write_text(json.dumps(doc), "utf-8")
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert "trust_damaged" in [getattr(w, "code", "") for w in store.warnings]
+    store.close()
+    state_file.unlink()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert "trust_missing" in [getattr(w, "code", "") for w in store.warnings]
+    store.close()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)  # the new record now holds
+    assert not [w for w in store.warnings if getattr(w, "code", "").startswith("trust")]
+    store.close()
+
+
+def test_version_1_store_damaged_is_restored_from_a_version_1_backup(tmp_path: Path) -> None:
+    path = _fixture(tmp_path)
+    newest = Store.list_generations(path)[0]
+    path.write_bytes(b"not a store any more")
+    store = Store.restore_damaged(path, newest.path, ADMIN, PASSPHRASE)
+    try:
+        assert names(store) == ["Alex Example"]  # the newest backup predates Sam
+        assert store.verify_audit().ok
+        assert store.generation > newest.generation
+    finally:
+        store.close()
+    assert struct.unpack(">H", path.read_bytes()[8:10]) == (2,)
