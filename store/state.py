@@ -8,9 +8,13 @@ the store on every unlock would push real generations out of the ten backups:
   name may be a mistyped passphrase, so it is never written down);
 * each admin's last unlock time, and the last admin name (to preselect it).
 
-It holds nothing else. It is advisory: anyone who can write the folder can edit it, so
-nothing security-relevant is decided from it beyond the UI's throttle. On a successful
-unlock the pending failures are moved into the (authenticated) audit log.
+* each admin's trust record (see :mod:`store.trust`): the newest generation and signing
+  key they verified, under an HMAC only their passphrase's key can make.
+
+Everything else here is advisory: anyone who can write the folder can edit it, so nothing
+security-relevant is decided from it beyond the throttle, and the trust records are
+believed only when their MAC verifies. On a successful unlock the pending failures are
+moved into the (authenticated) audit log.
 """
 
 from __future__ import annotations

@@ -10,6 +10,13 @@ reload if another process saved since, apply, append audit entries, save atomica
 (temp file, fsync, keep the previous file as a generation, ``os.replace``, fsync the
 folder), release. An exception inside the transaction saves nothing and puts the
 in-memory state back to what is on disk.
+
+Opening (this module) is where issue 12's checks meet: the file's signature is checked
+with its header's own key before any passphrase (:mod:`store.opening`); the passphrase
+opens a slot whose pin must reach the file's signer (:mod:`store.signing`); the file must
+not be older than this admin's record beside it (:mod:`store.trust`). The session then
+moves its slot's pin and its record forward. The other seams: :mod:`store.transactions`
+(saving), :mod:`store.keyslots` (who may open it), :mod:`store.generations` (backups).
 """
 
 from __future__ import annotations
