@@ -30,6 +30,7 @@ from store.errors import (
     UnknownAdmin,
 )
 from store.format import (
+    MAX_ROTATIONS,
     now_iso,
 )
 from store.layout import Slot
@@ -81,6 +82,16 @@ class KeysMixin(Session):
         self._header = replace(self._header, slots=wrapped, key_id=key_id)
         self._rotate_signing()
         return wrapped
+
+    def _rotate_signing(self) -> None:
+        """A new signing key, certified by the old one (when the old one was published),
+        so that every slot's pin still reaches it."""
+        old = self._sign
+        self._sign = signing.new_signing_key()
+        if self._header.version >= 2:
+            cert = signing.certify(old, self._header.store_id, signing.public_bytes(self._sign))
+            rotations = (*self._header.rotations, cert)[-MAX_ROTATIONS:]
+            self._header = replace(self._header, rotations=rotations)
 
     def _slot_kdf(self) -> KdfParams:
         own = self._header.slot(self.admin)

@@ -30,6 +30,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from store import files, peek, signing, state, trust
+from store.change import Transaction
 from store.crypto import (
     SlotKeys,
     SlotLocked,
@@ -98,7 +99,6 @@ from store.opening import (
     check_slot,
     list_generations,
 )
-from store.transactions import Transaction
 
 __all__ = ["AUDIT_TABLE", "DEFAULT_LOCK_TIMEOUT", "Store", "Transaction", "list_generations"]
 
