@@ -98,6 +98,10 @@ async def test_remove_admin_after_confirming(tmp_path: Path) -> None:
         assert rows(app) == ["Ann Admin (you)", "Bea Example"]
         await pilot.press("r", "y")
         await pilot.pause()
+        # Bea never saw the recovery key: it stands, and a new one is offered
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "new recovery key" in text(app.screen.query_one("#confirm-text", Static))
+        await pilot.press("n")
         assert rows(app) == ["Ann Admin (you)"]
         await pilot.press("r")  # the last admin: refused before any question
         assert isinstance(app.screen, AdminsScreen)
