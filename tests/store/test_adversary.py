@@ -221,7 +221,8 @@ def test_removed_admin_reads_nothing_after_removal(made: Made, tmp_path: Path) -
 
 def test_removed_admin_forges_nothing(made: Made, tmp_path: Path) -> None:
     """Bea signs a new file with the signing key she knew and certifies a key of hers."""
-    copy, _, _ = _removed_bea(made, tmp_path)
+    copy, _, new_code = _removed_bea(made, tmp_path)
+    assert new_code is not None
     old = Store.open(copy, BEA, BEA_PASS)
     old_sign = old._sign
     old.close()
@@ -247,6 +248,9 @@ def test_removed_admin_forges_nothing(made: Made, tmp_path: Path) -> None:
     # Ann unlocked since the removal: her pin and her record moved past Bea's old key.
     with pytest.raises(StoreDamaged):
         Store.open(made.path, ADMIN, PASSPHRASE)
+    # The new recovery slot was pinned to the new key when it was made, not the old one.
+    with pytest.raises(StoreDamaged):
+        Store.open_with_recovery(made.path, new_code)
 
 
 def test_damaged_header_restore_by_a_removed_admin_is_refused(made: Made, tmp_path: Path) -> None:
