@@ -24,13 +24,8 @@ class FakeTx:
         self, action: str, table: str | None = None, record_id: int | None = None, detail: str = ""
     ) -> None:
         self.entries.append(
-            {
-                "admin": self.admin,
-                "action": action,
-                "table": table,
-                "record_id": record_id,
-                "detail": detail,
-            }
+            {"admin": self.admin, "action": action, "table": table, "record_id": record_id,
+             "detail": detail}
         )
 
 

@@ -63,13 +63,9 @@ StartKiosk = Callable[..., Pane]
 def start_kiosk(tmux: Tmux, kiosk_bin: str) -> StartKiosk:
     """Start ``kiosk --store PATH`` in a new terminal; extra env (TERM, NO_COLOR) on request."""
 
-    def start(
-        store: Path,
-        *,
-        size: tuple[int, int] = (80, 24),
-        env: dict[str, str] | None = None,
-        args: tuple[str, ...] = (),
-    ) -> Pane:
+    def start(store: Path, *, size: tuple[int, int] = (80, 24), env: dict[str, str] | None = None,
+              args: tuple[str, ...] = ()) -> Pane:
         return tmux.start([kiosk_bin, "--store", str(store), *args], env=env, size=size)
 
     return start
+

@@ -85,9 +85,8 @@ class Pane:
         return self.tmux.run(*args).stdout
 
     def size(self) -> tuple[int, int]:
-        out = self.tmux.run(
-            "display-message", "-p", "-t", self.target, "#{pane_width} #{pane_height}"
-        ).stdout.split()
+        out = self.tmux.run("display-message", "-p", "-t", self.target,
+                            "#{pane_width} #{pane_height}").stdout.split()
         return int(out[0]), int(out[1])
 
     def info(self, fmt: str) -> str:
@@ -169,7 +168,6 @@ class Pane:
         Keys sent straight after Enter can reach the old field before the app has moved focus
         (a person is slower than send-keys), and the only sign of the move is the border
         colour: the new field takes the colour the old one had while focused."""
-
         def from_focused(screen: str) -> bool:
             colours = self.border_colours()
             rows = [row + 1 for row in _label_rows(screen, from_label) if row + 1 in colours]
@@ -280,7 +278,9 @@ class Pane:
 def _label_rows(screen: str, label: str) -> list[int]:
     """The rows whose text, inside any frame (box-drawing characters), is exactly ``label``."""
     return [
-        row for row, line in enumerate(screen.splitlines()) if line.strip(_FRAME).strip() == label
+        row
+        for row, line in enumerate(screen.splitlines())
+        if line.strip(_FRAME).strip() == label
     ]
 
 
@@ -317,10 +317,7 @@ class Tmux:
         assert TMUX is not None
         return subprocess.run(
             [TMUX, "-L", self.socket, "-f", str(self.config), *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=check,
+            capture_output=True, text=True, timeout=60, check=check,
         )
 
     def start(
@@ -329,12 +326,7 @@ class Tmux:
         *,
         env: Mapping[str, str] | None = None,
         unset: Sequence[str] = (
-            "NO_COLOR",
-            "KIOSK_STORE",
-            "COLORTERM",
-            "TEXTUAL",
-            "COLUMNS",
-            "LINES",
+            "NO_COLOR", "KIOSK_STORE", "COLORTERM", "TEXTUAL", "COLUMNS", "LINES",
         ),
         size: tuple[int, int] = (80, 24),
         name: str | None = None,
@@ -348,27 +340,11 @@ class Tmux:
         pane = Pane(self, name)
         # A shell runs the program and records its exit status; the pane then stays open
         # (remain-on-exit) showing the program's last screen and anything printed after it.
-        wrapper = [
-            "sh",
-            "-c",
-            'status_file=$1; shift; "$@"; echo $? > "$status_file"',
-            "sh",
-            str(pane.status_file),
-        ]
+        wrapper = ["sh", "-c", 'status_file=$1; shift; "$@"; echo $? > "$status_file"', "sh",
+                   str(pane.status_file)]
         command = shlex.join([*wrapper, *prefix, *argv])
-        self.run(
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            str(size[0]),
-            "-y",
-            str(size[1]),
-            "-c",
-            str(self.workdir),
-            command,
-        )
+        self.run("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
+                 "-c", str(self.workdir), command)
         self.panes.append(pane)
         return pane
 
@@ -413,12 +389,7 @@ def init_store(
     for option, value in site.items():
         argv += [option, value]
     result = subprocess.run(
-        argv,
-        input=passphrase + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        argv, input=passphrase + "\n", capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == 0, result.stderr
     match = re.search(r"([0-9A-Z]{5}(?:-[0-9A-Z]{5})+)", result.stdout)

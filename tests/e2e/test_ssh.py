@@ -49,24 +49,15 @@ class SshServer:
         throwaway host key on first use (nothing in the tester's own ~/.ssh is read or
         written)."""
         argv = [
-            str(SSH),
-            "-t",
-            "-F",
-            "/dev/null",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            f"UserKnownHostsFile={self.known_hosts}",
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "LogLevel=ERROR",
-            "-i",
-            str(self.client_key),
-            "-p",
-            str(self.port),
+            str(SSH), "-t",
+            "-F", "/dev/null",
+            "-o", "StrictHostKeyChecking=no",
+            "-o", f"UserKnownHostsFile={self.known_hosts}",
+            "-o", "IdentitiesOnly=yes",
+            "-o", "BatchMode=yes",
+            "-o", "LogLevel=ERROR",
+            "-i", str(self.client_key),
+            "-p", str(self.port),
             f"{self.user}@127.0.0.1",
         ]
         if remote_command is not None:
@@ -84,19 +75,15 @@ def _keygen(path: Path) -> None:
     assert SSH_KEYGEN is not None
     subprocess.run(
         [SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "kiosk-e2e", "-f", str(path)],
-        check=True,
-        capture_output=True,
-        timeout=60,
+        check=True, capture_output=True, timeout=60,
     )
 
 
 @pytest.fixture
 def sshd(tmp_path: Path) -> Iterator[SshServer]:
     if SSHD is None or SSH is None or SSH_KEYGEN is None:
-        pytest.skip(
-            "OpenSSH (sshd, ssh, ssh-keygen) is not installed: apt-get install "
-            "openssh-server openssh-client"
-        )
+        pytest.skip("OpenSSH (sshd, ssh, ssh-keygen) is not installed: apt-get install "
+                    "openssh-server openssh-client")
     home = tmp_path / "ssh"
     home.mkdir(mode=0o700)
     _keygen(home / "host_ed25519")

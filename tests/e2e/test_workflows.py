@@ -128,7 +128,9 @@ def test_add_person_then_quit_and_reopen(start_kiosk: StartKiosk, made_store: Pa
 # -- a joiner from start to recorded request --------------------------------------------
 
 
-def test_joiner_from_start_to_recorded_request(start_kiosk: StartKiosk, made_store: Path) -> None:
+def test_joiner_from_start_to_recorded_request(
+    start_kiosk: StartKiosk, made_store: Path
+) -> None:
     pane = start_kiosk(made_store)
     unlock(pane)
     _open_people(pane)
@@ -175,14 +177,8 @@ def test_joiner_from_start_to_recorded_request(start_kiosk: StartKiosk, made_sto
 
 
 def test_leaver_blocked_by_the_coverage_guard(start_kiosk: StartKiosk, made_store: Path) -> None:
-    seed_person(
-        made_store,
-        "Dee Example",
-        "07700 900345",
-        nhsmail="dee.example@nhs.net",
-        role="owner",
-        last_activity=date.today(),
-    )
+    seed_person(made_store, "Dee Example", "07700 900345", nhsmail="dee.example@nhs.net",
+                role="owner", last_activity=date.today())
     pane = start_kiosk(made_store)
     unlock(pane)
     _open_people(pane)
@@ -215,22 +211,10 @@ def test_leaver_blocked_by_the_coverage_guard(start_kiosk: StartKiosk, made_stor
 
 def test_recording_logins_for_a_marked_band(start_kiosk: StartKiosk, made_store: Path) -> None:
     weeks_ago = date.today() - timedelta(days=26)  # inside the 7 days before going inactive
-    seed_person(
-        made_store,
-        "Eve Example",
-        "07700 900456",
-        nhsmail="eve.example@nhs.net",
-        role="owner",
-        last_activity=weeks_ago,
-    )
-    seed_person(
-        made_store,
-        "Fay Example",
-        "07700 900567",
-        nhsmail="fay.example@nhs.net",
-        role="member",
-        last_activity=weeks_ago,
-    )
+    seed_person(made_store, "Eve Example", "07700 900456", nhsmail="eve.example@nhs.net",
+                role="owner", last_activity=weeks_ago)
+    seed_person(made_store, "Fay Example", "07700 900567", nhsmail="fay.example@nhs.net",
+                role="member", last_activity=weeks_ago)
     pane = start_kiosk(made_store)
     unlock(pane)
     pane.keys("r")

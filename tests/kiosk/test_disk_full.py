@@ -35,25 +35,10 @@ def test_an_import_that_cannot_be_written_says_nothing_was_saved(
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
     env.pop("KIOSK_STORE", None)
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "import",
-            str(csv_file),
-            "--store",
-            str(store_path),
-            "--admin",
-            KIOSK_ADMIN,
-            "--passphrase-stdin",
-        ],
-        input=KIOSK_PASSPHRASE + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        preexec_fn=_limit_file_size,
-        check=False,
+        [sys.executable, "-m", "kiosk", "import", str(csv_file), "--store", str(store_path),
+         "--admin", KIOSK_ADMIN, "--passphrase-stdin"],
+        input=KIOSK_PASSPHRASE + "\n", capture_output=True, text=True, env=env, timeout=120,
+        preexec_fn=_limit_file_size, check=False,
     )
     assert result.returncode == 1, result.stderr
     assert "every change is saved" not in result.stderr

@@ -18,15 +18,8 @@ DAY = date(2026, 11, 24)
 
 @pytest.mark.parametrize(
     "hostile",
-    [
-        "../../.ssh/authorized_keys2",
-        "/home/kiosk/.ssh/authorized_keys",
-        "..",
-        ".profile",
-        "a/../../b",
-        "\x1b]0;x\x07",
-        "~/.bashrc",
-    ],
+    ["../../.ssh/authorized_keys2", "/home/kiosk/.ssh/authorized_keys", "..", ".profile",
+     "a/../../b", "\x1b]0;x\x07", "~/.bashrc"],
 )
 def test_a_name_from_a_record_cannot_leave_the_folder(tmp_path: Path, hostile: str) -> None:
     folder = drafts_folder(tmp_path / "kiosk.store")

@@ -85,7 +85,9 @@ def test_search_narrows_and_an_empty_search_shows_everything() -> None:
     assert faq.search("JOINER second") == [
         e for e in joiner if "second" in (faq.question(e) + faq.answer(e)).casefold()
     ]
-    assert faq.search("private computer") == [e for e in faq.ENTRIES if "attachments" in e.faq]
+    assert faq.search("private computer") == [
+        e for e in faq.ENTRIES if "attachments" in e.faq
+    ]
     assert faq.search("zzzz-nothing") == []
 
 

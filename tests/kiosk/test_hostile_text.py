@@ -77,11 +77,8 @@ def test_over_long_names_are_refused_with_the_limit(length: int) -> None:
 
 def test_site_name_and_notes_have_limits_and_refuse_controls() -> None:
     raw = {
-        "name": "S" * 101,
-        "ods_code": "VZZ01",
-        "cqc_location_id": "1-123456789",
-        "site_phone": "01632960123",
-        "mailbox": "a@nhs.net",
+        "name": "S" * 101, "ods_code": "VZZ01", "cqc_location_id": "1-123456789",
+        "site_phone": "01632960123", "mailbox": "a@nhs.net",
     }
     check = check_site(raw, today=date(2026, 11, 24))
     assert "100" in check.errors["name"]

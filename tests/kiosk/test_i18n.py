@@ -90,23 +90,9 @@ def _outside_protected(message: str) -> str:
 def test_pybabel_extract_finds_no_message_missing_from_the_template(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.pot"
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-o",
-            str(fresh),
-            "--no-location",
-            ".",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-o", str(fresh), "--no-location", "."],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == 0, result.stderr
     with fresh.open("rb") as handle:
@@ -124,21 +110,9 @@ def test_our_extraction_agrees_with_pybabel(tmp_path: Path) -> None:
     """The tool's programmatic extraction and the pybabel command see the same messages."""
     fresh = tmp_path / "fresh.pot"
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-o",
-            str(fresh),
-            ".",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        timeout=120,
-        check=True,
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-o", str(fresh), "."],
+        cwd=REPO, capture_output=True, timeout=120, check=True,
     )
     with fresh.open("rb") as handle:
         by_pybabel = i18n_tools.message_ids(read_po(handle))
@@ -243,22 +217,8 @@ def test_every_message_is_visibly_transformed_and_keeps_its_placeholders() -> No
     st.lists(
         st.one_of(
             st.text(alphabet=string.ascii_letters + " ,.:'!?-()", max_size=12),
-            st.sampled_from(
-                [
-                    "{name}",
-                    "{count:d}",
-                    "{{",
-                    "}}",
-                    "[b]",
-                    "[/b]",
-                    "%s",
-                    "%(x)s",
-                    "\\[",
-                    "\n",
-                    "--admin",
-                    "[@click=app.quit]",
-                ]
-            ),
+            st.sampled_from(["{name}", "{count:d}", "{{", "}}", "[b]", "[/b]", "%s", "%(x)s",
+                             "\\[", "\n", "--admin", "[@click=app.quit]"]),
         ),
         max_size=8,
     )
@@ -272,7 +232,9 @@ def test_pseudo_keeps_every_protected_piece(pieces: list[str]) -> None:
 
 
 def test_pseudo_example() -> None:
-    assert i18n_tools.pseudo("Add [b]{name}[/b] to people") == ("ÅÅðð [b]{name}[/b] ţöö þééööþļéé")
+    assert i18n_tools.pseudo("Add [b]{name}[/b] to people") == (
+        "ÅÅðð [b]{name}[/b] ţöö þééööþļéé"
+    )
 
 
 # -- the running app's gettext ----------------------------------------------------------

@@ -58,13 +58,8 @@ def test_site_form_normalises_good_input() -> None:
 
 
 def test_site_form_reports_every_bad_field_at_once() -> None:
-    bad = dict(
-        GOOD_SITE,
-        cqc_location_id="12345",
-        mailbox="office@example.org",
-        site_phone="call us",
-        dspt_published="2027-01-01",
-    )
+    bad = dict(GOOD_SITE, cqc_location_id="12345", mailbox="office@example.org",
+               site_phone="call us", dspt_published="2027-01-01")
     check = check_site(bad, today=TODAY)
     assert check.site is None
     assert set(check.errors) == {"cqc_location_id", "mailbox", "site_phone", "dspt_published"}

@@ -184,7 +184,9 @@ def pseudo_walk() -> Walk:
     return _run_walk()
 
 
-WALKED = ["setup", "unlock", "dashboard", "command palette", *[n for n, _k in nav_keys()], "help"]
+WALKED = [
+    "setup", "unlock", "dashboard", "command palette", *[n for n, _k in nav_keys()], "help"
+]
 
 
 # Known gaps, reported to their owners; strict, so a fix turns them into a failure that
