@@ -142,6 +142,9 @@ class KeysMixin(Session):
                     )
                     self._header = replace(self._header, slots=(*self._header.slots, slot))
                     tx.audit("admin.add", detail=cleaned)
+                    doc = state.load(self.path)
+                    state.clear_removed(doc, cleaned)
+                    state.save(self.path, doc)
                     self._write_record(cleaned, keys)
             finally:
                 keys.wipe()
@@ -167,6 +170,7 @@ class KeysMixin(Session):
                     # Argon2id under the lock: removal is rare, and the decision must be
                     # made on the header as it is now.
                     code, fresh, fresh_private, keys = self._new_recovery_slot()
+                old_recovery = self._header.slot(RECOVERY_SLOT)
                 remaining = tuple(s for s in self._header.slots if s.name != slot.name)
                 if not any(s.name != RECOVERY_SLOT for s in remaining):
                     raise LastAdmin()
@@ -188,6 +192,9 @@ class KeysMixin(Session):
                 doc = state.load(self.path)
                 state.forget_admin(doc, slot.name)
                 trust.forget(doc, slot.name)
+                state.note_removed(doc, slot.name)
+                if fresh is not None and old_recovery is not None:
+                    state.retire_recovery(doc, old_recovery.public.hex())
                 state.save(self.path, doc)
             if slot.name == self.admin:
                 self.lock()
@@ -271,6 +278,11 @@ class KeysMixin(Session):
             own = self.admin == RECOVERY_SLOT
             with self._transaction() as tx:
                 slots = tuple(s for s in self._header.slots if s.name != RECOVERY_SLOT)
+                old = self._header.slot(RECOVERY_SLOT)
+                if old is not None:
+                    doc = state.load(self.path)
+                    state.retire_recovery(doc, old.public.hex())
+                    state.save(self.path, doc)
                 viewer = shown_to or self.admin
                 shown = (viewer,) if self._header.slot(viewer) is not None else ()
                 if viewer == RECOVERY_SLOT:

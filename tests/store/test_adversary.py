@@ -403,3 +403,37 @@ def test_version_1_store_damaged_is_restored_from_a_version_1_backup(tmp_path: P
     finally:
         store.close()
     assert struct.unpack(">H", path.read_bytes()[8:10]) == (2,)
+
+
+def test_removal_as_the_last_save_then_a_damaged_header_brings_nobody_back(
+    made: Made,
+) -> None:
+    """The newest readable header is then a backup that still lists Bea and her recovery
+    code: the state beside the store remembers that both lost access."""
+    made.store.add_admin(BEA, BEA_PASS)
+    bea = Store.open(made.path, BEA, BEA_PASS)
+    bea_code = bea.regenerate_recovery()
+    bea.close()
+    assert made.store.remove_admin(BEA) is not None
+    made.store.close()
+    data = bytearray(made.path.read_bytes())
+    data[40] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    for gen in Store.list_generations(made.path):
+        with pytest.raises((AccessRevoked, WrongPassphrase, StoreDamaged)):
+            Store.restore_damaged(made.path, gen.path, BEA, BEA_PASS)
+        with pytest.raises((AccessRevoked, WrongPassphrase, StoreDamaged)):
+            Store.restore_damaged(made.path, gen.path, RECOVERY_SLOT, bea_code)
+    assert made.path.read_bytes() == before
+    # Ann, still an admin, can; and the backup's slots for Bea and her code stay out
+    newest = Store.list_generations(made.path)[0]
+    ann = Store.restore_damaged(made.path, newest.path, ADMIN, PASSPHRASE)
+    assert "recovery_missing" in [getattr(w, "code", "") for w in ann.warnings]
+    ann.close()
+    assert BEA not in Store.admin_names(made.path)
+    with pytest.raises(WrongPassphrase):
+        Store.open(made.path, BEA, BEA_PASS)
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(made.path, bea_code)
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
