@@ -66,6 +66,10 @@ class KioskApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "lock", _("Lock"), priority=True),
         Binding("ctrl+n", "open('contacts')", _("Contacts")),
+        # Help is everywhere but in no footer (footers are full at 80 columns): the
+        # dashboard's key guide and the palette name it.
+        Binding("f1", "help", _("Help"), show=False),
+        Binding("question_mark", "help", _("Help"), key_display="?", show=False),
         Binding("ctrl+q", "quit", _("Quit"), priority=True),
         # Declared here so that its footer label is translated (Textual's says "palette").
         Binding("ctrl+p", "command_palette", _("Commands"), show=False, priority=True),
@@ -266,7 +270,12 @@ class KioskApp(App[int]):
 
         try:
             store.read()  # one stat when nothing changed; reloads another admin's save
-        except StoreError:  # a damaged file is reported on the next save
+        except StoreError as error:
+            # A file no current admin signed, or one copied back over the store, is never
+            # taken in quietly: the session locks and says why. Anything else (busy, a
+            # passing problem) is reported on the next save.
+            if getattr(error, "code", "") in {"damaged", "rollback"}:
+                self._store_problem(error, screen_broken=False)
             return
         if store.generation == self._seen_generation:
             return
@@ -308,6 +317,13 @@ class KioskApp(App[int]):
     def action_open(self, name: str) -> None:
         self.open_screen(name)
 
+    def action_help(self) -> None:
+        """The FAQ in kiosk's words (``?`` or F1 anywhere, locked or not: no personal data)."""
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers every screen and every key of the current screen."""
         if self._session is not None:
@@ -317,7 +333,11 @@ class KioskApp(App[int]):
                     _(entry.help),
                     lambda name=entry.name: self.open_screen(name),
                 )
-        seen: set[str] = set()
+        yield SystemCommand(
+            _("Help"), _("The NHSmail questions, answered, with the key that does each"),
+            self.action_help,
+        )
+        seen: set[str] = {"help"}
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if (
@@ -369,7 +389,12 @@ class KioskApp(App[int]):
         from kiosk.cli_common import describe_store_error
 
         message = describe_store_error(error)
-        if screen_broken or getattr(error, "code", "") in {"access_revoked", "locked", "damaged"}:
+        if screen_broken or getattr(error, "code", "") in {
+            "access_revoked",
+            "locked",
+            "damaged",
+            "rollback",
+        }:
             self.action_lock()
             message += " " + _("kiosk locked itself; nothing else was lost. Unlock to carry on.")
         self.notify(message, severity="error", timeout=15)

@@ -8,6 +8,7 @@ an inspector. Domain modules use these helpers instead of raw TinyDB documents.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
@@ -108,6 +109,22 @@ def save(tx: Tx, table: str, record: R, action: str, detail: str = "") -> int:
         record_id = tbl.insert(doc)
     tx.audit(action, table, record_id, detail)
     return record_id
+
+
+def save_many(
+    tx: Tx, table: str, new: Sequence[Record], action: str, detail: str = ""
+) -> list[int]:
+    """Insert many new records (id 0) in one table write, auditing each; their ids.
+
+    One TinyDB write for the lot (``insert_multiple``) keeps an import of 10,000 people
+    linear and within a second or two; each record still gets its own audit entry.
+    """
+    if any(record.id for record in new):
+        raise ValueError("save_many inserts new records only (id 0)")
+    ids = tx.db.table(table).insert_multiple(record.to_doc() for record in new)
+    for record_id in ids:
+        tx.audit(action, table, record_id, detail)
+    return ids
 
 
 def delete(tx: Tx, table: str, record_id: int, action: str, detail: str = "") -> None:

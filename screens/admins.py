@@ -137,11 +137,11 @@ class AdminsScreen(KioskScreen):
 
     def _remove(self, name: str) -> None:
         try:
-            yourself = remove_admin(self.session.store, name)
+            removal = remove_admin(self.session.store, name)
         except AdminChangeError as error:
             self.notify(str(error), severity="error")
             return
-        if yourself:
+        if removal.yourself:
             lock = getattr(self.app, "action_lock", None)
             if callable(lock):
                 lock()
@@ -149,6 +149,12 @@ class AdminsScreen(KioskScreen):
                 self.app.pop_screen()
             return
         self.notify(_("{name} was removed; the store's key was replaced.").format(name=name))
+        if removal.recovery_code is not None:
+            # They had seen the recovery key, so it was replaced too: show the new one once.
+            self.app.push_screen(
+                RecoveryKeyDialog(removal.recovery_code), lambda _done: self.refresh_data()
+            )
+            return
         self.refresh_data()
 
     def action_recovery(self) -> None:

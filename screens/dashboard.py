@@ -35,6 +35,7 @@ class DashboardScreen(KioskScreen):
             for entry in NAV
         ],
         Binding("enter", "follow", _("Open the highlighted line"), show=False),
+        Binding("question_mark", "app.help", _("Help"), key_display="?", show=False),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", _("Back"), show=False),

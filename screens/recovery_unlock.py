@@ -61,8 +61,16 @@ class RecoveryUnlockScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _open(self, code: str) -> None:
+        from kiosk.unlock_policy import wait_for_turn
         from store import Store, StoreError
 
+        def notice(seconds: int) -> None:
+            text = _("Too many failed attempts: waiting {seconds} s before trying.").format(
+                seconds=seconds
+            )
+            self.app.call_from_thread(self.query_one("#unlock-message", Static).update, text)
+
+        wait_for_turn(self.kiosk.store_path, notice=notice)  # the one throttle (P4)
         try:
             store = Store.open_with_recovery(
                 self.kiosk.store_path, code, now=self.kiosk.store_clock

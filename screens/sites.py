@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from kiosk import records, timefmt
 from kiosk.activity import ActivityError, record_mailbox_email
-from kiosk.dspt import dspt_verdict, status_label
+from kiosk.dspt import dspt_verdict, status_label, suggest_version
 from kiosk.i18n import _
 from kiosk.model import DsptStatus, Site
 from kiosk.sites import SiteError, history, people_with_access, record_publication
@@ -202,6 +202,7 @@ class PublicationDialog(ModalScreen[bool]):
     def __init__(self, site: Site) -> None:
         super().__init__()
         self._site = site
+        self._suggested = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="publication-box"):
@@ -222,6 +223,8 @@ class PublicationDialog(ModalScreen[bool]):
             )
             yield LiteralLabel(_("Published on"))
             yield Input(placeholder=_("YYYY-MM-DD or DD/MM/YYYY"), id="publication-date")
+            yield LiteralLabel(_("Toolkit version it answers (suggested from the date: check it)"))
+            yield Input(placeholder=_("e.g. 2025-26"), id="publication-version")
             yield Literal("", id="publication-error", classes="field-error")
         yield Footer()
 
@@ -231,6 +234,19 @@ class PublicationDialog(ModalScreen[bool]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Suggest the version from the date until the admin types one of their own."""
+        if event.input.id != "publication-date":
+            return
+        version = self.query_one("#publication-version", Input)
+        try:
+            published = parse_day(event.value)
+        except ValidationError:
+            return
+        if not version.value or version.value == self._suggested:
+            self._suggested = suggest_version(published)
+            version.value = self._suggested
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -246,7 +262,12 @@ class PublicationDialog(ModalScreen[bool]):
         session = self.app.session  # type: ignore[attr-defined]
         try:
             record_publication(
-                session.store, self._site.id, status, published, session.clock.today()
+                session.store,
+                self._site.id,
+                status,
+                published,
+                session.clock.today(),
+                self.query_one("#publication-version", Input).value.strip() or None,
             )
         except SiteError as problem:
             error.update(str(problem))
