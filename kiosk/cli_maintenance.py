@@ -237,8 +237,14 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except (WrongPassphrase, StoreBusy, UnknownFormat) as error:
         raise UserError(describe_store_error(error)) from None
     except StoreMissing:
+        from kiosk.missing_store import missing_sentence, newest_backup, restore_hint
+
         say(_("Store file:   missing"))
         problems.append(_("the store file is missing"))
+        newest = newest_backup(path)
+        if newest is not None:
+            say(missing_sentence(path, newest))
+            say(restore_hint(newest))
     except StoreRollback as error:
         say(
             _("Store file:   OLDER than the one you last used: {sentence}").format(
