@@ -127,3 +127,42 @@ async def test_every_screen_survives_hostile_records(tmp_path: Path) -> None:
     assert len(seen) >= 10, sorted(seen)
     for literal in ("[b]x[/]", "[/]", "Zażółć Gęślą Jaźń", "Esc \u241b[31mred"):
         assert literal in everything, literal
+
+
+@pytest.mark.asyncio
+async def test_forms_and_wizards_survive_hostile_records(tmp_path: Path) -> None:
+    """The screens that open on one record: its edit form, the access, joiner and leaver
+    wizards, a site's form, and every call script, each filled from a hostile record."""
+    from kiosk import records
+    from kiosk.calls import SCRIPT_ESCALATE, SCRIPT_NO_ACCESS, SCRIPT_SHARED_ACCESS
+    from screens.access import AccessScreen
+    from screens.joiner import JoinerWizard
+    from screens.leaver import LeaverWizard
+    from screens.person_form import PersonFormScreen
+    from screens.script_run import ScriptRunScreen
+    from screens.site_form import SiteFormScreen
+
+    path = hostile_store(tmp_path)
+    async with unlocked(path, SIZE) as pilot:
+        app = pilot.app
+        db = app.session.db()
+        people = records.people(db)[:6]
+        sites = records.sites(db)
+        screens: list[Any] = [SiteFormScreen(s.id) for s in sites]
+        for person in people:
+            screens += [PersonFormScreen(person.id), AccessScreen(person.id),
+                        LeaverWizard(person.id), JoinerWizard(person.id)]
+        screens += [ScriptRunScreen(s) for s in
+                    (SCRIPT_NO_ACCESS, SCRIPT_ESCALATE, SCRIPT_SHARED_ACCESS)]
+        for screen in screens:
+            name = type(screen).__name__
+            await app.push_screen(screen)
+            await settle(pilot)
+            assert app.is_running, name
+            _text, controls = glass_and_controls(app)
+            assert not controls, f"{name}: control characters reached the terminal: {controls}"
+            while app.screen is not screen and len(app.screen_stack) > 2:
+                app.pop_screen()  # a dialog the screen opened on its own
+                await settle(pilot)
+            app.pop_screen()
+            await settle(pilot)
