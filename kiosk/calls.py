@@ -13,7 +13,7 @@ action, never the personal data (names, numbers and notes stay in the encrypted 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -86,6 +86,49 @@ def overdue_followups(contacts: Sequence[NasContact], today: date) -> list[NasCo
         c for c in contacts if is_unresolved(c) and c.follow_up is not None and c.follow_up < today
     ]
     return sorted(due, key=lambda c: (c.follow_up or today, c.at, c.id))
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One NAS ticket, however many calls and emails it took: contacts that share a
+    reference (case and spaces ignored) are one ticket; a contact with no reference is a
+    ticket of its own."""
+
+    reference: str  # "" when none was given
+    contacts: tuple[NasContact, ...]  # oldest first
+
+    @property
+    def site_id(self) -> int:
+        return self.contacts[0].site_id
+
+    @property
+    def unresolved(self) -> bool:
+        return any(is_unresolved(c) for c in self.contacts)
+
+    def overdue(self, today: date) -> bool:
+        """Unresolved and a follow-up day of an unresolved contact has passed."""
+        return any(
+            is_unresolved(c) and c.follow_up is not None and c.follow_up < today
+            for c in self.contacts
+        )
+
+
+def ticket_key(reference: str) -> str:
+    return "".join(reference.split()).upper()
+
+
+def tickets(contacts: Iterable[NasContact]) -> list[Ticket]:
+    """The contacts grouped into tickets (see :class:`Ticket`), oldest first."""
+    groups: dict[str, list[NasContact]] = {}
+    for c in sorted(contacts, key=lambda c: (c.at, c.id)):
+        key = ticket_key(c.ticket) if c.ticket.strip() else f"#{c.id}"
+        groups.setdefault(key, []).append(c)
+    return [Ticket(group[0].ticket.strip(), tuple(group)) for group in groups.values()]
+
+
+def open_tickets(contacts: Iterable[NasContact]) -> list[Ticket]:
+    """Tickets with a contact still open or waiting."""
+    return [t for t in tickets(contacts) if t.unresolved]
 
 
 def log(db: TinyDB) -> list[NasContact]:
