@@ -18,6 +18,10 @@ NAS_EMAIL = "Helpdesk@nhs.net"
 ESCALATION_EMAIL = "feedback@nhs.net"
 ESCALATION_ON_CALL = "Subject Matter Expert"  # who to ask for on the call
 NHSMAIL_PORTAL_URL = "https://portal.nhs.net"  # sign-in and self-service password reset
+# The FAQ's "Contacts & Useful Links"
+STARTER_GUIDE_URL = "https://support.nhs.net/knowledge-base/starter-guide-for-social-care-providers"
+DIGITAL_CARE_HUB_URL = "https://www.digitalcarehub.co.uk"  # tech, data protection, cyber
+DIGITISING_SOCIAL_CARE_URL = "https://www.digitisingsocialcare.co.uk"  # digitising a service
 ODS_SEARCH_URL = "https://www.odsdatasearchandexport.nhs.uk"  # ODS code search (by post code)
 NAS_OPENS = time(9, 0)
 NAS_CLOSES = time(17, 0)

@@ -1,4 +1,5 @@
-"""Who to call or write to, one key from anywhere (Ctrl+N): NAS, escalation, local support.
+"""Who to call or write to, one key from anywhere (Ctrl+N): NAS, escalation, the FAQ's
+useful links, local support.
 
 Every number and address is a line of its own, so ``c`` (or Enter) copies exactly that
 value. The list of what NAS will never ask for is here too, because the moment an admin
@@ -12,7 +13,6 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.padding import Padding
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, OptionList
@@ -28,6 +28,7 @@ from kiosk.timefmt import time_of_day
 from kiosk.validators import display_phone
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.text import choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,38 @@ def _nas_rows(now: datetime) -> list[Row]:
     ]
 
 
+def _link_rows() -> list[Row]:
+    """The FAQ's useful links: each address a line of its own, so c copies just it."""
+    return [
+        Row(_("Useful links"), heading=True),
+        Row(
+            _("NHSmail portal (sign in; NHS Directory, the People Finder): {url}").format(
+                url=facts.NHSMAIL_PORTAL_URL
+            ),
+            facts.NHSMAIL_PORTAL_URL,
+        ),
+        Row(
+            _("Attachments open only after ticking 'This is a private computer' at sign-in.")
+        ),
+        Row(
+            _("Starter guide for social care: {url}").format(url=facts.STARTER_GUIDE_URL),
+            facts.STARTER_GUIDE_URL,
+        ),
+        Row(
+            _("Digital Care Hub (technology, data protection, cyber security): {url}").format(
+                url=facts.DIGITAL_CARE_HUB_URL
+            ),
+            facts.DIGITAL_CARE_HUB_URL,
+        ),
+        Row(
+            _("Digitising Social Care (digitising your service): {url}").format(
+                url=facts.DIGITISING_SOCIAL_CARE_URL
+            ),
+            facts.DIGITISING_SOCIAL_CARE_URL,
+        ),
+    ]
+
+
 def _support_rows(support: LocalSupport) -> list[Row]:
     rows = [Row(_("Local support"), heading=True)]
     if not (support.name or support.email or support.phone):
@@ -119,7 +152,7 @@ class ContactsScreen(KioskScreen):
         self.sub_title = _("Contacts")
         now = self.session.clock.now()
         support = records.settings(self.session.db()).local_support
-        self._rows = _nas_rows(now) + _support_rows(support)
+        self._rows = _nas_rows(now) + _link_rows() + _support_rows(support)
         options = self.query_one("#contacts-list", OptionList)
         keep = options.highlighted
         options.clear_options()
@@ -129,9 +162,9 @@ class ContactsScreen(KioskScreen):
                 items.append(None)
             items.append(
                 Option(
-                    Text(row.text, "bold underline")
+                    choice(row.text, style="bold underline")
                     if row.heading
-                    else Padding(Text(row.text), (0, 0, 0, 2)),
+                    else Padding(choice(row.text), (0, 0, 0, 2)),
                     disabled=row.heading,
                 )
             )

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from kiosk import records, timefmt
 from kiosk.activity import ActivityError, record_mailbox_email
@@ -26,6 +26,7 @@ from kiosk.validators import ValidationError, display_phone, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog
 from screens.widgets.table import cursor_key, keep_cursor
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 
 MARKS = {"ok": "\u2714", "warn": "!", "bad": "\u2716"}
 STYLES = {"ok": "green", "warn": "yellow", "bad": "bold red"}
@@ -49,14 +50,14 @@ class SitesScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[str | Text] = DataTable(id="sites-table", cursor_type="row")
+        table = LiteralTable(id="sites-table", cursor_type="row")
         table.add_column(_("Site"), key="name")
         table.add_column(_("ODS"), key="ods")
         table.add_column(_("DSPT"), key="dspt")
         table.add_column(_("Renewal"), key="due")
         table.add_column(_("People"), key="people")
         yield table
-        yield Static("", id="site-detail")
+        yield Literal("", id="site-detail")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -205,12 +206,12 @@ class PublicationDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="publication-box"):
-            yield Static(
+            yield Literal(
                 _("New DSPT publication for {name}").format(name=self._site.name),
                 id="publication-title",
             )
-            yield Label(_("Status reached"))
-            yield Select(
+            yield LiteralLabel(_("Status reached"))
+            yield LiteralSelect(
                 [
                     (status_label(status), status.value)
                     for status in DsptStatus
@@ -220,11 +221,11 @@ class PublicationDialog(ModalScreen[bool]):
                 allow_blank=False,
                 id="publication-status",
             )
-            yield Label(_("Published on"))
+            yield LiteralLabel(_("Published on"))
             yield Input(placeholder=_("YYYY-MM-DD or DD/MM/YYYY"), id="publication-date")
-            yield Label(_("Toolkit version it answers (suggested from the date: check it)"))
+            yield LiteralLabel(_("Toolkit version it answers (suggested from the date: check it)"))
             yield Input(placeholder=_("e.g. 2025-26"), id="publication-version")
-            yield Static("", id="publication-error", classes="field-error")
+            yield Literal("", id="publication-error", classes="field-error")
         yield Footer()
 
     def on_mount(self) -> None:

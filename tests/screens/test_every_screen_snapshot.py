@@ -35,9 +35,15 @@ def demo_path(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("no_color", [False, True], ids=["colour", "no_color"])
-@pytest.mark.parametrize("key", [entry.key for entry in NAV], ids=[e.name for e in NAV])
+@pytest.mark.parametrize(
+    "key", [*(entry.key for entry in NAV), "f1"], ids=[*(e.name for e in NAV), "help"]
+)
 def test_screen_at_80x24(
-    demo_path: Path, snap_compare, monkeypatch: pytest.MonkeyPatch, key: str, no_color: bool  # type: ignore[no-untyped-def]
+    demo_path: Path,
+    snap_compare,
+    monkeypatch: pytest.MonkeyPatch,
+    key: str,
+    no_color: bool,  # type: ignore[no-untyped-def]
 ) -> None:
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
