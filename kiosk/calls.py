@@ -226,8 +226,27 @@ def _change(
 
 
 def set_status(store: records.StoreLike, contact_id: int, status: TicketStatus) -> NasContact:
-    """Mark a ticket open, waiting (on NAS) or resolved."""
-    return _change(store, contact_id, "contact.status", status.value, status=status)
+    """Mark a ticket open, waiting (on NAS) or resolved: every contact that shares its
+    reference (one ticket, however many calls and emails), each change audited."""
+    with store.transaction() as tx:
+        current = contact(tx.db, contact_id)
+        if current is None:
+            raise KeyError(f"contact {contact_id} no longer exists")
+        group = next(t for t in tickets(records.contacts(tx.db)) if current in t.contacts)
+        for entry in group.contacts:
+            if entry.status is not status:
+                records.save(
+                    tx, CONTACTS, replace(entry, status=status), "contact.status", status.value
+                )
+    return replace(current, status=status)
+
+
+def edit_ticket(store: records.StoreLike, contact_id: int, ticket: str, notes: str) -> NasContact:
+    """Correct a contact's ticket reference and notes (validated, audited)."""
+    ticket, notes = _checked_ticket_and_notes(ticket, notes)
+    return _change(
+        store, contact_id, "contact.edit", "ticket and notes", ticket=ticket, notes=notes
+    )
 
 
 def set_follow_up(store: records.StoreLike, contact_id: int, follow_up: date | None) -> NasContact:
