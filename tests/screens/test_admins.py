@@ -4,8 +4,10 @@ erasing leavers' details; plus its look at 80x24."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Static
@@ -62,6 +64,46 @@ def test_admins_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[
     assert snap_compare(harness(store), terminal_size=(80, 24))
 
 
+async def settle(pilot: Any) -> None:
+    """Let the dialog's worker (Argon2id runs off the event loop) finish and report."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_adding_an_admin_works_in_a_thread_and_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import screens.admins
+
+    store, _code = make_store(tmp_path, bea=False)
+    release = threading.Event()
+    real_add = screens.admins.add_admin
+
+    def slow_add(*args: Any) -> str:
+        assert threading.current_thread() is not threading.main_thread()
+        release.wait(10)
+        return real_add(*args)
+
+    monkeypatch.setattr(screens.admins, "add_admin", slow_add)
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        dialog = app.screen
+        assert isinstance(dialog, AddAdminDialog)
+        dialog.query_one("#field-name", Input).value = "Bea Example"
+        dialog.query_one("#field-passphrase", Input).value = BEA_PASS
+        dialog.query_one("#field-again", Input).value = BEA_PASS
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert dialog.query_one("#dialog-box").loading
+        await pilot.press("escape")  # still working: not dismissed half-way
+        assert app.screen is dialog
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, AdminsScreen)
+        assert rows(app) == ["Ann Admin (you)", "Bea Example"]
+
+
 async def test_add_admin_shows_errors_then_adds(tmp_path: Path) -> None:
     store, _code = make_store(tmp_path, bea=False)
     app = harness(store)
@@ -75,13 +117,14 @@ async def test_add_admin_shows_errors_then_adds(tmp_path: Path) -> None:
         dialog.query_one("#field-passphrase", Input).value = "short"
         dialog.query_one("#field-again", Input).value = "short"
         await pilot.press("ctrl+s")
+        await settle(pilot)
         assert "already" in text(dialog.query_one("#error-name", Static))
         assert "12" in text(dialog.query_one("#error-passphrase", Static))
         dialog.query_one("#field-name", Input).value = "Bea Example"
         dialog.query_one("#field-passphrase", Input).value = BEA_PASS
         dialog.query_one("#field-again", Input).value = BEA_PASS
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, AdminsScreen)
         assert rows(app) == ["Ann Admin (you)", "Bea Example"]
     Store.open(store.path, "Bea Example", BEA_PASS).close()
@@ -122,10 +165,11 @@ async def test_change_my_passphrase(tmp_path: Path) -> None:
         dialog.query_one("#field-passphrase", Input).value = new
         dialog.query_one("#field-again", Input).value = new
         await pilot.press("ctrl+s")
+        await settle(pilot)
         assert "current" in text(dialog.query_one("#error-current", Static))
         dialog.query_one("#field-current", Input).value = PASSPHRASE
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, AdminsScreen)
     Store.open(store.path, ADMIN, new).close()
 
