@@ -112,12 +112,19 @@ def add_admin(store: Store, name: str, passphrase: str, again: str) -> str:
     return clean
 
 
-def remove_admin(store: Store, name: str) -> bool:
-    """Remove an admin; the store rotates the data key and audits ``admin.remove``.
+@dataclass(frozen=True)
+class Removal:
+    """What removing an admin left to do: ``yourself`` means the session is now locked
+    (back to the unlock screen); ``recovery_code`` is the new recovery key to show once
+    (the removed admin had been shown the old one, so the store replaced it)."""
 
-    Returns True when the admin removed themself: the store has then locked this
-    session, and the app must go back to the unlock screen.
-    """
+    yourself: bool
+    recovery_code: str | None = None
+
+
+def remove_admin(store: Store, name: str) -> Removal:
+    """Remove an admin; the store rotates the data and signing keys (and the recovery key
+    when the removed admin had seen it) and audits ``admin.remove``."""
     from store import StoreError
 
     if len(store.admins()) <= 1:
@@ -126,10 +133,10 @@ def remove_admin(store: Store, name: str) -> bool:
         )
     yourself = name == store.admin
     try:
-        store.remove_admin(name)
+        code = store.remove_admin(name)
     except StoreError as error:
         raise _refused(error) from None
-    return yourself
+    return Removal(yourself, code)
 
 
 def change_own_passphrase(store: Store, current: str, new: str, again: str) -> None:

@@ -24,14 +24,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kiosk import facts
 from kiosk.app_nav import NAV, NavEntry
 from kiosk.clock import Clock, SystemClock
-from kiosk.crash import safe_crash_report
+from kiosk.crash import EXIT_INTERNAL_ERROR, safe_crash_report
 from kiosk.i18n import _, ngettext
 from kiosk.session import Session
+from kiosk.validators import neutralise
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -103,6 +106,34 @@ class KioskApp(App[int]):
     @property
     def unlocked(self) -> bool:
         return self._session is not None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is literal text: messages carry names, site names and
+        exception text, never markup, and control characters are made harmless."""
+        super().notify(
+            neutralise(str(message), newlines=True),
+            title=neutralise(str(title)),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52 copies (drafts, addresses) never carry a live control character."""
+        super().copy_to_clipboard(neutralise(text, newlines=True))
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title and subtitle (often a person's or site's name), literal and
+        with control characters made harmless."""
+        return super().format_title(neutralise(str(title)), neutralise(str(sub_title)))
 
     def on_mount(self) -> None:
         self.set_interval(STORE_POLL_SECONDS, self._poll_store)
@@ -239,7 +270,12 @@ class KioskApp(App[int]):
 
         try:
             store.read()  # one stat when nothing changed; reloads another admin's save
-        except StoreError:  # a damaged file is reported on the next save
+        except StoreError as error:
+            # A file no current admin signed, or one copied back over the store, is never
+            # taken in quietly: the session locks and says why. Anything else (busy, a
+            # passing problem) is reported on the next save.
+            if getattr(error, "code", "") in {"damaged", "rollback"}:
+                self._store_problem(error, screen_broken=False)
             return
         if store.generation == self._seen_generation:
             return
@@ -353,7 +389,12 @@ class KioskApp(App[int]):
         from kiosk.cli_common import describe_store_error
 
         message = describe_store_error(error)
-        if screen_broken or getattr(error, "code", "") in {"access_revoked", "locked", "damaged"}:
+        if screen_broken or getattr(error, "code", "") in {
+            "access_revoked",
+            "locked",
+            "damaged",
+            "rollback",
+        }:
             self.action_lock()
             message += " " + _("kiosk locked itself; nothing else was lost. Unlock to carry on.")
         self.notify(message, severity="error", timeout=15)
@@ -365,8 +406,19 @@ class KioskApp(App[int]):
         numbers here) and exception messages, with the exception type and the code
         locations only: enough for a developer, nothing personal on a shared screen."""
         self.bell()
-        self._exit_renderables.append(safe_crash_report(sys.exc_info()[1] or self._exception))
+        self._return_code = EXIT_INTERNAL_ERROR  # as the CLI: a fault of ours, not the user's
+        if not self._exit_renderables:  # the first crash is the one to report
+            self._exit_renderables.append(
+                safe_crash_report(sys.exc_info()[1] or self._exception)
+            )
         self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Only kiosk's own report, in kiosk's words: never Textual's "Run with textual run
+        --dev" line (there is no such thing for an admin) or a second traceback."""
+        if self._exit_renderables:
+            self.error_console.print(self._exit_renderables[0], markup=False, highlight=False)
+        self._exit_renderables.clear()
 
 
 def _declared_by_kiosk(node: object, binding: Binding) -> bool:
@@ -409,7 +461,7 @@ def _run_safely(app: KioskApp) -> int:
         result = app.run()
     except Exception as error:  # outside Textual's own handler: same rule, no values
         print(safe_crash_report(error), file=sys.stderr)
-        return 1
+        return EXIT_INTERNAL_ERROR
     return app.return_code if app.return_code is not None else int(result or 0)
 
 

@@ -12,7 +12,6 @@ action, never the personal data (names, numbers and notes stay in the encrypted 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -39,6 +38,7 @@ from kiosk.model import (
 from kiosk.nas_hours import add_working_days
 from kiosk.validators import (
     ValidationError,
+    check_text,
     normalise_mobile,
     validate_email,
     validate_full_name,
@@ -108,15 +108,8 @@ def default_follow_up(day: date) -> date:
 
 def validate_notes(text: str) -> str:
     """Free notes on a contact: trimmed, at most 2000 characters, no control characters."""
-    value = text.strip()
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-        raise ValidationError(_("Notes must not contain control characters."), "notes_control")
-    if len(value) > _NOTES_MAX:
-        raise ValidationError(
-            _("Notes must be at most {limit} characters.").format(limit=_NOTES_MAX),
-            "notes_too_long",
-        )
-    return value
+    value = text.strip().replace("\r\n", "\n")
+    return check_text(value, field=_("Notes"), limit=_NOTES_MAX, newlines=True, rule="notes")
 
 
 def _checked_ticket_and_notes(ticket: str, notes: str) -> tuple[str, str]:

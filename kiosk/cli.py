@@ -72,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_locale(_locale_from_argv(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
+    from store import StoreError
+
     try:
         if args.command is None:
             from kiosk.app import run_tui
@@ -80,6 +82,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except UserError as error:
         print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except StoreError as error:  # a save or open the store refused: one plain sentence
+        from kiosk.cli_common import describe_store_error
+
+        print(f"kiosk: {describe_store_error(error)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as error:  # disk full, read-only, permissions outside the store
+        print(
+            _("kiosk: nothing was saved: {reason}.").format(
+                reason=error.strerror or error.__class__.__name__
+            ),
+            file=sys.stderr,
+        )
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print(_("kiosk: interrupted"), file=sys.stderr)

@@ -83,10 +83,26 @@ def open_store(args: argparse.Namespace) -> Store:
 
     path, admin = store_path_and_admin(args)
     passphrase = read_passphrase(args)
+    wait_for_turn(path)
     try:
         return Store.open(path, admin, passphrase)
     except StoreError as error:
         raise UserError(describe_store_error(error)) from None
+
+
+def wait_for_turn(path: Path) -> None:
+    """The one throttle (kiosk.unlock_policy), said on stderr so a script's log shows why."""
+    from kiosk import unlock_policy
+
+    def notice(seconds: int) -> None:
+        print(
+            _("Too many failed attempts: waiting {seconds} s before trying.").format(
+                seconds=seconds
+            ),
+            file=sys.stderr,
+        )
+
+    unlock_policy.wait_for_turn(path, notice=notice)
 
 
 def store_path_and_admin(args: argparse.Namespace) -> tuple[Path, str]:
@@ -122,12 +138,24 @@ def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
         "busy": _("Another admin is saving the store right now; try again in a moment."),
         "unknown_format": _("This store was written by a newer kiosk: upgrade kiosk to open it."),
         "last_admin": _("The last admin cannot be removed: add another admin first."),
+        "rollback": _(
+            "This store is older than the one you last used on {when}; if you meant to go "
+            "back, use 'kiosk restore'."
+        ).format(when=_last_used(error)),
         "access_revoked": _(
             "Your passphrase or the store's key was changed in another session: unlock again."
         ),
         "locked": _("The store is locked: unlock again."),
         "save_failed": _(
-            "The change could not be saved (is the disk full or read-only?): nothing was changed."
+            "The change was NOT saved (is the disk full or read-only?); "
+            "the store file was left as it was."
         ),
     }
     return messages.get(code, _("The store could not be opened or saved."))
+
+
+def _last_used(error: Exception) -> str:
+    from kiosk import timefmt
+
+    moment = getattr(error, "last_used", None)
+    return timefmt.moment(moment, "short") if moment is not None else _("an earlier day")

@@ -38,6 +38,7 @@ from kiosk.cli_common import (
     describe_store_error,
     read_passphrase,
     store_path_and_admin,
+    wait_for_turn,
 )
 from kiosk.i18n import _, ngettext
 
@@ -108,7 +109,9 @@ def _credentials(args: argparse.Namespace) -> tuple[Path, str, str]:
         from store import StoreMissing
 
         raise UserError(describe_store_error(StoreMissing()))
-    return path, admin, read_passphrase(args)
+    passphrase = read_passphrase(args)
+    wait_for_turn(path)
+    return path, admin, passphrase
 
 
 # -- check --------------------------------------------------------------------------
@@ -215,6 +218,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         StoreDamaged,
         StoreError,
         StoreMissing,
+        StoreRollback,
         UnknownFormat,
         WrongPassphrase,
     )
@@ -235,6 +239,13 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except StoreMissing:
         say(_("Store file:   missing"))
         problems.append(_("the store file is missing"))
+    except StoreRollback as error:
+        say(
+            _("Store file:   OLDER than the one you last used: {sentence}").format(
+                sentence=describe_store_error(error)
+            )
+        )
+        problems.append(_("the store file was replaced by an older generation"))
     except StoreDamaged:
         say(
             _(
@@ -277,6 +288,14 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
                     _("the audit chain is broken at entry {n}").format(n=report.first_broken)
                 )
             say(_("Audit head:   {head}").format(head=report.head or _("(no entries)")))
+            newer = [g for g in generations if g.ok and g.generation > store.generation]
+            if newer:
+                problems.append(
+                    _(
+                        "the store (generation {n}) is older than generation {newer} in "
+                        "backups/: it was replaced by an older copy"
+                    ).format(n=store.generation, newer=max(g.generation for g in newer))
+                )
             for warning in store.warnings:
                 say(_("Warning:      {text}").format(text=warning))
         finally:
@@ -438,6 +457,7 @@ def run_restore(args: argparse.Namespace) -> int:
         StoreDamaged,
         StoreError,
         StoreMissing,
+        StoreRollback,
         UnknownFormat,
         WrongPassphrase,
     )
@@ -454,7 +474,9 @@ def run_restore(args: argparse.Namespace) -> int:
     store: Store | None = None
     try:
         store = Store.open(path, admin, passphrase)
-    except (StoreDamaged, StoreMissing):
+    except (StoreDamaged, StoreMissing, StoreRollback):
+        # Damaged, missing, forged or copied back: only a restore that goes forward,
+        # from a generation a current admin signed, may replace it.
         store = None
     except (WrongPassphrase, StoreBusy, UnknownFormat, StoreError) as error:
         raise UserError(describe_store_error(error)) from None

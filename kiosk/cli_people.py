@@ -10,6 +10,7 @@ that the output is unencrypted personal data. The checking and writing live in
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from kiosk.cli_common import EXIT_OK, EXIT_USER_ERROR, UserError, add_store_command
@@ -51,9 +52,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _read(path: str) -> str:
+    from kiosk.csv_io import MAX_IMPORT_BYTES, too_large_message
+
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            return handle.read()
+            if os.fstat(handle.fileno()).st_size > MAX_IMPORT_BYTES:
+                raise UserError(too_large_message())
+            text = handle.read(MAX_IMPORT_BYTES + 1)  # a pipe has no size to check first
+            if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
+                raise UserError(too_large_message())
+            return text
     except FileNotFoundError:
         raise UserError(_("There is no file {path}.").format(path=path)) from None
     except UnicodeDecodeError:
@@ -79,11 +87,19 @@ def run_import(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         today = SystemClock().today()
-        with store.transaction() as tx:
-            plan = plan_import(text, records.sites(tx.db), records.people(tx.db), today)
-            if plan.ok:
-                for person in plan.people:
-                    records.save(tx, PEOPLE, person, "person.add", detail="import")
+        # Read and check the whole file before taking the lock, against the record as
+        # read now, so other admins never wait on a large file. Inside the lock the
+        # plan is used as it is unless another admin saved in between; only then is
+        # it checked again, against what they saved.
+        db = store.read()
+        seen = store.generation
+        plan = plan_import(text, records.sites(db), records.people(db), today)
+        if plan.ok:
+            with store.transaction() as tx:
+                if store.generation != seen:
+                    plan = plan_import(text, records.sites(tx.db), records.people(tx.db), today)
+                if plan.ok:
+                    records.save_many(tx, PEOPLE, plan.people, "person.add", detail="import")
         if not plan.ok:
             for problem in plan.problems:
                 print(problem.describe(), file=sys.stderr)

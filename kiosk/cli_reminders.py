@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk import facts
 from kiosk.cli_common import UserError, add_store_options
 from kiosk.i18n import _, ngettext
+from kiosk.validators import neutralise
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -208,12 +209,9 @@ def as_json(report: Report) -> dict[str, Any]:
     }
 
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _cell(text: str) -> str:
     """Text safe to print in a terminal: control characters (escape codes) replaced."""
-    return _UNPRINTABLE.sub("?", text)
+    return neutralise(text)
 
 
 def _role_label(role: str) -> str:

@@ -19,8 +19,8 @@ EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE: not the user's mistake (that is 1)
 def safe_crash_report(error: BaseException | None) -> str:
     """The crash text: type and frames (file, line, function), never values or messages."""
     lines = [
-        _("kiosk stopped because of an internal error. No data was lost:"),
-        _("every change is saved as soon as it is made."),
+        _("kiosk stopped because of an internal error."),
+        _("Changes saved before it are kept; a change that was not yet saved was not."),
         _("Please report this to whoever looks after kiosk, with the lines below."),
         "",
     ]

@@ -33,6 +33,7 @@ from kiosk.i18n import _
 from kiosk.lifecycle import PersonCode, person_status
 from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.people import PersonForm, check_person
+from kiosk.validators import neutralise
 
 NHSMAIL_COLUMN = "nhsmail_address"
 COLUMNS: tuple[str, ...] = (
@@ -50,6 +51,11 @@ EXPORT_COLUMNS: tuple[str, ...] = (*COLUMNS, SITE_COLUMN, STATUS_COLUMN)
 ALIASES: dict[str, str] = {"nhsmail": NHSMAIL_COLUMN}
 ACCESS_WORDS: dict[str, Role | None] = {"owner": Role.OWNER, "member": Role.MEMBER, "none": None}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The largest file an import takes. A care group's whole staff list is about 10,000
+# rows; the limits stop a wrong file (a million-row export of something else) from
+# using gigabytes and minutes before it is refused.
+MAX_IMPORT_ROWS = 50_000
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -114,10 +120,22 @@ def column_name(header_cell: str) -> str:
     return header_cell.strip().lower()
 
 
+def too_large_message() -> str:
+    """The rule an over-size file breaks, with both limits named."""
+    return _(
+        "The file is larger than an import takes ({mb} MB or {rows} rows): split it into "
+        "smaller files and import them one after another."
+    ).format(mb=MAX_IMPORT_BYTES // (1024 * 1024), rows=f"{MAX_IMPORT_ROWS:,}")
+
+
 def plan_import(
     text: str, sites: Sequence[Site], existing: Sequence[Person], today: date
 ) -> ImportPlan:
-    """Check a whole CSV file (the text, BOM already removed) against the record."""
+    """Check a whole CSV file (the text, BOM already removed) against the record.
+
+    Callers run this before taking the store's lock, on a read of the record, so other
+    admins never wait while a large file is checked (see ``kiosk.cli_people``).
+    """
     plan = ImportPlan()
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -166,6 +184,7 @@ def plan_import(
         p.nhsmail.casefold(): p for p in existing if p.nhsmail and p.erased is None
     }
 
+    rows_read = 0
     while True:
         try:
             row = next(reader)
@@ -179,6 +198,10 @@ def plan_import(
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue  # blank lines are not people
+        rows_read += 1
+        if rows_read > MAX_IMPORT_ROWS:
+            plan.problems.append(RowProblem(line, "", "too_many_rows", too_large_message()))
+            break
         if len(row) != len(names):
             plan.problems.append(
                 RowProblem(
@@ -401,9 +424,11 @@ def write_csv(rows: Iterable[dict[str, str]], out: TextIO) -> None:
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _escape(value) for key, value in row.items()})
+        writer.writerow({key: _escape(neutralise(value)) for key, value in row.items()})
 
 
 def write_json(rows: Iterable[dict[str, str]], out: TextIO) -> None:
-    json.dump(list(rows), out, ensure_ascii=False, indent=2)
+    # Control characters from an older store file are replaced, not written raw (issue 13).
+    safe = [{key: neutralise(value) for key, value in row.items()} for row in rows]
+    json.dump(safe, out, ensure_ascii=False, indent=2)
     out.write("\n")

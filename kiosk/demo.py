@@ -23,8 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from kiosk import facts, records
+from kiosk import records
 from kiosk.clock import LONDON
+from kiosk.dspt import suggest_version
 from kiosk.model import (
     CONTACTS,
     PEOPLE,
@@ -187,16 +188,14 @@ def _moment(day: date, hour: int, minute: int) -> datetime:
 
 
 def dspt_published(today: date) -> date:
-    """When Harbour View published its DSPT: last July (mid-July, or today early in July).
+    """When Harbour View published its DSPT: last 15 October (or today, on the day).
 
-    The 30 June deadline has passed by then, so a July publication counts for the next
-    Toolkit year and stays current well beyond it (kiosk.dspt): Standards Met with
-    nothing to do, whichever day the demo is opened.
+    By mid-October the new Toolkit version is open, so the publication answers it and stays
+    current until the end of the version after (kiosk.dspt): Standards Met with nothing to
+    do, whichever day the demo is opened.
     """
-    year = (
-        today.year if (today.month, today.day) > facts.DSPT_DEADLINE_MONTH_DAY else today.year - 1
-    )
-    return min(date(year, 7, 15), today)
+    year = today.year if (today.month, today.day) >= (10, 15) else today.year - 1
+    return min(date(year, 10, 15), today)
 
 
 def _sites(today: date) -> list[Site]:
@@ -213,6 +212,7 @@ def _sites(today: date) -> list[Site]:
             mailbox=spec.mailbox,
             dspt_status=spec.dspt_status,
             dspt_published=published[index],
+            dspt_version=suggest_version(published[index]),
             mailbox_last_sent=today - timedelta(days=spec.last_sent_days_ago),
             last_review=(
                 today - timedelta(days=spec.last_review_days_ago)

@@ -1,31 +1,40 @@
-"""The DSPT rule NHSmail applies to a site, with the Toolkit's calendar kept as data.
+"""The DSPT rule NHSmail applies to a site, by Toolkit version, with the calendar as data.
 
 NHSmail needs the organisation's Data Security and Protection Toolkit (DSPT) published at
-"Approaching Standards" or better (FAQ). The Toolkit changes its calendar from time to time,
-so the deadlines are data (:data:`CALENDAR`): a year whose deadline moves is one entry in
+"Approaching Standards" or better (FAQ, "My application has been rejected because my
+organisation does not meet the minimum requirement for the Data Security and Protection
+Toolkit"). The Toolkit must be republished at least once a year or it goes out of date
+(Digital Care Hub, "Review and update your DSPT"), and each year's *version* of the
+Toolkit runs to a 30 June deadline (``shared/reference/nhsmail-facts.md``; DSPT,
+"Key dates"), with the new version usually opening around September. The deadlines are
+data (:data:`CALENDAR`): a version whose deadline moves is one entry in
 ``DeadlineCalendar.exceptions``, not a code change.
 
-How kiosk reads the rule (pinned here and tested day by day in tests/kiosk/test_dspt.py):
+How kiosk reads the rule (pinned here and tested in tests/kiosk/test_dspt.py):
 
-* **Toolkit years.** Each year of the Toolkit ends on its annual deadline (30 June by default,
-  :data:`kiosk.facts.DSPT_DEADLINE_MONTH_DAY`). A publication dated ``P`` answers the Toolkit
-  year ending on the first deadline on or after ``P``.
-* **A publication counts for one year.** Having answered its own year, it stays current
-  through the *next* year, so the renewal is due on the following deadline. Published on
-  15 June 2025 (answering the year to 30 June 2025): renew by 30 June 2026. Published on
-  1 July 2025 (early for the year to 30 June 2026): renew by 30 June 2027. The deadline day
-  itself still counts; the day after, the publication has **lapsed** (level ``bad``).
+* **Versions.** A version is named by the two years it spans, "2025-26", and ends on the
+  deadline in its second year (30 June 2026). Every publication records the version it
+  answers, which the admin confirms: the date alone cannot say it, because a home that
+  publishes in July or August is usually finishing the version that has just ended.
+* **Suggested version** (:func:`suggest_version`): from 1 July to 30 September
+  (:data:`LATE_WINDOW`) the version that has just ended (15 Jul 2026: 2025-26); from
+  1 October to 30 June the version whose deadline is next (15 Oct 2026: 2026-27;
+  20 Jun 2026: 2025-26). Publications recorded before versions were kept get the
+  suggested version when read (:func:`version_of`).
+* **Renewal** is due on the deadline at the end of the *next* version: a publication for
+  2025-26 keeps the site current through 2026-27, due by 30 June 2027, whether it was made
+  on 20 June or 15 July 2026; one for 2026-27 (15 Oct 2026) is due by 30 June 2028. The
+  deadline day still counts; the day after, the publication has **lapsed** (``bad``).
 * **Warning window.** From :data:`kiosk.facts.DSPT_WARN_DAYS` (60) days before the renewal
-  deadline, inclusive, the verdict is ``warn``; 61 days before it is still ``ok``.
-* **Approaching Standards once.** It is accepted only once in a row: if the latest
-  publication is Approaching Standards and the one before it (``Site.dspt_previous_status``)
-  was too, the site does not meet NHSmail's minimum (``bad``). A first Approaching Standards
-  qualifies, but kiosk warns for the whole year that the next publication must reach
-  Standards Met, because a second Approaching Standards in a row would not qualify. Only the
-  publication immediately before counts: Approaching, Met, Approaching is acceptable.
-* **Nothing published** is ``bad``: NHSmail's minimum is not met. A published status with no
-  date cannot be checked and is ``warn`` (add the date). A closed site (after an ODS change)
-  needs nothing and is ``ok``.
+  deadline, inclusive, the verdict is ``warn``.
+* **Approaching Standards once per site, ever.** The first Approaching Standards is
+  accepted (``warn`` for the whole period: the next must reach Standards Met); any later
+  one, however many Met publications came between, does not meet NHSmail's minimum
+  (``bad``). ``Site.dspt_approaching_used`` remembers the one that was used; for records
+  from before it was kept, two Approaching Standards in a row tell the same.
+* **Not Met** (below Approaching Standards) and **nothing published** are ``bad``. A
+  published status with no date cannot be checked and is ``warn``. A closed site (after
+  an ODS change) needs nothing and is ``ok``.
 
 Pure: no store, no clock; the caller passes ``today``. Messages are translated when the
 verdict is made, so call it at render time; they do not repeat "DSPT", because the
@@ -34,6 +43,7 @@ dashboard and the Sites screen show them after a "DSPT" label.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -43,12 +53,14 @@ from typing import Literal
 from kiosk import facts, timefmt
 from kiosk.i18n import N_, _
 from kiosk.model import DsptStatus, Site
+from kiosk.validators import ValidationError
 
 Level = Literal["ok", "warn", "bad"]
 
 STATUS_LABELS: Mapping[DsptStatus, str] = MappingProxyType(
     {
         DsptStatus.NOT_PUBLISHED: N_("Not yet published"),
+        DsptStatus.NOT_MET: N_("Not Met"),
         DsptStatus.APPROACHING: N_("Approaching Standards"),
         DsptStatus.MET: N_("Standards Met"),
         DsptStatus.EXCEEDED: N_("Standards Exceeded"),
@@ -80,18 +92,74 @@ class DeadlineCalendar:
         month, day = self.month_day
         return date(year, month, day)
 
-    def answered_deadline(self, published: date) -> date:
-        """The deadline of the Toolkit year a publication on ``published`` answers."""
-        this_year = self.deadline(published.year)
-        return this_year if published <= this_year else self.deadline(published.year + 1)
-
-    def renewal_deadline(self, published: date) -> date:
-        """The day by which the publication after ``published`` must be made."""
-        return self.deadline(self.answered_deadline(published).year + 1)
+    def renewal_deadline(self, version_end: int) -> date:
+        """The day by which the publication after one for the version ending in
+        ``version_end`` must be made: the deadline at the end of the next version."""
+        return self.deadline(version_end + 1)
 
 
-# The Toolkit's calendar: add an entry to ``exceptions`` when a year's deadline moves.
+# The Toolkit's calendar: add an entry to ``exceptions`` when a version's deadline moves.
 CALENDAR = DeadlineCalendar(exceptions=MappingProxyType({}))
+
+# Publications from 1 July to 30 September suggest the version that has just ended
+# (month, day of the first and last day of the window).
+LATE_WINDOW: tuple[tuple[int, int], tuple[int, int]] = ((7, 1), (9, 30))
+
+_VERSION = re.compile(r"(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})")
+
+
+def version_name(end_year: int) -> str:
+    """``2026`` -> ``"2025-26"``: the version whose deadline falls in ``end_year``."""
+    return f"{end_year - 1}-{end_year % 100:02d}"
+
+
+def parse_version(text: str) -> int:
+    """``"2025-26"`` (or ``2025/26``, ``2025-2026``) -> 2026, the year its deadline falls in.
+
+    ValidationError names the rule: two consecutive years.
+    """
+    match = _VERSION.fullmatch(text.strip())
+    if match:
+        start = int(match.group(1))
+        end_text = match.group(2)
+        end = int(end_text)
+        if len(end_text) == 2:
+            end += start - start % 100
+            end += 100 if end <= start else 0
+        if end == start + 1:
+            return end
+    raise ValidationError(
+        _("The Toolkit version is two consecutive years, for example 2025-26."), "dspt_version"
+    )
+
+
+def suggest_version(published: date, calendar: DeadlineCalendar = CALENDAR) -> str:
+    """The version a publication on ``published`` most likely answers (module docstring)."""
+    (start_m, start_d), (end_m, end_d) = LATE_WINDOW
+    if date(published.year, start_m, start_d) <= published <= date(published.year, end_m, end_d):
+        return version_name(published.year)
+    this_year = calendar.deadline(published.year)
+    return version_name(published.year if published <= this_year else published.year + 1)
+
+
+def version_of(site: Site) -> str | None:
+    """The version the site's publication answers: recorded, or suggested for a publication
+    recorded before versions were kept (the upgrade); None when nothing is published."""
+    if site.dspt_version:
+        return site.dspt_version
+    if site.dspt_published is None or site.dspt_status == DsptStatus.NOT_PUBLISHED:
+        return None
+    return suggest_version(site.dspt_published)
+
+
+def approaching_refused(site: Site) -> bool:
+    """The site's latest publication is an Approaching Standards after the one allowed."""
+    if site.dspt_status != DsptStatus.APPROACHING:
+        return False
+    used = site.dspt_approaching_used
+    if used is not None:
+        return used != site.dspt_published
+    return site.dspt_previous_status == DsptStatus.APPROACHING
 
 
 @dataclass(frozen=True)
@@ -147,10 +215,19 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
             ),
             None,
         )
-    due = calendar.renewal_deadline(published)
-    repeat_approaching = (
-        status == DsptStatus.APPROACHING and site.dspt_previous_status == DsptStatus.APPROACHING
-    )
+    version = version_of(site)
+    assert version is not None
+    due = calendar.renewal_deadline(parse_version(version))
+    repeat_approaching = approaching_refused(site)
+    if status == DsptStatus.NOT_MET:
+        return _verdict(
+            "bad",
+            _(
+                "Not Met ({version}): below NHSmail's minimum of Approaching Standards. "
+                "Publish the Toolkit again at Approaching Standards or better."
+            ).format(version=version),
+            due,
+        )
     if today > due:
         return _verdict(
             "bad",
@@ -164,8 +241,8 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
         return _verdict(
             "bad",
             _(
-                "A second Approaching Standards in a row does not meet NHSmail's minimum: "
-                "publish the Toolkit at Standards Met."
+                "Approaching Standards is accepted only once per site, and this site has "
+                "used it: publish the Toolkit at Standards Met."
             ),
             due,
         )
@@ -189,8 +266,8 @@ def dspt_verdict(site: Site, today: date, calendar: DeadlineCalendar = CALENDAR)
         )
     return _verdict(
         "ok",
-        _("{status}, published {published}; renewal due {when}.").format(
-            status=label, published=timefmt.day(published), when=when
+        _("{status} ({version}), published {published}; renewal due {when}.").format(
+            status=label, version=version, published=timefmt.day(published), when=when
         ),
         due,
     )

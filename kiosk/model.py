@@ -62,6 +62,7 @@ class PersonStatus(StrEnum):
 
 class DsptStatus(StrEnum):
     NOT_PUBLISHED = "not_published"
+    NOT_MET = "not_met"  # published, but below NHSmail's minimum
     APPROACHING = "approaching"
     MET = "met"
     EXCEEDED = "exceeded"
@@ -118,7 +119,9 @@ class Site:
     mailbox: str  # cannot be changed (FAQ)
     dspt_status: DsptStatus = DsptStatus.NOT_PUBLISHED
     dspt_published: date | None = None
-    dspt_previous_status: DsptStatus | None = None  # for the one-time Approaching allowance
+    dspt_previous_status: DsptStatus | None = None  # the publication before the current one
+    dspt_version: str | None = None  # the Toolkit version the publication answers: "2025-26"
+    dspt_approaching_used: date | None = None  # the one Approaching Standards ever accepted
     mailbox_last_sent: date | None = None
     last_review: date | None = None
     closed: date | None = None  # set when an ODS change closes this mailbox
@@ -137,6 +140,8 @@ class Site:
             "dspt_previous_status": (
                 self.dspt_previous_status.value if self.dspt_previous_status else None
             ),
+            "dspt_version": self.dspt_version,
+            "dspt_approaching_used": _iso(self.dspt_approaching_used),
             "mailbox_last_sent": _iso(self.mailbox_last_sent),
             "last_review": _iso(self.last_review),
             "closed": _iso(self.closed),
@@ -156,6 +161,8 @@ class Site:
             dspt_status=DsptStatus(doc.get("dspt_status", DsptStatus.NOT_PUBLISHED)),
             dspt_published=_d(doc.get("dspt_published")),
             dspt_previous_status=DsptStatus(prev) if prev else None,
+            dspt_version=doc.get("dspt_version") or None,
+            dspt_approaching_used=_d(doc.get("dspt_approaching_used")),
             mailbox_last_sent=_d(doc.get("mailbox_last_sent")),
             last_review=_d(doc.get("last_review")),
             closed=_d(doc.get("closed")),

@@ -8,6 +8,7 @@ an inspector. Domain modules use these helpers instead of raw TinyDB documents.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
@@ -25,6 +26,7 @@ from kiosk.model import (
     Settings,
     Site,
 )
+from kiosk.validators import check_document
 
 
 class Tx(Protocol):
@@ -91,9 +93,13 @@ def settings(db: TinyDB) -> Settings:
 
 
 def save(tx: Tx, table: str, record: R, action: str, detail: str = "") -> int:
-    """Insert (id 0) or replace a record, audit it, and return its id."""
+    """Insert (id 0) or replace a record, audit it, and return its id.
+
+    Raises :class:`~kiosk.validators.ValidationError` (naming the rule) for a record with
+    a control character or an over-long text in it, before anything is written."""
     tbl = tx.db.table(table)
     doc = record.to_doc()
+    check_document(doc)
     if record.id:
         if not tbl.contains(doc_id=record.id):
             raise KeyError(f"{table} record {record.id} no longer exists")
@@ -105,13 +111,31 @@ def save(tx: Tx, table: str, record: R, action: str, detail: str = "") -> int:
     return record_id
 
 
+def save_many(
+    tx: Tx, table: str, new: Sequence[Record], action: str, detail: str = ""
+) -> list[int]:
+    """Insert many new records (id 0) in one table write, auditing each; their ids.
+
+    One TinyDB write for the lot (``insert_multiple``) keeps an import of 10,000 people
+    linear and within a second or two; each record still gets its own audit entry.
+    """
+    if any(record.id for record in new):
+        raise ValueError("save_many inserts new records only (id 0)")
+    ids = tx.db.table(table).insert_multiple(record.to_doc() for record in new)
+    for record_id in ids:
+        tx.audit(action, table, record_id, detail)
+    return ids
+
+
 def delete(tx: Tx, table: str, record_id: int, action: str, detail: str = "") -> None:
     tx.db.table(table).remove(doc_ids=[record_id])
     tx.audit(action, table, record_id, detail)
 
 
 def save_settings(tx: Tx, value: Settings) -> None:
+    doc = value.to_doc()
+    check_document(doc)
     tbl = tx.db.table(SETTINGS)
     tbl.truncate()
-    tbl.insert(value.to_doc())
+    tbl.insert(doc)
     tx.audit("settings.change", SETTINGS, None)

@@ -15,6 +15,8 @@ from kiosk.i18n import N_, _
 from kiosk.model import DsptStatus, Site
 from kiosk.validators import (
     ValidationError,
+    check_text,
+    is_control,
     parse_day,
     validate_cqc_location,
     validate_mailbox,
@@ -23,6 +25,8 @@ from kiosk.validators import (
 )
 
 # Field names, in form order, with their labels (translate when shown).
+SITE_NAME_MAX = 100  # as long as a person's name: fits a sign-off line
+
 SITE_FIELDS: tuple[tuple[str, str], ...] = (
     ("name", N_("Site name")),
     ("ods_code", N_("ODS code")),
@@ -45,13 +49,13 @@ class SiteCheck:
 
 def _site_name(text: str) -> str:
     value = " ".join(text.split())
-    if not value:
-        raise ValidationError(_("A site name is required."), "site_name_required")
-    if any(ord(c) < 32 for c in text):
+    if any(is_control(ch) for ch in text):
         raise ValidationError(
             _("A site name cannot contain control characters."), "site_name_control"
         )
-    return value
+    if not value:
+        raise ValidationError(_("A site name is required."), "site_name_required")
+    return check_text(value, field=_("A site name"), limit=SITE_NAME_MAX, rule="site_name")
 
 
 def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None) -> SiteCheck:

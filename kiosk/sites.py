@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from kiosk import records
+from kiosk.dspt import parse_version, suggest_version, version_name
 from kiosk.i18n import _
 from kiosk.lifecycle import person_status
 from kiosk.model import PEOPLE, SITES, DsptStatus, Person, Site
@@ -144,26 +145,58 @@ def update_site(store: records.StoreLike, site: Site) -> None:
         records.save(tx, SITES, replace(site, closed=None, replaced_by=None), "site.edit")
 
 
-def with_publication(site: Site, status: DsptStatus, published: date) -> Site:
-    """``site`` after a new DSPT publication: the current status becomes the previous one.
+def with_publication(
+    site: Site, status: DsptStatus, published: date, version: str | None = None
+) -> Site:
+    """``site`` after a new DSPT publication for Toolkit ``version`` (suggested from the
+    date when None): the current status becomes the previous one.
 
-    Re-entering the same publication date corrects the current status and keeps the
-    previous one as it was, so a typo never uses up the one-time Approaching allowance.
+    Re-entering the same publication date corrects the current status and version and keeps
+    the previous one as it was, so a typo never uses up the one Approaching Standards a
+    site is allowed; the first Approaching Standards ever is remembered as that one.
     """
     if status == DsptStatus.NOT_PUBLISHED:
-        raise SiteError(_("A new publication needs a status: Approaching, Met or Exceeded."))
+        raise SiteError(
+            _("A new publication needs a status: Not Met, Approaching, Met or Exceeded.")
+        )
+    try:
+        end_year = parse_version(version or suggest_version(published))
+    except ValidationError as error:
+        raise SiteError(error.message) from error
+    name = version_name(end_year)
+    used = site.dspt_approaching_used
+    if used is None and site.dspt_previous_status == DsptStatus.APPROACHING:
+        used = date.min  # records from before it was kept: used on an earlier, unknown day
     if site.dspt_published is not None and published == site.dspt_published:
-        return replace(site, dspt_status=status)
+        if used == published and status != DsptStatus.APPROACHING:
+            used = None  # the correction gives the allowance back
+        if used is None and status == DsptStatus.APPROACHING:
+            used = published
+        return replace(site, dspt_status=status, dspt_version=name, dspt_approaching_used=used)
     if site.dspt_published is not None and published < site.dspt_published:
         raise SiteError(_("A newer publication cannot be dated before the one recorded."))
+    if site.dspt_status == DsptStatus.APPROACHING and used is None:
+        used = site.dspt_published
+    if status == DsptStatus.APPROACHING and used is None:
+        used = published
     previous = site.dspt_status if site.dspt_status != DsptStatus.NOT_PUBLISHED else None
     return replace(
-        site, dspt_status=status, dspt_published=published, dspt_previous_status=previous
+        site,
+        dspt_status=status,
+        dspt_published=published,
+        dspt_previous_status=previous,
+        dspt_version=name,
+        dspt_approaching_used=used,
     )
 
 
 def record_publication(
-    store: records.StoreLike, site_id: int, status: DsptStatus, published: date, today: date
+    store: records.StoreLike,
+    site_id: int,
+    status: DsptStatus,
+    published: date,
+    today: date,
+    version: str | None = None,
 ) -> Site:
     """Record a new DSPT publication for an open site (audited ``site.dspt``)."""
     if published > today:
@@ -172,8 +205,10 @@ def record_publication(
         site = records.site(tx.db, site_id)
         if site is None or site.closed is not None:
             raise SiteError(_("That site is closed or no longer exists."))
-        updated = with_publication(site, status, published)
-        records.save(tx, SITES, updated, "site.dspt", detail=status.value)
+        updated = with_publication(site, status, published, version)
+        records.save(
+            tx, SITES, updated, "site.dspt", detail=f"{status.value} {updated.dspt_version}"
+        )
         return updated
 
 

@@ -12,11 +12,11 @@ The rules follow the FAQ (a personal mobile "must start '07'") and the identifie
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Mapping
 from datetime import date
 
 from kiosk import facts
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 
 
 class ValidationError(ValueError):
@@ -49,6 +49,75 @@ _TICKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_-]*")
 _TICKET_MAX = 40
 _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _UK_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+# Characters that can steer a terminal or reorder what an admin reads: C0 controls, DEL,
+# C1 controls, and the bidirectional embeddings, overrides and isolates. They are refused at
+# every way in (:func:`check_text`) and replaced on every way out (:func:`neutralise`).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\u2028\u2029")  # Unicode line/paragraph separators
+_REPLACEMENT = "\ufffd"
+
+
+def is_control(ch: str, *, newlines: bool = False) -> bool:
+    """Is ``ch`` a character kiosk never stores (``\\n`` allowed when ``newlines``)?"""
+    code = ord(ch)
+    if newlines and ch == "\n":
+        return False
+    return (
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or ch in _BIDI_CONTROLS
+        or ch in _LINE_BREAKS
+        or 0xD800 <= code <= 0xDFFF  # lone surrogates cannot be written to any file
+    )
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ESC shows as "␛"
+    if code == 0x7F:
+        return "\u2421"
+    return _REPLACEMENT
+
+
+def neutralise(text: str, *, newlines: bool = False) -> str:
+    """``text`` with every control character replaced by a harmless visible stand-in.
+
+    The one way out for text from the store (screen, exports, drafts, reminders, clipboard,
+    files): a record written by an older kiosk, a restore or the Python API may still hold
+    an escape sequence, and it must reach no terminal or file as a live control. ESC shows
+    as "␛", other C0 controls as their control pictures, DEL as "␡", C1 controls
+    and bidi overrides as "�". ``newlines`` keeps ``\\n`` (multi-line notes and email
+    bodies); a lone carriage return is always replaced.
+    """
+    if text.isprintable() and "\u2028" not in text:
+        return text  # the common case, fast: no Cc/Cf/Zl/Zp/Cs characters at all
+    return "".join(_visible(ch) if is_control(ch, newlines=newlines) else ch for ch in text)
+
+
+def check_text(
+    text: str, *, field: str, limit: int, newlines: bool = False, rule: str = "text"
+) -> str:
+    """``text`` unchanged if it holds no control character and is at most ``limit`` long.
+
+    ``field`` is the translated name of the field, for the message; ``rule`` prefixes the
+    stable rule codes ``<rule>_control`` and ``<rule>_too_long``.
+    """
+    if any(is_control(ch, newlines=newlines) for ch in text):
+        message = (
+            _("{field} must not contain control characters.")
+            if newlines
+            else _("{field} must not contain control characters or line breaks.")
+        )
+        raise ValidationError(message.format(field=field), f"{rule}_control")
+    if len(text) > limit:
+        raise ValidationError(
+            _("{field} must be at most {limit} characters.").format(field=field, limit=limit),
+            f"{rule}_too_long",
+        )
+    return text
 
 
 def _phone_digits(text: str) -> str:
@@ -148,7 +217,7 @@ def validate_nhsmail(text: str, personal_email: str | None = None) -> str:
 
 def validate_full_name(text: str) -> str:
     """A person's full name: required, trimmed, inner spaces collapsed, no control characters."""
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text):
+    if any(is_control(ch) for ch in text):
         raise ValidationError(
             _("A full name must not contain control characters or line breaks."), "name_control"
         )
@@ -300,3 +369,58 @@ def validate_ticket(text: str) -> str:
             "ticket_format",
         )
     return value
+
+
+# -- the model's own check ---------------------------------------------------------------
+
+# The longest text each stored field may hold (names and site names 100, notes 2,000...).
+# Screens, the importer and ``kiosk init`` refuse longer values with their own messages;
+# the model refuses them too, so nothing reaches the store by any other way (the API).
+FIELD_LIMITS: dict[str, int] = {
+    "full_name": _NAME_MAX,
+    "name": _NAME_MAX,  # a site's name, the local support team's name
+    "notes": 2000,
+    "reason": 500,
+    "ticket": _TICKET_MAX,
+    "personal_email": _EMAIL_MAX,
+    "nhsmail": _EMAIL_MAX,
+    "mailbox": _EMAIL_MAX,
+    "email": _EMAIL_MAX,
+    "ods_code": _ODS_MAX,
+}
+TEXT_LIMIT = 200  # any other text field: codes, phone numbers, dates, enum values
+MULTILINE_FIELDS = frozenset({"notes", "reason"})
+FIELD_LABELS: dict[str, str] = {
+    "full_name": N_("A full name"),
+    "name": N_("A name"),
+    "notes": N_("Notes"),
+    "reason": N_("A reason"),
+    "ticket": N_("A ticket reference"),
+}
+
+
+def check_document(doc: Mapping[str, object], path: str = "") -> None:
+    """Refuse a record (as its stored document) holding a control character or an
+    over-long value in any text field, with the rule named.
+
+    Called by :func:`kiosk.records.save` for every write, so the Python API cannot store
+    what the forms refuse. Nested maps (a person's access, the local support team) are
+    checked field by field.
+    """
+    for key, value in doc.items():
+        if isinstance(value, Mapping):
+            check_document(value, key)
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if isinstance(item, Mapping):
+                check_document(item, key)
+            elif isinstance(item, str):
+                label = FIELD_LABELS.get(key)
+                check_text(
+                    item,
+                    field=_(label) if label else _("The field {name}").format(name=key),
+                    limit=FIELD_LIMITS.get(key, TEXT_LIMIT),
+                    newlines=key in MULTILINE_FIELDS,
+                    rule=key,
+                )

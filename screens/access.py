@@ -16,7 +16,6 @@ from textual.widgets import (
     ContentSwitcher,
     Footer,
     Header,
-    Label,
     RadioButton,
     RadioSet,
     Select,
@@ -39,6 +38,7 @@ from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.nas_requests import draft_access_change, role_word
 from kiosk.people import record_access_change
 from screens.widgets.draft import DraftPanel
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check, Choice
 from screens.widgets.wizard import WizardScreen, wizard_css
 
@@ -69,34 +69,34 @@ class AccessScreen(WizardScreen):
     def compose(self) -> ComposeResult:
         self._sites = records.sites(self.session.db())
         yield Header()
-        yield Static("", id="step-title")
+        yield Literal("", id="step-title")
         with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-change"):
-                yield Static("", id="change-current", classes="explain", markup=False)
+                yield Literal("", id="change-current", classes="explain")
                 if len(self._sites) > 1:
-                    yield Label(_("Shared mailbox"), classes="field-label")
-                    yield Select(
+                    yield LiteralLabel(_("Shared mailbox"), classes="field-label")
+                    yield LiteralSelect(
                         [(f"{s.name} ({s.ods_code})", s.id) for s in self._sites],
                         value=self._site_id or self._sites[0].id,
                         allow_blank=False,
                         id="access-site",
                     )
-                yield Label(_("New access"), classes="field-label")
+                yield LiteralLabel(_("New access"), classes="field-label")
                 with RadioSet(id="access-role"):
                     yield Choice(_("Owner: also adds and removes people"), id="role-owner")
                     yield Choice(_("Member: reads and sends"), id="role-member")
                     yield Choice(_("No access"), id="role-none")
-                yield Static("", id="change-error", classes="field-error", markup=False)
+                yield Literal("", id="change-error", classes="field-error")
             with VerticalScroll(id="step-guard"):
-                yield Static("", id="guard-cover", markup=False)
-                yield Static("", id="guard-problems", classes="danger", markup=False)
+                yield Literal("", id="guard-cover")
+                yield Literal("", id="guard-problems", classes="danger")
                 yield Check(
                     _("I understand the risk and want to make this change anyway"),
                     id="guard-confirm",
                 )
-                yield Static("", id="guard-error", classes="field-error", markup=False)
+                yield Literal("", id="guard-error", classes="field-error")
             with VerticalScroll(id="step-how"):
-                yield Static(
+                yield Literal(
                     _(
                         "Owners can add, remove, promote and demote people themselves in Outlook "
                         "or the NHSmail portal. Ask NAS when no owner can do it."
@@ -109,10 +109,10 @@ class AccessScreen(WizardScreen):
                         _("Ask NAS by email from the shared mailbox"), id="how-nas", value=True
                     )
             with Vertical(id="step-send"):
-                yield Static("", id="send-intro", classes="explain", markup=False)
+                yield Literal("", id="send-intro", classes="explain")
                 yield DraftPanel(id="access-draft")
             with VerticalScroll(id="step-done"):
-                yield Static("", id="done-text", markup=False)
+                yield Literal("", id="done-text")
         yield Footer()
 
     def refresh_data(self) -> None:

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from kiosk import records, timefmt
 from kiosk.admins import (
@@ -32,6 +32,7 @@ from screens.widgets.base import KioskScreen
 from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog
 from screens.widgets.table import cursor_key, keep_cursor
+from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 
 class AdminsScreen(KioskScreen):
@@ -50,19 +51,19 @@ class AdminsScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(
+        yield Literal(
             _(
                 "Each admin has their own passphrase (NHSmail forbids shared passwords). Removing "
                 "an admin replaces the store's key, so their passphrase opens nothing new."
             ),
             id="admins-intro",
         )
-        table: DataTable[str] = DataTable(id="admins-table", cursor_type="row")
+        table = LiteralTable(id="admins-table", cursor_type="row")
         table.add_column(_("Admin"), key="name")
         table.add_column(_("Added"), key="added")
         table.add_column(_("Last unlock here"), key="last")
         yield table
-        yield Static("", id="retention-line")
+        yield Literal("", id="retention-line")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -136,11 +137,11 @@ class AdminsScreen(KioskScreen):
 
     def _remove(self, name: str) -> None:
         try:
-            yourself = remove_admin(self.session.store, name)
+            removal = remove_admin(self.session.store, name)
         except AdminChangeError as error:
             self.notify(str(error), severity="error")
             return
-        if yourself:
+        if removal.yourself:
             lock = getattr(self.app, "action_lock", None)
             if callable(lock):
                 lock()
@@ -148,6 +149,12 @@ class AdminsScreen(KioskScreen):
                 self.app.pop_screen()
             return
         self.notify(_("{name} was removed; the store's key was replaced.").format(name=name))
+        if removal.recovery_code is not None:
+            # They had seen the recovery key, so it was replaced too: show the new one once.
+            self.app.push_screen(
+                RecoveryKeyDialog(removal.recovery_code), lambda _done: self.refresh_data()
+            )
+            return
         self.refresh_data()
 
     def action_recovery(self) -> None:
@@ -290,17 +297,17 @@ class RecoveryKeyDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="key-box"):
-            yield Static(_("The new recovery key"), id="key-title")
-            yield Static(
+            yield Literal(_("The new recovery key"), id="key-title")
+            yield Literal(
                 _(
                     "It opens the store if every admin is gone. Write it down now and keep it "
                     "locked away: it is shown only once. The old key no longer works."
                 ),
             )
-            yield Static(self._code, id="recovery-code")
-            yield Label(_("Type its last group to show it is written down"))
+            yield Literal(self._code, id="recovery-code")
+            yield LiteralLabel(_("Type its last group to show it is written down"))
             yield Input(id="recovery-check")
-            yield Static("", id="recovery-error", classes="field-error")
+            yield Literal("", id="recovery-error", classes="field-error")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -16,12 +16,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from kiosk import timefmt
 from kiosk.i18n import _, ngettext
 from kiosk.model import record_label
 from screens.widgets.base import KioskScreen
+from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 if TYPE_CHECKING:
     from store import AuditEntry
@@ -56,15 +57,15 @@ class AuditScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="audit-chain")
+        yield Literal("", id="audit-chain")
         with Horizontal(id="audit-filter-row"):
-            yield Label(_("Filter (/):"), id="audit-filter-label")
+            yield LiteralLabel(_("Filter (/):"), id="audit-filter-label")
             yield Input(
                 placeholder=_("admin, action, record or detail"),
                 id="audit-filter",
                 compact=True,
             )
-        table: DataTable[str | Text] = DataTable(id="audit-table", cursor_type="row")
+        table = LiteralTable(id="audit-table", cursor_type="row")
         table.add_column(_("When"), key="when")
         table.add_column(_("Admin"), key="admin")
         table.add_column(_("Action"), key="action")

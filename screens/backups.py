@@ -22,6 +22,7 @@ from screens.widgets.base import KioskScreen
 from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog
 from screens.widgets.table import cursor_key, keep_cursor
+from screens.widgets.text import Literal, LiteralTable
 
 if TYPE_CHECKING:
     from store import Generation
@@ -39,7 +40,7 @@ class BackupsScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(
+        yield Literal(
             _(
                 "Every save keeps the previous generation of the store here, encrypted (the "
                 "last 10). Restoring one puts its records back; the records it replaces are kept "
@@ -47,13 +48,13 @@ class BackupsScreen(KioskScreen):
             ),
             id="backups-intro",
         )
-        table: DataTable[str] = DataTable(id="backups-table", cursor_type="row")
+        table = LiteralTable(id="backups-table", cursor_type="row")
         table.add_column(_("Generation"), key="generation")
         table.add_column(_("Saved"), key="saved")
         table.add_column(_("By"), key="by")
         table.add_column(_("State"), key="state")
         yield table
-        yield Static("", id="backups-current")
+        yield Literal("", id="backups-current")
         yield Footer()
 
     def refresh_data(self) -> None:

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from kiosk import calls, records, scripts, timefmt
 from kiosk.calls import FormErrors
@@ -26,6 +26,7 @@ from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.table import cursor_key
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 
 
 class CallsScreen(KioskScreen):
@@ -45,7 +46,7 @@ class CallsScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[str | Text] = DataTable(id="calls-table", cursor_type="row")
+        table = LiteralTable(id="calls-table", cursor_type="row")
         table.add_column(_("When"), key="when")
         table.add_column(_("How"), key="how")
         table.add_column(_("About"), key="script")
@@ -53,7 +54,7 @@ class CallsScreen(KioskScreen):
         table.add_column(_("Status"), key="status")
         table.add_column(_("Follow up"), key="follow_up")
         yield table
-        yield Static("", id="call-detail")
+        yield Literal("", id="call-detail")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -234,16 +235,16 @@ class AddContactDialog(FieldDialog[NasContact]):
 
     def compose_top(self) -> Sequence[Widget]:
         widgets: list[Widget] = [
-            Label(_("How")),
-            Select(
+            LiteralLabel(_("How")),
+            LiteralSelect(
                 [(calls.channel_label(c), c.value) for c in Channel],
                 value=Channel.PHONE.value,
                 allow_blank=False,
                 id="contact-channel",
                 compact=True,
             ),
-            Label(_("About")),
-            Select(
+            LiteralLabel(_("About")),
+            LiteralSelect(
                 [(calls.script_label(s), s) for s in calls.HAND_LOGGED_SCRIPTS],
                 value=calls.SCRIPT_OTHER,
                 allow_blank=False,
@@ -253,8 +254,8 @@ class AddContactDialog(FieldDialog[NasContact]):
         ]
         if len(self._sites) > 1:
             widgets += [
-                Label(_("Site")),
-                Select(
+                LiteralLabel(_("Site")),
+                LiteralSelect(
                     [(f"{s.name} ({s.ods_code})", str(s.id)) for s in self._sites],
                     value=str(self._sites[0].id),
                     allow_blank=False,

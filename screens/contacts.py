@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.padding import Padding
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, OptionList
@@ -29,6 +28,7 @@ from kiosk.timefmt import time_of_day
 from kiosk.validators import display_phone
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.text import choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +162,9 @@ class ContactsScreen(KioskScreen):
                 items.append(None)
             items.append(
                 Option(
-                    Text(row.text, "bold underline")
+                    choice(row.text, style="bold underline")
                     if row.heading
-                    else Padding(Text(row.text), (0, 0, 0, 2)),
+                    else Padding(choice(row.text), (0, 0, 0, 2)),
                     disabled=row.heading,
                 )
             )

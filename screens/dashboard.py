@@ -19,6 +19,7 @@ from kiosk.dashboard import Dashboard, Level, Line, build_dashboard
 from kiosk.i18n import _
 from screens.widgets.base import KioskScreen
 from screens.widgets.key_guide import KeyGuide
+from screens.widgets.text import choice, clean
 
 MARKS = {Level.BAD: "\u2716", Level.WARN: "!", Level.INFO: "\u2022", Level.OK: "\u2714"}
 STYLES = {Level.BAD: "bold red", Level.WARN: "yellow", Level.INFO: "", Level.OK: "green"}
@@ -68,7 +69,7 @@ class DashboardScreen(KioskScreen):
         items: list[Option | None] = []
 
         def add(line: Line, key: str) -> None:
-            text = Text.assemble((f" {MARKS[line.level]} ", STYLES[line.level]), line.text)
+            text = Text.assemble((f" {MARKS[line.level]} ", STYLES[line.level]), clean(line.text))
             self._targets[key] = line
             items.append(Option(text, id=key, disabled=line.target is None))
 
@@ -80,7 +81,7 @@ class DashboardScreen(KioskScreen):
             items.append(None)
             items.append(
                 Option(
-                    Text(f"{site.name} ({site.ods_code})", style="bold"),
+                    choice(f"{site.name} ({site.ods_code})", style="bold"),
                     id=f"site-{s}",
                     disabled=True,
                 )

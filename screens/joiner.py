@@ -33,6 +33,7 @@ from kiosk.nas_requests import JoinerDetails, draft_joiner
 from kiosk.people import PersonForm, form_of, joiner_details, record_joiner
 from screens.person_form import field_widgets, fill_form, read_form, show_field_errors
 from screens.widgets.draft import DraftPanel
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Choice
 from screens.widgets.wizard import WizardScreen, wizard_css
 
@@ -72,18 +73,18 @@ class JoinerWizard(WizardScreen):
     def compose(self) -> ComposeResult:
         self._sites = records.sites(self.session.db())
         yield Header()
-        yield Static("", id="step-title")
+        yield Literal("", id="step-title")
         with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-account"):
                 if len(self._sites) > 1:
-                    yield Label(_("Which site's shared mailbox are they joining?"))
-                    yield Select(
+                    yield LiteralLabel(_("Which site's shared mailbox are they joining?"))
+                    yield LiteralSelect(
                         [(f"{s.name} ({s.ods_code})", s.id) for s in self._sites],
                         value=self._sites[0].id,
                         allow_blank=False,
                         id="joiner-site",
                     )
-                yield Static(
+                yield Literal(
                     _(
                         "Does the person already have an NHSmail account (an address ending "
                         "@nhs.net, from another care home, a GP practice or the NHS)? If they "
@@ -96,9 +97,9 @@ class JoinerWizard(WizardScreen):
                     yield Choice(
                         _("Yes: they already have an NHSmail account"), id="account-existing"
                     )
-                yield Static("", id="joiner-account-error", classes="field-error", markup=False)
+                yield Literal("", id="joiner-account-error", classes="field-error")
             with VerticalScroll(id="step-details"):
-                yield Static("", id="details-intro", classes="explain")
+                yield Literal("", id="details-intro", classes="explain")
                 yield from field_widgets(
                     "joiner",
                     ALL_FIELDS,
@@ -108,9 +109,9 @@ class JoinerWizard(WizardScreen):
                         "nhsmail": _("Their NHSmail address (ending @nhs.net)"),
                     },
                 )
-                yield Static(existing_account_reminder(), id="existing-reminder", classes="warn")
+                yield Literal(existing_account_reminder(), id="existing-reminder", classes="warn")
             with VerticalScroll(id="step-role"):
-                yield Static(
+                yield Literal(
                     _(
                         "Members read and send from the shared mailbox. Owners can also add "
                         "and remove people; keep at least two owners, so one being away never "
@@ -121,15 +122,15 @@ class JoinerWizard(WizardScreen):
                 with RadioSet(id="joiner-role"):
                     yield Choice(_("Member"), id="role-member")
                     yield Choice(_("Owner"), id="role-owner")
-                yield Static("", id="role-cover", markup=False)
-                yield Static("", id="role-problems", classes="danger", markup=False)
+                yield Literal("", id="role-cover")
+                yield Literal("", id="role-problems", classes="danger")
             with Vertical(id="step-email"):
-                yield Static("", id="email-intro", classes="explain", markup=False)
+                yield Literal("", id="email-intro", classes="explain")
                 yield DraftPanel(id="joiner-draft")
             with VerticalScroll(id="step-record"):
-                yield Static("", id="record-text", markup=False)
+                yield Literal("", id="record-text")
             with VerticalScroll(id="step-done"):
-                yield Static("", id="done-text", markup=False)
+                yield Literal("", id="done-text")
         yield Footer()
 
     def refresh_data(self) -> None:

@@ -19,7 +19,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Select, Static
 
 from kiosk import facts, records, timefmt
 from kiosk.coverage import AccessChange, amber, cover_sentence, coverage_after, guard_sites
@@ -30,6 +30,7 @@ from kiosk.nas_requests import draft_leaver
 from kiosk.people import LEAVER_STEPS, leaver_handover, leaver_site, record_leaver
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.draft import DraftPanel
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check
 from screens.widgets.wizard import WizardScreen, wizard_css
 
@@ -71,45 +72,45 @@ class LeaverWizard(WizardScreen):
         self._sites = records.sites(db)
         candidates = [p for p in records.people(db) if p.status is not PersonStatus.LEFT]
         yield Header()
-        yield Static("", id="step-title")
+        yield Literal("", id="step-title")
         with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-who"):
-                yield Label(_("Who is leaving?"), classes="field-label")
-                yield Select(
+                yield LiteralLabel(_("Who is leaving?"), classes="field-label")
+                yield LiteralSelect(
                     [(p.full_name, p.id) for p in sorted(candidates, key=lambda p: p.full_name)],
                     value=self._person_id if self._person_id else Select.BLANK,
                     prompt=_("Choose a person"),
                     id="leaver-person",
                 )
-                yield Static("", id="leaver-person-error", classes="field-error", markup=False)
-                yield Label(
+                yield Literal("", id="leaver-person-error", classes="field-error")
+                yield LiteralLabel(
                     _("Their last working day (YYYY-MM-DD or DD/MM/YYYY)"), classes="field-label"
                 )
                 yield Input(id="leaver-day", placeholder=_("e.g. 24/11/2026"))
-                yield Static("", id="leaver-day-error", classes="field-error", markup=False)
+                yield Literal("", id="leaver-day-error", classes="field-error")
             with VerticalScroll(id="step-guard"):
-                yield Static("", id="guard-intro", markup=False)
-                yield Static("", id="guard-problems", classes="danger", markup=False)
-                yield Static("", id="guard-offer", classes="explain", markup=False)
-                yield Select([], prompt=_("Member to promote"), id="guard-member")
+                yield Literal("", id="guard-intro")
+                yield Literal("", id="guard-problems", classes="danger")
+                yield Literal("", id="guard-offer", classes="explain")
+                yield LiteralSelect([], prompt=_("Member to promote"), id="guard-member")
                 yield Check(
                     _("I understand the risk and want to record this leaver anyway"),
                     id="guard-confirm",
                 )
-                yield Static("", id="guard-error", classes="field-error", markup=False)
+                yield Literal("", id="guard-error", classes="field-error")
             with VerticalScroll(id="step-checklist"):
-                yield Static(_("The owner's part for a leaver:"), classes="explain")
-                yield Static("", id="checklist-steps", markup=False)
+                yield Literal(_("The owner's part for a leaver:"), classes="explain")
+                yield Literal("", id="checklist-steps")
                 yield Check(
                     _("An owner has already removed their shared mailbox access"),
                     id="access-removed",
                 )
-                yield Static("", id="checklist-note", classes="explain", markup=False)
+                yield Literal("", id="checklist-note", classes="explain")
             with Vertical(id="step-email"):
-                yield Static("", id="email-intro", classes="explain", markup=False)
+                yield Literal("", id="email-intro", classes="explain")
                 yield DraftPanel(id="leaver-draft")
             with VerticalScroll(id="step-done"):
-                yield Static("", id="done-text", markup=False)
+                yield Literal("", id="done-text")
         yield Footer()
 
     def refresh_data(self) -> None:

@@ -44,6 +44,7 @@ from kiosk.validators import display_phone, mask_mobile
 from screens.widgets.base import KioskScreen
 from screens.widgets.key_guide import KeyGuide
 from screens.widgets.table import cursor_key
+from screens.widgets.text import Literal, LiteralTable
 
 # The orders ``o`` cycles through. Translate with _() where shown.
 SORTS: tuple[tuple[str, str], ...] = (
@@ -234,7 +235,7 @@ def filter_rows(rows: Sequence[Row], text: str) -> list[Row]:
     return [r for r in rows if all(w in r.search for w in words)]
 
 
-class FixedWidthTable(DataTable[str]):
+class FixedWidthTable(LiteralTable):
     """A DataTable whose columns all have a set width, so new rows need no measuring.
 
     Textual's DataTable measures every cell of every new row to size auto-width columns;
@@ -302,7 +303,7 @@ class PeopleScreen(KioskScreen):
         yield Input(placeholder=_("Type to filter (name, NHSmail, status)…"), id="people-filter")
         table = FixedWidthTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="people-detail", markup=False)
+        yield Literal("", id="people-detail")
         yield KeyGuide(self.KEYS, id="people-keys")
         yield Footer()
 

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 
 from kiosk import records
 from kiosk.i18n import N_, _
@@ -26,6 +26,7 @@ from kiosk.model import Role
 from kiosk.people import PersonForm, add_person, edit_person, form_of
 from kiosk.validators import ValidationError
 from screens.widgets.base import KioskScreen
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
 
 FIELD_LABELS: dict[str, str] = {
     "full_name": N_("Full name"),
@@ -53,13 +54,13 @@ def field_widgets(
     """Label, Input and error line for each field (ids ``{prefix}-{name}[-label|-error]``)."""
     labels = labels or {}
     for name in names:
-        yield Label(
+        yield LiteralLabel(
             _(labels.get(name, FIELD_LABELS[name])),
             id=f"{prefix}-{name}-label",
             classes="field-label",
         )
         yield Input(id=f"{prefix}-{name}", placeholder=_(PLACEHOLDERS[name]))
-        yield Static("", id=f"{prefix}-{name}-error", classes="field-error empty", markup=False)
+        yield Literal("", id=f"{prefix}-{name}-error", classes="field-error empty")
 
 
 def read_form(node: DOMNode, prefix: str, names: Iterable[str]) -> PersonForm:
@@ -69,7 +70,7 @@ def read_form(node: DOMNode, prefix: str, names: Iterable[str]) -> PersonForm:
 
 def fill_form(node: DOMNode, prefix: str, form: PersonForm, names: Iterable[str]) -> None:
     for name in names:
-        node.query_one(f"#{prefix}-{name}", Input).value = getattr(form, name)
+        node.query_one(f"#{prefix}-{name}", Input).value = one_line(getattr(form, name))
 
 
 def show_field_errors(
@@ -106,18 +107,18 @@ class PersonFormScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="person-form"):
-            yield Static("", id="form-intro")
+            yield Literal("", id="form-intro")
             yield from field_widgets("person", FIELDS)
             if self._person_id is None:
                 for site in records.sites(self.session.db()):
                     self._site_ids.append(site.id)
-                    yield Label(
+                    yield LiteralLabel(
                         _("Shared mailbox access at {site} ({ods})").format(
                             site=site.name, ods=site.ods_code
                         ),
                         classes="field-label",
                     )
-                    yield Select(
+                    yield LiteralSelect(
                         [(_(text), value) for value, text in ACCESS_CHOICES],
                         value="none",
                         allow_blank=False,

@@ -21,12 +21,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, Label, Static
+from textual.widgets import ContentSwitcher, Footer, Input, Static
 
 from kiosk.admins import AdminChangeError, recover
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
 from kiosk.passphrase import strength_hint
+from screens.widgets.text import Literal, LiteralLabel
 
 if TYPE_CHECKING:
     from store import Store
@@ -50,10 +51,10 @@ class RecoveryWizard(Screen["Store | None"]):
 
     def compose(self) -> ComposeResult:
         names = ", ".join(info.name for info in self._rescue.admins()) or _("none")
-        yield Static(_("Recovery"), id="recovery-title")
+        yield Literal(_("Recovery"), id="recovery-title")
         with ContentSwitcher(initial=STEPS[0], id="recovery-steps"):
             with Vertical(id="step-admin"):
-                yield Static(
+                yield Literal(
                     _(
                         "The recovery key was accepted. Who will look after kiosk from now on? "
                         "Type a new name to add an admin, or an existing admin's name to give "
@@ -61,31 +62,31 @@ class RecoveryWizard(Screen["Store | None"]):
                     ).format(names=names),
                     classes="intro",
                 )
-                yield Label(_("Name"))
+                yield LiteralLabel(_("Name"))
                 yield Input(id="recovery-name", compact=True)
-                yield Static("", id="recovery-name-error", classes="error")
-                yield Label(_("Passphrase (at least 12 characters)"))
+                yield Literal("", id="recovery-name-error", classes="error")
+                yield LiteralLabel(_("Passphrase (at least 12 characters)"))
                 yield Input(password=True, id="recovery-pass1", compact=True)
-                yield Static("", id="recovery-hint")
-                yield Label(_("Passphrase again"))
+                yield Literal("", id="recovery-hint")
+                yield LiteralLabel(_("Passphrase again"))
                 yield Input(password=True, id="recovery-pass2", compact=True)
-                yield Static("", id="recovery-pass-error", classes="error")
+                yield Literal("", id="recovery-pass-error", classes="error")
             with Vertical(id="step-working"):
-                yield Static(
+                yield Literal(
                     _("Saving the admin and making a new recovery key\u2026"), id="recovery-working"
                 )
             with Vertical(id="step-key"):
-                yield Static(
+                yield Literal(
                     _(
                         "This is the NEW recovery key; the one you used no longer works. Write "
                         "it down now and keep it locked away: it is shown only once."
                     ),
                     classes="intro",
                 )
-                yield Static("", id="recovery-code")
-                yield Label(_("Type its last group to show it is written down"))
+                yield Literal("", id="recovery-code")
+                yield LiteralLabel(_("Type its last group to show it is written down"))
                 yield Input(id="recovery-check", compact=True)
-                yield Static("", id="recovery-check-error", classes="error")
+                yield Literal("", id="recovery-check-error", classes="error")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
+from screens.widgets.text import Literal, LiteralLabel
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -33,16 +34,16 @@ class RecoveryUnlockScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="unlock-box"):
-            yield Static(_("Unlock with the recovery key"), id="unlock-title")
-            yield Static(
+            yield Literal(_("Unlock with the recovery key"), id="unlock-title")
+            yield Literal(
                 _(
                     "Use this only when no admin can unlock. You will then add a new admin, "
                     "and kiosk will make a new recovery key: this one will stop working."
                 )
             )
-            yield Label(_("Recovery key"))
+            yield LiteralLabel(_("Recovery key"))
             yield Input(password=True, id="recovery-code", placeholder="XXXXX-XXXXX-\u2026")
-            yield Static("", id="unlock-message")
+            yield Literal("", id="unlock-message")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -60,8 +61,16 @@ class RecoveryUnlockScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _open(self, code: str) -> None:
+        from kiosk.unlock_policy import wait_for_turn
         from store import Store, StoreError
 
+        def notice(seconds: int) -> None:
+            text = _("Too many failed attempts: waiting {seconds} s before trying.").format(
+                seconds=seconds
+            )
+            self.app.call_from_thread(self.query_one("#unlock-message", Static).update, text)
+
+        wait_for_turn(self.kiosk.store_path, notice=notice)  # the one throttle (P4)
         try:
             store = Store.open_with_recovery(
                 self.kiosk.store_path, code, now=self.kiosk.store_clock

@@ -51,6 +51,7 @@ from kiosk.lifecycle import (
 from kiosk.model import Person, Role, Site
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
+from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 MARK = "\u2714"
 BAND_STYLES = {
@@ -140,15 +141,15 @@ class RemindersScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="reminders-summary")
-        table: DataTable[str | Text] = DataTable(id="reminders-table", cursor_type="row")
+        yield Literal("", id="reminders-summary")
+        table = LiteralTable(id="reminders-table", cursor_type="row")
         table.add_column(" ", key="mark")
         table.add_column(_("Name"), key="name")
         table.add_column(_("Role"), key="role")
         table.add_column(_("Date"), key="date")
         table.add_column(_("When"), key="when")
         yield table
-        yield Static("", id="reminders-detail")
+        yield Literal("", id="reminders-detail")
         yield Footer()
 
     # ---- reading ---------------------------------------------------------------------
@@ -449,11 +450,11 @@ class ActivityDayDialog(ModalScreen[date | None]):
         if len(self._people) > 3:
             names += " " + _("and {n} more").format(n=len(self._people) - 3)
         with Vertical(id="day-box"):
-            yield Label(_("When did they last use NHSmail?"), id="day-title")
-            yield Label(names, id="day-people")
+            yield LiteralLabel(_("When did they last use NHSmail?"), id="day-title")
+            yield LiteralLabel(names, id="day-people")
             yield Input(placeholder=_("DD/MM/YYYY or YYYY-MM-DD"), id="day-input")
-            yield Label("", id="day-error", classes="field-error")
-            yield Label(_("Enter records it, Escape cancels."), classes="hint")
+            yield LiteralLabel("", id="day-error", classes="field-error")
+            yield LiteralLabel(_("Enter records it, Escape cancels."), classes="hint")
         yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -497,8 +498,8 @@ class DraftDialog(ModalScreen[bool]):
             else _("Disable for long-term leave")
         )
         with Vertical(id="draft-box"):
-            yield Label(title, id="draft-title")
-            yield Label(
+            yield LiteralLabel(title, id="draft-title")
+            yield LiteralLabel(
                 _(
                     "Send this from the shared mailbox {mailbox}: c copies it, r records it as "
                     "sent, Escape cancels."
@@ -506,7 +507,7 @@ class DraftDialog(ModalScreen[bool]):
                 classes="hint",
             )
             with VerticalScroll(id="draft-scroll"):
-                yield Static(self._draft.as_text(), id="draft-text", markup=False)
+                yield Literal(self._draft.as_text(), id="draft-text")
         yield Footer()
 
     def action_copy(self) -> None:

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, RadioSet, Static
+from textual.widgets import DataTable, Footer, Header, Input, RadioSet, Static
 
 from kiosk import records, timefmt
 from kiosk.i18n import _
@@ -32,6 +32,7 @@ from kiosk.people import record_answer
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.table import cursor_key, keep_cursor
+from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 from screens.widgets.toggles import Choice
 
 
@@ -52,7 +53,7 @@ class RequestsScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[str] = DataTable(id="requests-table", cursor_type="row")
+        table = LiteralTable(id="requests-table", cursor_type="row")
         table.add_column(_("Sent"), key="sent")
         table.add_column(_("Request"), key="kind")
         table.add_column(_("Person"), key="person")
@@ -61,7 +62,7 @@ class RequestsScreen(KioskScreen):
         table.add_column(_("Days"), key="days")
         table.add_column(_("Ticket"), key="ticket")
         yield table
-        yield Static("", id="request-detail", markup=False)
+        yield Literal("", id="request-detail")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -211,7 +212,7 @@ class AnswerDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         name = self._person.full_name if self._person else _("(no person)")
         with Vertical(id="answer-box"):
-            yield Static(
+            yield Literal(
                 _("NAS's answer: {kind} for {name}, sent {day}").format(
                     kind=kind_label(self._request.kind),
                     name=name,
@@ -223,22 +224,24 @@ class AnswerDialog(ModalScreen[bool]):
             with RadioSet(id="answer-outcome"):
                 yield Choice(_("Done"), id="outcome-done", value=True)
                 yield Choice(_("Rejected"), id="outcome-rejected")
-            yield Label(_("Date of NAS's answer"), classes="field-label")
+            yield LiteralLabel(_("Date of NAS's answer"), classes="field-label")
             yield Input(id="answer-day")
-            yield Static("", id="answer-day-error", classes="field-error", markup=False)
-            yield Label(_("Ticket reference"), classes="field-label")
+            yield Literal("", id="answer-day-error", classes="field-error")
+            yield LiteralLabel(_("Ticket reference"), classes="field-label")
             yield Input(id="answer-ticket", placeholder=_("e.g. INC1234567"))
-            yield Label(
+            yield LiteralLabel(
                 _("The new NHSmail address (the username NAS gave)"),
                 classes="field-label",
                 id="answer-nhsmail-label",
             )
             yield Input(id="answer-nhsmail", placeholder=_("e.g. ann.example@nhs.net"))
-            yield Static("", id="answer-nhsmail-error", classes="field-error", markup=False)
-            yield Label(_("Why NAS rejected it"), classes="field-label", id="answer-reason-label")
+            yield Literal("", id="answer-nhsmail-error", classes="field-error")
+            yield LiteralLabel(
+                _("Why NAS rejected it"), classes="field-label", id="answer-reason-label"
+            )
             yield Input(id="answer-reason")
-            yield Static("", id="answer-reason-error", classes="field-error", markup=False)
-            yield Static("", id="answer-error", classes="field-error", markup=False)
+            yield Literal("", id="answer-reason-error", classes="field-error")
+            yield Literal("", id="answer-error", classes="field-error")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from kiosk.nas_requests import next_review, review_due, role_word
 from kiosk.people import apply_decisions, record_review, with_access_at
 from screens.widgets.base import KioskScreen
 from screens.widgets.table import cursor_key, keep_cursor
+from screens.widgets.text import Literal, LiteralTable
 from screens.widgets.toggles import Check
 
 KEEP = "keep"
@@ -49,15 +50,15 @@ class ReviewScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="review-intro", markup=False)
-        table: DataTable[str] = DataTable(id="review-table", cursor_type="row")
+        yield Literal("", id="review-intro")
+        table = LiteralTable(id="review-table", cursor_type="row")
         table.add_column(_("Name"), key="name", width=24)
         table.add_column(_("Now"), key="now", width=8)
         table.add_column(_("Decision"), key="decision", width=16)
         table.add_column(_("NHSmail"), key="nhsmail")
         yield table
-        yield Static("", id="review-cover", markup=False)
-        yield Static("", id="review-problems", classes="danger", markup=False)
+        yield Literal("", id="review-cover")
+        yield Literal("", id="review-problems", classes="danger")
         yield Check(_("I understand the risk and want to record this review"), id="review-confirm")
         yield Footer()
 

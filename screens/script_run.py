@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import ClassVar
 
 from rich.padding import Padding
@@ -22,12 +21,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from kiosk import calls, records, scripts, timefmt
 from kiosk.calls import FormErrors, NewOwner
-from kiosk.drafts import save_text
 from kiosk.i18n import _
 from kiosk.model import NasContact, Person, PersonStatus, Site
 from kiosk.nas_hours import parse_london
@@ -40,14 +38,9 @@ from kiosk.validators import (
     validate_ticket,
 )
 from screens.widgets.base import KioskScreen
+from screens.widgets.draft import save_to_drafts
 from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
-
-
-def default_save_path(script_id: str, now: datetime) -> str:
-    """A new file in the home folder, named after the script and the minute."""
-    return "~/kiosk-{script}-{stamp}.txt".format(
-        script=script_id.replace("_", "-"), stamp=now.strftime("%Y%m%d-%H%M")
-    )
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, choice, one_line
 
 
 class ScriptRunScreen(KioskScreen):
@@ -92,9 +85,9 @@ class ScriptRunScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="step-title")
+        yield Literal("", id="step-title")
         yield OptionList(id="step-lines")
-        yield Static("", id="step-status")
+        yield Literal("", id="step-status")
         yield Footer()
 
     # -- data --------------------------------------------------------------------------
@@ -170,7 +163,7 @@ class ScriptRunScreen(KioskScreen):
             for number, line in enumerate(parts):
                 if number == len(parts) - 1:
                     options.append(None)  # the body, under the headers
-                options.append(Option(Padding(Text(line.text), (0, 0, 0, 2))))
+                options.append(Option(Padding(choice(line.text, newlines=True), (0, 0, 0, 2))))
                 self._lines.append(line)
         lines.add_options(options)
         first = next((i for i, line in enumerate(self._lines) if line is not None), None)
@@ -265,16 +258,17 @@ class ScriptRunScreen(KioskScreen):
             self.copy(self._filled.draft.as_text())
 
     def action_save_text(self) -> None:
+        """The printable script, saved into ``drafts/`` beside the store."""
         site = self.site()
         if site is None:
             return
         text = scripts.script_text(self.script, self.context(site))
-        default = default_save_path(self.script.id, self.session.clock.now())
-        self.app.push_screen(SaveTextDialog(text, default), self._saved)
-
-    def _saved(self, path: Path | None) -> None:
-        if path is not None:
-            self.notify(_("Saved to {path}. It is not encrypted: keep it safe.").format(path=path))
+        save_to_drafts(
+            self,
+            text,
+            f"{self.script.id.replace('_', '-')}-{site.ods_code}",
+            _("Saved to {path}. It is not encrypted: keep it safe."),
+        )
 
     # -- forms -----------------------------------------------------------------------------
 
@@ -396,52 +390,13 @@ def _line_text(line: FilledLine) -> Table:
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
-    grid.add_row(marker, Text(text, style="bold" if line.kind is LineKind.SAY else ""))
+    grid.add_row(
+        marker, choice(text, style="bold" if line.kind is LineKind.SAY else "", newlines=True)
+    )
     return grid
 
 
 # --- dialogs --------------------------------------------------------------------------------
-
-
-class SaveTextDialog(FieldDialog[Path]):
-    """Ask where to save the printable script; never overwrite an existing file."""
-
-    def __init__(self, text: str, default: str) -> None:
-        super().__init__(
-            _("Save the script as text"),
-            [Field("path", _("File"), default, _("a new file; relative names go in your home"))],
-            intro=_("The file is not encrypted. Print it or keep it somewhere safe."),
-        )
-        self._text = text
-
-    def submit(self, values: dict[str, str]) -> Path | None:
-        raw = values["path"].strip()
-        if not raw:
-            self.show_errors({"path": _("Enter a file name.")})
-            return None
-        path = Path(raw).expanduser()
-        if not path.is_absolute():
-            path = Path.home() / path
-        try:
-            return save_text(self._text, path)
-        except FileExistsError:
-            self.show_errors(
-                {
-                    "path": _(
-                        "A file with that name already exists; kiosk never overwrites one. "
-                        "Choose another name."
-                    )
-                }
-            )
-        except OSError as error:
-            self.show_errors(
-                {
-                    "path": _("That file could not be written: {reason}.").format(
-                        reason=error.strerror or type(error).__name__
-                    )
-                }
-            )
-        return None
 
 
 _NEW = "new"
@@ -485,8 +440,10 @@ class OwnerDialog(FieldDialog[NewOwner]):
             (p.full_name, key) for key, p in self._people.items()
         ]
         return [
-            Label(_("Someone on record")),
-            Select(choices, value=self._picked, allow_blank=False, id="owner-pick", compact=True),
+            LiteralLabel(_("Someone on record")),
+            LiteralSelect(
+                choices, value=self._picked, allow_blank=False, id="owner-pick", compact=True
+            ),
         ]
 
     def on_mount(self) -> None:
@@ -505,7 +462,7 @@ class OwnerDialog(FieldDialog[NewOwner]):
             box.disabled = person is not None
             if person is not None:
                 value = getattr(person, name) or ""
-                box.value = value
+                box.value = one_line(value)
         self.show_errors({})
 
     def submit(self, values: dict[str, str]) -> NewOwner | None:
@@ -561,8 +518,10 @@ class TicketDialog(FieldDialog[tuple[str, datetime | None, int | None]]):
             for key, c in self._tickets.items()
         ]
         return [
-            Label(_("Open tickets in the log")),
-            Select(choices, value=self._picked, allow_blank=False, id="ticket-pick", compact=True),
+            LiteralLabel(_("Open tickets in the log")),
+            LiteralSelect(
+                choices, value=self._picked, allow_blank=False, id="ticket-pick", compact=True
+            ),
         ]
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -570,7 +529,7 @@ class TicketDialog(FieldDialog[tuple[str, datetime | None, int | None]]):
         self._picked = str(event.value)
         found = self._tickets.get(self._picked)
         if found is not None:
-            self.query_one("#field-ticket", Input).value = found.ticket
+            self.query_one("#field-ticket", Input).value = one_line(found.ticket)
             self.query_one("#field-call_at", Input).value = timefmt_field(found.at)
 
     def submit(self, values: dict[str, str]) -> tuple[str, datetime | None, int | None] | None:
@@ -622,16 +581,16 @@ class PersonDialog(FieldDialog[tuple[str, str]]):
             (p.full_name, key) for key, p in self._people.items()
         ]
         return [
-            Label(_("Someone on record")),
-            Select(choices, value=_NEW, allow_blank=False, id="person-pick", compact=True),
+            LiteralLabel(_("Someone on record")),
+            LiteralSelect(choices, value=_NEW, allow_blank=False, id="person-pick", compact=True),
         ]
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         person = self._people.get(str(event.value))
         if person is not None:
-            self.query_one("#field-full_name", Input).value = person.full_name
-            self.query_one("#field-nhsmail", Input).value = person.nhsmail or ""
+            self.query_one("#field-full_name", Input).value = one_line(person.full_name)
+            self.query_one("#field-nhsmail", Input).value = one_line(person.nhsmail or "")
 
     def submit(self, values: dict[str, str]) -> tuple[str, str] | None:
         errors: dict[str, str] = {}

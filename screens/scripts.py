@@ -19,6 +19,7 @@ from kiosk.i18n import _
 from kiosk.model import Site
 from kiosk.nas_hours import describe, nas_status
 from screens.widgets.base import KioskScreen
+from screens.widgets.text import Literal
 
 
 class ScriptsScreen(KioskScreen):
@@ -35,8 +36,8 @@ class ScriptsScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="nas-status")
-        yield Static("", id="scripts-site")
+        yield Literal("", id="nas-status")
+        yield Literal("", id="scripts-site")
         items: list[Option | None] = []
         for number, script in enumerate(scripts.SCRIPTS):
             if number:

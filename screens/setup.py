@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, ContentSwitcher, Footer, Input, Label, Static
+from textual.widgets import Checkbox, ContentSwitcher, Footer, Input, Static
 
 from kiosk import records
 from kiosk.cli_common import describe_store_error
@@ -25,6 +25,7 @@ from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
 from kiosk.validators import ValidationError, validate_full_name
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
+from screens.widgets.text import Literal, LiteralLabel
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -52,10 +53,10 @@ class SetupWizard(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Set up kiosk"), id="setup-title")
+        yield Literal(_("Set up kiosk"), id="setup-title")
         with ContentSwitcher(initial=STEPS[0], id="steps"):
             with Vertical(id="step-admin"):
-                yield Static(
+                yield Literal(
                     _(
                         "No store was found, so this sets up a new encrypted one. First, you: "
                         "every kiosk admin has their own name and passphrase (NHSmail forbids "
@@ -63,45 +64,45 @@ class SetupWizard(Screen[None]):
                     ),
                     classes="intro",
                 )
-                yield Label(_("Your name (as other admins will see it)"))
+                yield LiteralLabel(_("Your name (as other admins will see it)"))
                 yield Input(id="admin-name")
-                yield Static("", id="admin-error", classes="error")
+                yield Literal("", id="admin-error", classes="error")
             with Vertical(id="step-passphrase"):
-                yield Static(
+                yield Literal(
                     _(
                         "Choose a passphrase of at least 12 characters: "
                         "a few unrelated words work well."
                     ),
                     classes="intro",
                 )
-                yield Label(_("Passphrase"))
+                yield LiteralLabel(_("Passphrase"))
                 yield Input(password=True, id="pass1")
-                yield Static("", id="pass-hint")
-                yield Label(_("Passphrase again"))
+                yield Literal("", id="pass-hint")
+                yield LiteralLabel(_("Passphrase again"))
                 yield Input(password=True, id="pass2")
-                yield Static("", id="pass-error", classes="error")
+                yield Literal("", id="pass-error", classes="error")
             with VerticalScroll(id="step-site"):
-                yield Static(_("Your first site (more can be added later)."), classes="intro")
+                yield Literal(_("Your first site (more can be added later)."), classes="intro")
                 yield from site_field_widgets(error_classes="error")
                 yield Checkbox(
                     _("I have checked the shared mailbox address: it can never be changed."),
                     id="mailbox-confirmed",
                 )
-                yield Static("", id="site-error", classes="error")
+                yield Literal("", id="site-error", classes="error")
             with Vertical(id="step-creating"):
-                yield Static(_("Creating the encrypted store\u2026"), id="creating-message")
+                yield Literal(_("Creating the encrypted store\u2026"), id="creating-message")
             with Vertical(id="step-recovery"):
-                yield Static(
+                yield Literal(
                     _(
                         "This is the recovery key. It opens the store if every admin is gone. "
                         "Write it down now and keep it locked away: it is shown only once."
                     ),
                     classes="intro",
                 )
-                yield Static("", id="recovery-code")
-                yield Label(_("Type its last group to show it is written down"))
+                yield Literal("", id="recovery-code")
+                yield LiteralLabel(_("Type its last group to show it is written down"))
                 yield Input(id="recovery-check")
-                yield Static("", id="recovery-error", classes="error")
+                yield Literal("", id="recovery-error", classes="error")
         yield Footer()
 
     def on_mount(self) -> None:

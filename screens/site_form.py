@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from kiosk import records, timefmt
 from kiosk.coverage import cover_sentence, coverage
@@ -31,6 +31,7 @@ from kiosk.sites import (
 )
 from screens.widgets.base import KioskScreen
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
 
 PREVIOUS_FIELD = "dspt_previous_status"
 
@@ -80,10 +81,12 @@ class SiteFormScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="site-form"):
-            yield Static("", id="form-intro")
+            yield Literal("", id="form-intro")
             yield from site_field_widgets(label_classes="field-label", error_classes="field-error")
-            yield Label(_("DSPT status of the publication before that"), classes="field-label")
-            yield Select(
+            yield LiteralLabel(
+                _("DSPT status of the publication before that"), classes="field-label"
+            )
+            yield LiteralSelect(
                 [(_("None, or not known"), "")]
                 + [
                     (_(text), status.value)
@@ -94,13 +97,13 @@ class SiteFormScreen(KioskScreen):
                 allow_blank=False,
                 id=f"site-{PREVIOUS_FIELD}",
             )
-            yield Static("", id=f"site-{PREVIOUS_FIELD}-error", classes="field-error")
+            yield Literal("", id=f"site-{PREVIOUS_FIELD}-error", classes="field-error")
             yield Checkbox(
                 _("I have checked the shared mailbox address: NHSmail can never change it."),
                 id="mailbox-confirmed",
             )
             yield Checkbox(_("Move people's access to the new site"), id="move-access", value=True)
-            yield Static("", id="form-error", classes="field-error")
+            yield Literal("", id="form-error", classes="field-error")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -163,7 +166,7 @@ class SiteFormScreen(KioskScreen):
             if name in ("dspt_status", PREVIOUS_FIELD):
                 self.query_one(f"#site-{name}", Select).value = value
             else:
-                self.query_one(f"#site-{name}", Input).value = value
+                self.query_one(f"#site-{name}", Input).value = one_line(value)
         self.query_one("#site-ods_code" if self.mode == "change" else "#site-name", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

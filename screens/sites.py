@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from kiosk import records, timefmt
 from kiosk.activity import ActivityError, record_mailbox_email
-from kiosk.dspt import dspt_verdict, status_label
+from kiosk.dspt import dspt_verdict, status_label, suggest_version
 from kiosk.i18n import _
 from kiosk.model import DsptStatus, Site
 from kiosk.sites import SiteError, history, people_with_access, record_publication
@@ -26,6 +26,7 @@ from kiosk.validators import ValidationError, display_phone, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog
 from screens.widgets.table import cursor_key, keep_cursor
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 
 MARKS = {"ok": "\u2714", "warn": "!", "bad": "\u2716"}
 STYLES = {"ok": "green", "warn": "yellow", "bad": "bold red"}
@@ -49,14 +50,14 @@ class SitesScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[str | Text] = DataTable(id="sites-table", cursor_type="row")
+        table = LiteralTable(id="sites-table", cursor_type="row")
         table.add_column(_("Site"), key="name")
         table.add_column(_("ODS"), key="ods")
         table.add_column(_("DSPT"), key="dspt")
         table.add_column(_("Renewal"), key="due")
         table.add_column(_("People"), key="people")
         yield table
-        yield Static("", id="site-detail")
+        yield Literal("", id="site-detail")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -201,15 +202,16 @@ class PublicationDialog(ModalScreen[bool]):
     def __init__(self, site: Site) -> None:
         super().__init__()
         self._site = site
+        self._suggested = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="publication-box"):
-            yield Static(
+            yield Literal(
                 _("New DSPT publication for {name}").format(name=self._site.name),
                 id="publication-title",
             )
-            yield Label(_("Status reached"))
-            yield Select(
+            yield LiteralLabel(_("Status reached"))
+            yield LiteralSelect(
                 [
                     (status_label(status), status.value)
                     for status in DsptStatus
@@ -219,9 +221,11 @@ class PublicationDialog(ModalScreen[bool]):
                 allow_blank=False,
                 id="publication-status",
             )
-            yield Label(_("Published on"))
+            yield LiteralLabel(_("Published on"))
             yield Input(placeholder=_("YYYY-MM-DD or DD/MM/YYYY"), id="publication-date")
-            yield Static("", id="publication-error", classes="field-error")
+            yield LiteralLabel(_("Toolkit version it answers (suggested from the date: check it)"))
+            yield Input(placeholder=_("e.g. 2025-26"), id="publication-version")
+            yield Literal("", id="publication-error", classes="field-error")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -230,6 +234,19 @@ class PublicationDialog(ModalScreen[bool]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Suggest the version from the date until the admin types one of their own."""
+        if event.input.id != "publication-date":
+            return
+        version = self.query_one("#publication-version", Input)
+        try:
+            published = parse_day(event.value)
+        except ValidationError:
+            return
+        if not version.value or version.value == self._suggested:
+            self._suggested = suggest_version(published)
+            version.value = self._suggested
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -245,7 +262,12 @@ class PublicationDialog(ModalScreen[bool]):
         session = self.app.session  # type: ignore[attr-defined]
         try:
             record_publication(
-                session.store, self._site.id, status, published, session.clock.today()
+                session.store,
+                self._site.id,
+                status,
+                published,
+                session.clock.today(),
+                self.query_one("#publication-version", Input).value.strip() or None,
             )
         except SiteError as problem:
             error.update(str(problem))

@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Select, Static
 
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
 from kiosk.unlock_policy import unlock_delay
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -48,19 +49,19 @@ class UnlockScreen(Screen[None]):
         names = peek.admin_names(path)
         last = peek.last_admin(path)
         with Vertical(id="unlock-box"):
-            yield Static(_("kiosk is locked"), id="unlock-title")
-            yield Label(_("Admin"))
-            yield Select(
+            yield Literal(_("kiosk is locked"), id="unlock-title")
+            yield LiteralLabel(_("Admin"))
+            yield LiteralSelect(
                 [(name, name) for name in names],
                 value=last if last in names else (names[0] if names else Select.BLANK),
                 allow_blank=False,
                 id="admin",
             )
-            yield Label(_("Passphrase"))
+            yield LiteralLabel(_("Passphrase"))
             yield Input(password=True, id="passphrase", placeholder=_("your own passphrase"))
-            yield Static("", id="unlock-message")
+            yield Literal("", id="unlock-message")
             if self.kiosk.demo is not None:
-                yield Static(
+                yield Literal(
                     _(
                         "Demo: admin \u201c{admin}\u201d, passphrase \u201c{passphrase}\u201d"
                     ).format(admin=self.kiosk.demo.admin, passphrase=self.kiosk.demo.passphrase),

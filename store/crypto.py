@@ -22,7 +22,7 @@ import json
 import os
 import secrets
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -44,6 +44,36 @@ RECOVERY_GROUP = 5
 
 class SlotLocked(Exception):
     """Internal: a slot did not open with the secret given (wrong passphrase)."""
+
+
+class SlotTampered(Exception):
+    """Internal: the passphrase opened the slot but its pin does not verify (edited)."""
+
+
+@dataclass(slots=True)
+class SlotKeys:
+    """What a slot's passphrase yields besides its private key, kept for the session:
+    the Argon2id KEK (to re-encrypt a format-1 slot when it is pinned), the key that
+    pins the store's signing key and the key of this admin's trust record."""
+
+    kek: bytearray
+    pin_key: bytes
+    record_key: bytes
+
+    def wipe(self) -> None:
+        wipe(self.kek)
+
+
+def slot_keys(kek: bytearray, store_id: str, name: str) -> SlotKeys:
+    def sub(label: bytes) -> bytes:
+        return HKDF(
+            algorithm=hashes.SHA256(),
+            length=KEY_LEN,
+            salt=None,
+            info=label + store_id.encode("ascii") + b"\x00" + name.encode("utf-8"),
+        ).derive(bytes(kek))
+
+    return SlotKeys(kek, sub(b"kiosk-slot-pin-key\x00"), sub(b"kiosk-trust-record-key\x00"))
 
 
 class KeyUnwrapFailed(Exception):
@@ -99,8 +129,11 @@ def wipe(buf: bytearray | None) -> None:
             buf[i] = 0
 
 
-def _private_aad(store_id: str, slot: Slot) -> bytes:
-    return b"kiosk-slot-private\x00" + canonical_json(
+def _private_aad(store_id: str, slot: Slot, *, pinned: bool) -> bytes:
+    # A pinned (format 2) slot uses its own context, so it cannot be passed off as an
+    # unpinned format-1 slot in a forged file.
+    context = b"kiosk-slot-private-v2\x00" if pinned else b"kiosk-slot-private\x00"
+    return context + canonical_json(
         {
             "store_id": store_id,
             "name": slot.name,
@@ -145,9 +178,15 @@ def _wrap_key(private: X25519PrivateKey, peer_public: bytes, store_id: str) -> b
 
 
 def new_slot(
-    store_id: str, name: str, added: str, secret: bytes, kdf: KdfParams
-) -> tuple[Slot, X25519PrivateKey]:
-    """A slot with a fresh key pair whose private half opens with ``secret``.
+    store_id: str,
+    name: str,
+    added: str,
+    secret: bytes,
+    kdf: KdfParams,
+    sign_public: bytes | None,
+) -> tuple[Slot, X25519PrivateKey, SlotKeys]:
+    """A slot with a fresh key pair whose private half opens with ``secret``, pinning
+    ``sign_public`` (None makes a format-1 slot, for tests of old files only).
 
     The data-key fields are empty until :func:`wrap_data_key` fills them; this split lets
     the slow Argon2id run before the store's lock is taken.
@@ -166,32 +205,62 @@ def new_slot(
         key_wrapped=b"",
     )
     kek = derive_kek(secret, slot.salt, kdf)
-    try:
+    keys = slot_keys(kek, store_id, name)
+    if sign_public is None:
         wrapped = AESGCM(kek).encrypt(
-            slot.private_nonce, _raw_private(private), _private_aad(store_id, slot)
+            slot.private_nonce, _raw_private(private), _private_aad(store_id, slot, pinned=False)
         )
-    finally:
-        wipe(kek)
-    return replace(slot, private_wrapped=wrapped), private
+        return replace(slot, private_wrapped=wrapped), private, keys
+    return pin_slot(store_id, slot, private, keys, sign_public), private, keys
 
 
-def open_slot(store_id: str, slot: Slot, secret: bytes) -> X25519PrivateKey:
-    """The slot's private key, or :class:`SlotLocked` if ``secret`` is wrong."""
+def pin_slot(
+    store_id: str, slot: Slot, private: X25519PrivateKey, keys: SlotKeys, sign_public: bytes
+) -> Slot:
+    """``slot`` vouching for ``sign_public``; a format-1 slot is re-encrypted as format 2."""
+    from store.signing import pin_mac
+
+    if not slot.pinned:
+        nonce = os.urandom(NONCE_LEN)
+        slot = replace(slot, private_nonce=nonce)
+        wrapped = AESGCM(keys.kek).encrypt(
+            nonce, _raw_private(private), _private_aad(store_id, slot, pinned=True)
+        )
+        slot = replace(slot, private_wrapped=wrapped)
+    return replace(
+        slot,
+        pin_public=sign_public,
+        pin=pin_mac(keys.pin_key, store_id, slot, sign_public),
+    )
+
+
+def open_slot(store_id: str, slot: Slot, secret: bytes) -> tuple[X25519PrivateKey, SlotKeys]:
+    """The slot's private key and keys; :class:`SlotLocked` if ``secret`` is wrong,
+    :class:`SlotTampered` if it is right but the slot's pin was edited."""
+    from store.signing import pin_ok
+
     kek = derive_kek(secret, slot.salt, slot.kdf)
     try:
         raw = AESGCM(kek).decrypt(
-            slot.private_nonce, slot.private_wrapped, _private_aad(store_id, slot)
+            slot.private_nonce,
+            slot.private_wrapped,
+            _private_aad(store_id, slot, pinned=slot.pinned),
         )
     except InvalidTag:
-        raise SlotLocked() from None
-    finally:
         wipe(kek)
+        raise SlotLocked() from None
     if len(raw) != KEY_LEN:
+        wipe(kek)
         raise SlotLocked()
     private = X25519PrivateKey.from_private_bytes(raw)
     if public_of(private) != slot.public:
+        wipe(kek)
         raise SlotLocked()
-    return private
+    keys = slot_keys(kek, store_id, slot.name)
+    if slot.pinned and not pin_ok(keys.pin_key, store_id, slot):
+        keys.wipe()
+        raise SlotTampered()
+    return private, keys
 
 
 def wrap_data_key(store_id: str, slot: Slot, data_key: bytes | bytearray, key_id: str) -> Slot:

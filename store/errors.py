@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from store.models import Generation
 
 
@@ -158,3 +160,27 @@ class NotOpenable(StoreError):
         "That generation cannot be opened with this session's key. "
         "Enter the passphrase that was in use when it was saved."
     )
+
+
+class StoreRollback(StoreError):
+    """The store file is older than the one this admin last opened here: someone copied
+    an earlier generation over it. ``last_used`` is when that newer one was opened (UTC)."""
+
+    code = "rollback"
+    default_message = (
+        "This store is older than the one you last used; if you meant to go back, "
+        "use 'kiosk restore'."
+    )
+
+    def __init__(
+        self,
+        last_used: datetime | None = None,
+        generations: Sequence[Generation] = (),
+    ) -> None:
+        when = last_used.strftime("%Y-%m-%d %H:%M UTC") if last_used else "an earlier day"
+        super().__init__(
+            f"This store is older than the one you last used on {when}; "
+            "if you meant to go back, use 'kiosk restore'."
+        )
+        self.last_used = last_used
+        self.generations: list[Generation] = list(generations)

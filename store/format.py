@@ -3,11 +3,13 @@
 Layout (all integers big-endian)::
 
     magic      8 bytes   b"KIOSKDB\\x1a"
-    version    u16       format version (1)
+    version    u16       format version (2; 1 is still read)
     length     u32       length of the header
     header     length    UTF-8 JSON object (slots, generation, audit head, body nonce...)
     checksum   32 bytes  SHA-256 of everything above
-    body       rest      AES-256-GCM ciphertext + tag; associated data = everything above
+    body       ...       AES-256-GCM ciphertext + tag; associated data = everything above
+    signature  64 bytes  (version 2 only) Ed25519, by the header's signing key, over all
+                         of the above (see :mod:`store.signing`)
 
 The checksum is not a security measure (anyone can recompute it); it lets damage to
 the header be reported as damage *before* any passphrase is tried, so a flipped byte in
@@ -31,16 +33,18 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import StoreDamaged, StoreMissing, UnknownFormat
-from store.layout import KEY_LEN, NONCE_LEN, SALT_LEN, TAG_LEN, Slot
+from store.layout import KEY_LEN, MAC_LEN, NONCE_LEN, SALT_LEN, SIG_LEN, TAG_LEN, Rotation, Slot
 from store.models import KdfParams
 
 MAGIC = b"KIOSKDB\x1a"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 _PREFIX = struct.Struct(">8sHI")
 CHECKSUM_LEN = 32
 MAX_HEADER = 1024 * 1024
 MAX_SLOTS = 256
 MAX_NAME = 64
+MAX_ROTATIONS = 64
 COMPRESSIONS = ("zlib-chunks",)
 
 
@@ -56,6 +60,10 @@ class Header:
     body_nonce: bytes
     compression: str
     slots: tuple[Slot, ...]
+    version: int = FORMAT_VERSION
+    sign_public: bytes = b""  # format 2: the store's Ed25519 signing key
+    rotations: tuple[Rotation, ...] = ()  # format 2: old signing keys' signatures on new
+    recovery_shown: tuple[str, ...] = ()  # admins who were shown the current recovery code
 
     def slot(self, name: str) -> Slot | None:
         for s in self.slots:
@@ -69,6 +77,7 @@ class Parsed:
     header: Header
     aad: bytes  # envelope + header + checksum: the body's associated data
     body: bytes
+    signature: bytes = b""  # format 2: Ed25519 over aad + body
 
 
 def _b64(data: bytes) -> str:
@@ -92,11 +101,12 @@ def _slot_doc(slot: Slot) -> dict[str, Any]:
         "eph": _b64(slot.eph),
         "key_nonce": _b64(slot.key_nonce),
         "key_wrapped": _b64(slot.key_wrapped),
+        **({"pin_public": _b64(slot.pin_public), "pin": _b64(slot.pin)} if slot.pinned else {}),
     }
 
 
 def header_doc(h: Header) -> dict[str, Any]:
-    return {
+    doc = {
         "store_id": h.store_id,
         "generation": h.generation,
         "saved_at": h.saved_at,
@@ -110,12 +120,23 @@ def header_doc(h: Header) -> dict[str, Any]:
         },
         "slots": [_slot_doc(s) for s in h.slots],
     }
+    if h.version >= 2:
+        doc["signing"] = {
+            "alg": "ed25519",
+            "public": _b64(h.sign_public),
+            "rotations": [
+                {"old": _b64(r.old), "new": _b64(r.new), "sig": _b64(r.signature)}
+                for r in h.rotations
+            ],
+        }
+        doc["recovery_shown"] = list(h.recovery_shown)
+    return doc
 
 
-def encode_header(h: Header, version: int = FORMAT_VERSION) -> bytes:
+def encode_header(h: Header) -> bytes:
     """Envelope + header + checksum: the bytes before the body, and its associated data."""
     raw = json.dumps(header_doc(h), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    head = _PREFIX.pack(MAGIC, version, len(raw)) + raw
+    head = _PREFIX.pack(MAGIC, h.version, len(raw)) + raw
     return head + hashlib.sha256(head).digest()
 
 
@@ -187,7 +208,7 @@ def valid_name(name: str) -> bool:
     )
 
 
-def _slot(doc: Any) -> Slot:
+def _slot(doc: Any, version: int) -> Slot:
     name: str = _get(doc, "name", str)
     if not valid_name(name):
         raise _Bad("name")
@@ -202,6 +223,7 @@ def _slot(doc: Any) -> Slot:
         )
     except ValueError:
         raise _Bad("kdf") from None
+    pinned = version >= 2 and isinstance(doc, dict) and "pin" in doc
     return Slot(
         name=name,
         added=_time(doc, "added"),
@@ -213,10 +235,22 @@ def _slot(doc: Any) -> Slot:
         eph=_bytes(doc, "eph", KEY_LEN),
         key_nonce=_bytes(doc, "key_nonce", NONCE_LEN),
         key_wrapped=_bytes(doc, "key_wrapped", KEY_LEN + TAG_LEN),
+        pin_public=_bytes(doc, "pin_public", KEY_LEN) if pinned else b"",
+        pin=_bytes(doc, "pin", MAC_LEN) if pinned else b"",
     )
 
 
-def _header(doc: Any) -> Header:
+def _rotations(doc: Any) -> tuple[Rotation, ...]:
+    items = _get(doc, "rotations", list)
+    if len(items) > MAX_ROTATIONS:
+        raise _Bad("rotations")
+    return tuple(
+        Rotation(_bytes(r, "old", KEY_LEN), _bytes(r, "new", KEY_LEN), _bytes(r, "sig", SIG_LEN))
+        for r in items
+    )
+
+
+def _header(doc: Any, version: int) -> Header:
     if not isinstance(doc, dict):
         raise _Bad("header")
     audit = _get(doc, "audit", dict)
@@ -229,7 +263,7 @@ def _header(doc: Any) -> Header:
     slots_doc = _get(doc, "slots", list)
     if not 0 < len(slots_doc) <= MAX_SLOTS:
         raise _Bad("slots")
-    slots = tuple(_slot(s) for s in slots_doc)
+    slots = tuple(_slot(s, version) for s in slots_doc)
     if len({s.name.casefold() for s in slots}) != len(slots):
         raise _Bad("duplicate slot")
     saved_by: str = _get(doc, "saved_by", str)
@@ -246,7 +280,25 @@ def _header(doc: Any) -> Header:
         body_nonce=_bytes(body, "nonce", NONCE_LEN),
         compression=compression,
         slots=slots,
+        version=version,
+        **_signing(doc, version),
     )
+
+
+def _signing(doc: Any, version: int) -> dict[str, Any]:
+    if version < 2:
+        return {}
+    signing = _get(doc, "signing", dict)
+    if _get(signing, "alg", str) != "ed25519":
+        raise _Bad("signing")
+    shown = _get(doc, "recovery_shown", list)
+    if len(shown) > MAX_SLOTS or not all(isinstance(n, str) and valid_name(n) for n in shown):
+        raise _Bad("recovery_shown")
+    return {
+        "sign_public": _bytes(signing, "public", KEY_LEN),
+        "rotations": _rotations(signing),
+        "recovery_shown": tuple(shown),
+    }
 
 
 def _envelope(data: bytes) -> tuple[int, int]:
@@ -261,28 +313,29 @@ def _envelope(data: bytes) -> tuple[int, int]:
         raise StoreDamaged("The store file's header is damaged (bad length).")
     if hashlib.sha256(data[:end]).digest() != data[end : end + CHECKSUM_LEN]:
         raise StoreDamaged("The store file's header is damaged (checksum mismatch).")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise UnknownFormat()
     return version, end + CHECKSUM_LEN
 
 
-def _parse_header_json(data: bytes, end: int) -> Header:
+def _parse_header_json(data: bytes, end: int, version: int) -> Header:
     raw = data[_PREFIX.size : end - CHECKSUM_LEN]
     try:
         doc = json.loads(raw.decode("utf-8"))
-        return _header(doc)
+        return _header(doc, version)
     except (UnicodeDecodeError, ValueError, RecursionError, _Bad):
         raise StoreDamaged("The store file's header cannot be read; it is damaged.") from None
 
 
 def parse(data: bytes) -> Parsed:
     """Parse a whole store file. Raises StoreDamaged or UnknownFormat, nothing else."""
-    _, end = _envelope(data)
-    header = _parse_header_json(data, end)
-    body = data[end:]
+    version, end = _envelope(data)
+    header = _parse_header_json(data, end, version)
+    sig_len = SIG_LEN if version >= 2 else 0
+    body = data[end : len(data) - sig_len]
     if len(body) < TAG_LEN:
         raise StoreDamaged("The store file is truncated; it is damaged.")
-    return Parsed(header=header, aad=data[:end], body=body)
+    return Parsed(header=header, aad=data[:end], body=body, signature=data[len(data) - sig_len :])
 
 
 def peek_header(path: Path) -> tuple[Header, os.stat_result]:
@@ -302,8 +355,8 @@ def peek_header(path: Path) -> tuple[Header, os.stat_result]:
     except IsADirectoryError:
         raise StoreDamaged("The store path is a folder, not a store file.") from None
     data = prefix + rest
-    _, end = _envelope(data)
-    return _parse_header_json(data, end), st
+    version, end = _envelope(data)
+    return _parse_header_json(data, end, version), st
 
 
 def now_iso(moment: datetime) -> str:

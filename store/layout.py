@@ -14,6 +14,8 @@ KEY_LEN = 32
 NONCE_LEN = 12
 SALT_LEN = 16
 TAG_LEN = 16
+SIG_LEN = 64
+MAC_LEN = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +32,20 @@ class Slot:
     eph: bytes  # raw X25519 ephemeral public key used to wrap the data key
     key_nonce: bytes
     key_wrapped: bytes  # data key under HKDF(ECDH(slot private, eph))
+    # Format 2: the store signing key this slot vouches for, and the proof (HMAC under a
+    # key derived from this slot's passphrase). Empty for a slot made by format 1.
+    pin_public: bytes = b""
+    pin: bytes = b""
+
+    @property
+    def pinned(self) -> bool:
+        return bool(self.pin)
+
+
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    """The store's signing key was replaced: ``old`` signed ``new`` (format 2)."""
+
+    old: bytes
+    new: bytes
+    signature: bytes

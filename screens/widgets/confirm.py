@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from kiosk.i18n import _
+from screens.widgets.text import Literal
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -33,9 +34,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="confirm-box"):
-            yield Static(self._title, id="confirm-title")
-            yield Static(self._text, id="confirm-text")
-            yield Static(_("y: {verb}    n: cancel").format(verb=self._verb), id="confirm-keys")
+            yield Literal(self._title, id="confirm-title")
+            yield Literal(self._text, id="confirm-text")
+            yield Literal(_("y: {verb}    n: cancel").format(verb=self._verb), id="confirm-keys")
         yield Footer()
 
     def action_yes(self) -> None:

@@ -12,24 +12,21 @@ The panel scrolls (arrow keys, Page Up/Down) when the email is taller than the s
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
-from kiosk.drafts import Draft, save_text
+from kiosk.drafts import Draft, draft_name, drafts_folder, save_draft
 from kiosk.i18n import _
-
-
-def default_save_dir() -> Path:
-    """The admin's home folder: where they will look for the file to attach or open."""
-    return Path.home()
+from screens.widgets.text import Literal, say_text
 
 
 class DraftPanel(VerticalScroll, can_focus=True):
@@ -87,8 +84,8 @@ class DraftPanel(VerticalScroll, can_focus=True):
         self.set_reactive(DraftPanel.draft, draft)
 
     def compose(self) -> ComposeResult:
-        yield Static(self._headers(), classes="draft-headers", markup=False)
-        yield Static(self._body(), classes="draft-body", markup=False)
+        yield Literal(self._headers(), classes="draft-headers")
+        yield Literal(self._body(), classes="draft-body")
 
     def _headers(self) -> str:
         if self.draft is None:
@@ -133,79 +130,42 @@ class DraftPanel(VerticalScroll, can_focus=True):
     def action_save_draft(self) -> None:
         if self.draft is None:
             return
-        folder = self._save_dir or default_save_dir()
-        self.app.push_screen(SaveDraftDialog(self.draft, folder / self._filename), self._saved)
-
-    def _saved(self, path: Path | None) -> None:
-        if path is None:
-            return
-        self.notify(
+        path = save_to_drafts(
+            self,
+            self.draft.as_text(),
+            Path(self._filename).stem,
             _(
                 "Saved to {path}. It holds personal data outside the encrypted record: "
                 "delete it once the email is sent."
-            ).format(path=path),
-            timeout=6,
+            ),
+            folder=self._save_dir,
         )
-        self.post_message(self.Saved(path))
+        if path is not None:
+            self.post_message(self.Saved(path))
 
 
-class SaveDraftDialog(ModalScreen[Path | None]):
-    """Ask where to save the email; refuse to overwrite a file that is already there."""
-
-    DEFAULT_CSS = """
-    SaveDraftDialog {
-        align: center middle;
-    }
-    SaveDraftDialog > Vertical {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 1 2;
-    }
-    SaveDraftDialog #save-error {
-        color: $error;
-        height: auto;
-    }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", _("Cancel")),
-    ]
-
-    def __init__(self, draft: Draft, suggested: Path) -> None:
-        super().__init__()
-        self._draft = draft
-        self._suggested = suggested
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(_("Save the email as a text file (Enter saves, Escape cancels):"))
-            yield Input(str(self._suggested), id="save-path")
-            yield Static("", id="save-error", markup=False)
-        yield Footer()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        path = Path(event.value.strip()).expanduser()
-        error = self.query_one("#save-error", Static)
-        if not event.value.strip():
-            error.update(_("Type the path of the file to write."))
-            return
-        try:
-            written = save_text(self._draft.as_text(), path)
-        except FileExistsError:
-            error.update(_("A file with that name already exists: choose another name."))
-            return
-        except OSError as exc:
-            error.update(
-                _("That file cannot be written ({reason}).").format(
-                    reason=exc.strerror or exc.__class__.__name__
-                )
-            )
-            return
-        self.dismiss(written)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+def save_to_drafts(
+    widget: Widget, text: str, name: str, saved: str, *, folder: Path | None = None
+) -> Path | None:
+    """Save ``text`` into ``drafts/`` beside the store, under a name kiosk makes from
+    ``name`` (the record) and today's date, and tell the admin where it went (``saved``
+    is the catalog sentence with ``{path}``). Never a typed path, never over an existing
+    file (see :func:`kiosk.drafts.save_draft`); a failure says nothing was saved."""
+    app = widget.app
+    target = folder or drafts_folder(getattr(app, "store_path", Path("kiosk.store")))
+    session = getattr(app, "session", None)
+    today = session.clock.today() if session is not None else date.today()
+    try:
+        path = save_draft(text, target, draft_name(name, day=today))
+    except OSError as error:
+        widget.notify(
+            say_text(
+                _("Nothing was saved: {reason}."),
+                reason=error.strerror or error.__class__.__name__,
+            ),
+            severity="error",
+            timeout=8,
+        )
+        return None
+    widget.notify(say_text(saved, path=path), timeout=6)
+    return path

@@ -19,10 +19,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 
 from kiosk.i18n import _
 from kiosk.validators import ValidationError
+from screens.widgets.text import Literal, LiteralLabel, one_line
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -85,14 +86,14 @@ class FieldDialog(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog-box"):
-            yield Static(self._title, id="dialog-title")
+            yield Literal(self._title, id="dialog-title")
             if self._intro:
-                yield Static(self._intro, classes="dialog-intro")
+                yield Literal(self._intro, classes="dialog-intro")
             yield from self.compose_top()
             for field in self._fields:
-                yield Label(field.label, id=f"label-{field.name}")
+                yield LiteralLabel(field.label, id=f"label-{field.name}")
                 yield Input(
-                    value=field.value,
+                    value=one_line(field.value),
                     placeholder=field.placeholder,
                     id=f"field-{field.name}",
                     compact=True,
@@ -171,6 +172,6 @@ def optional_value(
 
 
 def _error(name: str) -> Static:
-    line = Static("", id=f"error-{name}", classes="field-error")
+    line = Literal("", id=f"error-{name}", classes="field-error")
     line.display = False
     return line

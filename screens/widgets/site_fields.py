@@ -11,12 +11,13 @@ from collections.abc import Iterator, Mapping
 
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Select, Static
 
 from kiosk.dspt import STATUS_LABELS
 from kiosk.i18n import _
 from kiosk.model import DsptStatus
 from kiosk.site_fields import SITE_FIELDS
+from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 
 
 def placeholder(name: str) -> str:
@@ -32,9 +33,9 @@ def placeholder(name: str) -> str:
 def site_field_widgets(*, label_classes: str = "", error_classes: str = "") -> Iterator[Widget]:
     """Label, input (a list for the DSPT status) and error line for every site field."""
     for name, label in SITE_FIELDS:
-        yield Label(_(label), classes=label_classes)
+        yield LiteralLabel(_(label), classes=label_classes)
         if name == "dspt_status":
-            yield Select(
+            yield LiteralSelect(
                 [(_(text), status.value) for status, text in STATUS_LABELS.items()],
                 value=DsptStatus.NOT_PUBLISHED.value,
                 allow_blank=False,
@@ -42,7 +43,7 @@ def site_field_widgets(*, label_classes: str = "", error_classes: str = "") -> I
             )
         else:
             yield Input(id=f"site-{name}", placeholder=placeholder(name))
-        yield Static("", id=f"site-{name}-error", classes=error_classes)
+        yield Literal("", id=f"site-{name}-error", classes=error_classes)
 
 
 def read_site_fields(node: DOMNode) -> dict[str, str]:

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -176,3 +177,81 @@ def test_export_warns_and_round_trips(store_path: Path, tmp_path: Path) -> None:
     # importing the same file again refuses every row as a duplicate
     twice = kiosk(fresh, "import", str(csv_file))
     assert twice.returncode == 1 and "[duplicate_mobile]" in twice.stderr
+
+
+def test_a_file_over_the_size_limit_is_refused_naming_it(store_path: Path, tmp_path: Path) -> None:
+    from kiosk.csv_io import MAX_IMPORT_BYTES
+
+    csv_file = tmp_path / "huge.csv"
+    with csv_file.open("w", encoding="utf-8") as handle:
+        handle.write(HEADER + "\n")
+        handle.truncate(MAX_IMPORT_BYTES + 1)  # sparse: no need to write 20 MB
+    result = kiosk(store_path, "import", str(csv_file))
+    assert result.returncode == 1
+    assert "20 MB or 50,000 rows" in result.stderr
+    assert "split it into smaller files" in result.stderr
+    assert len(people_in(store_path)) == 1
+
+
+def test_a_bad_file_is_reported_while_another_admin_holds_the_lock(
+    store_path: Path, tmp_path: Path
+) -> None:
+    """The file is read and checked before the lock is taken: nobody waits on it, and a
+    bad file is reported at once even while another admin is saving."""
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text(HEADER + "\nNo Mobile,,,,member,\n", encoding="utf-8")
+    other = Store.open(store_path, KIOSK_ADMIN, KIOSK_PASSPHRASE)
+    try:
+        with other.transaction():
+            result = kiosk(store_path, "import", str(csv_file))
+    finally:
+        other.close()
+    assert result.returncode == 1
+    assert "line 2, personal_mobile" in result.stderr
+    assert "busy" not in result.stderr.lower()
+    assert len(people_in(store_path)) == 1
+
+
+def test_an_import_checked_before_another_admins_save_is_checked_again(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another admin adds someone with the same mobile between the check and the lock:
+    the plan is checked again inside the lock and nothing is imported."""
+    import argparse
+
+    from kiosk import cli_common, cli_people
+
+    csv_file = tmp_path / "one.csv"
+    csv_file.write_text(HEADER + "\nNew Example,07700 900555,,,member,\n", encoding="utf-8")
+    real_open = cli_common.open_store
+
+    def open_then_other_admin_saves(args: argparse.Namespace) -> Store:
+        store = real_open(args)
+        real_read = store.read
+
+        def read_then_save() -> Any:
+            db = real_read()
+            other = Store.open(store_path, KIOSK_ADMIN, KIOSK_PASSPHRASE)
+            try:
+                with other.transaction() as tx:
+                    records.save(
+                        tx,
+                        PEOPLE,
+                        Person(full_name="Same Mobile", personal_mobile="07700900555"),
+                        "person.add",
+                    )
+            finally:
+                other.close()
+            store.read = real_read  # type: ignore[method-assign]
+            return db
+
+        store.read = read_then_save  # type: ignore[method-assign]
+        return store
+
+    monkeypatch.setattr(cli_common, "open_store", open_then_other_admin_saves)
+    monkeypatch.setattr(cli_common, "read_passphrase", lambda args: KIOSK_PASSPHRASE)
+    args = argparse.Namespace(
+        file=str(csv_file), store=str(store_path), admin=KIOSK_ADMIN, passphrase_stdin=True
+    )
+    assert cli_people.run_import(args) == 1
+    assert sorted(p.full_name for p in people_in(store_path)) == ["Olu Owner", "Same Mobile"]

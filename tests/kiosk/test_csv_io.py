@@ -242,3 +242,19 @@ def test_export_writes_the_one_status_and_import_keeps_a_leaver_left() -> None:
     assert back["Sam Owner"].status is PersonStatus.LEFT
     assert back["Sam Owner"].access == {1: Role.OWNER}  # until an owner removes it
     assert back["Bob, Comma"].status is PersonStatus.ACTIVE
+
+
+def test_more_rows_than_the_limit_is_refused_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk import csv_io
+
+    assert csv_io.MAX_IMPORT_ROWS == 50_000
+    monkeypatch.setattr(csv_io, "MAX_IMPORT_ROWS", 2)
+    header = "full_name,personal_mobile,personal_email,nhsmail,access,last_activity\n"
+    rows = "".join(f"Row Example {i},0770090012{i},,,member,\n" for i in range(3))
+    plan = plan_import(header + "\n" + rows, [HARBOUR], [], TODAY)
+    assert not plan.ok
+    assert plan.people == []
+    [problem] = plan.problems
+    assert (problem.line, problem.rule) == (5, "too_many_rows")
+    assert "50,000 rows" not in problem.message  # the message names the limit in force
+    assert "2 rows" in problem.message and "20 MB" in problem.message

@@ -211,12 +211,14 @@ def test_shared_mailboxes_one_recent_one_silent_five_months(store: FakeStore) ->
     assert silence is not None and not silence.flagged
 
 
-def test_dspt_met_last_july_and_approaching(store: FakeStore) -> None:
+def test_dspt_met_last_october_and_approaching(store: FakeStore) -> None:
     from kiosk.dspt import dspt_verdict
 
     harbour, meadow = records.sites(store.read())
     assert harbour.dspt_status is DsptStatus.MET
-    assert harbour.dspt_published == date(2025, 7, 15)
+    assert harbour.dspt_published == date(2025, 10, 15)
+    assert harbour.dspt_version == "2025-26"
+    assert dspt_verdict(harbour, TODAY).deadline == date(2027, 6, 30)
     assert dspt_verdict(harbour, TODAY).level == "ok"
     assert meadow.dspt_status is DsptStatus.APPROACHING
     assert meadow.dspt_previous_status is None  # the one Approaching Standards allowed

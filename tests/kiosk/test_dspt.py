@@ -10,8 +10,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk import facts
-from kiosk.dspt import CALENDAR, DeadlineCalendar, dspt_verdict, status_label, warn_from
+from kiosk.dspt import (
+    CALENDAR,
+    DeadlineCalendar,
+    dspt_verdict,
+    parse_version,
+    status_label,
+    suggest_version,
+    version_name,
+    version_of,
+    warn_from,
+)
 from kiosk.model import DsptStatus, Site
+from kiosk.sites import SiteError, with_publication
 
 
 def site(
@@ -39,14 +50,78 @@ def site(
     [
         (date(2025, 6, 15), date(2026, 6, 30)),  # answers the year to 30 June 2025
         (date(2025, 6, 30), date(2026, 6, 30)),  # on the deadline day: still that year
-        (date(2025, 7, 1), date(2027, 6, 30)),  # early for the year to 30 June 2026
+        (date(2025, 7, 1), date(2026, 6, 30)),  # late for 2024-25: due again by 30 Jun 2026
+        (date(2025, 9, 30), date(2026, 6, 30)),
+        (date(2025, 10, 1), date(2027, 6, 30)),  # the 2025-26 version
         (date(2025, 12, 31), date(2027, 6, 30)),
         (date(2026, 1, 1), date(2027, 6, 30)),
     ],
 )
-def test_renewal_deadline_by_publication_date(published: date, due: date) -> None:
-    assert CALENDAR.renewal_deadline(published) == due
+def test_renewal_deadline_by_suggested_version(published: date, due: date) -> None:
+    assert CALENDAR.renewal_deadline(parse_version(suggest_version(published))) == due
     assert dspt_verdict(site(published=published), published).deadline == due
+
+
+@pytest.mark.parametrize(
+    ("published", "version", "due"),
+    [
+        (date(2026, 6, 20), "2025-26", date(2027, 6, 30)),
+        (date(2026, 7, 15), "2025-26", date(2027, 6, 30)),  # not 30 Jun 2028
+        (date(2026, 10, 15), "2026-27", date(2028, 6, 30)),
+    ],
+)
+def test_due_dates_by_toolkit_version(published: date, version: str, due: date) -> None:
+    assert suggest_version(published) == version
+    recorded = with_publication(
+        site(published=None, status=DsptStatus.NOT_PUBLISHED), DsptStatus.MET, published, version
+    )
+    assert recorded.dspt_version == version
+    verdict = dspt_verdict(recorded, published)
+    assert verdict.deadline == due
+    assert version in verdict.message
+
+
+def test_the_admin_confirms_the_version_not_the_date() -> None:
+    """Published on 15 Jul 2026 but for the new 2026-27 version: due by 30 Jun 2028."""
+    recorded = with_publication(site(), DsptStatus.MET, date(2026, 7, 15), "2026/27")
+    assert recorded.dspt_version == "2026-27"
+    assert dspt_verdict(recorded, date(2026, 7, 15)).deadline == date(2028, 6, 30)
+    with pytest.raises(SiteError, match="two consecutive years"):
+        with_publication(site(), DsptStatus.MET, date(2026, 7, 15), "2026-28")
+
+
+def test_existing_publications_get_the_suggested_version_when_read() -> None:
+    old = site(published=date(2026, 7, 15))
+    assert old.dspt_version is None
+    assert version_of(old) == "2025-26"
+    assert dspt_verdict(old, date(2026, 8, 1)).deadline == date(2027, 6, 30)
+
+
+@pytest.mark.parametrize("text", ["2025-26", "2025/26", "2025-2026", "2025 – 26", "2099-00"])
+def test_version_names(text: str) -> None:
+    assert version_name(parse_version(text)) in ("2025-26", "2099-00")
+
+
+def test_approaching_standards_is_accepted_once_per_site_ever() -> None:
+    first = with_publication(
+        site(published=None, status=DsptStatus.NOT_PUBLISHED),
+        DsptStatus.APPROACHING,
+        date(2025, 10, 1),
+    )
+    assert dspt_verdict(first, date(2025, 10, 2)).level == "warn"
+    met = with_publication(first, DsptStatus.MET, date(2026, 10, 1))
+    assert dspt_verdict(met, date(2026, 10, 2)).level == "ok"
+    again = with_publication(met, DsptStatus.APPROACHING, date(2027, 10, 1))
+    verdict = dspt_verdict(again, date(2027, 10, 2))
+    assert verdict.level == "bad" and "only once per site" in verdict.message
+    # correcting the first publication's status gives the allowance back
+    fixed = with_publication(first, DsptStatus.MET, date(2025, 10, 1))
+    assert fixed.dspt_approaching_used is None
+
+
+def test_not_met_is_below_the_minimum() -> None:
+    verdict = dspt_verdict(site(status=DsptStatus.NOT_MET), date(2025, 7, 1))
+    assert verdict.level == "bad" and "Not Met" in verdict.message
 
 
 def test_warns_from_60_days_before_the_deadline_inclusive() -> None:
@@ -95,7 +170,7 @@ def test_second_approaching_standards_in_a_row_does_not_qualify() -> None:
     second = site(status=DsptStatus.APPROACHING, previous=DsptStatus.APPROACHING)
     verdict = dspt_verdict(second, date(2025, 9, 1))
     assert verdict.level == "bad"
-    assert "second Approaching Standards" in verdict.message
+    assert "only once per site" in verdict.message
 
 
 def test_met_after_approaching_is_fine() -> None:
@@ -130,9 +205,9 @@ def test_closed_site_needs_nothing() -> None:
 def test_a_moved_deadline_is_one_entry_of_data() -> None:
     """A year whose deadline moves (say to 30 September 2026) is one exception entry."""
     moved = DeadlineCalendar(exceptions={2026: date(2026, 9, 30)})
-    assert moved.renewal_deadline(date(2025, 6, 15)) == date(2026, 9, 30)
-    # A publication in July 2026 answers the moved year, so its renewal is 30 June 2027.
-    assert moved.renewal_deadline(date(2026, 7, 15)) == date(2027, 6, 30)
+    # 2024-25's renewal is due at the end of 2025-26: the moved deadline.
+    assert moved.renewal_deadline(parse_version("2024-25")) == date(2026, 9, 30)
+    assert moved.renewal_deadline(parse_version("2025-26")) == date(2027, 6, 30)
     on_day = date(2026, 8, 15)  # 46 days before the moved deadline
     assert dspt_verdict(site(), on_day).level == "bad"  # lapsed by the default calendar
     assert dspt_verdict(site(), on_day, moved).level == "warn"  # still due by the moved one
@@ -151,13 +226,14 @@ def test_status_labels_are_the_toolkits_names() -> None:
 )
 def test_level_follows_the_deadline_for_any_day(published: date, offset: int) -> None:
     """For a Standards Met publication the level depends only on the days to the deadline,
-    and the deadline is always a 30 June between 1 and 2 years after the publication."""
+    and the deadline is always a 30 June between 9 months (published late for the version
+    just ended, by 30 September) and 2 years after the publication."""
     today = published + timedelta(days=offset)
     verdict = dspt_verdict(site(published=published), today)
     due = verdict.deadline
     assert due is not None
     assert (due.month, due.day) == facts.DSPT_DEADLINE_MONTH_DAY
-    assert 365 <= (due - published).days <= 2 * 366
+    assert 273 <= (due - published).days <= 2 * 366
     left = (due - today).days
     expected = "bad" if left < 0 else "warn" if left <= facts.DSPT_WARN_DAYS else "ok"
     assert verdict.level == expected

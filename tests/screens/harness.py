@@ -3,6 +3,7 @@ tests of a screen on its own (the full shell is tested in tests/screens/test_app
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.app import App
@@ -14,10 +15,14 @@ from kiosk.session import Session
 class ScreenHarness(App[None]):
     """Pushes ``screen`` over a blank base screen, so Escape (back) has somewhere to go."""
 
-    def __init__(self, session: Session, screen: Screen[Any]) -> None:
+    def __init__(
+        self, session: Session, screen: Screen[Any], store_path: Path | None = None
+    ) -> None:
         super().__init__()
         self.session = session
         self._first = screen
+        # Where the store would be: files saved on request go into drafts/ beside it.
+        self.store_path = store_path or Path("/nonexistent/kiosk.store")
 
     def on_mount(self) -> None:
         self.push_screen(self._first)

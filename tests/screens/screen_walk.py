@@ -178,8 +178,11 @@ def data_words(path: Path) -> set[str]:
         for granularity in ("day", "second"):
             texts.append(
                 format_timedelta(
-                    timedelta(days=days), granularity=granularity, threshold=10**6,
-                    add_direction=True, locale=DEFAULT_LOCALE,
+                    timedelta(days=days),
+                    granularity=granularity,
+                    threshold=10**6,
+                    add_direction=True,
+                    locale=DEFAULT_LOCALE,
                 )
             )
     return {w.casefold() for text in texts for w in WORD.findall(text)}
@@ -187,8 +190,22 @@ def data_words(path: Path) -> set[str]:
 
 # Key names as Textual shows them beside a binding ("enter  Open"): keys, not words to
 # translate. Only in lower case: a capitalised "Left" is a word (a person who has left).
-KEY_NAMES = {"ctrl", "shift", "enter", "space", "escape", "home", "delete", "backspace",
-             "insert", "pageup", "pagedown", "left", "right", "down"}
+KEY_NAMES = {
+    "ctrl",
+    "shift",
+    "enter",
+    "space",
+    "escape",
+    "home",
+    "delete",
+    "backspace",
+    "insert",
+    "pageup",
+    "pagedown",
+    "left",
+    "right",
+    "down",
+}
 
 
 def untranslated_words(
@@ -227,8 +244,7 @@ async def walk(path: Path, extra: list[str]) -> tuple[list[Finding], list[str]]:
     from kiosk.clock import FixedClock
     from tests.conftest import FAST_KDF
 
-    setup = KioskApp(path.parent / "new" / "kiosk.store", clock=FixedClock(NOW),
-                     store_kdf=FAST_KDF)
+    setup = KioskApp(path.parent / "new" / "kiosk.store", clock=FixedClock(NOW), store_kdf=FAST_KDF)
     async with setup.run_test(size=WALK_SIZE) as pilot:
         await settle(pilot)
         check("setup", setup)

@@ -278,3 +278,25 @@ async def test_a_busy_store_during_an_action_is_a_message_not_a_crash(tmp_path: 
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert type(app.screen).__name__ == "DashboardScreen"
+
+
+async def test_a_forged_store_locks_the_open_session_and_says_why(tmp_path: Path) -> None:
+    """Issue 12: someone with no passphrase writes a store for the admins; the open
+    session's poll refuses it instead of taking it in and saving under their key."""
+    from tests.store.test_adversary import forge
+
+    path = tmp_path / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.unlocked
+        forge(path, path)
+        app._poll_store()
+        await pilot.pause()
+        assert not app.unlocked
+        assert type(app.screen).__name__ == "UnlockScreen"
+        assert any("tampered" in str(n.message) for n in app._notifications)

@@ -60,8 +60,9 @@ def test_crash_report_prints_no_personal_data(tmp_path: Path) -> None:
         cwd=Path(__file__).parents[2],
     )
     output = result.stdout + result.stderr
-    assert result.returncode == 1
+    assert result.returncode == 70  # EX_SOFTWARE, as the CLI's internal error
     assert "kiosk stopped because of an internal error" in output
+    assert "textual run --dev" not in output and "every change is saved" not in output
     assert "refresh_data" in output  # the developer still learns where
     assert "Jane" not in output and "Testperson" not in output
     assert "07700900123" not in output and "900123" not in output

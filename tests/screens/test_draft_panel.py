@@ -4,14 +4,17 @@ and never over an existing file."""
 from __future__ import annotations
 
 import stat
+from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
+from kiosk.clock import FixedClock
 from kiosk.drafts import Draft
-from screens.widgets.draft import DraftPanel, SaveDraftDialog
+from screens.widgets.draft import DraftPanel
 
 DRAFT = Draft(
     to="Helpdesk@nhs.net",
@@ -25,6 +28,7 @@ class PanelApp(App[None]):
     def __init__(self, folder: Path) -> None:
         super().__init__()
         self.folder = folder
+        self.session = SimpleNamespace(clock=FixedClock(datetime(2026, 11, 24, 10, 0)))
         self.saved: list[Path] = []
 
     def compose(self) -> ComposeResult:
@@ -54,21 +58,14 @@ async def test_shows_copies_and_saves(tmp_path: Path) -> None:
         assert "From:" not in app.clipboard and "Subject:" not in app.clipboard
         assert any("Helpdesk@nhs.net in To" in str(n.message) for n in app._notifications)
         await pilot.press("s")
-        dialog = app.screen
-        assert isinstance(dialog, SaveDraftDialog)
-        assert dialog.query_one(Input).value == str(tmp_path / "leaver-VZZ01.txt")
-        await pilot.press("enter")
         await pilot.pause()
-        path = tmp_path / "leaver-VZZ01.txt"
+        path = tmp_path / "leaver-VZZ01-2026-11-24.txt"
         assert app.saved == [path]
         assert path.read_text(encoding="utf-8") == DRAFT.as_text()
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        # a second save refuses to overwrite and says so
+        # a second save never overwrites: it takes the next free name
+        path.write_text("keep me", encoding="utf-8")
         await pilot.press("s")
-        await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, SaveDraftDialog)
-        assert "already exists" in str(app.screen.query_one("#save-error", Static).render())
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.saved == [path]
+        assert path.read_text(encoding="utf-8") == "keep me"
+        assert app.saved == [path, path.with_name(path.stem + "-2.txt")]

@@ -39,7 +39,11 @@ def demo_path(tmp_path: Path) -> Path:
     "key", [*(entry.key for entry in NAV), "f1"], ids=[*(e.name for e in NAV), "help"]
 )
 def test_screen_at_80x24(
-    demo_path: Path, snap_compare, monkeypatch: pytest.MonkeyPatch, key: str, no_color: bool  # type: ignore[no-untyped-def]
+    demo_path: Path,
+    snap_compare,
+    monkeypatch: pytest.MonkeyPatch,
+    key: str,
+    no_color: bool,  # type: ignore[no-untyped-def]
 ) -> None:
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")

@@ -102,8 +102,9 @@ async def test_setup_wizard_plain(tmp_path: Path) -> None:
     from kiosk.clock import FixedClock
     from tests.conftest import FAST_KDF
 
-    app = KioskApp(tmp_path / "new" / "kiosk.store", clock=FixedClock(screen_walk.NOW),
-                   store_kdf=FAST_KDF)
+    app = KioskApp(
+        tmp_path / "new" / "kiosk.store", clock=FixedClock(screen_walk.NOW), store_kdf=FAST_KDF
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert_whole_and_plain(pilot, heading="Set up kiosk")
@@ -169,8 +170,9 @@ def _run_walk(*extra: str, pythonpath: Path | None = None) -> Walk:
     argv = [sys.executable, "-m", "tests.screens.screen_walk", "--locale", "en_XA"]
     for target in extra:
         argv += ["--extra", target]
-    result = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=600, check=False)
+    result = subprocess.run(
+        argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     visited = [r["visited"] for r in rows if "visited" in r]
@@ -201,9 +203,7 @@ KNOWN_UNTRANSLATED: dict[str, str] = {}
         for name in WALKED
     ],
 )
-def test_pseudo_locale_shows_no_untranslated_english(
-    pseudo_walk: Walk, screen: str
-) -> None:
+def test_pseudo_locale_shows_no_untranslated_english(pseudo_walk: Walk, screen: str) -> None:
     findings, visited = pseudo_walk
     assert screen in visited, f"the walk never showed {screen!r}"
     mine = [f"{f['word']!r} in {f['line']!r}" for f in findings if f["screen"] == screen]
@@ -216,7 +216,7 @@ def test_the_walk_catches_a_hard_coded_string(tmp_path: Path) -> None:
     reason."""
     (tmp_path / "walk_probe.py").write_text(
         textwrap.dedent(
-            '''
+            """
             from textual.widgets import Footer, Static
 
             from kiosk.i18n import _
@@ -234,7 +234,7 @@ def test_the_walk_catches_a_hard_coded_string(tmp_path: Path) -> None:
                 def compose(self):
                     yield Static(_("Record the call"))
                     yield Footer()
-            '''
+            """
         ),
         encoding="utf-8",
     )

@@ -158,3 +158,37 @@ async def test_a_wrong_recovery_key_is_named_as_the_recovery_key(tmp_path: Path)
         message = text(app.screen.query_one("#unlock-message", Static))
         assert "That recovery key does not open this store" in message
         assert "admin name and passphrase" not in message
+
+
+async def test_recovery_screen_shares_the_throttle_and_the_audited_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12, P4: wrong recovery keys count with every other attempt, and the recovery
+    screen waits by the same rule as the unlock screen and the CLI."""
+    import kiosk.unlock_policy
+
+    path, code = make_store(tmp_path)
+    for _ in range(3):  # e.g. three wrong tries from the CLI or another screen
+        with pytest.raises(WrongPassphrase):
+            Store.open_with_recovery(path, "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA")
+    slept: list[float] = []
+    monkeypatch.setattr(kiosk.unlock_policy.time, "sleep", slept.append)
+    app = KioskApp(path, clock=FixedClock(NOW), store_kdf=FAST_KDF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        app.screen.query_one("#recovery-code", Input).value = "BBBBB-BBBBB-BBBBB-BBBBB-BBBBB"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert slept == [1]
+        assert Store.consecutive_failures(path) == 4
+        app.screen.query_one("#recovery-code", Input).value = code
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert slept == [1, 2]
+        assert isinstance(app.screen, RecoveryWizard)
+    rescue = Store.open_with_recovery(path, code)
+    failed = [e for e in rescue.audit_entries() if e.action == "unlock.failed"]
+    assert len(failed) == 4 and all(e.admin == RECOVERY_SLOT for e in failed)
+    rescue.close()

@@ -30,7 +30,6 @@ from screens.script_run import (
     PersonDialog,
     RecordCallDialog,
     RecordEmailDialog,
-    SaveTextDialog,
     ScriptRunScreen,
     TicketDialog,
 )
@@ -439,34 +438,35 @@ async def test_escalation_email_is_copied_whole_or_by_part() -> None:
 
 
 @pytest.mark.asyncio
-async def test_save_writes_the_printable_script_and_never_overwrites(tmp_path: Path) -> None:
+async def test_save_writes_the_printable_script_into_drafts_and_never_overwrites(
+    tmp_path: Path,
+) -> None:
     store = FakeStore()
     seed(store)
-    target = tmp_path / "no-access.txt"
-    app = harness(store, ScriptRunScreen("no_access"))
+    app = ScreenHarness(
+        Session(store, FixedClock(NOW)), ScriptRunScreen("no_access"), tmp_path / "kiosk.store"
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, SaveTextDialog)
-        assert dialog.query_one("#field-path", Input).value == "~/kiosk-no-access-20261124-1000.txt"
-        await fill(pilot, {"path": str(target)})
-        assert not isinstance(app.screen, SaveTextDialog)
+        assert isinstance(app.screen, ScriptRunScreen)  # no path to type: kiosk names it
         site = records.sites(store.read())[0]
+        target = tmp_path / "drafts" / f"no-access-{site.ods_code}-2026-11-24.txt"
         expected = scripts.script_text(
             scripts.NO_ACCESS, scripts.ScriptContext(site, NOW.replace(tzinfo=LONDON))
         )
         assert target.read_text(encoding="utf-8") == expected
         assert target.stat().st_mode & 0o777 == 0o600
+        assert (tmp_path / "drafts").stat().st_mode & 0o777 == 0o700
+        assert str(target) in " ".join(n.message for n in app._notifications)
 
         target.write_text("keep me", encoding="utf-8")
         await pilot.press("s")
         await pilot.pause()
-        await fill(pilot, {"path": str(target)})
-        assert isinstance(app.screen, SaveTextDialog)
-        assert "already exists" in str(app.screen.query_one("#error-path", Static).render())
         assert target.read_text(encoding="utf-8") == "keep me"
+        second = target.with_name(target.stem + "-2.txt")
+        assert second.read_text(encoding="utf-8") == expected
 
 
 # --- the other forms -------------------------------------------------------------------------

@@ -136,6 +136,37 @@ async def test_record_dspt_publication() -> None:
         assert row[2] == "\u2714 Standards Exceeded"
 
 
+async def test_publication_version_is_suggested_from_the_date_and_confirmed() -> None:
+    store = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        dialog = app.screen
+        assert isinstance(dialog, PublicationDialog)
+        version = dialog.query_one("#publication-version", Input)
+        dialog.query_one("#publication-date", Input).value = "2025-07-15"
+        await pilot.pause()
+        assert version.value == "2024-25"  # July: the version that has just ended
+        dialog.query_one("#publication-date", Input).value = "2025-10-15"
+        await pilot.pause()
+        assert version.value == "2025-26"  # the suggestion follows the date...
+        version.value = "2024-25"
+        dialog.query_one("#publication-date", Input).value = "2025-10-16"
+        await pilot.pause()
+        assert version.value == "2024-25"  # ...until the admin types their own
+        version.value = "2025-27"
+        await pilot.press("ctrl+s")
+        assert "two consecutive years" in text(dialog.query_one("#publication-error", Static))
+        version.value = "2025-26"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SitesScreen)
+    site = records.site(store.read(), 1)
+    assert site is not None and site.dspt_version == "2025-26"
+    assert store.audit_entries[-1]["action"] == "site.dspt"
+    assert store.audit_entries[-1]["detail"] == "met 2025-26"
+
+
 async def test_ods_change_keeps_the_old_site_as_history() -> None:
     store = seeded()
     app = harness(store)

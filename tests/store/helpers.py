@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from store import Store
+from store import Store, signing
 from store.body import decode, encode_fresh
 from store.crypto import decrypt_body, encrypt_body
 from store.format import Header, encode_header, parse
@@ -50,7 +50,10 @@ def rewrite(
     header = replace(change_header(header), body_nonce=os.urandom(12))
     head = encode_header(header)
     payload = encode_fresh(body["db"], body["keyring"])
-    path.write_bytes(head + encrypt_body(data_key, header.body_nonce, payload, head))
+    ciphertext = encrypt_body(data_key, header.body_nonce, payload, head)
+    # The insider holds the signing key too: it is in the body they decrypted.
+    sign = signing.private_from(bytes.fromhex(body["keyring"]["sign"]))
+    path.write_bytes(head + ciphertext + signing.sign_file(sign, head, ciphertext))
 
 
 def run_python(code: str, *args: str, **kwargs: Any) -> subprocess.Popen[str]:

@@ -250,7 +250,7 @@ def test_save_failure_leaves_the_file_and_memory_as_they_were(
     def disk_full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("store.store.os.replace", disk_full)
+    monkeypatch.setattr("store.transactions.os.replace", disk_full)
     with pytest.raises(StoreError) as err:
         add_person(made.store, "Lost")
     assert err.value.code == "save_failed" and "No space" in err.value.message

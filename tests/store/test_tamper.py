@@ -108,7 +108,7 @@ def test_not_a_store(tmp_path: Path) -> None:
 def test_intact_newer_format_is_unknown_format_not_damage(made: Made) -> None:
     data = made.path.read_bytes()
     end = _header_end(data) - 32
-    head = MAGIC + struct.pack(">H", 2) + data[10:end]
+    head = MAGIC + struct.pack(">H", 3) + data[10:end]
     made.path.write_bytes(head + hashlib.sha256(head).digest() + data[end + 32 :])
     with pytest.raises(UnknownFormat) as err:
         Store.open(made.path, ADMIN, PASSPHRASE)

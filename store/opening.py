@@ -1,0 +1,255 @@
+"""Reading a store file and decrypting it: what opening, refreshing and restoring share.
+
+Plain functions, no session state: the constants of a session, reading a file together
+with the stat of the very file read, finding an admin's slot by a typed name, and
+decrypting a parsed file through a slot or with a key already known.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from store import audit as audit_log
+from store import body as body_codec
+from store import files, peek, signing
+from store.crypto import (
+    KeyUnwrapFailed,
+    decrypt_body,
+    passphrase_secret,
+    public_of,
+    unwrap_data_key,
+    wipe,
+)
+from store.errors import (
+    AccessRevoked,
+    InvalidName,
+    InvalidPassphrase,
+    StoreDamaged,
+    StoreError,
+    StoreMissing,
+)
+from store.format import (
+    Header,
+    Parsed,
+    parse,
+    peek_header,
+    valid_name,
+)
+from store.layout import KEY_LEN, Slot
+from store.models import (
+    Generation,
+    StoreWarning,
+)
+from store.storage import Document
+
+RECOVERY_SLOT = peek.RECOVERY_SLOT
+
+DEFAULT_LOCK_TIMEOUT = 10.0
+FAILURE_LOCK_TIMEOUT = 2.0
+AFTER_UNLOCK_TIMEOUT = 1.0
+KEYRING_KEPT = 32
+BODY_ENCODING = "zlib-chunks"
+AUDIT_TABLE = audit_log.AUDIT_TABLE
+SIGNING_KEYRING_ID = "sign"  # the signing key's entry in the body's keyring (not a key id)
+
+TAMPERED = (
+    "The store file was not written by a current admin: it is signed by a key that no "
+    "admin's passphrase vouches for. It has been left exactly as it was."
+)
+UNSIGNED_SLOT = StoreWarning(
+    "slot_unpinned",
+    "Your key slot predates signed stores; it now vouches for this store's signing key.",
+)
+
+Clock = Callable[[], datetime]
+_StatKey = tuple[int, int, int, int]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stat_key(st: os.stat_result) -> _StatKey:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _read_file(path: Path) -> tuple[bytes, _StatKey]:
+    try:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            return f.read(), _stat_key(st)
+    except FileNotFoundError:
+        raise StoreMissing() from None
+    except IsADirectoryError:
+        raise StoreDamaged("The store path is a folder, not a store file.") from None
+
+
+def _read_store(path: Path) -> tuple[bytes, _StatKey]:
+    try:
+        return _read_file(path)
+    except StoreMissing:
+        raise StoreMissing(generations=list_generations(path)) from None
+
+
+def _clean_name(name: str) -> str:
+    return unicodedata.normalize("NFC", name).strip()
+
+
+def _check_new_name(name: str) -> str:
+    cleaned = _clean_name(name)
+    if not valid_name(cleaned) or cleaned.startswith("#"):
+        raise InvalidName()
+    return cleaned
+
+
+def _check_passphrase(passphrase: str) -> bytes:
+    if not passphrase:
+        raise InvalidPassphrase()
+    return passphrase_secret(passphrase)
+
+
+def _find_admin_slot(header: Header, name: str) -> Slot | None:
+    """The admin slot for a typed name: exact match first, else a unique caseless one."""
+    wanted = _clean_name(name)
+    if not wanted or wanted.startswith("#"):
+        return None
+    admins = [s for s in header.slots if s.name != RECOVERY_SLOT]
+    for s in admins:
+        if s.name == wanted:
+            return s
+    folded = [s for s in admins if s.name.casefold() == wanted.casefold()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def list_generations(path: Path) -> list[Generation]:
+    """The backups of the store at ``path``, newest first (headers only, no key needed)."""
+    out: list[Generation] = []
+    for number, gen_path in files.list_generation_files(path):
+        try:
+            header, _ = peek_header(gen_path)
+        except StoreError:
+            out.append(Generation(gen_path, number, None, "", ok=False))
+            continue
+        out.append(
+            Generation(
+                gen_path,
+                header.generation,
+                datetime.fromisoformat(header.saved_at),
+                header.saved_by,
+                ok=True,
+            )
+        )
+    return out
+
+
+def _parse_or_damaged(raw: bytes, store_path: Path) -> Parsed:
+    """Parse and, for format 2, check the signature with the header's own key: an edited
+    header field (KDF parameters included) is damage, found before any passphrase."""
+    try:
+        parsed = parse(raw)
+        check_signature(parsed)
+    except StoreDamaged as exc:
+        raise StoreDamaged(exc.message, list_generations(store_path)) from None
+    return parsed
+
+
+def check_signature(parsed: Parsed) -> None:
+    h = parsed.header
+    if h.version >= 2 and not signing.verify_file(
+        h.sign_public, parsed.signature, parsed.aad, parsed.body
+    ):
+        raise StoreDamaged(
+            "The store file is damaged or has been changed outside kiosk (its signature "
+            "does not match). It has been left exactly as it was."
+        )
+
+
+def check_slot(header: Header, slot: Slot) -> list[StoreWarning]:
+    """After the passphrase opened ``slot``: does the slot vouch for the file's signer?
+
+    A pinned slot must reach the header's signing key through the rotation chain, or the
+    file was signed by someone else (StoreDamaged). A format-1 slot vouches for nothing
+    yet: allowed with a warning, and pinned at this unlock.
+    """
+    if header.version < 2:
+        return []
+    if not slot.pinned:
+        return [UNSIGNED_SLOT]
+    if not signing.reaches(header.rotations, header.store_id, slot.pin_public, header.sign_public):
+        raise StoreDamaged(TAMPERED)
+    return []
+
+
+@dataclass(slots=True)
+class _Opened:
+    """A decrypted file: its data key, document and keyring of earlier data keys."""
+
+    data_key: bytearray
+    document: Document
+    keyring: dict[str, bytes]
+    chunks: dict[str, list[body_codec.Chunk]] | None = None  # compressed, as in the file
+    sign: Ed25519PrivateKey | None = None  # format 2: the store's signing key
+
+
+def _decode_body(
+    plaintext: bytes, reuse: body_codec.Reusable | None
+) -> tuple[body_codec.Decoded, dict[str, bytes], Ed25519PrivateKey | None]:
+    """Unpack the body, its keyring and signing key; anything unexpected is damage."""
+    decoded = body_codec.decode(plaintext, reuse)
+    keyring: dict[str, bytes] = {}
+    sign: Ed25519PrivateKey | None = None
+    for key_id, value in decoded.keyring.items():
+        key = bytes.fromhex(value)
+        if len(key) != KEY_LEN:
+            raise ValueError("keyring")
+        if key_id == SIGNING_KEYRING_ID:
+            sign = signing.private_from(key)
+        else:
+            keyring[key_id] = key
+    return decoded, keyring, sign
+
+
+def _open_parsed(
+    parsed: Parsed,
+    slot_name: str,
+    private: X25519PrivateKey,
+    known: Mapping[str, bytes | bytearray],
+    reuse: body_codec.Reusable | None = None,
+) -> _Opened:
+    """Decrypt a parsed file with a key already known, or through the named slot.
+
+    AccessRevoked: the slot is gone or holds a different key pair (a newer passphrase).
+    StoreDamaged: the slot opened but the data key or the body does not authenticate, or
+    a format-2 body does not hold the header's signing key.
+    """
+    header = parsed.header
+    key = known.get(header.key_id)
+    if key is not None:
+        data_key = bytearray(key)
+    else:
+        slot = header.slot(slot_name)
+        if slot is None or slot.public != public_of(private):
+            raise AccessRevoked()
+        try:
+            data_key = unwrap_data_key(header.store_id, slot, private, header.key_id)
+        except KeyUnwrapFailed:
+            raise StoreDamaged() from None
+    try:
+        plaintext = decrypt_body(data_key, header.body_nonce, parsed.body, parsed.aad)
+        decoded, keyring, sign = _decode_body(plaintext, reuse)
+    except (InvalidTag, ValueError, RecursionError):
+        wipe(data_key)
+        raise StoreDamaged() from None
+    if header.version >= 2 and (sign is None or signing.public_bytes(sign) != header.sign_public):
+        wipe(data_key)
+        raise StoreDamaged()
+    return _Opened(data_key, decoded.document, keyring, decoded.chunks, sign)

@@ -1,0 +1,131 @@
+"""Each admin's own record of the newest store they have verified, kept *outside* it.
+
+Why outside: a file copied back from ``backups/`` carries its whole header with it, so
+nothing inside the store can tell that it is older than the one last used. The record
+lives in the state file beside the store (``<store>.state``, key ``trust``), one per
+admin, and is authenticated with an HMAC under a key only that admin's passphrase yields
+(derived from their slot's Argon2id KEK), so nobody else can forge or move it forward.
+It pins the newest generation and the signing key that admin has verified.
+
+A missing or unverifiable record is reported (a warning at unlock) and a new one made;
+it is never trusted. An older generation than the record's is refused as a rollback.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from store import signing, state
+from store.crypto import SlotKeys
+from store.errors import StoreDamaged, StoreRollback
+from store.format import Header
+from store.models import StoreWarning
+
+MISSING = StoreWarning(
+    "trust_missing",
+    "kiosk has no record on this machine of the newest store you opened, so it cannot "
+    "tell whether this file is older than the one you last used. A new record was made.",
+)
+DAMAGED = StoreWarning(
+    "trust_damaged",
+    "Your record of the newest store you opened here has been changed or damaged (or your "
+    "passphrase was changed on another machine). A new record was made.",
+)
+KEY_CHANGED = StoreWarning(
+    "trust_key_changed",
+    "This store is signed by a key you have not seen before: it was restored from a "
+    "damaged state, or written by someone who once had access. Check the audit log.",
+)
+DOWNGRADED = (
+    "The store file is in the old unsigned format although you last opened a signed one "
+    "here: it was replaced. It has been left exactly as it was."
+)
+
+
+def _records(doc: dict[str, Any]) -> dict[str, Any]:
+    table = doc.get("trust")
+    if not isinstance(table, dict):
+        table = {}
+        doc["trust"] = table
+    return table
+
+
+def read(store_path: Path, name: str, keys: SlotKeys) -> tuple[dict[str, Any] | None, bool]:
+    """(record, authentic): (None, False) when there is none."""
+    record = _records(state.load(store_path)).get(name)
+    if not isinstance(record, dict):
+        return None, False
+    mac = record.get("mac")
+    ok = isinstance(mac, str) and hmac.compare_digest(
+        mac, signing.record_mac(keys.record_key, record)
+    )
+    return record, ok
+
+
+def check(store_path: Path, header: Header, name: str, keys: SlotKeys) -> list[StoreWarning]:
+    """Compare the file just opened with the admin's record. StoreRollback if it is older;
+    StoreDamaged if it went back to the unsigned format; warnings otherwise."""
+    record, ok = read(store_path, name, keys)
+    if record is None:
+        return [MISSING]
+    if not ok or record.get("store_id") != header.store_id:
+        return [DAMAGED]
+    generation = record.get("generation")
+    if isinstance(generation, int) and generation > header.generation:
+        raise StoreRollback(_when(record.get("seen")))
+    sign_hex = record.get("sign_public")
+    if isinstance(sign_hex, str) and sign_hex:
+        if header.version < 2:
+            raise StoreDamaged(DOWNGRADED)
+        try:
+            pinned = bytes.fromhex(sign_hex)
+        except ValueError:
+            return [DAMAGED]
+        if not signing.reaches(header.rotations, header.store_id, pinned, header.sign_public):
+            return [KEY_CHANGED]
+    return []
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def newest_generation(store_path: Path, name: str, keys: SlotKeys) -> int:
+    """The generation in this admin's authentic record (0 without one)."""
+    record, ok = read(store_path, name, keys)
+    if record is None or not ok or not isinstance(record.get("generation"), int):
+        return 0
+    generation: int = record["generation"]
+    return generation
+
+
+def write(doc: dict[str, Any], header: Header, name: str, keys: SlotKeys, when: str) -> None:
+    """Move ``name``'s record forward to ``header`` (never back). Callers hold the lock."""
+    table = _records(doc)
+    old = table.get(name)
+    if (
+        isinstance(old, dict)
+        and isinstance(old.get("generation"), int)
+        and old.get("store_id") == header.store_id
+        and old["generation"] > header.generation
+        and hmac.compare_digest(str(old.get("mac")), signing.record_mac(keys.record_key, old))
+    ):
+        return
+    record: dict[str, Any] = {
+        "store_id": header.store_id,
+        "generation": header.generation,
+        "sign_public": header.sign_public.hex(),
+        "seen": when,
+    }
+    record["mac"] = signing.record_mac(keys.record_key, record)
+    table[name] = record
+
+
+def forget(doc: dict[str, Any], name: str) -> None:
+    _records(doc).pop(name, None)

@@ -1,0 +1,94 @@
+"""Issue 12 through the CLI: a forged store, a copied-back generation and guessed
+passphrases, as ``kiosk check`` and ``kiosk restore`` see them (subprocesses)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from store import Store
+from tests.kiosk.test_cli_maintenance import (
+    ADMIN,
+    PASSPHRASE,
+    Made,
+    made,
+    run_process,
+    site_names,
+    store_args,
+)
+from tests.store.test_adversary import forge
+
+__all__ = ["made"]  # the fixture, shared with the maintenance tests
+
+
+def test_check_refuses_a_forged_store_with_exit_2(made: Made) -> None:
+    forge(made.path, made.path)
+    before = made.path.read_bytes()
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Store file:   DAMAGED" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert made.path.read_bytes() == before
+
+
+def test_restore_refuses_a_forged_backup(made: Made, tmp_path: Path) -> None:
+    fake = tmp_path / "stick" / "kiosk.store"
+    fake.parent.mkdir()
+    forge(made.path, fake)
+    result = run_process(*store_args(made, "restore", str(fake), "--yes"))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    assert site_names(made.path) == ["Site 1", "Site 2", "Site 3"]
+
+
+def test_copied_back_generation_check_exits_2_then_restore_goes_forward(made: Made) -> None:
+    newest = Store.list_generations(made.path)[0].generation
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    old = Store.list_generations(made.path)[-1]
+    shutil.copyfile(old.path, made.path)
+
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "older than the one you last used on" in result.stdout
+    assert "kiosk restore" in result.stdout
+
+    restored = run_process(*store_args(made, "restore", str(old.generation), "--yes"))
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    try:
+        assert store.generation > newest
+        assert store.audit_entries()[-1].action == "store.restore_damaged"
+    finally:
+        store.close()
+    numbers = [g.generation for g in Store.list_generations(made.path)]
+    assert len(numbers) == len(set(numbers))
+    assert run_process(*store_args(made, "check")).returncode == 0
+
+
+def test_check_exits_2_when_a_backup_is_newer_than_the_store(made: Made) -> None:
+    """Even for an admin with no record here (a fresh machine), backups/ tells."""
+    old = Store.list_generations(made.path)[-1]
+    shutil.copyfile(old.path, made.path)
+    state = made.path.with_name(made.path.name + ".state")
+    state.unlink()
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "older than generation" in result.stdout
+
+
+def test_cli_attempts_share_the_throttle_and_are_audited(made: Made) -> None:
+    for _ in range(3):
+        wrong = run_process(*store_args(made, "check"), stdin="not it\n")
+        assert wrong.returncode == 1
+        assert "waiting" not in wrong.stderr
+    fourth = run_process(*store_args(made, "check"), stdin="not it\n")
+    assert "Too many failed attempts: waiting 1 s before trying." in fourth.stderr
+    assert Store.consecutive_failures(made.path) == 4
+    good = run_process(*store_args(made, "check"))
+    assert "waiting 2 s" in good.stderr
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    try:
+        failed = [e for e in store.audit_entries() if e.action == "unlock.failed"]
+        assert len(failed) == 4
+    finally:
+        store.close()

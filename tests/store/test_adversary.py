@@ -1,0 +1,339 @@
+"""Issue 12: the store written as an attacker would attack it.
+
+Every attacker here uses only the store's own format module, public data and what the
+threat model grants them: (a) write access to the folder and no passphrase; (b) a removed
+admin with an old file, their old passphrase and a recovery code they once saw.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from store import (
+    RECOVERY_SLOT,
+    AccessRevoked,
+    KdfParams,
+    Store,
+    StoreDamaged,
+    StoreRollback,
+    WrongPassphrase,
+    signing,
+)
+from store.body import encode_fresh
+from store.crypto import encrypt_body, new_data_key, wrap_data_key
+from store.format import encode_header, parse
+from store.layout import SIG_LEN
+from tests.store.conftest import ADMIN, PASSPHRASE, Made
+from tests.store.helpers import add_person, names
+
+BEA = "Bea Admin"
+BEA_PASS = "hazel lantern orbit"
+FIXTURE = Path(__file__).parent / "fixtures" / "v1"
+
+
+def forge(victim: Path, out: Path, *, with_recovery: bool = False) -> None:
+    """Attacker (a): a new data key wrapped to every public slot key, a document of their
+    own, signed with a key of their own. Needs nothing but the file's public header."""
+    header = parse(victim.read_bytes()).header
+    data_key, key_id = new_data_key()
+    own = signing.new_signing_key()
+    slots = tuple(
+        wrap_data_key(header.store_id, s, data_key, key_id)
+        for s in header.slots
+        if with_recovery or s.name != RECOVERY_SLOT
+    )
+    forged = replace(
+        header,
+        generation=header.generation + 5,
+        key_id=key_id,
+        slots=slots,
+        sign_public=signing.public_bytes(own),
+        body_nonce=os.urandom(12),
+    )
+    head = encode_header(forged)
+    doc = {"people": {"1": {"full_name": "Mallory Forger"}}}
+    payload = encode_fresh(doc, {"sign": signing.private_bytes(own).hex()})
+    body = encrypt_body(data_key, forged.body_nonce, payload, head)
+    out.write_bytes(head + body + signing.sign_file(own, head, body))
+
+
+def test_forged_store_is_refused_at_unlock(made: Made) -> None:
+    made.store.close()
+    forge(made.path, made.path, with_recovery=True)
+    before = made.path.read_bytes()
+    with pytest.raises(StoreDamaged) as err:
+        Store.open(made.path, ADMIN, PASSPHRASE)
+    assert "not written by a current admin" in err.value.message
+    with pytest.raises(StoreDamaged):
+        Store.open_with_recovery(made.path, made.code)
+    assert made.path.read_bytes() == before  # left exactly as it was
+
+
+def test_forged_pin_is_refused(made: Made) -> None:
+    """The forger also rewrites the victim's slot to vouch for the forger's key."""
+    made.store.close()
+    forge(made.path, made.path)
+    parsed = parse(made.path.read_bytes())
+    own = signing.new_signing_key()
+    slots = tuple(
+        replace(s, pin_public=signing.public_bytes(own), pin=os.urandom(32))
+        for s in parsed.header.slots
+    )
+    header = replace(parsed.header, slots=slots, sign_public=signing.public_bytes(own))
+    head = encode_header(header)
+    made.path.write_bytes(head + parsed.body + signing.sign_file(own, head, parsed.body))
+    with pytest.raises(StoreDamaged):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_open_session_refuses_a_forgery_on_its_next_read(made: Made) -> None:
+    add_person(made.store)
+    forge(made.path, made.path)
+    with pytest.raises(StoreDamaged):
+        made.store.read()
+
+
+def test_forged_backup_is_refused_by_restore(made: Made, tmp_path: Path) -> None:
+    fake = tmp_path / "stick" / "kiosk.store"
+    fake.parent.mkdir()
+    forge(made.path, fake)
+    with pytest.raises(StoreDamaged):
+        made.store.restore(fake, passphrase=PASSPHRASE)
+    assert "Mallory Forger" not in names(made.store)
+
+
+def test_forged_file_is_refused_by_restore_damaged(made: Made, tmp_path: Path) -> None:
+    made.store.close()
+    fake = tmp_path / "forged.store"
+    forge(made.path, fake)
+    made.path.write_bytes(b"junk")
+    with pytest.raises(StoreDamaged):
+        Store.restore_damaged(made.path, fake, ADMIN, PASSPHRASE)
+
+
+def test_edited_kdf_parameter_is_damage_not_a_wrong_passphrase(made: Made) -> None:
+    made.store.close()
+    parsed = parse(made.path.read_bytes())
+    slot = parsed.header.slots[0]
+    edited = replace(slot, kdf=KdfParams(memory_kib=slot.kdf.memory_kib * 2, iterations=1, lanes=1))
+    header = replace(parsed.header, slots=(edited, *parsed.header.slots[1:]))
+    made.path.write_bytes(encode_header(header) + parsed.body + parsed.signature)
+    with pytest.raises(StoreDamaged):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_every_header_field_is_bound(made: Made) -> None:
+    """Any header change with a recomputed checksum and the old signature is damage."""
+    made.store.close()
+    parsed = parse(made.path.read_bytes())
+    for change in (
+        {"saved_by": "Mallory"},
+        {"generation": parsed.header.generation + 1},
+        {"recovery_shown": ()},
+        {"key_id": "0" * 16},
+    ):
+        header = replace(parsed.header, **change)  # type: ignore[arg-type]
+        made.path.write_bytes(encode_header(header) + parsed.body + parsed.signature)
+        with pytest.raises(StoreDamaged):
+            Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_copied_back_generation_is_a_rollback(made: Made) -> None:
+    add_person(made.store, "Alex Example")
+    add_person(made.store, "Sam Sample")
+    made.store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    old = sorted((made.path.parent / "backups").iterdir())[0]
+    shutil.copyfile(old, made.path)
+    with pytest.raises(StoreRollback) as err:
+        Store.open(made.path, ADMIN, PASSPHRASE)
+    assert "older than the one you last used on" in err.value.message
+    assert "kiosk restore" in err.value.message
+
+
+def test_restore_goes_forward_and_never_reuses_a_generation(made: Made) -> None:
+    add_person(made.store, "Alex Example")
+    add_person(made.store, "Sam Sample")
+    newest = made.store.generation
+    made.store.close()
+    gens = Store.list_generations(made.path)
+    old = gens[-1]
+    shutil.copyfile(old.path, made.path)
+    with pytest.raises(StoreRollback):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+    store = Store.restore_damaged(made.path, old.path, ADMIN, PASSPHRASE)
+    try:
+        assert store.generation > newest
+        numbers = [g.generation for g in Store.list_generations(made.path)]
+        assert len(numbers) == len(set(numbers))
+        assert store.audit_entries()[-1].action == "store.restore_damaged"
+    finally:
+        store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+
+
+def test_open_session_refuses_a_copied_back_file(made: Made) -> None:
+    add_person(made.store, "Alex Example")
+    add_person(made.store, "Sam Sample")
+    old = sorted((made.path.parent / "backups").iterdir())[0]
+    shutil.copyfile(old, made.path)
+    with pytest.raises(StoreRollback):
+        made.store.read()
+
+
+def _removed_bea(made: Made, tmp_path: Path) -> tuple[Path, str, str | None]:
+    """Bea is added, sees a recovery code she makes, keeps a copy, and is removed."""
+    made.store.add_admin(BEA, BEA_PASS)
+    bea = Store.open(made.path, BEA, BEA_PASS)
+    code = bea.regenerate_recovery()
+    bea.close()
+    copy = tmp_path / "bea-copy.store"
+    shutil.copyfile(made.path, copy)
+    new_code = made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    return copy, code, new_code
+
+
+def test_removed_admin_reads_nothing_after_removal(made: Made, tmp_path: Path) -> None:
+    copy, code, new_code = _removed_bea(made, tmp_path)
+    assert new_code is not None and new_code != code  # she had seen it: rotated
+    with pytest.raises(WrongPassphrase):
+        Store.open(made.path, BEA, BEA_PASS)
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(made.path, code)
+    # her old copy still opens, but holds nothing written after the removal
+    old = Store.open(copy, BEA, BEA_PASS)
+    assert "Alex Example" not in names(old)
+    old_sign = old._sign
+    old.close()
+    # the current file's body is under a key she never had
+    parsed = parse(made.path.read_bytes())
+    assert parsed.header.sign_public != signing.public_bytes(old_sign)
+    Store.open_with_recovery(made.path, new_code).close()
+
+
+def test_removed_admin_forges_nothing(made: Made, tmp_path: Path) -> None:
+    """Bea signs a new file with the signing key she knew and certifies a key of hers."""
+    copy, _, _ = _removed_bea(made, tmp_path)
+    old = Store.open(copy, BEA, BEA_PASS)
+    old_sign = old._sign
+    old.close()
+    made.store.close()
+    current = parse(made.path.read_bytes()).header
+    mine = signing.new_signing_key()
+    cert = signing.certify(old_sign, current.store_id, signing.public_bytes(mine))
+    data_key, key_id = new_data_key()
+    slots = tuple(wrap_data_key(current.store_id, s, data_key, key_id) for s in current.slots)
+    forged = replace(
+        current,
+        generation=current.generation + 1,
+        slots=slots,
+        key_id=key_id,
+        sign_public=signing.public_bytes(mine),
+        rotations=(*current.rotations, cert),
+        body_nonce=os.urandom(12),
+    )
+    head = encode_header(forged)
+    payload = encode_fresh({"people": {}}, {"sign": signing.private_bytes(mine).hex()})
+    body = encrypt_body(data_key, forged.body_nonce, payload, head)
+    made.path.write_bytes(head + body + signing.sign_file(mine, head, body))
+    # Ann unlocked since the removal: her pin and her record moved past Bea's old key.
+    with pytest.raises(StoreDamaged):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_damaged_header_restore_by_a_removed_admin_is_refused(made: Made, tmp_path: Path) -> None:
+    copy, _, _ = _removed_bea(made, tmp_path)
+    made.store.close()
+    data = bytearray(made.path.read_bytes())
+    data[40] ^= 0xFF  # the header no longer reads
+    made.path.write_bytes(bytes(data))
+    with pytest.raises((AccessRevoked, WrongPassphrase)):
+        Store.restore_damaged(made.path, copy, BEA, BEA_PASS)
+    for gen in Store.list_generations(made.path):
+        with pytest.raises((AccessRevoked, WrongPassphrase, StoreDamaged)):
+            Store.restore_damaged(made.path, gen.path, BEA, BEA_PASS)
+
+
+def test_restore_never_brings_back_a_removed_slot(made: Made) -> None:
+    made.store.add_admin(BEA, BEA_PASS)
+    add_person(made.store, "Alex Example")
+    with_bea = Store.list_generations(made.path)[0].path
+    made.store.remove_admin(BEA)
+    made.store.restore(with_bea)
+    made.store.close()
+    assert BEA not in Store.admin_names(made.path)
+    with pytest.raises(WrongPassphrase):
+        Store.open(made.path, BEA, BEA_PASS)
+
+
+def test_generation_numbers_stay_unique_after_a_copy_back(made: Made) -> None:
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    numbers = [g.generation for g in Store.list_generations(made.path)]
+    assert len(numbers) == len(set(numbers))
+
+
+# --- format 1 ----------------------------------------------------------------------
+
+
+def _fixture(tmp_path: Path) -> Path:
+    folder = tmp_path / "v1"
+    shutil.copytree(FIXTURE, folder)
+    os.chmod(folder, 0o700)
+    return folder / "kiosk.store"
+
+
+def test_version_1_store_opens_upgrades_and_keeps_everything(tmp_path: Path) -> None:
+    path = _fixture(tmp_path)
+    assert struct.unpack(">H", path.read_bytes()[8:10]) == (1,)
+    store = Store.open(path, ADMIN, PASSPHRASE)
+    try:
+        assert names(store) == ["Alex Example", "Sam Sample"]
+        assert store.verify_audit().ok
+        actions = [e.action for e in store.audit_entries()]
+        assert "store.upgrade" in actions
+    finally:
+        store.close()
+    assert struct.unpack(">H", path.read_bytes()[8:10]) == (2,)
+    bob = Store.open(path, "Bob Admin", "violet anchor meadow")
+    assert any(w.code == "slot_unpinned" for w in bob.warnings if hasattr(w, "code"))
+    bob.close()
+    code = (path.parent / "RECOVERY.txt").read_text("utf-8").strip()
+    Store.open_with_recovery(path, code).close()
+
+
+def test_version_1_backups_stay_restorable(tmp_path: Path) -> None:
+    path = _fixture(tmp_path)
+    store = Store.open(path, ADMIN, PASSPHRASE)
+    try:
+        oldest = Store.list_generations(path)[-1]
+        store.restore(oldest.path, passphrase=PASSPHRASE)
+        assert store.verify_audit().ok
+        assert store.audit_entries()[-1].action == "store.restore"
+    finally:
+        store.close()
+
+
+def test_downgrade_to_format_1_after_signing_is_refused(tmp_path: Path) -> None:
+    path = _fixture(tmp_path)
+    v1_copy = tmp_path / "v1-copy"
+    shutil.copyfile(path, v1_copy)
+    Store.open(path, ADMIN, PASSPHRASE).close()  # upgraded; Ann's record pins the key
+    shutil.copyfile(v1_copy, path)
+    with pytest.raises((StoreDamaged, StoreRollback)):
+        Store.open(path, ADMIN, PASSPHRASE)
+
+
+def test_signature_trailer_is_part_of_the_file(made: Made) -> None:
+    made.store.close()
+    data = made.path.read_bytes()
+    made.path.write_bytes(data[:-SIG_LEN] + bytes(SIG_LEN))
+    with pytest.raises(StoreDamaged):
+        Store.open(made.path, ADMIN, PASSPHRASE)
