@@ -147,6 +147,14 @@ class KioskApp(App[int]):
             from screens.unlock import UnlockScreen
 
             self.push_screen(UnlockScreen())
+            return
+        from kiosk.missing_store import newest_backup
+
+        newest = newest_backup(self.store_path)
+        if newest is not None:  # gone, with backups beside it: never the setup wizard
+            from screens.missing_store import MissingStoreScreen
+
+            self.push_screen(MissingStoreScreen(newest))
         else:
             from screens.setup import SetupWizard
 

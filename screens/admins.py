@@ -159,6 +159,9 @@ class AdminsScreen(KioskScreen):
             )
             return
         self.refresh_data()
+        # They never saw the current recovery key, so it still stands; offer a new one
+        # anyway (they may have seen it over someone's shoulder).
+        self.action_recovery()
 
     def action_recovery(self) -> None:
         text = _(

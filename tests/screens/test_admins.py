@@ -141,6 +141,10 @@ async def test_remove_admin_after_confirming(tmp_path: Path) -> None:
         assert rows(app) == ["Ann Admin (you)", "Bea Example"]
         await pilot.press("r", "y")
         await pilot.pause()
+        # Bea never saw the recovery key: it stands, and a new one is offered
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "new recovery key" in text(app.screen.query_one("#confirm-text", Static))
+        await pilot.press("n")
         assert rows(app) == ["Ann Admin (you)"]
         await pilot.press("r")  # the last admin: refused before any question
         assert isinstance(app.screen, AdminsScreen)
@@ -238,3 +242,31 @@ async def test_erase_leavers_details_from_the_admins_screen(tmp_path: Path) -> N
     assert erased.full_name == "Gus Gone"
     assert kept.personal_mobile == "07700900002"
     assert [e.action for e in store.audit_entries()][-1] == "person.erase"
+
+
+async def test_removing_an_admin_who_saw_the_recovery_key_shows_a_new_one(
+    tmp_path: Path,
+) -> None:
+    """Issue 12, P3: Bea made (and so saw) the current recovery key; removing her replaces
+    it, and the admin doing it is shown the new key once, with the type-back check."""
+    store, first_code = make_store(tmp_path)
+    bea = Store.open(store.path, "Bea Example", BEA_PASS)
+    bea_code = bea.regenerate_recovery()
+    bea.close()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "r", "y")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RecoveryKeyDialog)
+        code = text(dialog.query_one("#recovery-code", Static))
+        assert code not in (first_code, bea_code)
+        dialog.query_one("#recovery-check", Input).value = code.split("-")[-1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AdminsScreen)
+        assert rows(app) == ["Ann Admin (you)"]
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(store.path, bea_code)
+    Store.open_with_recovery(store.path, code).close()
+    assert store.recovery_shown_to() == (ADMIN,)
