@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from babel.dates import format_skeleton
 from textual import events
@@ -43,7 +43,7 @@ from kiosk.people import (
 from kiosk.validators import display_phone, mask_mobile
 from screens.widgets.base import KioskScreen
 from screens.widgets.key_guide import KeyGuide
-from screens.widgets.table import cursor_key
+from screens.widgets.table import cursor_key, name_cell
 from screens.widgets.text import Literal, LiteralTable
 
 # The orders ``o`` cycles through. Translate with _() where shown.
@@ -429,11 +429,11 @@ class PeopleScreen(KioskScreen):
         if end < len(self._shown):
             self.call_after_refresh(self._fill_more, token, end)
 
-    def _add_rows(self, table: DataTable[str], rows: Sequence[Row]) -> None:
+    def _add_rows(self, table: DataTable[Any], rows: Sequence[Row]) -> None:
         reveal = self._reveal
         for row in rows:
             table.add_row(
-                row.name,
+                name_cell(row.name),
                 *row.access,
                 row.nhsmail,
                 row.mobile if reveal else row.masked,

@@ -51,6 +51,7 @@ from kiosk.lifecycle import (
 from kiosk.model import Person, Role, Site
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
+from screens.widgets.table import name_cell
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 MARK = "\u2714"
@@ -248,7 +249,7 @@ class RemindersScreen(KioskScreen):
             day_cell, when = timefmt.day(shown), timefmt.relative_days(shown, self._today)
         return (
             MARK if person.id in self._marked else "",
-            name,
+            name_cell(name),
             _role_word(person, self._sites),
             day_cell,
             when,
