@@ -215,6 +215,16 @@ def build_rows(
     return rows
 
 
+def at_site(people: Sequence[Person], requests: Sequence[NasRequest], site_id: int) -> list[Person]:
+    """Who belongs on a one-site list: access there, or access there asked of NAS."""
+    asked = {
+        r.person_id
+        for r in requests
+        if r.status is RequestStatus.OPEN and r.site_id == site_id and r.person_id
+    }
+    return [p for p in people if site_id in p.access or p.id in asked]
+
+
 def sort_rows(rows: list[Row], order: str) -> list[Row]:
     if order == "status":
         return sorted(rows, key=lambda r: (_STATUS_ORDER[r.verdict.code], r.name.casefold()))
@@ -289,6 +299,7 @@ class PeopleScreen(KioskScreen):
         Binding("m", "reveal", _("Mobiles"), show=False),
         Binding("o", "sort", _("Sort"), show=False),
         Binding("slash", "filter", _("Filter"), key_display="/", show=False),
+        Binding("s", "site", _("Site"), show=False),
     ]
     BINDINGS: ClassVar[list[BindingType]] = list(KEYS)
 
@@ -302,6 +313,7 @@ class PeopleScreen(KioskScreen):
         self._reveal = False
         self._sort = 0
         self._sites: list[Site] = []
+        self._site_id: int | None = None  # one site at a time (s), or None for all
         self._requests: list[NasRequest] = []
         self._columns: tuple[tuple[str, str, int], ...] = ()
 
@@ -332,10 +344,11 @@ class PeopleScreen(KioskScreen):
             "status": _("Status"),
             "activity": _("Active"),
         }
-        for index, site in enumerate(self._sites):
+        sites = self._view_sites()
+        for index, site in enumerate(sites):
             labels[f"site-{index}"] = site.ods_code
-        specs = column_specs(len(self._sites))
-        widths = column_widths(width, len(self._sites))
+        specs = column_specs(len(sites))
+        widths = column_widths(width, len(sites))
         return tuple(
             (key, labels[key], size) for (key, *_rest), size in zip(specs, widths, strict=True)
         )
@@ -359,21 +372,48 @@ class PeopleScreen(KioskScreen):
         self._sites = records.sites(db)
         self._requests = records.requests(db)
         people = records.people(db)
-        sites, requests = self._sites, self._requests
-        # Rows and title are worked out once per store generation and day (and shared by
-        # every People screen): at 10,000 people they cost more than a second.
-        suffix = f"{today.isoformat()} {current_locale()}"
+        if self._site_id is not None and all(s.id != self._site_id for s in self._sites):
+            self._site_id = None  # the site closed meanwhile
+        sites, requests = self._view_sites(), self._requests
+        # Rows and title are worked out once per store generation, day and site filter
+        # (and shared by every People screen): at 10,000 people they take over a second.
+        suffix = f"{self._site_id} {today.isoformat()} {current_locale()}"
+        shown = people if self._site_id is None else at_site(people, requests, self._site_id)
         self._rows = records.derived(
-            db, f"people rows {suffix}", lambda: build_rows(people, sites, requests, today)
+            db, f"people rows {suffix}", lambda: build_rows(shown, sites, requests, today)
         )
         self._by_key = records.derived(
             db, f"people rows by key {suffix}", lambda: {row.key: row for row in self._rows}
         )
         self._fill(keep=self._select_key())
         self._select = None
-        self.sub_title = records.derived(
-            db, f"people title {suffix}", lambda: self._title(people, sites, today)
+        title = records.derived(
+            db, f"people title {suffix}", lambda: self._title(shown, sites, today)
         )
+        if self._site_id is not None:
+            site = sites[0]
+            title = _("{site} only (s: next site) · {cover}").format(site=site.name, cover=title)
+        self.sub_title = title
+
+    def _view_sites(self) -> list[Site]:
+        """The sites whose access the table shows: all, or the one chosen with s."""
+        if self._site_id is None:
+            return self._sites
+        return [s for s in self._sites if s.id == self._site_id]
+
+    def action_site(self) -> None:
+        """One site at a time, so that with many sites the access column stays readable
+        and names keep their room: s moves to the next site, and after the last to all."""
+        if len(self._sites) < 2:
+            self.notify(_("There is only one site."))
+            return
+        ids = [s.id for s in self._sites]
+        if self._site_id is None:
+            self._site_id = ids[0]
+        else:
+            index = ids.index(self._site_id) + 1
+            self._site_id = ids[index] if index < len(ids) else None
+        self.refresh_data()
 
     @staticmethod
     def _title(people: Sequence[Person], sites: Sequence[Site], today: date) -> str:
