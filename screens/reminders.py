@@ -55,9 +55,9 @@ from screens.widgets.table import name_cell
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 MARK = "\u2714"
-# Rows added at once when the list fills (more than any terminal shows); the rest follow
+# Rows added at once when the list fills (a tall terminal's worth); the rest follow
 # in batches small enough that a key pressed meanwhile is answered.
-FIRST_ROWS = 200
+FIRST_ROWS = 80
 FILL_BATCH = 150
 BAND_STYLES = {
     LifecycleState.GONE: "bold red",
