@@ -323,6 +323,22 @@ class NewOwner:
         )
 
 
+def new_owner_warning(person: Person, today: date) -> str:
+    """What the admin must know before naming someone on record as the new owner: an
+    account that is gone for good cannot be given access, so NAS must make a new one
+    ("" when there is nothing to say)."""
+    from kiosk.lifecycle import LifecycleState, account_state
+
+    state = account_state(person, today)
+    if state is None or state.state is not LifecycleState.GONE:
+        return ""
+    return _(
+        "{name}'s NHSmail account is gone for good: NAS cannot restore it or give it access. "
+        "Ask NAS for a new account for them (their personal mobile and personal email), "
+        "or choose someone else."
+    ).format(name=person.full_name)
+
+
 def new_owner_from_form(name: str, mobile: str, email: str, nhsmail: str) -> NewOwner:
     """Check the typed-in new owner's details, each field by its own rule.
 

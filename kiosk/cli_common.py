@@ -87,6 +87,11 @@ def open_store(args: argparse.Namespace) -> Store:
     try:
         return Store.open(path, admin, passphrase)
     except StoreError as error:
+        from kiosk.missing_store import missing_sentence, newest_backup, restore_hint
+
+        newest = newest_backup(path) if getattr(error, "code", "") == "missing" else None
+        if newest is not None:  # never "run kiosk init" beside the care group's backups
+            raise UserError(f"{missing_sentence(path, newest)} {restore_hint(newest)}") from None
         raise UserError(describe_store_error(error)) from None
 
 
@@ -114,9 +119,17 @@ def store_path_and_admin(args: argparse.Namespace) -> tuple[Path, str]:
     return path, args.admin
 
 
-def describe_store_error(error: Exception) -> str:
-    """The translated sentence for a store error (the store itself knows no gettext)."""
+def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
+    """The translated sentence for a store error (the store itself knows no gettext).
+
+    ``recovery``: the admin typed the recovery key, not a name and passphrase, so a wrong
+    one is named as such (the store raises the same error for both)."""
     code = getattr(error, "code", "")
+    if recovery and code == "wrong_passphrase":
+        return _(
+            "That recovery key does not open this store. Check each group against the "
+            "printed key (dashes, spaces and case do not matter)."
+        )
     messages = {
         "wrong_passphrase": _("That admin name and passphrase do not open this store."),
         "damaged": _(

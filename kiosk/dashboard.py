@@ -20,7 +20,7 @@ from kiosk.calls import open_tickets
 from kiosk.clock import LONDON
 from kiosk.coverage import Coverage, CoverLevel, cover_sentence
 from kiosk.dspt import dspt_verdict
-from kiosk.i18n import _, ngettext
+from kiosk.i18n import _, current_locale, ngettext
 from kiosk.lifecycle import (
     mailbox_silence,
     owners_at_risk,
@@ -70,7 +70,16 @@ class Dashboard:
 
 
 def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
-    """Everything the home screen shows, as of ``now`` (aware, any zone)."""
+    """Everything the home screen shows, as of ``now`` (aware, any zone).
+
+    Worked out once per store generation and minute (and language): coming back to the
+    dashboard from another screen costs nothing until something is saved.
+    """
+    minute = now.replace(second=0, microsecond=0).isoformat()
+    return records.derived(db, f"dashboard {minute} {current_locale()}", lambda: _build(db, now))
+
+
+def _build(db: TinyDB, now: datetime) -> Dashboard:
     today = now.astimezone(LONDON).date()
     sites = records.sites(db)
     everyone = records.people(db)

@@ -44,6 +44,7 @@ from kiosk.validators import (
     validate_email,
     validate_full_name,
     validate_nhsmail,
+    validate_personal_email,
     validate_ticket,
 )
 
@@ -160,7 +161,10 @@ def check_person(
     attempt("full_name", validate_full_name, form.full_name)
     attempt("personal_mobile", normalise_mobile, form.personal_mobile)
     if form.personal_email.strip() or require_email:
-        attempt("personal_email", validate_email, form.personal_email)
+        # Without an NHSmail account the personal email is where NAS sends the new one.
+        without_account = require_email or not (form.nhsmail.strip() or require_nhsmail)
+        check = validate_personal_email if without_account else validate_email
+        attempt("personal_email", check, form.personal_email)
     if form.nhsmail.strip() or require_nhsmail:
         personal = values.get("personal_email")
         attempt("nhsmail", validate_nhsmail, form.nhsmail, personal if personal else None)
