@@ -134,15 +134,38 @@ def add_site(store: records.StoreLike, site: Site) -> int:
         return records.save(tx, SITES, site, "site.add")
 
 
-def update_site(store: records.StoreLike, site: Site) -> None:
-    """Save an edited site (audited ``site.edit``); a closed site cannot be edited."""
+def mailbox_rule() -> str:
+    """The FAQ's rule, in the words the confirmation names."""
+    return _(
+        "The shared mailbox address can never change: only correct a mistake in what was typed."
+    )
+
+
+def update_site(store: records.StoreLike, site: Site, *, mailbox_typo: bool = False) -> None:
+    """Save an edited site (audited ``site.edit``); a closed site cannot be edited.
+
+    NHSmail never changes a shared mailbox address (FAQ), so a different address is only a
+    typo being corrected: it needs ``mailbox_typo`` (the admin confirmed :func:`mailbox_rule`)
+    and is audited on its own as ``site.mailbox_typo``.
+    """
     with store.transaction() as tx:
         current = records.site(tx.db, site.id)
         if current is None:
             raise SiteError(_("That site no longer exists."))
         if current.closed is not None:
             raise SiteError(_("A closed site cannot be changed: it is kept as history."))
+        corrected = site.mailbox != current.mailbox
+        if corrected and not mailbox_typo:
+            raise SiteError(mailbox_rule() + " " + _("Confirm the correction to save it."))
         records.save(tx, SITES, replace(site, closed=None, replaced_by=None), "site.edit")
+        if corrected:
+            records.save(
+                tx,
+                SITES,
+                replace(site, closed=None, replaced_by=None),
+                "site.mailbox_typo",
+                detail="typo corrected after confirming the FAQ rule",
+            )
 
 
 def with_publication(

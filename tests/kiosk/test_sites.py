@@ -96,6 +96,11 @@ def test_edit_keeps_id_and_warns_about_mailbox_and_ods_changes() -> None:
     saved = records.site(store.read(), site_id)
     assert saved is not None and saved.name == "Willow House Care"
     assert [e["action"] for e in store.audit_entries] == ["site.add", "site.edit"]
+    assert changed.site is not None
+    with pytest.raises(SiteError, match="can never change"):
+        update_site(store, changed.site)  # a different address is only ever a typo
+    update_site(store, changed.site, mailbox_typo=True)
+    assert [e["action"] for e in store.audit_entries[-2:]] == ["site.edit", "site.mailbox_typo"]
 
 
 def test_previous_dspt_status_from_the_form() -> None:
