@@ -111,6 +111,17 @@ def check_site_form(
             )
     if base is not None:
         site = replace(site, closed=base.closed, replaced_by=base.replaced_by)
+        # The form has no version field: the recorded version (and the one Approaching
+        # Standards used) stay while the publication does; a new date is suggested afresh.
+        same_publication = (site.dspt_published, site.dspt_status) == (
+            base.dspt_published,
+            base.dspt_status,
+        )
+        site = replace(
+            site,
+            dspt_version=base.dspt_version if same_publication else None,
+            dspt_approaching_used=base.dspt_approaching_used,
+        )
         if site.mailbox != base.mailbox:
             check.warnings["mailbox"] = _(
                 "NHSmail cannot change a shared mailbox address: only correct a typo here."

@@ -244,3 +244,24 @@ def test_history_follows_several_changes() -> None:
     c = Site("C", "VZZ03", "1-123456789", "01632960001", "a@nhs.net", id=3)
     assert history([a, b, c], 3) == [b, a]
     assert history([a, b, c], 1) == []
+
+
+def test_editing_a_site_keeps_the_recorded_dspt_version_and_allowance() -> None:
+    store = FakeStore()
+    site_id = add_site(store, new_site())
+    recorded = record_publication(
+        store, site_id, DsptStatus.MET, date(2025, 7, 15), TODAY, "2025-26"
+    )
+    assert recorded.dspt_version == "2025-26"
+    sites = records.sites(store.read())
+    same = check_site_form(
+        raw(name="Willow House Care", dspt_status="met", dspt_published="2025-07-15"),
+        sites,
+        today=TODAY,
+        base=recorded,
+    )
+    assert same.site is not None and same.site.dspt_version == "2025-26", same.errors
+    moved = check_site_form(
+        raw(dspt_status="met", dspt_published="2025-07-16"), sites, today=TODAY, base=recorded
+    )
+    assert moved.site is not None and moved.site.dspt_version is None  # suggested when read
