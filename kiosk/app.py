@@ -232,6 +232,9 @@ class KioskApp(App[int]):
         session, self._session = self._session, None
         self._clear_stack()
         session.store.lock()
+        from kiosk import records
+
+        records.forget()  # the shared read model holds people too
         from screens.unlock import UnlockScreen
 
         self.push_screen(UnlockScreen())

@@ -119,9 +119,17 @@ def store_path_and_admin(args: argparse.Namespace) -> tuple[Path, str]:
     return path, args.admin
 
 
-def describe_store_error(error: Exception) -> str:
-    """The translated sentence for a store error (the store itself knows no gettext)."""
+def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
+    """The translated sentence for a store error (the store itself knows no gettext).
+
+    ``recovery``: the admin typed the recovery key, not a name and passphrase, so a wrong
+    one is named as such (the store raises the same error for both)."""
     code = getattr(error, "code", "")
+    if recovery and code == "wrong_passphrase":
+        return _(
+            "That recovery key does not open this store. Check each group against the "
+            "printed key (dashes, spaces and case do not matter)."
+        )
     messages = {
         "wrong_passphrase": _("That admin name and passphrase do not open this store."),
         "damaged": _(

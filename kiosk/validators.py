@@ -173,6 +173,22 @@ def validate_email(text: str) -> str:
     return f"{match.group(1)}@{match.group(2).lower()}"
 
 
+def validate_personal_email(text: str) -> str:
+    """The personal email of someone without an NHSmail account: any address but an
+    NHSmail one, because NAS sends the new account's username and password there, and an
+    account the person does not have yet cannot receive it."""
+    address = validate_email(text)
+    if address.lower().endswith("@" + facts.NHSMAIL_DOMAIN):
+        raise ValidationError(
+            _(
+                "Give a personal address, not an NHSmail one (@nhs.net): NAS sends the new "
+                "account's username and password to it, outside NHSmail."
+            ),
+            "personal_email_nhsmail",
+        )
+    return address
+
+
 def validate_nhsmail(text: str, personal_email: str | None = None) -> str:
     """An NHSmail address: ends in @nhs.net and is not the person's personal email.
 

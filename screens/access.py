@@ -39,7 +39,7 @@ from kiosk.nas_requests import draft_access_change, role_word
 from kiosk.people import record_access_change
 from screens.widgets.draft import DraftPanel
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
-from screens.widgets.toggles import Check, Choice
+from screens.widgets.toggles import Check, Choice, focus_on_pressed
 from screens.widgets.wizard import WizardScreen, wizard_css
 
 ROLE_BUTTONS = {"role-owner": Role.OWNER, "role-member": Role.MEMBER, "role-none": None}
@@ -176,7 +176,7 @@ class AccessScreen(WizardScreen):
         self.query_one("#change-current", Static).update(
             _("{name} now has: {access}.").format(name=person.full_name, access=", ".join(parts))
         )
-        self.query_one("#access-role", RadioSet).focus()
+        focus_on_pressed(self.query_one("#access-role", RadioSet))
 
     def _enter_step_guard(self) -> None:
         person, site = self._person(), self._site()
@@ -216,7 +216,7 @@ class AccessScreen(WizardScreen):
         )
 
     def _enter_step_how(self) -> None:
-        self.query_one("#access-how", RadioSet).focus()
+        focus_on_pressed(self.query_one("#access-how", RadioSet))
 
     def _enter_step_send(self) -> None:
         person, site = self._person(), self._site()

@@ -103,7 +103,11 @@ class JoinerWizard(WizardScreen):
                 yield from field_widgets(
                     "joiner",
                     ALL_FIELDS,
-                    {"personal_mobile": _("Personal mobile (must start 07)")},
+                    {
+                        "personal_mobile": _("Personal mobile (must start 07)"),
+                        # Asked only when they have an account, so it is required here.
+                        "nhsmail": _("Their NHSmail address (ending @nhs.net)"),
+                    },
                 )
                 yield Literal(existing_account_reminder(), id="existing-reminder", classes="warn")
             with VerticalScroll(id="step-role"):

@@ -232,6 +232,9 @@ class LeaverWizard(WizardScreen):
             confirm.focus()
         else:
             offer.update(_("✔ Every shared mailbox keeps enough people. ctrl+s carries on."))
+            # Nothing to choose here: focus the step itself, never step 1's hidden field,
+            # so keys typed now scroll this step instead of changing the person.
+            self.query_one("#step-guard", VerticalScroll).focus()
 
     def _enter_step_checklist(self) -> None:
         person = self._person()

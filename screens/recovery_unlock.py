@@ -76,7 +76,7 @@ class RecoveryUnlockScreen(Screen[None]):
                 self.kiosk.store_path, code, now=self.kiosk.store_clock
             )
         except StoreError as error:
-            self.app.call_from_thread(self._failed, describe_store_error(error))
+            self.app.call_from_thread(self._failed, describe_store_error(error, recovery=True))
             return
         self.app.call_from_thread(self._opened, store)
 

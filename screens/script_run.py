@@ -170,12 +170,16 @@ class ScriptRunScreen(KioskScreen):
         if first is not None:
             lines.highlighted = first
         lines.focus()
-        self.query_one("#step-status", Static).update(self._status(filled))
+        self.query_one("#step-status", Static).update(Text(self._status(filled)))
         self.refresh_bindings()
 
     def _status(self, filled: FilledStep) -> str:
         if self.recorded and filled.form in (Form.RECORD_CALL, Form.RECORD_EMAIL):
             return self.recorded
+        if filled.form is Form.OWNER and self.owner is not None:
+            chosen = _("New owner: {name}. Press o to change.").format(name=self.owner.full_name)
+            warning = self._owner_warning()
+            return f"{chosen} {warning}" if warning else chosen
         hints = {
             Form.OWNER: _("Press o to choose the new owner."),
             Form.RECORD_CALL: _("Press r to record the call."),
@@ -280,6 +284,17 @@ class ScriptRunScreen(KioskScreen):
         if owner is not None:
             self.owner = owner
             self.refresh_data()
+            warning = self._owner_warning()
+            if warning:
+                self.notify(warning, severity="warning", timeout=10)
+
+    def _owner_warning(self) -> str:
+        if self.owner is None or self.owner.person_id is None:
+            return ""
+        person = records.person(self.session.db(), self.owner.person_id)
+        if person is None:
+            return ""
+        return calls.new_owner_warning(person, self.session.clock.today())
 
     def action_ticket(self) -> None:
         db = self.session.db()

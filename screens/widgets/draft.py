@@ -30,7 +30,8 @@ from screens.widgets.text import Literal, say_text
 
 
 class DraftPanel(VerticalScroll, can_focus=True):
-    """From, To, Subject and Body of a :class:`kiosk.drafts.Draft`; ``c`` copy, ``s`` save."""
+    """From, To, Subject and Body of a :class:`kiosk.drafts.Draft`; ``c`` copies the body
+    (the header fields are shown, not pasted into it), ``s`` saves the whole email."""
 
     DEFAULT_CSS = """
     DraftPanel {
@@ -114,12 +115,15 @@ class DraftPanel(VerticalScroll, can_focus=True):
     def action_copy_draft(self) -> None:
         if self.draft is None:
             return
-        self.app.copy_to_clipboard(self.draft.as_text())
+        # The body only: pasted into a new message, "From:"/"To:" lines would be sent as
+        # text. The header fields stay on screen above it, each on its own line.
+        self.app.copy_to_clipboard(self._body() + "\n")
         self.notify(
-            _("Email copied. Paste it into a new message from {sender}.").format(
-                sender=self.draft.sender
-            ),
-            timeout=4,
+            _(
+                "Email text copied. In a new message from {sender}, put {to} in To and the "
+                "subject shown here, then paste."
+            ).format(sender=self.draft.sender, to=self.draft.to),
+            timeout=6,
         )
         self.post_message(self.Copied())
 

@@ -68,6 +68,21 @@ class FieldDialog(ModalScreen[T | None], Generic[T]):
     FieldDialog Input, FieldDialog Select {
         margin: 0;
     }
+    /* One row per field, but a visible box edge on both sides, brighter when focused:
+       where a typed character will land is never a guess (compact inputs had none). */
+    FieldDialog Input {
+        height: 1;
+        padding: 0 1;
+        border: none;
+        border-left: tall $foreground 40%;
+        border-right: tall $foreground 40%;
+    }
+    FieldDialog Input:focus {
+        border: none;
+        border-left: tall $accent;
+        border-right: tall $accent;
+        background-tint: $foreground 5%;
+    }
     FieldDialog .field-error {
         height: auto;
         color: $error;
@@ -96,7 +111,6 @@ class FieldDialog(ModalScreen[T | None], Generic[T]):
                     value=one_line(field.value),
                     placeholder=field.placeholder,
                     id=f"field-{field.name}",
-                    compact=True,
                 )
                 yield _error(field.name)
             yield _error(FORM_ERROR)
@@ -107,9 +121,12 @@ class FieldDialog(ModalScreen[T | None], Generic[T]):
         return ()
 
     def on_mount(self) -> None:
-        inputs = self.query(Input)
-        if inputs:
-            inputs.first().focus()
+        """Focus the first thing the admin fills in, top to bottom: a choice above the
+        fields (compose_top) comes before them, so typing never starts mid-form."""
+        for widget in self.query_one("#dialog-box").query("Select, Input"):
+            if widget.focusable:
+                widget.focus()
+                break
 
     def values(self) -> dict[str, str]:
         return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self._fields}

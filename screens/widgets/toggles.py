@@ -7,7 +7,7 @@ the button is on, so ``▐X▌`` / ``▐ ▌`` and ``▐●▌`` / ``▐ ▌`` r
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, RadioButton
+from textual.widgets import Checkbox, RadioButton, RadioSet
 
 
 class Check(Checkbox):
@@ -24,3 +24,14 @@ class Choice(RadioButton):
     @property
     def BUTTON_INNER(self) -> str:  # type: ignore[override]
         return "●" if self.value else " "
+
+
+def focus_on_pressed(radios: RadioSet) -> None:
+    """Focus a RadioSet with its highlight bar on the chosen button.
+
+    Textual highlights the first button on mount whatever is chosen, so a set whose
+    second option is the default showed the bar on one option and the ``●`` on the
+    other, and Enter would choose the highlighted one."""
+    radios.focus()
+    if radios.pressed_index >= 0:
+        radios._selected = radios.pressed_index  # Textual has no public setter

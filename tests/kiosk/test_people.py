@@ -145,6 +145,31 @@ def test_joiner_details_take_exactly_the_faq_fields() -> None:
     assert errors["nhsmail"].rule == "nhsmail_required"
 
 
+def test_a_new_account_needs_a_personal_email_outside_nhsmail() -> None:
+    form = PersonForm(
+        full_name="Ellie", personal_mobile="07700900342", personal_email="Ellie@NHS.net"
+    )
+    new, errors = joiner_details(form, False, [], TODAY)
+    assert new is None
+    assert errors["personal_email"].rule == "personal_email_nhsmail"
+    assert "NAS sends" in str(errors["personal_email"])
+    # On record without an account (People's add form): the same rule.
+    checked = check_person(form, [], TODAY)
+    assert checked.errors["personal_email"].rule == "personal_email_nhsmail"
+    # With an NHSmail account the personal email is only a spare contact: not this rule.
+    checked = check_person(
+        PersonForm(
+            full_name="Ellie",
+            personal_mobile="07700900342",
+            personal_email="ellie.home@example.com",
+            nhsmail="ellie@nhs.net",
+        ),
+        [],
+        TODAY,
+    )
+    assert checked.ok
+
+
 def _new_joiner(store, site_id: int, role: Role = Role.MEMBER) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     details, errors = joiner_details(
         PersonForm(

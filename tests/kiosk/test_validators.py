@@ -106,6 +106,18 @@ def test_validate_nhsmail() -> None:
         assert info.value.rule == rule, text
 
 
+def test_validate_personal_email_refuses_nhsmail_only() -> None:
+    assert v.validate_personal_email("Ann@Example.ORG") == "Ann@example.org"
+    assert v.validate_personal_email("ann@nhs.net.example.org") == "ann@nhs.net.example.org"
+    for text in ("ann@nhs.net", "Ann@NHS.NET "):
+        with pytest.raises(ValidationError) as caught:
+            v.validate_personal_email(text)
+        assert caught.value.rule == "personal_email_nhsmail"
+    with pytest.raises(ValidationError) as caught:
+        v.validate_personal_email("")
+    assert caught.value.rule == "email_required"
+
+
 def test_validate_full_name() -> None:
     assert v.validate_full_name("  Ann   Smith ") == "Ann Smith"
     assert v.validate_full_name("Siân O'Neill-Jones") == "Siân O'Neill-Jones"

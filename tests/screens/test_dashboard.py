@@ -83,6 +83,27 @@ async def test_enter_on_a_line_opens_the_screen_that_fixes_it(demo_path: Path) -
         assert type(app.screen).__name__ == "DashboardScreen"
 
 
+async def test_enter_on_an_owner_line_opens_logins_on_that_person(demo_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    app = demo_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _unlock(app, pilot)
+        first = app.screen._targets["top-0"]  # type: ignore[attr-defined]
+        assert first.text.startswith("Owner ")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "RemindersScreen"
+        table = screen.query_one("#reminders-table", DataTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        assert key == f"p{dict(first.link)['person_id']}"
+        person = screen._rows[key][0]  # type: ignore[attr-defined]
+        assert first.text.startswith(f"Owner {person.full_name} ")
+        assert table.cursor_row > 0  # not simply the top of the list
+
+
 async def test_every_nav_key_opens_its_screen_and_escape_comes_back(demo_path: Path) -> None:
     app = demo_app(demo_path)
     async with app.run_test(size=(80, 24)) as pilot:

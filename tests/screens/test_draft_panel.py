@@ -53,7 +53,10 @@ async def test_shows_copies_and_saves(tmp_path: Path) -> None:
             "Subject: Leaver from Harbour View Care Home (ODS code VZZ01)",
         ]
         await pilot.press("c")
-        assert app.clipboard == DRAFT.as_text()
+        # the body only: header lines pasted into a message would be sent as its text
+        assert app.clipboard == "Hello,\n\nPlease mark the following user as a leaver.\n"
+        assert "From:" not in app.clipboard and "Subject:" not in app.clipboard
+        assert any("Helpdesk@nhs.net in To" in str(n.message) for n in app._notifications)
         await pilot.press("s")
         await pilot.pause()
         path = tmp_path / "leaver-VZZ01-2026-11-24.txt"

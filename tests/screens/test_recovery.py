@@ -145,6 +145,21 @@ async def test_forgotten_passphrase_is_replaced(tmp_path: Path) -> None:
     Store.open(path, ADMIN, NEW_PASS).close()
 
 
+async def test_a_wrong_recovery_key_is_named_as_the_recovery_key(tmp_path: Path) -> None:
+    path, code = make_store(tmp_path)
+    app = KioskApp(path, clock=FixedClock(NOW), store_kdf=FAST_KDF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+r")
+        wrong = ("B" if code[0] != "B" else "C") + code[1:]
+        app.screen.query_one("#recovery-code", Input).value = wrong
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = text(app.screen.query_one("#unlock-message", Static))
+        assert "That recovery key does not open this store" in message
+        assert "admin name and passphrase" not in message
+
+
 async def test_recovery_screen_shares_the_throttle_and_the_audited_count(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

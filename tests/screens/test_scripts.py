@@ -101,7 +101,7 @@ def step_text(app: ScreenHarness) -> str:
 async def fill(pilot: Pilot[Any], values: dict[str, str]) -> None:
     for name, value in values.items():
         pilot.app.screen.query_one(f"#field-{name}", Input).value = value
-    await pilot.press("enter")
+    await pilot.press("ctrl+s")  # the focus may be on a drop-down, where Enter opens it
     await pilot.pause()
 
 
@@ -174,6 +174,8 @@ async def test_no_access_walk_from_start_to_recorded_ticket(kiosk_store: Any) ->
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, OwnerDialog)
+        assert app.focused is not None and app.focused.id == "owner-pick"  # starts there
+        await pilot.press("tab")  # "Someone new": on to their name
         await pilot.press(*"Priya Shah")
         await fill(
             pilot,
@@ -294,6 +296,51 @@ async def test_owner_form_shows_every_rule_and_keeps_what_was_typed() -> None:
         await pilot.pause()
         assert isinstance(app.screen, ScriptRunScreen)
         assert app.screen.owner is None
+
+
+@pytest.mark.asyncio
+async def test_choosing_the_owner_replaces_the_hint_and_warns_of_a_gone_account() -> None:
+    store = FakeStore()
+    seed(store)
+    with store.transaction() as tx:
+        gone_id = records.save(
+            tx,
+            PEOPLE,
+            Person(
+                "Gail Gone",
+                "07700900457",
+                "gail@example.org",
+                "gail.gone@nhs.net",
+                last_activity=date(2026, 7, 1),  # far past 90 days before NOW
+            ),
+            "person.add",
+        )
+    app = harness(store, ScriptRunScreen("no_access"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        status = app.screen.query_one("#step-status", Static)
+        assert "Press o to choose the new owner" in str(status.render())
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("#owner-pick", Select).value = str(gone_id)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ScriptRunScreen)
+        shown = str(status.render())
+        assert "Press o to choose" not in shown
+        assert "New owner: Gail Gone. Press o to change." in shown
+        assert "gone for good" in shown
+        assert any("gone for good" in str(n.message) for n in app._notifications)
+        # someone whose account is fine: no warning
+        await pilot.press("o")
+        await pilot.pause()
+        tom = next(p for p in records.people(store.read()) if p.full_name == "Tom Reed")
+        app.screen.query_one("#owner-pick", Select).value = str(tom.id)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(status.render()) == "New owner: Tom Reed. Press o to change."
 
 
 @pytest.mark.asyncio
