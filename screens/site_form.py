@@ -171,10 +171,10 @@ class SiteFormScreen(KioskScreen):
                 self.query_one(f"#site-{name}", Input).value = one_line(value)
         self.query_one("#site-ods_code" if self.mode == "change" else "#site-name", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "site-dspt_published":
-            self.action_save()
+            await self.app.run_action("save", self)  # a failed save: told, form kept
         else:
             self.focus_next()
 
