@@ -295,11 +295,11 @@ class _PassphraseDialog(FieldDialog[str]):
         for name in self.HIDDEN:
             self.query_one(f"#field-{name}", Input).password = True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         inputs = list(self.query(Input))
         if event.input is inputs[-1]:
-            self.action_save()
+            await self.app.run_action("save", self)
         else:
             inputs[inputs.index(event.input) + 1].focus()
 
