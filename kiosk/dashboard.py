@@ -205,7 +205,8 @@ def _request_lines(site: Site, requests: Sequence[NasRequest], today: date) -> l
             "{n} open more than {days} working days: escalate",
             len(late),
         ).format(n=len(late), days=facts.REQUEST_ESCALATE_WORKING_DAYS)
-        return [Line(Level.WARN, text, "requests")]
+        # Wrong now, as `kiosk status` says it (exit 4): a joiner or leaver is stuck.
+        return [Line(Level.BAD, text, "requests")]
     return [Line(Level.INFO, text, "requests")]
 
 
