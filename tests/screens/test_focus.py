@@ -98,3 +98,31 @@ async def test_access_step_three_highlight_is_on_the_chosen_option(demo_store: P
         assert radios.pressed_button is not None and radios.pressed_button.id == "how-nas"
         highlighted = [b.id for b in radios.query(".-selected")]
         assert highlighted == ["how-nas"]
+
+
+async def test_access_removed_by_an_owner_is_worded_as_no_access(demo_store: Path) -> None:
+    """Recording a removal says the person no longer has access, not that they are 'none'."""
+    from textual.widgets import RadioButton
+
+    from screens.access import AccessScreen
+
+    async with unlocked(demo_store, SIZE) as pilot:
+        await pilot.app.push_screen(AccessScreen(3))
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, AccessScreen)
+        screen.query_one("#role-none", RadioButton).value = True
+        for _step in range(4):
+            if screen.step == "step-how":
+                break
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            if screen.step == "step-guard" and screen.query_one("#guard-confirm").display:
+                await pilot.press("space")
+        assert screen.step == "step-how"
+        screen.query_one("#how-portal", RadioButton).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.step == "step-send"
+        text = " ".join(screen_lines(pilot.app))
+        assert "no longer has access at" in text and "is now none" not in text
