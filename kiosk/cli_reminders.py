@@ -222,16 +222,13 @@ def table_rows(report: Report) -> list[tuple[str, ...]]:
     """One tuple of cells per person: name, NHSmail, sites, state, act by, and when that
     is ("in 3 days"), worded as Logins words it so that the two never seem to disagree
     (the JSON's ``days_left`` counts today too, which read as a different number)."""
-    from kiosk.lifecycle import state_label
     from kiosk.timefmt import day, relative_days
 
     rows: list[tuple[str, ...]] = []
     for r in report.reminders:
-        state = state_label(r.state.state)
+        state = r.verdict.label  # the one status, as People and Logins show it
         if r.state.unknown:
             state = _("{state} (no date)").format(state=state)
-        elif r.state.never_used:
-            state = _("{state} (new)").format(state=state)
         last = r.state.last_day
         rows.append(
             (

@@ -392,3 +392,11 @@ def test_no_store_is_a_user_error(tmp_path: Path) -> None:
     done = kiosk(tmp_path, tmp_path / "none" / "kiosk.store", "--as-of", "2026-11-24")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_table_state_is_the_one_status(fine_store: FakeStore) -> None:
+    """A leaver whose account is due shows 'Leaving' in the table, as People and Logins do."""
+    add_person(fine_store, "Gil Going", 30, access={1: Role.MEMBER}, status=PersonStatus.LEAVER)
+    table = as_table(build_report(fine_store.read(), AS_OF, 7))
+    (row,) = [line for line in table.splitlines() if line.startswith("Gil Going")]
+    assert "Leaving" in row and "Due soon" not in row
