@@ -63,13 +63,13 @@ class RecoveryWizard(Screen["Store | None"]):
                     classes="intro",
                 )
                 yield LiteralLabel(_("Name"))
-                yield Input(id="recovery-name", compact=True)
+                yield Input(id="recovery-name")
                 yield Literal("", id="recovery-name-error", classes="error")
                 yield LiteralLabel(_("Passphrase (at least 12 characters)"))
-                yield Input(password=True, id="recovery-pass1", compact=True)
+                yield Input(password=True, id="recovery-pass1")
                 yield Literal("", id="recovery-hint")
                 yield LiteralLabel(_("Passphrase again"))
-                yield Input(password=True, id="recovery-pass2", compact=True)
+                yield Input(password=True, id="recovery-pass2")
                 yield Literal("", id="recovery-pass-error", classes="error")
             with Vertical(id="step-working"):
                 yield Literal(
@@ -85,7 +85,7 @@ class RecoveryWizard(Screen["Store | None"]):
                 )
                 yield Literal("", id="recovery-code")
                 yield LiteralLabel(_("Type its last group to show it is written down"))
-                yield Input(id="recovery-check", compact=True)
+                yield Input(id="recovery-check")
                 yield Literal("", id="recovery-check-error", classes="error")
         yield Footer()
 

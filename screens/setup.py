@@ -113,9 +113,19 @@ class SetupWizard(Screen[None]):
     def _show(self, step: int) -> None:
         self._step = step
         self.query_one("#steps", ContentSwitcher).current = STEPS[step]
+        self.refresh_bindings()
         focus = {0: "#admin-name", 1: "#pass1", 2: "#site-name", 4: "#recovery-check"}.get(step)
         if focus:
-            self.query_one(focus, Input).focus()
+            self.set_focus(self.query_one(focus, Input))  # now: see on_input_submitted
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that work on this step are in the footer: none while the store is
+        being created, only Next once the recovery key is shown (there is no going back)."""
+        if action == "previous":
+            return self._step in (0, 1, 2)
+        if action == "next":
+            return self._step in (0, 1, 2, 4)
+        return True
 
     def action_previous(self) -> None:
         if self._step in (1, 2):
@@ -127,6 +137,11 @@ class SetupWizard(Screen[None]):
         event.stop()
         if event.input.id == "pass1":
             self.query_one("#pass2", Input).focus()
+            return
+        confirm = self.query_one("#mailbox-confirmed", Checkbox)
+        if event.input.id == "site-mailbox" and not confirm.value:
+            # Enter here goes on to the box that must be ticked, not to an error about it.
+            confirm.focus()
             return
         if (
             event.input.id
