@@ -172,13 +172,13 @@ def change_own_passphrase(store: Store, current: str, new: str, again: str) -> N
         raise _refused(error, "passphrase") from None
 
 
-def regenerate_recovery(store: Store) -> str:
+def regenerate_recovery(store: Store, shown_to: str | None = None) -> str:
     """A new recovery key, to be shown once; the old one stops working at once (the store
     rotates the data key and audits ``recovery.regenerate``)."""
     from store import StoreError
 
     try:
-        return store.regenerate_recovery()
+        return store.regenerate_recovery(shown_to=shown_to)
     except StoreError as error:
         raise _refused(error) from None
 
@@ -214,4 +214,4 @@ def recover(store: Store, name: str, passphrase: str, again: str) -> tuple[str, 
             raise _refused(error, "passphrase") from None
     else:
         clean = add_admin(store, clean, passphrase, again)
-    return clean, regenerate_recovery(store)
+    return clean, regenerate_recovery(store, shown_to=clean)

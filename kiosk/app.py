@@ -151,6 +151,14 @@ class KioskApp(App[int]):
             from screens.unlock import UnlockScreen
 
             self.push_screen(UnlockScreen())
+            return
+        from kiosk.missing_store import newest_backup
+
+        newest = newest_backup(self.store_path)
+        if newest is not None:  # gone, with backups beside it: never the setup wizard
+            from screens.missing_store import MissingStoreScreen
+
+            self.push_screen(MissingStoreScreen(newest))
         else:
             from screens.setup import SetupWizard
 
@@ -228,6 +236,9 @@ class KioskApp(App[int]):
         session, self._session = self._session, None
         self._clear_stack()
         session.store.lock()
+        from kiosk import records
+
+        records.forget()  # the shared read model holds people too
         from screens.unlock import UnlockScreen
 
         self.push_screen(UnlockScreen())

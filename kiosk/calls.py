@@ -12,7 +12,7 @@ action, never the personal data (names, numbers and notes stay in the encrypted 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -86,6 +86,49 @@ def overdue_followups(contacts: Sequence[NasContact], today: date) -> list[NasCo
         c for c in contacts if is_unresolved(c) and c.follow_up is not None and c.follow_up < today
     ]
     return sorted(due, key=lambda c: (c.follow_up or today, c.at, c.id))
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One NAS ticket, however many calls and emails it took: contacts that share a
+    reference (case and spaces ignored) are one ticket; a contact with no reference is a
+    ticket of its own."""
+
+    reference: str  # "" when none was given
+    contacts: tuple[NasContact, ...]  # oldest first
+
+    @property
+    def site_id(self) -> int:
+        return self.contacts[0].site_id
+
+    @property
+    def unresolved(self) -> bool:
+        return any(is_unresolved(c) for c in self.contacts)
+
+    def overdue(self, today: date) -> bool:
+        """Unresolved and a follow-up day of an unresolved contact has passed."""
+        return any(
+            is_unresolved(c) and c.follow_up is not None and c.follow_up < today
+            for c in self.contacts
+        )
+
+
+def ticket_key(reference: str) -> str:
+    return "".join(reference.split()).upper()
+
+
+def tickets(contacts: Iterable[NasContact]) -> list[Ticket]:
+    """The contacts grouped into tickets (see :class:`Ticket`), oldest first."""
+    groups: dict[str, list[NasContact]] = {}
+    for c in sorted(contacts, key=lambda c: (c.at, c.id)):
+        key = ticket_key(c.ticket) if c.ticket.strip() else f"#{c.id}"
+        groups.setdefault(key, []).append(c)
+    return [Ticket(group[0].ticket.strip(), tuple(group)) for group in groups.values()]
+
+
+def open_tickets(contacts: Iterable[NasContact]) -> list[Ticket]:
+    """Tickets with a contact still open or waiting."""
+    return [t for t in tickets(contacts) if t.unresolved]
 
 
 def log(db: TinyDB) -> list[NasContact]:
@@ -183,8 +226,27 @@ def _change(
 
 
 def set_status(store: records.StoreLike, contact_id: int, status: TicketStatus) -> NasContact:
-    """Mark a ticket open, waiting (on NAS) or resolved."""
-    return _change(store, contact_id, "contact.status", status.value, status=status)
+    """Mark a ticket open, waiting (on NAS) or resolved: every contact that shares its
+    reference (one ticket, however many calls and emails), each change audited."""
+    with store.transaction() as tx:
+        current = contact(tx.db, contact_id)
+        if current is None:
+            raise KeyError(f"contact {contact_id} no longer exists")
+        group = next(t for t in tickets(records.contacts(tx.db)) if current in t.contacts)
+        for entry in group.contacts:
+            if entry.status is not status:
+                records.save(
+                    tx, CONTACTS, replace(entry, status=status), "contact.status", status.value
+                )
+    return replace(current, status=status)
+
+
+def edit_ticket(store: records.StoreLike, contact_id: int, ticket: str, notes: str) -> NasContact:
+    """Correct a contact's ticket reference and notes (validated, audited)."""
+    ticket, notes = _checked_ticket_and_notes(ticket, notes)
+    return _change(
+        store, contact_id, "contact.edit", "ticket and notes", ticket=ticket, notes=notes
+    )
 
 
 def set_follow_up(store: records.StoreLike, contact_id: int, follow_up: date | None) -> NasContact:

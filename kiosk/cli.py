@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "init": "kiosk.cli_init",
     "nas": "kiosk.cli_nas",
     "reminders": "kiosk.cli_reminders",
+    "status": "kiosk.cli_status",
     "check": "kiosk.cli_maintenance",  # its register() adds check, backup and restore once
     "backup": "kiosk.cli_maintenance",
     "restore": "kiosk.cli_maintenance",

@@ -87,6 +87,11 @@ def open_store(args: argparse.Namespace) -> Store:
     try:
         return Store.open(path, admin, passphrase)
     except StoreError as error:
+        from kiosk.missing_store import missing_sentence, newest_backup, restore_hint
+
+        newest = newest_backup(path) if getattr(error, "code", "") == "missing" else None
+        if newest is not None:  # never "run kiosk init" beside the care group's backups
+            raise UserError(f"{missing_sentence(path, newest)} {restore_hint(newest)}") from None
         raise UserError(describe_store_error(error)) from None
 
 

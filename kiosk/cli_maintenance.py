@@ -237,8 +237,14 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except (WrongPassphrase, StoreBusy, UnknownFormat) as error:
         raise UserError(describe_store_error(error)) from None
     except StoreMissing:
+        from kiosk.missing_store import missing_sentence, newest_backup, restore_hint
+
         say(_("Store file:   missing"))
         problems.append(_("the store file is missing"))
+        newest = newest_backup(path)
+        if newest is not None:
+            say(missing_sentence(path, newest))
+            say(restore_hint(newest))
     except StoreRollback as error:
         say(
             _("Store file:   OLDER than the one you last used: {sentence}").format(
@@ -429,24 +435,38 @@ def _resolve_source(text: str, path: Path) -> tuple[Path, Generation | None]:
 
 
 def _ask_terminal(question: str) -> str | None:
-    """Ask on the controlling terminal (stdin may carry the passphrase); None without one."""
+    """Ask on the controlling terminal (stdin may carry the passphrase); None without one.
+
+    ``/dev/tty`` is a character device: Python's text mode "r+" wants it seekable and
+    fails, so it is opened once with ``os.open`` and written and read as raw bytes."""
     try:
-        with open("/dev/tty", "r+", encoding="utf-8") as tty:
-            tty.write(question)
-            tty.flush()
-            return tty.readline()
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
     except OSError:
         return None
+    try:
+        os.write(fd, question.encode("utf-8"))
+        answer = b""
+        while not answer.endswith(b"\n") and len(answer) < 1024:
+            chunk = os.read(fd, 1024)
+            if not chunk:  # end of input (ctrl+d): no answer is "no"
+                break
+            answer += chunk
+        return answer.decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _confirm(question: str) -> bool:
-    """A typed "yes" at the terminal; no terminal at all is a user error (use --yes)."""
+    """A typed "y" or "yes" at the terminal; no terminal at all is a user error (--yes)."""
     answer = _ask_terminal(question)
     if answer is None:
         raise UserError(
             _("restore needs a confirmation typed at a terminal: run it in one, or add --yes")
         )
-    return answer.strip().casefold() in {_("yes").casefold(), "yes"}
+    accepted = {_("y").casefold(), _("yes").casefold(), "y", "yes"}
+    return answer.strip().casefold() in accepted
 
 
 def run_restore(args: argparse.Namespace) -> int:
@@ -484,12 +504,12 @@ def run_restore(args: argparse.Namespace) -> int:
     if store is not None:
         question = _(
             "Replace the records in {store} with those of {what}? The current records are kept "
-            "as a generation. Type yes to restore: "
+            "as a generation. Type y to restore, n to keep it as it is: "
         ).format(store=path, what=what)
     else:
         question = _(
             "The store {store} cannot be opened. Set it aside (renamed, byte for byte) and "
-            "restore {what}? Type yes to restore: "
+            "restore {what}? Type y to restore, n to keep it as it is: "
         ).format(store=path, what=what)
     try:
         if not args.yes and not _confirm(question):

@@ -16,17 +16,14 @@ from enum import IntEnum
 from tinydb import TinyDB
 
 from kiosk import facts, records
-from kiosk.calls import overdue_followups
+from kiosk.calls import open_tickets
 from kiosk.clock import LONDON
-from kiosk.coverage import Coverage, CoverLevel, can_sign_in, cover_sentence, coverage
+from kiosk.coverage import Coverage, CoverLevel, cover_sentence
 from kiosk.dspt import dspt_verdict
-from kiosk.i18n import _, ngettext
+from kiosk.i18n import _, current_locale, ngettext
 from kiosk.lifecycle import (
-    AccountState,
-    LifecycleState,
     mailbox_silence,
     owners_at_risk,
-    person_status,
 )
 from kiosk.model import (
     NasContact,
@@ -35,11 +32,11 @@ from kiosk.model import (
     RequestStatus,
     Settings,
     Site,
-    TicketStatus,
 )
 from kiosk.nas_hours import describe, nas_status
 from kiosk.nas_requests import overdue_requests, review_due
 from kiosk.people import access_to_remove
+from kiosk.site_status import read_status
 
 
 class Level(IntEnum):
@@ -73,7 +70,16 @@ class Dashboard:
 
 
 def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
-    """Everything the home screen shows, as of ``now`` (aware, any zone)."""
+    """Everything the home screen shows, as of ``now`` (aware, any zone).
+
+    Worked out once per store generation and minute (and language): coming back to the
+    dashboard from another screen costs nothing until something is saved.
+    """
+    minute = now.replace(second=0, microsecond=0).isoformat()
+    return records.derived(db, f"dashboard {minute} {current_locale()}", lambda: _build(db, now))
+
+
+def _build(db: TinyDB, now: datetime) -> Dashboard:
     today = now.astimezone(LONDON).date()
     sites = records.sites(db)
     everyone = records.people(db)
@@ -82,12 +88,13 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     contacts = records.contacts(db)
     settings = records.settings(db)
 
-    usable = can_sign_in(everyone, today)
-    covers = {site.id: coverage(site.id, everyone, today, usable) for site in sites}
+    report = read_status(db, today)
+    by_site = {status.site.id: status for status in report.sites}
+    covers = {site_id: status.cover for site_id, status in by_site.items()}
     top: list[Line] = [
         _no_owner_line(site)
         for site in sites
-        if site.closed is None and covers[site.id].no_usable_owner
+        if site.id in covers and covers[site.id].no_usable_owner
     ]
     for site, person, state in owners_at_risk(sites, people, today):
         top.append(
@@ -120,14 +127,9 @@ def build_dashboard(db: TinyDB, now: datetime) -> Dashboard:
     summaries: list[SiteSummary] = []
     for site in sites:
         summary = SiteSummary(site)
-        summary.lines.extend(_coverage_lines(site, covers[site.id]))
-        states = [
-            v.account
-            for p in people
-            if site.id in p.access
-            if (v := person_status(p, today)).account is not None
-        ]
-        summary.lines.append(_logins_line(states))
+        here = by_site[site.id]
+        summary.lines.extend(_coverage_lines(site, here.cover))
+        summary.lines.append(_logins_line(here.logins_overdue, here.logins_due))
         summary.lines.extend(_request_lines(site, requests, today))
         summary.lines.append(_dspt_line(site, today))
         silence = mailbox_silence(site, today)
@@ -159,9 +161,7 @@ def _no_owner_line(site: Site) -> Line:
     )
 
 
-def _logins_line(states: Sequence[AccountState]) -> Line:
-    overdue = sum(1 for s in states if s.overdue)
-    due = sum(1 for s in states if s.state is LifecycleState.DUE_SOON)
+def _logins_line(overdue: int, due: int) -> Line:
     if overdue:
         level = Level.BAD
     elif due:
@@ -196,26 +196,28 @@ def _request_lines(site: Site, requests: Sequence[NasRequest], today: date) -> l
 
 
 def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
-    open_tickets = [c for c in contacts if c.status is not TicketStatus.RESOLVED]
-    late = overdue_followups(contacts, today)
+    """One line per ticket past its follow-up day, else how many tickets are open: a ticket
+    logged as a call and an email is still one ticket."""
+    open_ones = open_tickets(contacts)
+    late = [t for t in open_ones if t.overdue(today)]
     lines: list[Line] = []
-    for contact in late:
+    for ticket in late:
         lines.append(
             Line(
                 Level.WARN,
                 _("Ticket {ticket} is past its follow-up date: escalate it").format(
-                    ticket=contact.ticket or _("(no reference)")
+                    ticket=ticket.reference or _("(no reference)")
                 ),
                 "calls",
-                (("contact_id", contact.id),),
+                (("contact_id", ticket.contacts[-1].id),),
             )
         )
-    if open_tickets and not late:
+    if open_ones and not late:
         lines.append(
             Line(
                 Level.INFO,
-                ngettext("{n} open NAS ticket", "{n} open NAS tickets", len(open_tickets)).format(
-                    n=len(open_tickets)
+                ngettext("{n} open NAS ticket", "{n} open NAS tickets", len(open_ones)).format(
+                    n=len(open_ones)
                 ),
                 "calls",
             )

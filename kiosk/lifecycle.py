@@ -61,9 +61,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from kiosk import facts
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, current_locale
 from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.timefmt import day as fmt_day
 
@@ -164,6 +165,32 @@ def has_account(person: Person) -> bool:
     return bool(person.nhsmail) and person.status is not PersonStatus.LEFT
 
 
+# Verdicts are pure functions of a (frozen) person, the day and the locale, and the
+# dashboard, People, Logins and coverage each ask for every person's several times: at
+# 10,000 people that was most of a second per screen. They are remembered by the person
+# object (records are shared per store generation by ``kiosk.records``, so a saved change
+# is a new object and a new verdict). Bounded; ``forget`` clears it on lock.
+_VERDICTS: dict[tuple[str, int, date, int, str], tuple[Person, object]] = {}
+_VERDICTS_MAX = 200_000
+
+
+def _remembered(kind: str, person: Person, today: date, due_within: int, build: Any) -> Any:
+    key = (kind, id(person), today, due_within, current_locale())
+    hit = _VERDICTS.get(key)
+    if hit is not None and hit[0] is person:
+        return hit[1]
+    value = build()
+    if len(_VERDICTS) >= _VERDICTS_MAX:
+        _VERDICTS.clear()
+    _VERDICTS[key] = (person, value)
+    return value
+
+
+def forget() -> None:
+    """Drop every remembered verdict (and with them the people they were about)."""
+    _VERDICTS.clear()
+
+
 def account_state(
     person: Person, today: date, *, due_within: int = facts.DUE_SOON_DAYS
 ) -> AccountState | None:
@@ -172,6 +199,13 @@ def account_state(
     ``due_within`` widens or narrows "due soon" (``kiosk reminders --within``); the
     default is ``facts.DUE_SOON_DAYS``. None when the lifecycle does not apply.
     """
+    found: AccountState | None = _remembered(
+        "account", person, today, due_within, lambda: _account_state(person, today, due_within)
+    )
+    return found
+
+
+def _account_state(person: Person, today: date, due_within: int) -> AccountState | None:
     if not has_account(person):
         return None
     if person.disabled_since is not None:
@@ -312,14 +346,18 @@ def owners_at_risk(
     Leavers are left out: they never count as cover, and the dashboard asks for their access
     to be removed instead.
     """
-    open_sites = [s for s in sites if s.closed is None]
+    # By id, in the sites' order: a person's own few roles are looked up, not every site.
+    open_sites = {s.id: (index, s) for index, s in enumerate(sites) if s.closed is None}
     found: list[tuple[Site, Person, AccountState]] = []
     for person, state in states(people, today):
         if state.state not in AT_RISK_STATES or person_status(person, today).leaver:
             continue
-        for site in open_sites:
-            if person.role_at(site.id) is Role.OWNER:
-                found.append((site, person, state))
+        owned = sorted(
+            open_sites[site_id]
+            for site_id, role in person.access.items()
+            if role is Role.OWNER and site_id in open_sites
+        )
+        found.extend((site, person, state) for _index, site in owned)
     found.sort(key=lambda t: (urgency_key(t[2]), t[0].name.casefold(), t[1].full_name.casefold()))
     return found
 
@@ -413,6 +451,13 @@ def person_status(
     The person's own progress (joining, leaving, left) comes first, because it decides
     whether they can be relied on; otherwise the account's lifecycle state speaks.
     """
+    found: PersonVerdict = _remembered(
+        "status", person, today, due_within, lambda: _person_status(person, today, due_within)
+    )
+    return found
+
+
+def _person_status(person: Person, today: date, due_within: int) -> PersonVerdict:
     account = account_state(person, today, due_within=due_within)
     if person.status is PersonStatus.LEFT:
         left = leaver_days_left(person, today)

@@ -384,8 +384,9 @@ def record_answer(
                 ),
                 "day_before_sent",
             )
+        ticket = ticket or request.ticket  # kept: an answer without one never erases it
         person = records.person(tx.db, request.person_id) if request.person_id else None
-        new_account = done and request.kind is RequestKind.JOINER_NEW
+        new_account = done and needs_new_address(request, person)
         if new_account and not nhsmail and person is not None and not person.nhsmail:
             raise ValidationError(
                 _(
@@ -394,7 +395,7 @@ def record_answer(
                 ),
                 "nhsmail_required",
             )
-        if done and request.kind is RequestKind.JOINER_NEW and nhsmail:
+        if new_account and nhsmail:
             address = validate_nhsmail(nhsmail, person.personal_email if person else None)
             others = records.people(tx.db)
             dup = duplicate_errors(
@@ -419,10 +420,20 @@ def record_answer(
             records.save(tx, PEOPLE, updated, "person.status", detail=request.kind.value)
 
 
+def needs_new_address(request: NasRequest, person: Person | None) -> bool:
+    """Whether NAS's Done gives a brand-new account, whose address the admin types: a new
+    joiner, or a no-access owner who had no NHSmail address on record."""
+    if request.kind is RequestKind.JOINER_NEW:
+        return True
+    return request.kind is RequestKind.NO_ACCESS and person is not None and not person.nhsmail
+
+
 def _answered(
     person: Person, request: NasRequest, done: bool, day: date, nhsmail: str | None
 ) -> Person:
     kind = request.kind
+    if kind is RequestKind.NO_ACCESS:
+        return _no_access_answered(person, request, done, day, nhsmail)
     if kind in (RequestKind.JOINER_NEW, RequestKind.JOINER_EXISTING):
         if not done:
             return replace(person, status=PersonStatus.ACTIVE, status_since=day)
@@ -442,6 +453,27 @@ def _answered(
         return replace(person, status=PersonStatus.LEFT, status_since=day, leaver_marked=day)
     if kind is RequestKind.ACCESS_CHANGE and done:
         return _with_role(person, request.site_id, request.role)
+    return person
+
+
+def _no_access_answered(
+    person: Person, request: NasRequest, done: bool, day: date, nhsmail: str | None
+) -> Person:
+    """The owner asked for on the no-access call stops "Joining" either way. Done: they own
+    the shared mailbox, and a new account (or one never signed in) has its first sign-in
+    pending as for any joiner. Rejected: the owner role recorded on the call is taken away.
+    """
+    person = replace(person, status=PersonStatus.ACTIVE, status_since=day)
+    if not done:
+        return _with_role(person, request.site_id, None)
+    person = _with_role(person, request.site_id, request.role or Role.OWNER)
+    if nhsmail or (person.last_activity is None and not person.first_login_done):
+        person = replace(
+            person,
+            nhsmail=nhsmail or person.nhsmail,
+            account_created=day,
+            first_login_done=False,
+        )
     return person
 
 
@@ -709,6 +741,7 @@ __all__ = [
     "leaver_deadline",
     "leaver_handover",
     "leaver_site",
+    "needs_new_address",
     "record_access_change",
     "record_answer",
     "record_first_login",

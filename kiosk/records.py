@@ -8,7 +8,8 @@ an inspector. Domain modules use these helpers instead of raw TinyDB documents.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
@@ -57,12 +58,55 @@ class Record(Protocol):
 
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
+
+# --- read models, once per store generation ---------------------------------------------
+#
+# Building 10,000 Person objects takes about 0.25 s, and every screen, the dashboard and
+# the CLI used to do it again on each open. The typed records are built once for a
+# document and kept until it changes: the store makes a new TinyDB object whenever it
+# reloads (another process saved, a rollback, a restore, a lock), and the storage's
+# ``writes`` counter moves on every write this process makes. The cache is keyed weakly
+# by the TinyDB object, so a locked or reloaded document's records go with it. Records
+# are frozen; callers get a fresh list each time, so sorting one changes nobody else's.
+# A TinyDB without the counter (the tests' in-memory fakes) is never cached.
+_MEMO: weakref.WeakKeyDictionary[TinyDB, dict[str, tuple[int, Any]]] = weakref.WeakKeyDictionary()
+
+
+def _memo(db: TinyDB, name: str, build: Callable[[], T]) -> T:
+    version = getattr(db.storage, "writes", None)
+    if not isinstance(version, int):
+        return build()
+    slot = _MEMO.setdefault(db, {})
+    hit = slot.get(name)
+    if hit is not None and hit[0] == version:
+        return hit[1]  # type: ignore[no-any-return]
+    value = build()
+    slot[name] = (version, value)
+    return value
+
+
+def derived(db: TinyDB, name: str, build: Callable[[], T]) -> T:
+    """``build()``, worked out once for this document as it stands (a read model other
+    than the records themselves: the dashboard's lines, say). ``name`` must say everything
+    else the value depends on (the day, the language)."""
+    return _memo(db, name, build)
+
+
+def forget() -> None:
+    """Drop every cached record and verdict (on lock: nothing personal kept longer)."""
+    from kiosk import lifecycle
+
+    _MEMO.clear()
+    lifecycle.forget()
 
 
 def sites(db: TinyDB, *, include_closed: bool = False) -> list[Site]:
     """Sites in the order they were added; closed ones (after an ODS change) left out."""
-    found = [Site.from_doc(d.doc_id, d) for d in db.table(SITES).all()]
-    return found if include_closed else [s for s in found if s.closed is None]
+    found = _memo(
+        db, SITES, lambda: tuple(Site.from_doc(d.doc_id, d) for d in db.table(SITES).all())
+    )
+    return list(found) if include_closed else [s for s in found if s.closed is None]
 
 
 def site(db: TinyDB, site_id: int) -> Site | None:
@@ -71,7 +115,17 @@ def site(db: TinyDB, site_id: int) -> Site | None:
 
 
 def people(db: TinyDB) -> list[Person]:
-    return [Person.from_doc(d.doc_id, d) for d in db.table(PEOPLE).all()]
+    return list(_memo(db, PEOPLE, lambda: _all_people(db)))
+
+
+def _all_people(db: TinyDB) -> tuple[Person, ...]:
+    # Straight from the stored dict: TinyDB's all() copies every document first.
+    table = db.table(PEOPLE)
+    raw = db.storage.read() or {}
+    stored = raw.get(PEOPLE)
+    if stored is None:
+        return tuple(Person.from_doc(d.doc_id, d) for d in table.all())
+    return tuple(Person.from_doc(int(key), doc) for key, doc in stored.items())
 
 
 def person(db: TinyDB, person_id: int) -> Person | None:
@@ -80,16 +134,31 @@ def person(db: TinyDB, person_id: int) -> Person | None:
 
 
 def requests(db: TinyDB) -> list[NasRequest]:
-    return [NasRequest.from_doc(d.doc_id, d) for d in db.table(REQUESTS).all()]
+    return list(
+        _memo(
+            db,
+            REQUESTS,
+            lambda: tuple(NasRequest.from_doc(d.doc_id, d) for d in db.table(REQUESTS).all()),
+        )
+    )
 
 
 def contacts(db: TinyDB) -> list[NasContact]:
-    return [NasContact.from_doc(d.doc_id, d) for d in db.table(CONTACTS).all()]
+    return list(
+        _memo(
+            db,
+            CONTACTS,
+            lambda: tuple(NasContact.from_doc(d.doc_id, d) for d in db.table(CONTACTS).all()),
+        )
+    )
 
 
 def settings(db: TinyDB) -> Settings:
-    docs = db.table(SETTINGS).all()
-    return Settings.from_doc(docs[0] if docs else None)
+    def build() -> Settings:
+        docs = db.table(SETTINGS).all()
+        return Settings.from_doc(docs[0] if docs else None)
+
+    return _memo(db, SETTINGS, build)
 
 
 def save(tx: Tx, table: str, record: R, action: str, detail: str = "") -> int:

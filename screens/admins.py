@@ -8,13 +8,16 @@ Thin: the rules and the wording of refusals are in :mod:`kiosk.admins` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
 
 from kiosk import records, timefmt
 from kiosk.admins import (
@@ -156,6 +159,9 @@ class AdminsScreen(KioskScreen):
             )
             return
         self.refresh_data()
+        # They never saw the current recovery key, so it still stands; offer a new one
+        # anyway (they may have seen it over someone's shoulder).
+        self.action_recovery()
 
     def action_recovery(self) -> None:
         text = _(
@@ -214,9 +220,55 @@ class AdminsScreen(KioskScreen):
 
 
 class _PassphraseDialog(FieldDialog[str]):
-    """A field dialog whose passphrase fields are hidden; Enter moves to the next field."""
+    """A field dialog whose passphrase fields are hidden; Enter moves to the next field.
+
+    Saving runs Argon2id (about 0.15 s a derivation, several per change, far more on a
+    busy machine) and may wait for the store's lock, so :meth:`apply` runs in a worker
+    thread while the dialog shows that it is working; the app keeps drawing and
+    answering keys. Errors come back to the dialog's fields as before.
+    """
 
     HIDDEN: ClassVar[tuple[str, ...]] = ()
+    _busy = False
+
+    def apply(self, values: dict[str, str]) -> str:
+        """Do the change (in a worker thread); AdminChangeError for what to show."""
+        raise NotImplementedError
+
+    def action_save(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self.query_one("#dialog-box").loading = True
+        self._apply_in_thread(self.values())
+
+    def action_cancel(self) -> None:
+        if self._busy:
+            self.notify(_("Working\u2026 the change is being saved."))
+            return
+        super().action_cancel()
+
+    @work(thread=True, exclusive=True, group="passphrase")
+    def _apply_in_thread(self, values: dict[str, str]) -> str | dict[str, str]:
+        try:
+            return self.apply(values)
+        except AdminChangeError as error:
+            return error.errors
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The worker's message that it is done: close with its sentence, or show why not."""
+        if event.worker.group != "passphrase" or event.state is not WorkerState.SUCCESS:
+            return
+        result = event.worker.result
+        if isinstance(result, str):
+            self.dismiss(result)
+        elif isinstance(result, dict):
+            self._failed(result)
+
+    def _failed(self, errors: Mapping[str, str]) -> None:
+        self._busy = False
+        self.query_one("#dialog-box").loading = False
+        self.show_errors(errors)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -248,13 +300,9 @@ class AddAdminDialog(_PassphraseDialog):
             intro=_("Hand the keyboard to the new admin: they type their own passphrase."),
         )
 
-    def submit(self, values: dict[str, str]) -> str | None:
+    def apply(self, values: dict[str, str]) -> str:
         session = self.app.session  # type: ignore[attr-defined]
-        try:
-            name = add_admin(session.store, values["name"], values["passphrase"], values["again"])
-        except AdminChangeError as error:
-            self.show_errors(error.errors)
-            return None
+        name = add_admin(session.store, values["name"], values["passphrase"], values["again"])
         return _("{name} is now a kiosk admin.").format(name=name)
 
 
@@ -271,15 +319,11 @@ class ChangePassphraseDialog(_PassphraseDialog):
             ],
         )
 
-    def submit(self, values: dict[str, str]) -> str | None:
+    def apply(self, values: dict[str, str]) -> str:
         session = self.app.session  # type: ignore[attr-defined]
-        try:
-            change_own_passphrase(
-                session.store, values["current"], values["passphrase"], values["again"]
-            )
-        except AdminChangeError as error:
-            self.show_errors(error.errors)
-            return None
+        change_own_passphrase(
+            session.store, values["current"], values["passphrase"], values["again"]
+        )
         return _("Your passphrase was changed.")
 
 

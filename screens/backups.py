@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
@@ -27,6 +28,8 @@ from screens.widgets.text import Literal, LiteralTable
 if TYPE_CHECKING:
     from store import Generation
 
+_OLD_PASSPHRASE = "old passphrase needed"  # a marker, never shown
+
 
 class BackupsScreen(KioskScreen):
     CSS_PATH = "backups.tcss"
@@ -37,6 +40,7 @@ class BackupsScreen(KioskScreen):
     def __init__(self) -> None:
         super().__init__()
         self._generations: dict[str, Generation] = {}
+        self._busy = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,6 +62,8 @@ class BackupsScreen(KioskScreen):
         yield Footer()
 
     def refresh_data(self) -> None:
+        if self._busy:
+            return  # a restore is running: its end refreshes the list
         store = self.session.store
         table = self.query_one("#backups-table", DataTable)
         keep = table.cursor_row
@@ -91,6 +97,9 @@ class BackupsScreen(KioskScreen):
         self.action_restore()
 
     def action_restore(self) -> None:
+        if self._busy:
+            self.notify(_("A restore is already running."))
+            return
         gen = self._selected()
         if gen is None:
             return
@@ -113,25 +122,44 @@ class BackupsScreen(KioskScreen):
         )
 
     def _restore(self, gen: Generation, passphrase: str | None) -> None:
+        """Start the restore in a worker thread: it decrypts a whole generation (and runs
+        Argon2id for an old passphrase), seconds at 10,000 people, and may wait for the
+        lock; the screen shows that it is working and keeps answering keys meanwhile."""
+        if self._busy:
+            return
+        self._busy = True
+        self.query_one("#backups-table", DataTable).loading = True
+        self.sub_title = _("Restoring generation {n}\u2026").format(n=gen.generation)
+        self._restore_in_thread(gen, passphrase)
+
+    @work(thread=True, exclusive=True, group="restore")
+    def _restore_in_thread(self, gen: Generation, passphrase: str | None) -> None:
         from store import NotOpenable, StoreError, WrongPassphrase
 
-        store = self.session.store
+        outcome: str | None = None
         try:
-            store.restore(gen.path, passphrase=passphrase)
+            self.session.store.restore(gen.path, passphrase=passphrase)
         except NotOpenable:
+            outcome = _OLD_PASSPHRASE
+        except WrongPassphrase:
+            outcome = _("That is not the passphrase you had then; nothing was restored.")
+        except StoreError as error:
+            outcome = describe_store_error(error)
+        self.app.call_from_thread(self._restored, gen, outcome)
+
+    def _restored(self, gen: Generation, outcome: str | None) -> None:
+        self._busy = False
+        self.query_one("#backups-table", DataTable).loading = False
+        if outcome is _OLD_PASSPHRASE:
+            self.sub_title = _("Backups")
             self.app.push_screen(
                 OldPassphraseDialog(gen.generation),
                 lambda old: self._restore(gen, old) if old else None,
             )
             return
-        except WrongPassphrase:
-            self.notify(
-                _("That is not the passphrase you had then; nothing was restored."),
-                severity="error",
-            )
-            return
-        except StoreError as error:
-            self.notify(describe_store_error(error), severity="error")
+        if outcome is not None:
+            self.sub_title = _("Backups")
+            self.notify(outcome, severity="error")
             return
         self.notify(
             _("Generation {n} restored. The records it replaced are kept as a generation.").format(

@@ -24,6 +24,7 @@ from kiosk.model import Channel, NasContact, Site, TicketStatus
 from kiosk.nas_hours import parse_london
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
+from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.table import cursor_key
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
@@ -34,6 +35,7 @@ class CallsScreen(KioskScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", _("Add")),
         Binding("s", "status", _("Status")),
+        Binding("d", "edit", _("Edit")),
         Binding("f", "follow_up", _("Follow-up")),
         Binding("e", "escalate", _("Escalate")),
     ]
@@ -134,7 +136,7 @@ class CallsScreen(KioskScreen):
         detail.update(Text("\n".join(lines)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("status", "follow_up", "escalate"):
+        if action in ("status", "edit", "follow_up", "escalate"):
             entry = self._contacts and self._current()
             if not entry:
                 return False
@@ -145,13 +147,39 @@ class CallsScreen(KioskScreen):
     # -- actions ----------------------------------------------------------------------------
 
     def action_status(self) -> None:
+        """The next status (open, waiting, resolved), after a confirmation: it changes every
+        contact of the ticket and goes into the audit trail."""
         entry = self._current()
         if entry is None:
             return
         new = calls.next_status(entry.status)
-        calls.set_status(self.session.store, entry.id, new)
-        self.notify(_("Ticket set to {status}.").format(status=calls.status_label(new)))
-        self.refresh_data()
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            calls.set_status(self.session.store, entry.id, new)
+            self.notify(_("Ticket set to {status}.").format(status=calls.status_label(new)))
+            self.refresh_data()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Change the ticket's status"),
+                _(
+                    "Set ticket {ticket} to {status}? Every call and email logged with it "
+                    "changes too, and the change is audited."
+                ).format(
+                    ticket=entry.ticket or _("(no reference)"),
+                    status=calls.status_label(new),
+                ),
+                _("set it to {status}").format(status=calls.status_label(new)),
+            ),
+            answered,
+        )
+
+    def action_edit(self) -> None:
+        entry = self._current()
+        if entry is not None:
+            self.app.push_screen(EditTicketDialog(entry), self._changed)
 
     def action_follow_up(self) -> None:
         entry = self._current()
@@ -185,6 +213,32 @@ class CallsScreen(KioskScreen):
         self.app.push_screen(
             ScriptRunScreen(calls.SCRIPT_ESCALATE, site_id=entry.site_id, contact_id=entry.id)
         )
+
+
+class EditTicketDialog(FieldDialog[NasContact]):
+    """Correct a contact's ticket reference and notes; the change is audited."""
+
+    def __init__(self, entry: NasContact) -> None:
+        super().__init__(
+            _("Edit the ticket"),
+            [
+                Field("ticket", _("Ticket reference"), entry.ticket, _("e.g. INC0123456")),
+                Field("notes", _("Notes"), entry.notes),
+            ],
+        )
+        self._entry = entry
+
+    def submit(self, values: dict[str, str]) -> NasContact | None:
+        try:
+            return calls.edit_ticket(
+                self.app.session.store,  # type: ignore[attr-defined]
+                self._entry.id,
+                values["ticket"],
+                values["notes"],
+            )
+        except FormErrors as problem:
+            self.show_errors(problem.errors)
+            return None
 
 
 class FollowUpDialog(FieldDialog[NasContact]):

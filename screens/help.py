@@ -15,12 +15,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk import faq
 from kiosk.i18n import _
 from screens.widgets.base import KioskScreen
+from screens.widgets.text import Literal, LiteralLabel
 
 
 class HelpScreen(KioskScreen):
@@ -38,7 +39,7 @@ class HelpScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="help-search-row"):
-            yield Label(_("Search:"), id="help-search-label")
+            yield LiteralLabel(_("Search:"), id="help-search-label")
             yield Input(
                 placeholder=_("type a word, e.g. joiner, password, owner"),
                 id="help-search",
@@ -46,7 +47,7 @@ class HelpScreen(KioskScreen):
             )
         yield OptionList(id="help-questions")
         with VerticalScroll(id="help-answer-box"):
-            yield Static("", id="help-answer")
+            yield Literal("", id="help-answer")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -235,6 +235,12 @@ def filter_rows(rows: Sequence[Row], text: str) -> list[Row]:
     return [r for r in rows if all(w in r.search for w in words)]
 
 
+# Rows added at once when People fills: more than any terminal shows. The rest follow in
+# batches small enough (about 50 ms each) that a key pressed meanwhile is answered.
+FIRST_ROWS = 200
+FILL_BATCH = 150
+
+
 class FixedWidthTable(LiteralTable):
     """A DataTable whose columns all have a set width, so new rows need no measuring.
 
@@ -291,6 +297,7 @@ class PeopleScreen(KioskScreen):
         self._select = person_id
         self._rows: list[Row] = []
         self._shown: list[Row] = []
+        self._fill_token = 0
         self._by_key: dict[str, Row] = {}
         self._reveal = False
         self._sort = 0
@@ -352,25 +359,39 @@ class PeopleScreen(KioskScreen):
         self._sites = records.sites(db)
         self._requests = records.requests(db)
         people = records.people(db)
-        self._rows = build_rows(people, self._sites, self._requests, today)
-        self._by_key = {row.key: row for row in self._rows}
+        sites, requests = self._sites, self._requests
+        # Rows and title are worked out once per store generation and day (and shared by
+        # every People screen): at 10,000 people they cost more than a second.
+        suffix = f"{today.isoformat()} {current_locale()}"
+        self._rows = records.derived(
+            db, f"people rows {suffix}", lambda: build_rows(people, sites, requests, today)
+        )
+        self._by_key = records.derived(
+            db, f"people rows by key {suffix}", lambda: {row.key: row for row in self._rows}
+        )
         self._fill(keep=self._select_key())
         self._select = None
-        self._update_title(people)
+        self.sub_title = records.derived(
+            db, f"people title {suffix}", lambda: self._title(people, sites, today)
+        )
 
-    def _update_title(self, people: Sequence[Person]) -> None:
-        today = self.session.clock.today()
+    @staticmethod
+    def _title(people: Sequence[Person], sites: Sequence[Site], today: date) -> str:
         usable = can_sign_in(people, today)
+        at_site: dict[int, list[Person]] = {}
+        for person in people:
+            for site_id in person.access:
+                at_site.setdefault(site_id, []).append(person)
         parts = []
-        for site in self._sites:
-            cover = coverage(site.id, people, today, usable)
+        for site in sites:
+            cover = coverage(site.id, at_site.get(site.id, []), today, usable)
             mark = {CoverLevel.OK: "✔", CoverLevel.WARN: "!"}.get(cover.level, "✖")
             parts.append(
                 _("{mark} {ods}: {cover}").format(
                     mark=mark, ods=site.ods_code, cover=cover_short(cover)
                 )
             )
-        self.sub_title = " · ".join(parts)
+        return " · ".join(parts)
 
     def _select_key(self) -> str | None:
         if self._select is not None:
@@ -379,14 +400,38 @@ class PeopleScreen(KioskScreen):
         return current.key if current else None
 
     def _fill(self, keep: str | None = None) -> None:
+        """Show the rows that match the filter, in order: the first screenfuls at once,
+        the rest in small batches after each refresh, so the screen paints and answers
+        keys at once even with 10,000 people (a later fill or filter drops the batches
+        of an earlier one)."""
         table = self.query_one("#people-table", DataTable)
         text = self.query_one("#people-filter", Input).value
         order = SORTS[self._sort][0]
         self._shown = sort_rows(filter_rows(self._rows, text), order)
         self._ensure_columns()
         table.clear()
+        self._fill_token += 1
+        keys = [r.key for r in self._shown]
+        at = keys.index(keep) if keep is not None and keep in keys else -1
+        first = max(FIRST_ROWS, at + FIRST_ROWS // 2)
+        self._add_rows(table, self._shown[:first])
+        if at >= 0:
+            table.move_cursor(row=at)
+        self._show_detail()
+        if first < len(self._shown):
+            self.call_after_refresh(self._fill_more, self._fill_token, first)
+
+    def _fill_more(self, token: int, start: int) -> None:
+        if token != self._fill_token or not self.is_mounted:
+            return
+        end = start + FILL_BATCH
+        self._add_rows(self.query_one("#people-table", DataTable), self._shown[start:end])
+        if end < len(self._shown):
+            self.call_after_refresh(self._fill_more, token, end)
+
+    def _add_rows(self, table: DataTable[str], rows: Sequence[Row]) -> None:
         reveal = self._reveal
-        for row in self._shown:
+        for row in rows:
             table.add_row(
                 row.name,
                 *row.access,
@@ -396,9 +441,6 @@ class PeopleScreen(KioskScreen):
                 row.activity,
                 key=row.key,
             )
-        if keep is not None and keep in {r.key for r in self._shown}:
-            table.move_cursor(row=table.get_row_index(keep))
-        self._show_detail()
 
     def _current(self) -> Row | None:
         try:

@@ -54,6 +54,10 @@ from screens.widgets.base import KioskScreen
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 MARK = "\u2714"
+# Rows added at once when the list fills (more than any terminal shows); the rest follow
+# in batches small enough that a key pressed meanwhile is answered.
+FIRST_ROWS = 200
+FILL_BATCH = 150
 BAND_STYLES = {
     LifecycleState.GONE: "bold red",
     LifecycleState.DELETED: "bold red",
@@ -134,6 +138,8 @@ class RemindersScreen(KioskScreen):
         super().__init__()
         self._focus_person = person_id
         self._marked: set[int] = set()
+        self._specs: list[tuple[str, tuple[str | Text, ...] | None]] = []
+        self._fill_token = 0
         self._rows: dict[str, tuple[Person, AccountState]] = {}
         self._bands: dict[str, list[int]] = {}
         self._sites: list[Site] = []
@@ -170,6 +176,9 @@ class RemindersScreen(KioskScreen):
         self._rows.clear()
         self._bands.clear()
         counts: dict[LifecycleState, int] = {}
+        # Every row in order: a band's heading carries its cells, a person's are made
+        # when the row is added (so a mark set meanwhile shows).
+        specs: list[tuple[str, tuple[str | Text, ...] | None]] = []
         for band in URGENCY_ORDER:
             members = [(p, s) for p, s in found if s.state is band]
             if not members:
@@ -177,24 +186,52 @@ class RemindersScreen(KioskScreen):
             counts[band] = len(members)
             band_key = f"band:{band.value}"
             self._bands[band_key] = [p.id for p, _s in members]
-            table.add_row(
-                "",
-                Text(f"{_band_title(band)} ({len(members)})", style=BAND_STYLES[band]),
-                "",
-                Text(_band_date_meaning(band), style="italic"),
-                "",
-                key=band_key,
+            specs.append(
+                (
+                    band_key,
+                    (
+                        "",
+                        Text(f"{_band_title(band)} ({len(members)})", style=BAND_STYLES[band]),
+                        "",
+                        Text(_band_date_meaning(band), style="italic"),
+                        "",
+                    ),
+                )
             )
             for person, state in members:
                 key = f"p{person.id}"
                 self._rows[key] = (person, state)
-                table.add_row(*self._cells(person, state), key=key)
+                specs.append((key, None))
+        self._specs = specs
+        self._fill_token += 1
         self._show_summary(counts)
-        if current is not None and current in self._rows.keys() | self._bands.keys():
-            table.move_cursor(row=table.get_row_index(current))
-        elif self._rows:
-            table.move_cursor(row=table.get_row_index(next(iter(self._rows))))
+        keys = [key for key, _band in specs]
+        if current is None or current not in keys:
+            current = next(iter(self._rows), None)
+        at = keys.index(current) if current is not None else -1
+        # The first screenfuls at once, the rest in small batches after each refresh: at
+        # 10,000 people the screen paints and answers keys at once.
+        first = max(FIRST_ROWS, at + FIRST_ROWS // 2)
+        self._add_specs(table, specs[:first])
+        if at >= 0:
+            table.move_cursor(row=at)
         self._show_detail()
+        if first < len(specs):
+            self.call_after_refresh(self._fill_more, self._fill_token, first)
+
+    def _fill_more(self, token: int, start: int) -> None:
+        if token != self._fill_token or not self.is_mounted:
+            return
+        end = start + FILL_BATCH
+        self._add_specs(self.query_one("#reminders-table", DataTable), self._specs[start:end])
+        if end < len(self._specs):
+            self.call_after_refresh(self._fill_more, token, end)
+
+    def _add_specs(
+        self, table: DataTable[Any], specs: list[tuple[str, tuple[str | Text, ...] | None]]
+    ) -> None:
+        for key, band in specs:
+            table.add_row(*(band if band is not None else self._cells(*self._rows[key])), key=key)
 
     def _cells(self, person: Person, state: AccountState) -> tuple[str | Text, ...]:
         name = person.full_name
@@ -311,7 +348,8 @@ class RemindersScreen(KioskScreen):
     def _redraw_marks(self) -> None:
         table = self.query_one("#reminders-table", DataTable)
         for key, (person, _state) in self._rows.items():
-            table.update_cell(key, "mark", MARK if person.id in self._marked else "")
+            if key in table.rows:  # rows still to come are drawn with their mark
+                table.update_cell(key, "mark", MARK if person.id in self._marked else "")
         counts = {LifecycleState(k.split(":", 1)[1]): len(v) for k, v in self._bands.items()}
         self._show_summary(counts)
 

@@ -28,7 +28,7 @@ from kiosk.nas_requests import (
     status_label,
     working_days_open,
 )
-from kiosk.people import record_answer
+from kiosk.people import needs_new_address, record_answer
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.table import cursor_key, keep_cursor
@@ -207,7 +207,7 @@ class AnswerDialog(ModalScreen[bool]):
 
     @property
     def _new_account(self) -> bool:
-        return self._request.kind is RequestKind.JOINER_NEW
+        return needs_new_address(self._request, self._person)
 
     def compose(self) -> ComposeResult:
         name = self._person.full_name if self._person else _("(no person)")
@@ -247,6 +247,8 @@ class AnswerDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         today = self.app.session.clock.today()  # type: ignore[attr-defined]
         self.query_one("#answer-day", Input).value = today.isoformat()
+        # The reference NAS gave when the request was logged: kept, and shown to confirm.
+        self.query_one("#answer-ticket", Input).value = self._request.ticket
         self._show_fields()
         self.query_one("#answer-outcome", RadioSet).focus()
 

@@ -410,13 +410,27 @@ class TrackedTable(Table):
         changed = None if table.everything else {str(k) for k in table.touched}
         on_change: TableChanged | None = getattr(self._storage, "on_table_changed", None)
         self._storage.write(tables)
+        _count_write(self._storage)
         if on_change is not None:
             on_change(self.name, live, live, changed)
         self.clear_cache()
 
 
+def _count_write(storage: object) -> None:
+    """Bump the storage's write counter: readers that cache what they derive from the
+    document (``kiosk.records``) compare it to know their cache still holds."""
+    setattr(storage, "writes", getattr(storage, "writes", 0) + 1)  # noqa: B010
+
+
 class TrackedTinyDB(TinyDB):
+    """TinyDB with :class:`TrackedTable`s, and a ``writes`` counter on its storage that
+    every change bumps (the database object itself is new after every reload)."""
+
     table_class = TrackedTable
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        setattr(self.storage, "writes", 0)  # noqa: B010
 
     def _check_writable(self) -> None:
         check: Callable[[], None] | None = getattr(self.storage, "check_writable", None)
@@ -426,7 +440,9 @@ class TrackedTinyDB(TinyDB):
     def drop_table(self, name: str) -> None:
         self._check_writable()  # TinyDB deletes from the live document before writing
         super().drop_table(name)
+        _count_write(self.storage)
 
     def drop_tables(self) -> None:
         self._check_writable()
         super().drop_tables()
+        _count_write(self.storage)

@@ -8,6 +8,10 @@ Key hierarchy (why it is shaped like this):
   passphrase with Argon2id; the data key is encrypted to the public half (ephemeral
   X25519 + HKDF-SHA256 + AES-256-GCM).
 
+Format 2 adds an Ed25519 **signing key** (see :mod:`store.signing`): a slot's
+passphrase also yields, through HKDF from the same Argon2id output, a key that pins the
+signing key (:class:`SlotKeys`) and a key for the admin's trust record.
+
 The public-key step is what makes rotation possible: removing an admin must replace
 the data key so that an old copy of the file plus the removed passphrase opens nothing
 written afterwards, and the remaining admins' passphrases are not available at that

@@ -14,7 +14,10 @@ Layout (all integers big-endian)::
 The checksum is not a security measure (anyone can recompute it); it lets damage to
 the header be reported as damage *before* any passphrase is tried, so a flipped byte in
 a salt is not mistaken for a wrong passphrase. Authenticity comes from GCM: the whole
-header, checksum included, is the body's associated data. The envelope (magic, version,
+header, checksum included, is the body's associated data. GCM proves only that the
+writer held the data key, which anyone can pick and wrap to the public slot keys; format
+2's signature proves the writer held the store's signing key (see :mod:`store.signing`),
+and a header edited without it (an Argon2id parameter, say) is damage. The envelope (magic, version,
 length, checksum) is promised to every future version, so an intact file from a newer
 kiosk is told apart from a damaged one: only the former raises :class:`UnknownFormat`.
 """

@@ -30,6 +30,7 @@ from store.errors import (
     UnknownAdmin,
 )
 from store.format import (
+    MAX_ROTATIONS,
     now_iso,
 )
 from store.layout import Slot
@@ -82,6 +83,16 @@ class KeysMixin(Session):
         self._rotate_signing()
         return wrapped
 
+    def _rotate_signing(self) -> None:
+        """A new signing key, certified by the old one (when the old one was published),
+        so that every slot's pin still reaches it."""
+        old = self._sign
+        self._sign = signing.new_signing_key()
+        if self._header.version >= 2:
+            cert = signing.certify(old, self._header.store_id, signing.public_bytes(self._sign))
+            rotations = (*self._header.rotations, cert)[-MAX_ROTATIONS:]
+            self._header = replace(self._header, rotations=rotations)
+
     def _slot_kdf(self) -> KdfParams:
         own = self._header.slot(self.admin)
         return own.kdf if own is not None else KdfParams()
@@ -131,6 +142,9 @@ class KeysMixin(Session):
                     )
                     self._header = replace(self._header, slots=(*self._header.slots, slot))
                     tx.audit("admin.add", detail=cleaned)
+                    doc = state.load(self.path)
+                    state.clear_removed(doc, cleaned)
+                    state.save(self.path, doc)
                     self._write_record(cleaned, keys)
             finally:
                 keys.wipe()
@@ -156,6 +170,7 @@ class KeysMixin(Session):
                     # Argon2id under the lock: removal is rare, and the decision must be
                     # made on the header as it is now.
                     code, fresh, fresh_private, keys = self._new_recovery_slot()
+                old_recovery = self._header.slot(RECOVERY_SLOT)
                 remaining = tuple(s for s in self._header.slots if s.name != slot.name)
                 if not any(s.name != RECOVERY_SLOT for s in remaining):
                     raise LastAdmin()
@@ -177,6 +192,9 @@ class KeysMixin(Session):
                 doc = state.load(self.path)
                 state.forget_admin(doc, slot.name)
                 trust.forget(doc, slot.name)
+                state.note_removed(doc, slot.name)
+                if fresh is not None and old_recovery is not None:
+                    state.retire_recovery(doc, old_recovery.public.hex())
                 state.save(self.path, doc)
             if slot.name == self.admin:
                 self.lock()
@@ -246,16 +264,29 @@ class KeysMixin(Session):
         )
         return code, fresh, private, keys
 
-    def regenerate_recovery(self) -> str:
+    def regenerate_recovery(self, *, shown_to: str | None = None) -> str:
         """A new recovery code (returned once); the old code stops working, and the data
-        and signing keys are rotated so that it opens nothing saved from now on either."""
+        and signing keys are rotated so that it opens nothing saved from now on either.
+
+        The code is recorded as shown to this admin, or to ``shown_to`` (the admin a
+        recovery session just let in, who is the one reading it off the screen): removing
+        an admin who was shown the current code replaces it.
+        """
         with self._rlock:
             self._check_unlocked()
             code, fresh, private, keys = self._new_recovery_slot()
             own = self.admin == RECOVERY_SLOT
             with self._transaction() as tx:
                 slots = tuple(s for s in self._header.slots if s.name != RECOVERY_SLOT)
-                shown = (self.admin,) if self.admin != RECOVERY_SLOT else ()
+                old = self._header.slot(RECOVERY_SLOT)
+                if old is not None:
+                    doc = state.load(self.path)
+                    state.retire_recovery(doc, old.public.hex())
+                    state.save(self.path, doc)
+                viewer = shown_to or self.admin
+                shown = (viewer,) if self._header.slot(viewer) is not None else ()
+                if viewer == RECOVERY_SLOT:
+                    shown = ()
                 self._header = replace(self._header, recovery_shown=shown)
                 self._rotated((*slots, fresh))
                 self._repin(RECOVERY_SLOT, private, keys)

@@ -23,8 +23,10 @@ from store import body as body_codec
 from store import files, peek, signing
 from store.crypto import (
     KeyUnwrapFailed,
+    SlotKeys,
     decrypt_body,
     passphrase_secret,
+    pin_slot,
     public_of,
     unwrap_data_key,
     wipe,
@@ -253,3 +255,27 @@ def _open_parsed(
         wipe(data_key)
         raise StoreDamaged()
     return _Opened(data_key, decoded.document, keyring, decoded.chunks, sign)
+
+
+def pinned_slots(
+    header: Header,
+    admin: str,
+    keys: SlotKeys | None,
+    private: X25519PrivateKey | None,
+    sign_public: bytes,
+) -> tuple[Slot, ...]:
+    """The slots, with ``admin``'s own moved forward to ``sign_public`` (a format-1 slot
+    is re-encrypted as format 2): only its own passphrase's keys can do it, so this runs
+    in that admin's session, at each save."""
+    out = []
+    for slot in header.slots:
+        if (
+            slot.name == admin
+            and keys is not None
+            and private is not None
+            and slot.public == public_of(private)
+            and slot.pin_public != sign_public
+        ):
+            slot = pin_slot(header.store_id, slot, private, keys, sign_public)
+        out.append(slot)
+    return tuple(out)

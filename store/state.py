@@ -8,9 +8,13 @@ the store on every unlock would push real generations out of the ten backups:
   name may be a mistyped passphrase, so it is never written down);
 * each admin's last unlock time, and the last admin name (to preselect it).
 
-It holds nothing else. It is advisory: anyone who can write the folder can edit it, so
-nothing security-relevant is decided from it beyond the UI's throttle. On a successful
-unlock the pending failures are moved into the (authenticated) audit log.
+* each admin's trust record (see :mod:`store.trust`): the newest generation and signing
+  key they verified, under an HMAC only their passphrase's key can make.
+
+Everything else here is advisory: anyone who can write the folder can edit it, so nothing
+security-relevant is decided from it beyond the throttle, and the trust records are
+believed only when their MAC verifies. On a successful unlock the pending failures are
+moved into the (authenticated) audit log.
 """
 
 from __future__ import annotations
@@ -111,3 +115,49 @@ def last_unlock(doc: dict[str, Any], name: str) -> datetime | None:
 def last_admin(doc: dict[str, Any]) -> str | None:
     name = doc.get("last_admin")
     return name if isinstance(name, str) and name else None
+
+
+# --- who lost access (for restore_damaged) ----------------------------------------------
+#
+# When the store itself is damaged, the newest readable header may be an older backup
+# that still lists a removed admin (or an old recovery code's slot). These lists remember
+# who lost access, so that such a backup cannot bring them back. Like the rest of this
+# file they are advisory: deleting the file deletes them (README says so).
+
+MAX_RETIRED = 256
+
+
+def note_removed(doc: dict[str, Any], name: str) -> None:
+    removed = doc.get("removed")
+    items = [n for n in removed if isinstance(n, str)] if isinstance(removed, list) else []
+    if name.casefold() not in {n.casefold() for n in items}:
+        items.append(name)
+    doc["removed"] = items[-MAX_RETIRED:]
+
+
+def clear_removed(doc: dict[str, Any], name: str) -> None:
+    removed = doc.get("removed")
+    if isinstance(removed, list):
+        doc["removed"] = [
+            n for n in removed if isinstance(n, str) and n.casefold() != name.casefold()
+        ]
+
+
+def was_removed(doc: dict[str, Any], name: str) -> bool:
+    removed = doc.get("removed")
+    return isinstance(removed, list) and any(
+        isinstance(n, str) and n.casefold() == name.casefold() for n in removed
+    )
+
+
+def retire_recovery(doc: dict[str, Any], public_hex: str) -> None:
+    retired = doc.get("retired_recovery")
+    items = [p for p in retired if isinstance(p, str)] if isinstance(retired, list) else []
+    if public_hex not in items:
+        items.append(public_hex)
+    doc["retired_recovery"] = items[-MAX_RETIRED:]
+
+
+def recovery_retired(doc: dict[str, Any], public_hex: str) -> bool:
+    retired = doc.get("retired_recovery")
+    return isinstance(retired, list) and public_hex in retired

@@ -10,6 +10,13 @@ reload if another process saved since, apply, append audit entries, save atomica
 (temp file, fsync, keep the previous file as a generation, ``os.replace``, fsync the
 folder), release. An exception inside the transaction saves nothing and puts the
 in-memory state back to what is on disk.
+
+Opening (this module) is where issue 12's checks meet: the file's signature is checked
+with its header's own key before any passphrase (:mod:`store.opening`); the passphrase
+opens a slot whose pin must reach the file's signer (:mod:`store.signing`); the file must
+not be older than this admin's record beside it (:mod:`store.trust`). The session then
+moves its slot's pin and its record forward. The other seams: :mod:`store.transactions`
+(saving), :mod:`store.keyslots` (who may open it), :mod:`store.generations` (backups).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from store import files, peek, signing, state, trust
+from store.change import Transaction
 from store.crypto import (
     SlotKeys,
     SlotLocked,
@@ -91,7 +99,6 @@ from store.opening import (
     check_slot,
     list_generations,
 )
-from store.transactions import Transaction
 
 __all__ = ["AUDIT_TABLE", "DEFAULT_LOCK_TIMEOUT", "Store", "Transaction", "list_generations"]
 
@@ -175,6 +182,8 @@ class Store(KeysMixin, GenerationsMixin):
         )
         with store._rlock, store._hold_lock():
             if path.exists():
+                keys.wipe()
+                store._slot_keys = None  # nothing of this store may touch the other's state
                 store.lock()
                 raise StoreExists()
             store._append_audit(name, "store.create", None, None, "")
@@ -433,14 +442,21 @@ class Store(KeysMixin, GenerationsMixin):
             keys.wipe()
             raise StoreDamaged(exc.message, list_generations(path)) from None
         newest = _newest_readable_header(path)
-        if newest is not None and newest.store_id == header.store_id:
-            current = newest.slot(slot.name)
-            if current is None or (slot.name == RECOVERY_SLOT and current.public != slot.public):
-                keys.wipe()
-                raise AccessRevoked(
-                    "You are not an admin of the newest version of this store, so you "
-                    "cannot restore it."
-                )
+        doc = state.load(path)
+        current = newest.slot(slot.name) if newest is not None else None
+        if (
+            (newest is not None and newest.store_id == header.store_id and current is None)
+            or (
+                slot.name == RECOVERY_SLOT and current is not None and current.public != slot.public
+            )
+            or (slot.name != RECOVERY_SLOT and state.was_removed(doc, slot.name))
+            or (slot.name == RECOVERY_SLOT and state.recovery_retired(doc, slot.public.hex()))
+        ):
+            keys.wipe()
+            raise AccessRevoked(
+                "You are not an admin of the newest version of this store, so you "
+                "cannot restore it."
+            )
 
         if path.exists():
             # Only a store that cannot be opened may be replaced this way.
@@ -493,21 +509,41 @@ class Store(KeysMixin, GenerationsMixin):
                 store.admin, "store.restore_damaged", None, None, f"generation {header.generation}"
             )
             store._save()
-        store._after_unlock(notes)
+        store._after_unlock([*notes, *(w for w in store.warnings if isinstance(w, StoreWarning))])
         return store
 
     def _drop_slots_missing_from(self, newest: Header | None) -> None:
-        """No restore brings back a way in that the newest readable header lacks: such
-        slots are dropped, and then the data and signing keys are rotated (lock held)."""
+        """No restore brings back a way in that the newest readable header lacks, nor one
+        the state beside the store says was taken away (a removed admin, a replaced
+        recovery code): such slots are dropped, then the data and signing keys are
+        rotated (lock held)."""
+        doc = state.load(self.path)
+        if newest is not None and newest.store_id == self._header.store_id:
+            wanted = {(s.name, s.public) for s in newest.slots}
+        else:
+            wanted = {(s.name, s.public) for s in self._header.slots}
+        kept = tuple(
+            s
+            for s in self._header.slots
+            if (s.name, s.public) in wanted
+            and not (s.name != RECOVERY_SLOT and state.was_removed(doc, s.name))
+            and not (s.name == RECOVERY_SLOT and state.recovery_retired(doc, s.public.hex()))
+        )
         if newest is None or newest.store_id != self._header.store_id:
-            return
-        wanted = {(s.name, s.public) for s in newest.slots}
-        kept = tuple(s for s in self._header.slots if (s.name, s.public) in wanted)
+            newest = self._header
         if newest.version >= 2:
             shown = tuple(n for n in newest.recovery_shown if self._header.slot(n) is not None)
             self._header = replace(self._header, recovery_shown=shown)
         if len(kept) != len(self._header.slots):
             self._rotated(kept)
+            if kept and all(s.name != RECOVERY_SLOT for s in kept):
+                self.warnings.append(
+                    StoreWarning(
+                        "recovery_missing",
+                        "The restored store has no recovery key (the one it held had been "
+                        "replaced): make a new one from the Admins screen.",
+                    )
+                )
 
     # --- no key needed -------------------------------------------------------------
 

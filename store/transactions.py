@@ -11,7 +11,6 @@ nothing and puts the in-memory state back to what is on disk.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import threading
 from collections.abc import Iterator
@@ -19,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -28,12 +26,10 @@ from tinydb import TinyDB
 from store import audit as audit_log
 from store import body as body_codec
 from store import files, signing, state, trust
+from store.change import Transaction, _fingerprint
 from store.crypto import (
     SlotKeys,
-    canonical_json,
     encrypt_body,
-    pin_slot,
-    public_of,
     wipe,
 )
 from store.errors import (
@@ -48,13 +44,11 @@ from store.errors import (
 )
 from store.format import (
     FORMAT_VERSION,
-    MAX_ROTATIONS,
     Header,
     encode_header,
     now_iso,
     peek_header,
 )
-from store.layout import Slot
 from store.locking import FileLock
 from store.models import (
     AuditEntry,
@@ -63,6 +57,7 @@ from store.models import (
     StoreWarning,
 )
 from store.opening import (
+    AFTER_UNLOCK_TIMEOUT,
     AUDIT_TABLE,
     BODY_ENCODING,
     RECOVERY_SLOT,
@@ -77,18 +72,9 @@ from store.opening import (
     _StatKey,
     _utcnow,
     list_generations,
+    pinned_slots,
 )
 from store.storage import DocumentStorage, make_db
-
-
-def _fingerprint(row: Any) -> str | None:
-    """A digest of one raw audit row, to notice it being edited in place."""
-    if row is None:
-        return None
-    try:
-        return hashlib.sha256(canonical_json(row)).hexdigest()
-    except (TypeError, ValueError):
-        return "unserialisable"
 
 
 @dataclass(slots=True)
@@ -102,54 +88,6 @@ class _Snapshot:
     sign: Ed25519PrivateKey
     audit_len: int
     audit_head: str
-
-
-class Transaction:
-    """One change to the store. ``db`` is the TinyDB to change; ``audit`` records why."""
-
-    def __init__(self, store: Session) -> None:
-        self._store = store
-        self.db: TinyDB = store._current_db()
-        self.entries = 0
-        self._open = True
-        self._audit_base = 0
-        self._audit_last: tuple[str, str | None] = ("", None)
-        self._rebase()
-
-    def _rebase(self) -> None:
-        """Note the audit table as the transaction found it. At commit it must hold
-        exactly ``entries`` more rows and its last old row must be unchanged: the table
-        is append-only, and only through :meth:`audit`."""
-        rows = self._store._storage.data.get(AUDIT_TABLE, {})
-        self._audit_base = len(rows)
-        last_key = str(self._store._audit_len)
-        self._audit_last = (last_key, _fingerprint(rows.get(last_key)))
-
-    def audit(
-        self,
-        action: str,
-        table: str | None = None,
-        record_id: int | None = None,
-        detail: str = "",
-    ) -> None:
-        """Append a hash-chained audit entry (UTC time and this admin are added).
-
-        ``detail`` must never carry personal data: it is for ids, counts and codes.
-        """
-        if not self._open:
-            raise TransactionError("The transaction is already over.")
-        if not isinstance(action, str) or not action or len(action) > 64:
-            raise ValueError("audit action must be a non-empty string of at most 64 characters")
-        if table is not None and not isinstance(table, str):
-            raise ValueError("audit table must be a string or None")
-        if record_id is not None and (
-            isinstance(record_id, bool) or not isinstance(record_id, int)
-        ):
-            raise ValueError("audit record_id must be an int or None")
-        if not isinstance(detail, str) or len(detail) > 1000:
-            raise ValueError("audit detail must be a string of at most 1000 characters")
-        self._store._append_audit(self._store.admin, action, table, record_id, detail)
-        self.entries += 1
 
 
 class Session:
@@ -411,7 +349,13 @@ class Session:
             body_nonce=os.urandom(12),
             compression=BODY_ENCODING,
             sign_public=signing.public_bytes(self._sign),
-            slots=self._pinned_slots(old),
+            slots=pinned_slots(
+                old,
+                self.admin,
+                self._pending_keys or self._slot_keys,
+                self._pending_private or self._private,
+                signing.public_bytes(self._sign),
+            ),
         )
         assert self._data_key is not None
         keyring = {k: v.hex() for k, v in self._keyring.items()}
@@ -452,46 +396,20 @@ class Session:
             )
         with contextlib.suppress(OSError):
             files.prune_generations(self.path)
-        self._remember()
-
-    def _pinned_slots(self, header: Header) -> tuple[Slot, ...]:
-        """The slots, with this admin's own moved forward to the current signing key (a
-        format-1 slot is re-encrypted as format 2): only its own passphrase can do it."""
-        keys = self._pending_keys or self._slot_keys
-        private = self._pending_private or self._private
-        sign_public = signing.public_bytes(self._sign)
-        out = []
-        for slot in header.slots:
-            if (
-                slot.name == self.admin
-                and keys is not None
-                and private is not None
-                and slot.public == public_of(private)
-                and slot.pin_public != sign_public
-            ):
-                slot = pin_slot(header.store_id, slot, private, keys, sign_public)
-            out.append(slot)
-        return tuple(out)
 
     def _remember(self) -> None:
-        """Move this admin's trust record forward to the header just written or verified
-        (see :mod:`store.trust`); best effort, with the lock held by the caller."""
-        if self._slot_keys is None:
+        """Move this admin's trust record forward to the newest header this session
+        wrote or verified (see :mod:`store.trust`); best effort, lock held by the caller.
+
+        Called at unlock, when this admin's keys change and when the session locks, not
+        on every save: a second fsync'd file per save would double the save's cost.
+        """
+        if self._slot_keys is None or self._header.slot(self.admin) is None:
             return
         with contextlib.suppress(OSError):
             doc = state.load(self.path)
             trust.write(doc, self._header, self.admin, self._slot_keys, now_iso(self._now()))
             state.save(self.path, doc)
-
-    def _rotate_signing(self) -> None:
-        """A new signing key, certified by the old one (when the old one was published),
-        so that every slot's pin still reaches it."""
-        old = self._sign
-        self._sign = signing.new_signing_key()
-        if self._header.version >= 2:
-            cert = signing.certify(old, self._header.store_id, signing.public_bytes(self._sign))
-            rotations = (*self._header.rotations, cert)[-MAX_ROTATIONS:]
-            self._header = replace(self._header, rotations=rotations)
 
     # --- loading -------------------------------------------------------------------
 
@@ -610,6 +528,12 @@ class Session:
         """Forget the keys and the decrypted document (as far as Python allows: strings
         already handed out and freed memory cannot be overwritten from Python)."""
         with self._rlock:
+            if not self._locked and not self._in_tx:
+                with (
+                    contextlib.suppress(StoreError, OSError),
+                    self._hold_lock(min(self._lock_timeout, AFTER_UNLOCK_TIMEOUT)),
+                ):
+                    self._remember()
             wipe(self._data_key)
             self._data_key = None
             self._keyring = {}

@@ -25,3 +25,16 @@ def kiosk_store(tmp_path: Path) -> Store:
         tmp_path / "kiosk" / "kiosk.store", KIOSK_ADMIN, KIOSK_PASSPHRASE, kdf=FAST_KDF
     )
     return store
+
+
+@pytest.fixture(autouse=True)
+def steady_input_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hold every Input's cursor in its visible phase.
+
+    Textual blinks the cursor on a 0.5 s timer, so on a loaded machine a snapshot taken
+    after the half-second shows a field without its cursor and fails for no fault of kiosk.
+    Focus still shows and hides the cursor as in the real program; only the blink stops.
+    """
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)

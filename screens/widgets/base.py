@@ -27,13 +27,33 @@ class KioskScreen(Screen[None]):
     def session(self) -> Session:
         return self.app.session  # type: ignore[attr-defined, no-any-return]
 
+    _mounted_on: tuple[int, int] | None = None
+
     def on_mount(self) -> None:
         self.refresh_data()
+        self._mounted_on = self._document_state()
 
     def on_screen_resume(self) -> None:
         # Locking pops every screen; one uncovered on the way out must not read the store.
-        if getattr(self.app, "unlocked", True):
-            self.refresh_data()
+        if not getattr(self.app, "unlocked", True):
+            return
+        # A new screen is resumed straight after its mount: refreshing again then would
+        # build everything twice (seconds at 10,000 people) for nothing, so that first
+        # resume is skipped when the document is the one the mount read, unchanged.
+        mounted_on, self._mounted_on = self._mounted_on, None
+        if mounted_on is not None and mounted_on == self._document_state():
+            return
+        self.refresh_data()
+
+    def _document_state(self) -> tuple[int, int] | None:
+        """Which document, and how many writes into it, a read would see now; None when
+        that cannot be told (a store without a write counter)."""
+        try:
+            db = self.session.db()
+        except Exception:
+            return None
+        writes = getattr(db.storage, "writes", None)
+        return (id(db), writes) if isinstance(writes, int) else None
 
     def refresh_data(self) -> None:
         """Re-read from the store and update the widgets; called on mount, on resume and

@@ -68,13 +68,24 @@ def lines(values: list[str]) -> Content:
 
 
 def _safe(content: VisualType) -> VisualType:
-    """A plain string becomes literal Content; Content and Rich Text built by the helpers
-    above pass as they are (their data was cleaned when they were made)."""
+    """A plain string becomes literal Content; Content and Rich Text keep their styles
+    with their text cleaned (:func:`neutralise` replaces one character by one, so every
+    span still covers the same characters)."""
     if isinstance(content, str):
         return literal(content)
     if isinstance(content, Content):
-        return Content(clean(content.plain)) if not content.spans else content
+        plain = clean(content.plain)
+        return content if plain == content.plain else Content(plain, spans=list(content.spans))
+    if isinstance(content, Text):
+        return _safe_text(content, newlines=True)
     return content
+
+
+def _safe_text(text: Text, *, newlines: bool = False) -> Text:
+    plain = clean(text.plain, newlines=newlines)
+    if plain == text.plain:
+        return text
+    return Text(plain, style=text.style, spans=list(text.spans), end=text.end)
 
 
 class Literal(Static):
@@ -101,11 +112,26 @@ class LiteralLabel(Label):
 
 
 def _cell(value: object) -> object:
-    return cell(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return cell(value)
+    return _safe_text(value) if isinstance(value, Text) else value
 
 
 class LiteralTable(DataTable[Any]):
-    """A DataTable whose ``str`` cells are literal: every table kiosk shows is one."""
+    """A DataTable whose ``str`` cells and column labels are literal: every table kiosk
+    shows is one (a column may be labelled with a site's ODS code)."""
+
+    def add_column(
+        self,
+        label: str | Text,
+        *,
+        width: int | None = None,
+        key: str | None = None,
+        default: CellType | None = None,
+    ) -> ColumnKey:
+        return super().add_column(
+            cell(label) if isinstance(label, str) else label, width=width, key=key, default=default
+        )
 
     def add_row(
         self,
@@ -137,6 +163,10 @@ class LiteralTable(DataTable[Any]):
         super().update_cell_at(coordinate, _cell(value), update_width=update_width)
 
 
+def _visible_prompt(prompt: RenderableType) -> RenderableType:
+    return _safe_text(prompt) if isinstance(prompt, Text) else prompt
+
+
 class LiteralSelect(Select[Any]):
     """A Select whose ``str`` option prompts are literal (admin names, site names)."""
 
@@ -144,6 +174,6 @@ class LiteralSelect(Select[Any]):
         self, options: Iterable[tuple[RenderableType, Any]]
     ) -> None:
         super()._setup_variables_for_options(
-            (choice(prompt) if isinstance(prompt, str) else prompt, value)
+            (choice(prompt) if isinstance(prompt, str) else _visible_prompt(prompt), value)
             for prompt, value in options
         )

@@ -19,7 +19,8 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,14 @@ def _keygen(path: Path) -> None:
 
 @pytest.fixture
 def sshd(tmp_path: Path) -> Iterator[SshServer]:
+    with run_sshd(tmp_path) as server:
+        yield server
+
+
+@contextmanager
+def run_sshd(tmp_path: Path, match_block: Sequence[str] = ()) -> Iterator[SshServer]:
+    """A private sshd; ``match_block`` lines go in a ``Match User <tester>`` block at the
+    end of its config (as README's shared-account setup puts ForceCommand there)."""
     if SSHD is None or SSH is None or SSH_KEYGEN is None:
         pytest.skip("OpenSSH (sshd, ssh, ssh-keygen) is not installed: apt-get install "
                     "openssh-server openssh-client")
@@ -112,6 +121,8 @@ def sshd(tmp_path: Path) -> Iterator[SshServer]:
                 "PrintMotd no",
                 "PrintLastLog no",
                 "LogLevel VERBOSE",
+                *([f"Match User {user}", *(f"    {line}" for line in match_block)]
+                  if match_block else []),
                 "",
             ]
         ),
@@ -204,3 +215,27 @@ def test_forced_command_gives_kiosk_and_nothing_else(
     _ssh_quit(pane)
     # The passphrase went over the encrypted channel as keystrokes, never on a command line.
     assert PASSPHRASE not in sshd.log.read_text(errors="replace")
+
+
+def test_force_command_in_the_match_block_runs_kiosk_and_writes_nothing_asked_for(
+    tmp_path: Path, tmux: Tmux, kiosk_bin: str, made_store: Path
+) -> None:
+    """README's sshd setup: ``ForceCommand`` in the account's ``Match`` block. Asking for a
+    shell command (here one that would write a key into ~/.ssh) opens kiosk instead, and
+    nothing is written; kiosk itself writes files only into drafts/ beside the store."""
+    fake_ssh = tmp_path / "home-ssh"
+    fake_ssh.mkdir(mode=0o700)
+    forced = _remote_kiosk(kiosk_bin, made_store)
+    with run_sshd(
+        tmp_path,
+        [f"ForceCommand {forced}", "DisableForwarding yes", "PermitUserRC no", "PermitTTY yes"],
+    ) as server:
+        attack = f"sh -c 'echo ssh-ed25519 AAAA evil >> {fake_ssh}/authorized_keys2'"
+        pane = tmux.start(server.client_argv(attack))
+        unlock(pane)
+        pane.wait_for("Rose House (VZZ01)")
+        _ssh_quit(pane)
+        assert "Accepted publickey" in server.log.read_text(errors="replace")
+    assert list(fake_ssh.iterdir()) == []
+    outside = {p.name for p in made_store.parent.iterdir()} - {"drafts", "backups"}
+    assert all(name.startswith("kiosk.store") for name in outside), outside

@@ -92,3 +92,30 @@ def test_cli_attempts_share_the_throttle_and_are_audited(made: Made) -> None:
         assert len(failed) == 4
     finally:
         store.close()
+
+
+def test_removed_admin_cannot_restore_a_damaged_store(made: Made) -> None:
+    bea_pass = "hazel lantern orbit"
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    store.add_admin("Bea Admin", bea_pass)
+    oldest_with_bea = store.generation
+    store.remove_admin("Bea Admin")
+    store.close()
+    data = bytearray(made.path.read_bytes())
+    data[40] ^= 0xFF  # the header no longer reads: "damaged"
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    result = run_process(
+        "restore",
+        str(oldest_with_bea),
+        "--yes",
+        "--store",
+        str(made.path),
+        "--admin",
+        "Bea Admin",
+        "--passphrase-stdin",
+        stdin=bea_pass + "\n",
+    )
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert made.path.read_bytes() == before

@@ -258,7 +258,7 @@ def test_restore_asks_and_a_no_restores_nothing(
         monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
     )
     assert status == 0 and "Nothing was restored." in out
-    assert f"generation {oldest.generation}" in asked[0] and "Type yes" in asked[0]
+    assert f"generation {oldest.generation}" in asked[0] and "Type y to restore" in asked[0]
     assert site_names(made.path) == ["Site 1", "Site 2", "Site 3"]
     monkeypatch.setattr("kiosk.cli_maintenance._ask_terminal", lambda question: "yes\n")
     status, out, _err = run_in_process(

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -143,10 +147,42 @@ def test_export_neutralises_what_an_older_store_holds() -> None:
             "access": {},
         },
     )
-    rows = export_rows([old], [HARBOUR])
+    rows = export_rows([old], [HARBOUR], date(2026, 11, 24))
     for write in (write_csv, write_json):
         out = io.StringIO()
         write(rows, out)
         assert not any(is_control(ch, newlines=True) for ch in out.getvalue())
         assert "Old \u241b]52;c;QQ==\u2407 Record" in out.getvalue()
     json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--admin", "Evil \x1b]0;x\x07 Admin", "control characters"),
+        ("--admin", "Evil \u202e Admin", "control characters"),
+        ("--site-name", "Rose \x1b[2J House", "control characters"),
+        ("--site-name", "R" * 101, "at most 100"),
+    ],
+)
+def test_kiosk_init_refuses_control_characters_and_long_names(
+    tmp_path: Path, option: str, value: str, words: str
+) -> None:
+    options = {
+        "--admin": "Ann Example", "--site-name": "Rose House", "--ods": "VZZ01",
+        "--cqc-location": "1-123456789", "--site-phone": "01632 960001",
+        "--mailbox": "rose.care@nhs.net",
+    }
+    options[option] = value
+    argv = [sys.executable, "-m", "kiosk", "init", "--store", str(tmp_path / "k" / "kiosk.store"),
+            "--passphrase-stdin"]
+    for key, item in options.items():
+        argv += [key, item]
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]), NO_COLOR="1")
+    result = subprocess.run(
+        argv, input="correct horse battery staple\n", capture_output=True, text=True, env=env,
+        timeout=120, check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert words in result.stderr
+    assert not (tmp_path / "k" / "kiosk.store").exists()

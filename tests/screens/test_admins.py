@@ -4,8 +4,10 @@ erasing leavers' details; plus its look at 80x24."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Static
@@ -62,6 +64,46 @@ def test_admins_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[
     assert snap_compare(harness(store), terminal_size=(80, 24))
 
 
+async def settle(pilot: Any) -> None:
+    """Let the dialog's worker (Argon2id runs off the event loop) finish and report."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_adding_an_admin_works_in_a_thread_and_shows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import screens.admins
+
+    store, _code = make_store(tmp_path, bea=False)
+    release = threading.Event()
+    real_add = screens.admins.add_admin
+
+    def slow_add(*args: Any) -> str:
+        assert threading.current_thread() is not threading.main_thread()
+        release.wait(10)
+        return real_add(*args)
+
+    monkeypatch.setattr(screens.admins, "add_admin", slow_add)
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        dialog = app.screen
+        assert isinstance(dialog, AddAdminDialog)
+        dialog.query_one("#field-name", Input).value = "Bea Example"
+        dialog.query_one("#field-passphrase", Input).value = BEA_PASS
+        dialog.query_one("#field-again", Input).value = BEA_PASS
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert dialog.query_one("#dialog-box").loading
+        await pilot.press("escape")  # still working: not dismissed half-way
+        assert app.screen is dialog
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, AdminsScreen)
+        assert rows(app) == ["Ann Admin (you)", "Bea Example"]
+
+
 async def test_add_admin_shows_errors_then_adds(tmp_path: Path) -> None:
     store, _code = make_store(tmp_path, bea=False)
     app = harness(store)
@@ -75,13 +117,14 @@ async def test_add_admin_shows_errors_then_adds(tmp_path: Path) -> None:
         dialog.query_one("#field-passphrase", Input).value = "short"
         dialog.query_one("#field-again", Input).value = "short"
         await pilot.press("ctrl+s")
+        await settle(pilot)
         assert "already" in text(dialog.query_one("#error-name", Static))
         assert "12" in text(dialog.query_one("#error-passphrase", Static))
         dialog.query_one("#field-name", Input).value = "Bea Example"
         dialog.query_one("#field-passphrase", Input).value = BEA_PASS
         dialog.query_one("#field-again", Input).value = BEA_PASS
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, AdminsScreen)
         assert rows(app) == ["Ann Admin (you)", "Bea Example"]
     Store.open(store.path, "Bea Example", BEA_PASS).close()
@@ -98,6 +141,10 @@ async def test_remove_admin_after_confirming(tmp_path: Path) -> None:
         assert rows(app) == ["Ann Admin (you)", "Bea Example"]
         await pilot.press("r", "y")
         await pilot.pause()
+        # Bea never saw the recovery key: it stands, and a new one is offered
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "new recovery key" in text(app.screen.query_one("#confirm-text", Static))
+        await pilot.press("n")
         assert rows(app) == ["Ann Admin (you)"]
         await pilot.press("r")  # the last admin: refused before any question
         assert isinstance(app.screen, AdminsScreen)
@@ -118,10 +165,11 @@ async def test_change_my_passphrase(tmp_path: Path) -> None:
         dialog.query_one("#field-passphrase", Input).value = new
         dialog.query_one("#field-again", Input).value = new
         await pilot.press("ctrl+s")
+        await settle(pilot)
         assert "current" in text(dialog.query_one("#error-current", Static))
         dialog.query_one("#field-current", Input).value = PASSPHRASE
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, AdminsScreen)
     Store.open(store.path, ADMIN, new).close()
 
@@ -194,3 +242,31 @@ async def test_erase_leavers_details_from_the_admins_screen(tmp_path: Path) -> N
     assert erased.full_name == "Gus Gone"
     assert kept.personal_mobile == "07700900002"
     assert [e.action for e in store.audit_entries()][-1] == "person.erase"
+
+
+async def test_removing_an_admin_who_saw_the_recovery_key_shows_a_new_one(
+    tmp_path: Path,
+) -> None:
+    """Issue 12, P3: Bea made (and so saw) the current recovery key; removing her replaces
+    it, and the admin doing it is shown the new key once, with the type-back check."""
+    store, first_code = make_store(tmp_path)
+    bea = Store.open(store.path, "Bea Example", BEA_PASS)
+    bea_code = bea.regenerate_recovery()
+    bea.close()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "r", "y")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RecoveryKeyDialog)
+        code = text(dialog.query_one("#recovery-code", Static))
+        assert code not in (first_code, bea_code)
+        dialog.query_one("#recovery-check", Input).value = code.split("-")[-1]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AdminsScreen)
+        assert rows(app) == ["Ann Admin (you)"]
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(store.path, bea_code)
+    Store.open_with_recovery(store.path, code).close()
+    assert store.recovery_shown_to() == (ADMIN,)

@@ -4,6 +4,7 @@ only when needed; and its look at 80x24."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,42 @@ def test_backups_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore
     assert snap_compare(harness(three_site_store(tmp_path)), terminal_size=(80, 24))
 
 
+async def settle(pilot: Any) -> None:
+    """Let the restore worker finish and its result reach the screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_restore_runs_in_a_worker_and_shows_it_is_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = three_site_store(tmp_path)
+    release = threading.Event()
+    real_restore = store.restore
+
+    def slow_restore(path: Any, *, passphrase: str | None = None) -> None:
+        assert threading.current_thread() is not threading.main_thread()
+        release.wait(10)
+        real_restore(path, passphrase=passphrase)
+
+    monkeypatch.setattr(store, "restore", slow_restore)
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "r", "y")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BackupsScreen)
+        assert screen.query_one("#backups-table").loading
+        assert "Restoring generation 3" in screen.sub_title
+        await pilot.press("r")  # keys still answered; a second restore is not started
+        assert app.screen is screen
+        release.set()
+        await settle(pilot)
+        assert not screen.query_one("#backups-table").loading
+        assert screen.sub_title == "Backups"
+    assert site_names(store) == ["Site 1"]
+
+
 async def test_restore_after_confirming_and_undo_it(tmp_path: Path) -> None:
     store = three_site_store(tmp_path)
     app = harness(store)
@@ -52,12 +89,12 @@ async def test_restore_after_confirming_and_undo_it(tmp_path: Path) -> None:
         await pilot.press("n")
         assert site_names(store) == ["Site 1", "Site 2", "Site 3"]
         await pilot.press("r", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert site_names(store) == ["Site 1"]
         # the records it replaced are now the newest generation: restoring it undoes it
         assert generation_rows(app)[0][0] == "5"
         await pilot.press("up", "enter", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert site_names(store) == ["Site 1", "Site 2", "Site 3"]
     actions = [e.action for e in store.audit_entries()]
     assert actions[-1] == "store.restore"
@@ -94,13 +131,13 @@ async def test_old_passphrase_is_asked_only_when_needed(
     app = harness(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r", "y")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, OldPassphraseDialog)
         assert dialog.query_one("#field-passphrase", Input).password
         dialog.query_one("#field-passphrase", Input).value = "the old one, typed"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BackupsScreen)
     assert calls == [None, "the old one, typed"]
     assert site_names(store) == ["Site 1", "Site 2"]  # generation 4

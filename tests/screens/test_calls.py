@@ -13,8 +13,9 @@ from kiosk import calls, records
 from kiosk.clock import LONDON, FixedClock
 from kiosk.model import SITES, Channel, Site, TicketStatus
 from kiosk.session import Session
-from screens.calls import AddContactDialog, CallsScreen, FollowUpDialog
+from screens.calls import AddContactDialog, CallsScreen, EditTicketDialog, FollowUpDialog
 from screens.script_run import ScriptRunScreen
+from screens.widgets.confirm import ConfirmDialog
 from tests.fakes import FakeStore
 from tests.screens.harness import ScreenHarness
 
@@ -89,7 +90,7 @@ async def test_log_lists_newest_first_and_marks_the_overdue_ticket() -> None:
 
 
 @pytest.mark.asyncio
-async def test_status_key_steps_through_open_waiting_resolved() -> None:
+async def test_status_key_steps_through_open_waiting_resolved_after_confirming() -> None:
     store, call, _email = seeded()
     app = harness(store, contact_id=call)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -97,8 +98,14 @@ async def test_status_key_steps_through_open_waiting_resolved() -> None:
         assert rows(app)[1][3] == "INC0123456"
         await pilot.press("s")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # cancelled: nothing changes
+        await pilot.pause()
+        assert rows(app)[1][4] == "open"
+        await pilot.press("s", "y")
+        await pilot.pause()
         assert rows(app)[1][4] == "waiting"
-        await pilot.press("s")
+        await pilot.press("s", "y")
         await pilot.pause()
         assert rows(app)[1][4] == "resolved"
         assert rows(app)[1][5] == "17/11/2026"  # resolved: no longer overdue
@@ -225,3 +232,27 @@ async def test_opening_without_a_choice_selects_the_overdue_ticket() -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ScriptRunScreen) and screen.contact_id == call
+
+
+@pytest.mark.asyncio
+async def test_one_ticket_logged_twice_is_edited_and_closed_as_one() -> None:
+    store, call, email = seeded()
+    app = harness(store, contact_id=email)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")  # the email was about the same ticket: give it its reference
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, EditTicketDialog)
+        dialog.query_one("#field-ticket", Input).value = "inc0123456"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CallsScreen)
+        assert rows(app)[0][3] == "inc0123456"  # as typed; still the same ticket
+        await pilot.press("s", "y", "s", "y")  # waiting, then resolved: the whole ticket
+        await pilot.pause()
+        assert [r[4] for r in rows(app)] == ["resolved", "resolved"]
+    assert calls.open_tickets(records.contacts(store.read())) == []
+    actions = [e["action"] for e in store.audit_entries]
+    assert "contact.edit" in actions and actions.count("contact.status") == 4
+    assert calls.contact(store.read(), call) is not None

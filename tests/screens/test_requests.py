@@ -169,3 +169,60 @@ def test_answer_dialog_snapshot(snap_compare) -> None:  # type: ignore[no-untype
         await pilot.press("r")
 
     assert snap_compare(harness(seeded()[0]), terminal_size=(80, 24), run_before=run)
+
+
+@pytest.mark.asyncio
+async def test_the_ticket_reference_is_prefilled_and_kept() -> None:
+    store, _new, old = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "r")  # Marcus's request, logged with INC4190001
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        ticket = dialog.query_one("#answer-ticket", Input)
+        assert ticket.value == "INC4190001"
+        ticket.value = ""  # even emptied, the answer never erases the reference
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestsScreen)
+    request = next(r for r in records.requests(store.read()) if r.id == old)
+    assert (request.status, request.ticket) == (RequestStatus.DONE, "INC4190001")
+
+
+@pytest.mark.asyncio
+async def test_a_no_access_owner_leaves_joining_when_nas_answers_done() -> None:
+    from datetime import UTC
+
+    from kiosk.calls import new_owner_from_form, record_no_access_call
+    from kiosk.lifecycle import PersonCode, person_status
+
+    store, _sites, _ids = store_with(staff(101, "Olu Owner", {1: Role.OWNER}))
+    owner = new_owner_from_form("Tom Newowner", "07700 900555", "tom@example.org", "")
+    made = record_no_access_call(
+        store,
+        site_id=1,
+        at=datetime(2026, 11, 23, 10, 0, tzinfo=UTC),
+        owner=owner,
+        ticket="INC0999001",
+    )
+    before = records.person(store.read(), made.person_id)
+    assert before is not None and person_status(before, NOW.date()).code is PersonCode.JOINING
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        assert dialog.query_one("#answer-ticket", Input).value == "INC0999001"
+        assert dialog.query_one("#answer-nhsmail").display is True  # no address on record
+        dialog.query_one("#answer-nhsmail", Input).value = "tom.newowner@nhs.net"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestsScreen)
+    request = next(r for r in records.requests(store.read()) if r.id == made.request_id)
+    assert (request.status, request.ticket) == (RequestStatus.DONE, "INC0999001")
+    tom = records.person(store.read(), made.person_id)
+    assert tom is not None and tom.status is PersonStatus.ACTIVE
+    assert tom.access == {1: Role.OWNER} and tom.nhsmail == "tom.newowner@nhs.net"
+    assert person_status(tom, NOW.date()).code is PersonCode.FIRST_SIGN_IN

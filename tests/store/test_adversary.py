@@ -7,6 +7,7 @@ admin with an old file, their old passphrase and a recovery code they once saw.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import struct
@@ -220,7 +221,8 @@ def test_removed_admin_reads_nothing_after_removal(made: Made, tmp_path: Path) -
 
 def test_removed_admin_forges_nothing(made: Made, tmp_path: Path) -> None:
     """Bea signs a new file with the signing key she knew and certifies a key of hers."""
-    copy, _, _ = _removed_bea(made, tmp_path)
+    copy, _, new_code = _removed_bea(made, tmp_path)
+    assert new_code is not None
     old = Store.open(copy, BEA, BEA_PASS)
     old_sign = old._sign
     old.close()
@@ -246,6 +248,9 @@ def test_removed_admin_forges_nothing(made: Made, tmp_path: Path) -> None:
     # Ann unlocked since the removal: her pin and her record moved past Bea's old key.
     with pytest.raises(StoreDamaged):
         Store.open(made.path, ADMIN, PASSPHRASE)
+    # The new recovery slot was pinned to the new key when it was made, not the old one.
+    with pytest.raises(StoreDamaged):
+        Store.open_with_recovery(made.path, new_code)
 
 
 def test_damaged_header_restore_by_a_removed_admin_is_refused(made: Made, tmp_path: Path) -> None:
@@ -337,3 +342,98 @@ def test_signature_trailer_is_part_of_the_file(made: Made) -> None:
     made.path.write_bytes(data[:-SIG_LEN] + bytes(SIG_LEN))
     with pytest.raises(StoreDamaged):
         Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_recovery_key_survives_removing_an_admin_who_never_saw_it(made: Made) -> None:
+    made.store.add_admin(BEA, BEA_PASS)
+    assert made.store.recovery_shown_to() == (ADMIN,)
+    assert made.store.remove_admin(BEA) is None
+    Store.open_with_recovery(made.path, made.code).close()
+
+
+def test_removing_yourself_after_seeing_the_key_replaces_it_for_nobody(made: Made) -> None:
+    made.store.add_admin(BEA, BEA_PASS)
+    assert made.store.remove_admin(ADMIN) is None  # shown to nobody: you are leaving
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(made.path, made.code)
+    bea = Store.open(made.path, BEA, BEA_PASS)
+    try:
+        assert bea.recovery_shown_to() == ()
+    finally:
+        bea.close()
+
+
+def test_a_recovered_admin_is_recorded_as_shown_the_new_key(made: Made) -> None:
+    made.store.close()
+    rescue = Store.open_with_recovery(made.path, made.code)
+    rescue.add_admin(BEA, BEA_PASS)
+    rescue.regenerate_recovery(shown_to=BEA)
+    assert rescue.recovery_shown_to() == (BEA,)
+    rescue.close()
+
+
+def test_missing_or_damaged_record_is_reported_never_silently_recreated(made: Made) -> None:
+    add_person(made.store)
+    made.store.close()
+    state_file = made.path.with_name(made.path.name + ".state")
+    doc = json.loads(state_file.read_text("utf-8"))
+    doc["trust"][ADMIN]["generation"] = 1  # moved back by hand: the MAC no longer fits
+    state_file.write_text(json.dumps(doc), "utf-8")
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert "trust_damaged" in [getattr(w, "code", "") for w in store.warnings]
+    store.close()
+    state_file.unlink()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert "trust_missing" in [getattr(w, "code", "") for w in store.warnings]
+    store.close()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)  # the new record now holds
+    assert not [w for w in store.warnings if getattr(w, "code", "").startswith("trust")]
+    store.close()
+
+
+def test_version_1_store_damaged_is_restored_from_a_version_1_backup(tmp_path: Path) -> None:
+    path = _fixture(tmp_path)
+    newest = Store.list_generations(path)[0]
+    path.write_bytes(b"not a store any more")
+    store = Store.restore_damaged(path, newest.path, ADMIN, PASSPHRASE)
+    try:
+        assert names(store) == ["Alex Example"]  # the newest backup predates Sam
+        assert store.verify_audit().ok
+        assert store.generation > newest.generation
+    finally:
+        store.close()
+    assert struct.unpack(">H", path.read_bytes()[8:10]) == (2,)
+
+
+def test_removal_as_the_last_save_then_a_damaged_header_brings_nobody_back(
+    made: Made,
+) -> None:
+    """The newest readable header is then a backup that still lists Bea and her recovery
+    code: the state beside the store remembers that both lost access."""
+    made.store.add_admin(BEA, BEA_PASS)
+    bea = Store.open(made.path, BEA, BEA_PASS)
+    bea_code = bea.regenerate_recovery()
+    bea.close()
+    assert made.store.remove_admin(BEA) is not None
+    made.store.close()
+    data = bytearray(made.path.read_bytes())
+    data[40] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    for gen in Store.list_generations(made.path):
+        with pytest.raises((AccessRevoked, WrongPassphrase, StoreDamaged)):
+            Store.restore_damaged(made.path, gen.path, BEA, BEA_PASS)
+        with pytest.raises((AccessRevoked, WrongPassphrase, StoreDamaged)):
+            Store.restore_damaged(made.path, gen.path, RECOVERY_SLOT, bea_code)
+    assert made.path.read_bytes() == before
+    # Ann, still an admin, can; and the backup's slots for Bea and her code stay out
+    newest = Store.list_generations(made.path)[0]
+    ann = Store.restore_damaged(made.path, newest.path, ADMIN, PASSPHRASE)
+    assert "recovery_missing" in [getattr(w, "code", "") for w in ann.warnings]
+    ann.close()
+    assert BEA not in Store.admin_names(made.path)
+    with pytest.raises(WrongPassphrase):
+        Store.open(made.path, BEA, BEA_PASS)
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(made.path, bea_code)
+    Store.open(made.path, ADMIN, PASSPHRASE).close()

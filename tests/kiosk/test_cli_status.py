@@ -1,0 +1,114 @@
+"""``kiosk status``: the read every figure comes from, the exit statuses and the text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from kiosk import records
+from kiosk.cli_status import as_json, as_text
+from kiosk.model import (
+    CONTACTS,
+    PEOPLE,
+    REQUESTS,
+    SITES,
+    Channel,
+    DsptStatus,
+    NasContact,
+    NasRequest,
+    Person,
+    RequestKind,
+    Role,
+    Site,
+)
+from kiosk.site_status import EXIT_DUE, EXIT_OK, EXIT_WRONG, read_status
+from tests.fakes import FakeStore
+
+TODAY = date(2026, 11, 24)
+
+
+def world(*people: tuple[str, int, Role], **site_kw: Any) -> FakeStore:
+    store = FakeStore()
+    fields: dict[str, Any] = {
+        "dspt_status": DsptStatus.MET,
+        "dspt_published": date(2026, 10, 15),
+        "dspt_version": "2026-27",
+        **site_kw,
+    }
+    with store.transaction() as tx:
+        sid = records.save(
+            tx,
+            SITES,
+            Site("Rose House", "VZZ01", "1-000000001", "01632960001", "rose@nhs.net", **fields),
+            "site.add",
+        )
+        for n, (name, days, role) in enumerate(people):
+            records.save(
+                tx,
+                PEOPLE,
+                Person(
+                    name,
+                    f"07700900{n:03d}",
+                    nhsmail=f"p{n}@nhs.net",
+                    access={sid: role},
+                    first_login_done=True,
+                    last_activity=TODAY - timedelta(days=days),
+                ),
+                "person.add",
+            )
+    return store
+
+
+def test_all_well_exits_0() -> None:
+    store = world(("Ann", 1, Role.OWNER), ("Bea", 2, Role.OWNER), ("Cy", 3, Role.MEMBER))
+    report = read_status(store.read(), TODAY)
+    assert report.exit_status == EXIT_OK
+    text = as_text(report)
+    assert "2 owners and 1 member on record; 2 owners and 1 member can sign in today" in text
+    assert "DSPT 2026-27" in text
+
+
+def test_one_usable_owner_or_a_login_due_exits_3() -> None:
+    store = world(("Ann", 1, Role.OWNER), ("Bea", 40, Role.OWNER), ("Cy", 3, Role.MEMBER))
+    report = read_status(store.read(), TODAY)
+    assert report.exit_status == EXIT_DUE
+    doc = as_json(report)
+    assert doc["sites"][0]["cover"]["level"] == "warn"
+    assert doc["sites"][0]["logins"] == {"overdue": 1, "due": 0}
+
+
+def test_no_usable_owner_or_lapsed_dspt_or_overdue_request_exits_4() -> None:
+    dead = world(("Ann", 70, Role.OWNER), ("Bea", 100, Role.OWNER))
+    assert read_status(dead.read(), TODAY).exit_status == EXIT_WRONG
+    lapsed = world(
+        ("Ann", 1, Role.OWNER),
+        ("Bea", 2, Role.OWNER),
+        dspt_published=date(2025, 7, 15),
+        dspt_version="2024-25",
+    )
+    report = read_status(lapsed.read(), TODAY)
+    assert report.exit_status == EXIT_WRONG and report.sites[0].dspt.level == "bad"
+    late = world(("Ann", 1, Role.OWNER), ("Bea", 2, Role.OWNER))
+    with late.transaction() as tx:
+        records.save(
+            tx,
+            REQUESTS,
+            NasRequest(kind=RequestKind.LEAVER, site_id=1, sent=TODAY - timedelta(days=20)),
+            "request.add",
+        )
+    assert read_status(late.read(), TODAY).exit_status == EXIT_WRONG
+
+
+def test_one_ticket_with_two_contacts_counts_once() -> None:
+    store = world(("Ann", 1, Role.OWNER), ("Bea", 2, Role.OWNER))
+    at = datetime(2026, 11, 23, 10, 0).astimezone()
+    with store.transaction() as tx:
+        for channel, ticket in ((Channel.PHONE, "INC0999001"), (Channel.EMAIL, "inc 0999001")):
+            records.save(
+                tx,
+                CONTACTS,
+                NasContact(at=at, channel=channel, script="no_access", site_id=1, ticket=ticket),
+                "contact.add",
+            )
+    report = read_status(store.read(), TODAY)
+    assert as_json(report)["sites"][0]["tickets"] == {"open": 1, "overdue": 0}
