@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.geometry import Size
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.widgets.data_table import RowKey
 
 from kiosk import records, timefmt
@@ -42,8 +42,9 @@ from kiosk.people import (
 )
 from kiosk.validators import display_phone, mask_mobile
 from screens.widgets.base import KioskScreen
+from screens.widgets.footer import Footer
 from screens.widgets.key_guide import KeyGuide
-from screens.widgets.table import cursor_key
+from screens.widgets.table import cursor_key, fit
 from screens.widgets.text import Literal, LiteralTable
 
 # The orders ``o`` cycles through. Translate with _() where shown.
@@ -431,11 +432,12 @@ class PeopleScreen(KioskScreen):
 
     def _add_rows(self, table: DataTable[str], rows: Sequence[Row]) -> None:
         reveal = self._reveal
+        widths = {key: size for key, _label, size in self._columns}
         for row in rows:
             table.add_row(
-                row.name,
+                fit(row.name, widths.get("name", 0)),
                 *row.access,
-                row.nhsmail,
+                fit(row.nhsmail, widths.get("nhsmail", 0)),
                 row.mobile if reveal else row.masked,
                 row.status_short,
                 row.activity,

@@ -21,12 +21,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.widgets import ContentSwitcher, Input, Static
 
 from kiosk.admins import AdminChangeError, recover
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
 from kiosk.passphrase import strength_hint
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, ContentSwitcher, Footer, Input, Static
+from textual.widgets import Checkbox, ContentSwitcher, Input, Static
 
 from kiosk import records
 from kiosk.cli_common import describe_store_error
@@ -24,6 +24,7 @@ from kiosk.model import SITES, Site
 from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
 from kiosk.validators import ValidationError, validate_full_name
+from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 from screens.widgets.text import Literal, LiteralLabel
 
