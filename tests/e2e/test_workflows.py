@@ -247,7 +247,9 @@ def test_no_access_call_script_to_a_recorded_ticket(
 
     pane.keys("o")
     pane.wait_for("The new owner", "Personal mobile (starts 07)")
-    pane.type("Gus Example")  # the cursor starts in the name field
+    # Focus starts on "Someone on record"; someone new is typed in below it.
+    pane.press_moving_cursor("Tab", "Full name")
+    pane.type("Gus Example")
     pane.press_moving_cursor("Tab", "Personal mobile (starts 07)")
     pane.type("07700 900678")
     pane.press_moving_cursor("Tab", "Personal email")
