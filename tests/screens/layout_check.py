@@ -39,6 +39,20 @@ def footer_problems(app: Any, lines: list[str]) -> list[str]:
     return problems
 
 
+def key_guide_problems(app: Any, lines: list[str]) -> list[str]:
+    """A key guide (the dashboard's, People's) never splits a key from its description."""
+    from screens.widgets.key_guide import KeyGuide
+
+    problems = []
+    for guide in app.screen.query(KeyGuide):
+        rows = lines[guide.region.y : guide.region.bottom]
+        for binding in guide._keys:
+            key = binding.key_display or app.get_key_display(binding)
+            if not any(f" {key}  {binding.description}" in row for row in rows):
+                problems.append(f"key guide splits {key!r} {binding.description!r}")
+    return problems
+
+
 def toggle_problems(app: Any, lines: list[str]) -> list[str]:
     """Every visible checkbox or radio button shows its whole label and its right edge."""
     problems = []
@@ -139,6 +153,7 @@ def layout_problems(app: Any) -> list[str]:
     lines = screen_lines(app)
     return (
         footer_problems(app, lines)
+        + key_guide_problems(app, lines)
         + toggle_problems(app, lines)
         + table_problems(app, lines)
         + label_problems(app, lines)
