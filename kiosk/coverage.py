@@ -262,11 +262,3 @@ def cover_short(cover: Coverage) -> str:
     return _("{uo}/{o} owners, {um}/{m} members can sign in").format(
         uo=cover.usable_owners, o=cover.owners, um=cover.usable_members, m=cover.members
     )
-
-
-def cover_rule() -> str:
-    """The rule in one sentence, for screens and help."""
-    return _(
-        "Only people with access who can sign in today count: not inactive, deleted, gone or "
-        "disabled, first sign-in done, and not a leaver."
-    )

@@ -18,7 +18,7 @@ require more", and anything extra is personal data sent for no reason.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -36,7 +36,7 @@ from kiosk.calls import (
 from kiosk.clock import LONDON
 from kiosk.drafts import Draft
 from kiosk.i18n import N_, _
-from kiosk.model import Site
+from kiosk.model import Person, Site
 from kiosk.nas_hours import describe, nas_status
 from kiosk.timefmt import long_day, time_of_day
 from kiosk.validators import display_phone
@@ -107,6 +107,10 @@ class ScriptContext:
     follow_up: date | None = None
     person_name: str = ""  # shared_access: who has an account but no mailbox access
     person_nhsmail: str = ""
+    # Escalating a no-access ticket: nobody can open the shared mailbox, so the escalation
+    # goes from the admin's own NHSmail address instead.
+    no_access: bool = False
+    admin_nhsmail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +274,7 @@ NO_ACCESS = Script(
 
 ESCALATION_DRAFT = DraftTemplate(
     to=facts.ESCALATION_EMAIL,
-    sender="mailbox",
+    sender="escalation_sender",
     subject=N_("Escalation: unresolved NHSmail helpdesk query"),
     body=(
         Line(N_("Hello,")),
@@ -332,11 +336,7 @@ ESCALATE = Script(
             key="email",
             title=N_("Email the escalation"),
             draft=ESCALATION_DRAFT,
-            lines=(
-                Line(
-                    N_("Send this email to {escalation_email} from the shared mailbox {mailbox}.")
-                ),
-            ),
+            lines=(Line(N_("Send this email to {escalation_email} from {escalation_from}.")),),
         ),
         Step(
             key="after",
@@ -596,7 +596,18 @@ _PLACEHOLDERS: Mapping[str, str] = {
     "call_time": N_("[date and time of the call]"),
     "person_name": N_("[your full name]"),
     "person_nhsmail": N_("[your NHSmail address]"),
+    "admin_nhsmail": N_("[your own NHSmail address]"),
 }
+
+
+def admin_nhsmail(people: Iterable[Person], admin: str) -> str:
+    """The kiosk admin's own NHSmail address: the person on record with the admin's name
+    and an address ("" when there is none, and the draft shows a placeholder)."""
+    wanted = " ".join(admin.split()).casefold()
+    for person in people:
+        if person.nhsmail and " ".join(person.full_name.split()).casefold() == wanted:
+            return person.nhsmail
+    return ""
 
 
 def when_text(at: datetime) -> str:
@@ -641,11 +652,21 @@ def values(ctx: ScriptContext) -> dict[str, str]:
         "call_time": when_text(ctx.call_at) if ctx.call_at else "",
         "person_name": ctx.person_name,
         "person_nhsmail": ctx.person_nhsmail,
+        "admin_nhsmail": ctx.admin_nhsmail,
     }
-    return {
+    done = {
         key: value or (_(_PLACEHOLDERS[key]) if key in _PLACEHOLDERS else value)
         for key, value in filled.items()
     }
+    if ctx.no_access:
+        done["escalation_sender"] = done["admin_nhsmail"]
+        done["escalation_from"] = _(
+            "your own NHSmail address {address} (nobody can open the shared mailbox)"
+        ).format(address=done["admin_nhsmail"])
+    else:
+        done["escalation_sender"] = done["mailbox"]
+        done["escalation_from"] = _("the shared mailbox {mailbox}").format(mailbox=done["mailbox"])
+    return done
 
 
 CONDITIONS: Mapping[str, Callable[[ScriptContext], bool]] = {
@@ -684,7 +705,9 @@ def build_draft(template: DraftTemplate, ctx: ScriptContext) -> Draft:
 
 
 def escalation_draft(ctx: ScriptContext) -> Draft:
-    """The escalation email to feedback@nhs.net: ticket reference and time of the call."""
+    """The escalation email to feedback@nhs.net: ticket reference and time of the call;
+    from the shared mailbox, or from the admin's own NHSmail address when the ticket is
+    about having no access to it (``ctx.no_access``)."""
     return build_draft(ESCALATION_DRAFT, ctx)
 
 

@@ -111,6 +111,17 @@ def check_site_form(
             )
     if base is not None:
         site = replace(site, closed=base.closed, replaced_by=base.replaced_by)
+        # The form has no version field: the recorded version (and the one Approaching
+        # Standards used) stay while the publication does; a new date is suggested afresh.
+        same_publication = (site.dspt_published, site.dspt_status) == (
+            base.dspt_published,
+            base.dspt_status,
+        )
+        site = replace(
+            site,
+            dspt_version=base.dspt_version if same_publication else None,
+            dspt_approaching_used=base.dspt_approaching_used,
+        )
         if site.mailbox != base.mailbox:
             check.warnings["mailbox"] = _(
                 "NHSmail cannot change a shared mailbox address: only correct a typo here."
@@ -134,15 +145,38 @@ def add_site(store: records.StoreLike, site: Site) -> int:
         return records.save(tx, SITES, site, "site.add")
 
 
-def update_site(store: records.StoreLike, site: Site) -> None:
-    """Save an edited site (audited ``site.edit``); a closed site cannot be edited."""
+def mailbox_rule() -> str:
+    """The FAQ's rule, in the words the confirmation names."""
+    return _(
+        "The shared mailbox address can never change: only correct a mistake in what was typed."
+    )
+
+
+def update_site(store: records.StoreLike, site: Site, *, mailbox_typo: bool = False) -> None:
+    """Save an edited site (audited ``site.edit``); a closed site cannot be edited.
+
+    NHSmail never changes a shared mailbox address (FAQ), so a different address is only a
+    typo being corrected: it needs ``mailbox_typo`` (the admin confirmed :func:`mailbox_rule`)
+    and is audited on its own as ``site.mailbox_typo``.
+    """
     with store.transaction() as tx:
         current = records.site(tx.db, site.id)
         if current is None:
             raise SiteError(_("That site no longer exists."))
         if current.closed is not None:
             raise SiteError(_("A closed site cannot be changed: it is kept as history."))
+        corrected = site.mailbox != current.mailbox
+        if corrected and not mailbox_typo:
+            raise SiteError(mailbox_rule() + " " + _("Confirm the correction to save it."))
         records.save(tx, SITES, replace(site, closed=None, replaced_by=None), "site.edit")
+        if corrected:
+            records.save(
+                tx,
+                SITES,
+                replace(site, closed=None, replaced_by=None),
+                "site.mailbox_typo",
+                detail="typo corrected after confirming the FAQ rule",
+            )
 
 
 def with_publication(

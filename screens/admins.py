@@ -52,6 +52,7 @@ class AdminsScreen(KioskScreen):
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[str, AdminRow] = {}
+        self._working = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -171,16 +172,35 @@ class AdminsScreen(KioskScreen):
         )
 
         def confirmed(yes: bool | None) -> None:
-            if not yes:
+            if not yes or self._working:
                 return
-            try:
-                code = regenerate_recovery(self.session.store)
-            except AdminChangeError as error:
-                self.notify(str(error), severity="error")
-                return
-            self.app.push_screen(RecoveryKeyDialog(code), lambda _done: self.refresh_data())
+            # Argon2id for the new recovery slot, and the lock: off the event loop.
+            self._working = True
+            self.query_one("#admins-table").loading = True
+            self._regenerate_in_thread()
 
         self.app.push_screen(ConfirmDialog(_("New recovery key"), text, _("Make it")), confirmed)
+
+    @work(thread=True, exclusive=True, group="recovery")
+    def _regenerate_in_thread(self) -> tuple[str, str]:
+        try:
+            return ("code", regenerate_recovery(self.session.store))
+        except AdminChangeError as error:
+            return ("error", str(error))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The worker's message that the new key is made: show it once, or say why not."""
+        if event.worker.group != "recovery" or event.state is not WorkerState.SUCCESS:
+            return
+        self._working = False
+        self.query_one("#admins-table").loading = False
+        result = event.worker.result
+        assert isinstance(result, tuple)
+        kind, value = result
+        if kind == "error":
+            self.notify(value, severity="error")
+            return
+        self.app.push_screen(RecoveryKeyDialog(value), lambda _done: self.refresh_data())
 
     def action_retention(self) -> None:
         db = self.session.db()
@@ -276,11 +296,11 @@ class _PassphraseDialog(FieldDialog[str]):
         for name in self.HIDDEN:
             self.query_one(f"#field-{name}", Input).password = True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         inputs = list(self.query(Input))
         if event.input is inputs[-1]:
-            self.action_save()
+            await self.app.run_action("save", self)
         else:
             inputs[inputs.index(event.input) + 1].focus()
 

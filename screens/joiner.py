@@ -369,11 +369,11 @@ class JoinerWizard(WizardScreen):
         self._details = details
         return True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         fields = self._fields()
         if event.input.id == f"joiner-{fields[-1]}":
-            self.action_next()
+            await self.app.run_action("next", self)  # a failed save: told, wizard kept
         else:
             self.focus_next()
 

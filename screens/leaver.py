@@ -340,9 +340,9 @@ class LeaverWizard(WizardScreen):
             self.sub_title = _("Leaver: {name}").format(name=person.full_name)
         return ok
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_next()
+        await self.app.run_action("next", self)  # a failed save: told, wizard kept
 
     def action_start_joiner(self) -> None:
         from screens.joiner import JoinerWizard

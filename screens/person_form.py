@@ -158,10 +158,10 @@ class PersonFormScreen(KioskScreen):
             fill_form(self, "person", form_of(person), FIELDS)
         self.query_one("#person-full_name", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "person-last_activity":
-            self.action_save()
+            await self.app.run_action("save", self)  # a failed save: told, form kept
         else:
             self.focus_next()
 

@@ -52,12 +52,13 @@ from kiosk.model import Person, Role, Site
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.table import name_cell
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 MARK = "\u2714"
-# Rows added at once when the list fills (more than any terminal shows); the rest follow
+# Rows added at once when the list fills (a tall terminal's worth); the rest follow
 # in batches small enough that a key pressed meanwhile is answered.
-FIRST_ROWS = 200
+FIRST_ROWS = 80
 FILL_BATCH = 150
 BAND_STYLES = {
     LifecycleState.GONE: "bold red",
@@ -249,7 +250,7 @@ class RemindersScreen(KioskScreen):
             day_cell, when = timefmt.day(shown), timefmt.relative_days(shown, self._today)
         return (
             MARK if person.id in self._marked else "",
-            name,
+            name_cell(name),
             _role_word(person, self._sites),
             day_cell,
             when,

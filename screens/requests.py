@@ -266,9 +266,9 @@ class AnswerDialog(ModalScreen[bool]):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._show_fields()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
+        await self.app.run_action("save", self)  # a failed save: told, dialog kept
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -78,6 +78,7 @@ class ScriptRunScreen(KioskScreen):
         self.follow_up: date | None = None
         self.person_name = ""
         self.person_nhsmail = ""
+        self.no_access = False  # escalating a no-access ticket: send from the admin
         self.recorded = ""  # what was saved on this run, shown under the last step
         self._warned_unrecorded = False
         self._lines: list[FilledLine | None] = []
@@ -110,6 +111,12 @@ class ScriptRunScreen(KioskScreen):
             follow_up=self.follow_up,
             person_name=self.person_name,
             person_nhsmail=self.person_nhsmail,
+            no_access=self.no_access,
+            admin_nhsmail=scripts.admin_nhsmail(
+                records.people(self.session.db()), self.session.admin
+            )
+            if self.no_access
+            else "",
         )
 
     def _prefill(self) -> None:
@@ -122,6 +129,7 @@ class ScriptRunScreen(KioskScreen):
             return
         self.ticket = found.ticket
         self.call_at = found.at
+        self.no_access = found.script == calls.SCRIPT_NO_ACCESS
         if self.site_id is None:
             self.site_id = found.site_id
 

@@ -26,10 +26,12 @@ from kiosk.sites import (
     add_site,
     change_ods,
     check_site_form,
+    mailbox_rule,
     movers,
     update_site,
 )
 from screens.widgets.base import KioskScreen
+from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
@@ -171,10 +173,10 @@ class SiteFormScreen(KioskScreen):
                 self.query_one(f"#site-{name}", Input).value = one_line(value)
         self.query_one("#site-ods_code" if self.mode == "change" else "#site-name", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "site-dspt_published":
-            self.action_save()
+            await self.app.run_action("save", self)  # a failed save: told, form kept
         else:
             self.focus_next()
 
@@ -209,6 +211,9 @@ class SiteFormScreen(KioskScreen):
         new_mailbox = self.mode == "add" or (old is not None and site.mailbox != old.mailbox)
         if new_mailbox and not self.query_one("#mailbox-confirmed", Checkbox).value:
             self._say(_("Tick the box to confirm the shared mailbox address: it can never change."))
+            return
+        if self.mode == "edit" and base is not None and site.mailbox != base.mailbox:
+            self._confirm_mailbox_typo(site, base)
             return
         try:
             if self.mode == "add":
@@ -245,3 +250,32 @@ class SiteFormScreen(KioskScreen):
             self._say(str(error))
             return
         self.dismiss()
+
+    def _confirm_mailbox_typo(self, site: Site, base: Site) -> None:
+        """A different address is only ever a typo: save it after the admin confirms the
+        FAQ rule by name; the correction is audited on its own."""
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self._say(_("Nothing was saved: the shared mailbox address is as it was."))
+                return
+            try:
+                update_site(self.session.store, site, mailbox_typo=True)
+            except SiteError as error:
+                self._say(str(error))
+                return
+            self.notify(
+                _("Site {name} saved; the mailbox address was corrected.").format(name=site.name)
+            )
+            self.dismiss()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Correct the shared mailbox address?"),
+                mailbox_rule()
+                + "\n\n"
+                + _("Was: {old}\nCorrected to: {new}").format(old=base.mailbox, new=site.mailbox),
+                _("it was a typo: correct it"),
+            ),
+            answered,
+        )

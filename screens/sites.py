@@ -232,9 +232,9 @@ class PublicationDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#publication-date", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
+        await self.app.run_action("save", self)  # a failed save: told, dialog kept
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Suggest the version from the date until the admin types one of their own."""

@@ -153,9 +153,11 @@ class FieldDialog(ModalScreen[T | None], Generic[T]):
         """Check and apply ``values``; return the result, or show errors and return None."""
         raise NotImplementedError
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter saves through the app's action runner, so a store that refuses the save
+        (disk full, busy) is a message and the form keeps what was typed."""
         event.stop()
-        self.action_save()
+        await self.app.run_action("save", self)
 
     def action_save(self) -> None:
         result = self.submit(self.values())

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.widgets import DataTable
+
+from screens.widgets.text import cell
+
+
+def name_cell(name: str) -> Text:
+    """A literal name that, cut to its column, ends in an ellipsis: a cut name never
+    passes for a whole one ("Cara Example 0" for "Cara Example 00002")."""
+    shown = cell(name)
+    shown.overflow = "ellipsis"
+    shown.no_wrap = True
+    return shown
 
 
 def cursor_key(table: DataTable[Any]) -> str | None:

@@ -8,6 +8,12 @@ replace control characters (:func:`kiosk.validators.neutralise`) so that an esca
 sequence in an older record reaches no terminal. Only kiosk's own catalog strings are
 written by kiosk, and none of them carry markup either: a catalog sentence with data in
 it is built with :func:`say`, which keeps the whole result literal.
+
+The widgets at the end (:class:`Literal`, :class:`LiteralLabel`, :class:`LiteralTable`,
+:class:`LiteralSelect`) are the only Static, Label, DataTable and Select kiosk's screens
+create, so a string that skipped a helper is still shown literally and cleaned: a markup
+error cannot crash a screen. ``KioskApp.notify``, ``format_title`` and
+``copy_to_clipboard`` do the same for notifications, the header and OSC 52 copies.
 """
 
 from __future__ import annotations
@@ -60,11 +66,6 @@ def cell(value: object, *, style: str = "") -> Text:
 def choice(value: object, *, style: str = "", newlines: bool = False) -> Text:
     """The prompt of a Select or OptionList option (both read ``str`` as markup)."""
     return Text(clean(value, newlines=newlines), style=style, end="")
-
-
-def lines(values: list[str]) -> Content:
-    """Several lines of a detail panel, each literal."""
-    return Content("\n".join(clean(v) for v in values))
 
 
 def _safe(content: VisualType) -> VisualType:

@@ -127,7 +127,9 @@ class Pane:
         for row in _label_rows(screen, label):
             if row + 1 >= len(lines):
                 continue
-            tall = "\u258a" in lines[row + 1]  # a tall field: its text is one row lower
+            # A tall field's top edge (a row of upper blocks) comes first: its text is one row
+            # lower. A one-row field with side edges (the dialogs' inputs) holds its text here.
+            tall = "\u2594" in lines[row + 1]
             text_row = row + 2 if tall else row + 1
             if text_row < len(lines):
                 return lines[text_row].strip(_FRAME)

@@ -96,6 +96,11 @@ def test_edit_keeps_id_and_warns_about_mailbox_and_ods_changes() -> None:
     saved = records.site(store.read(), site_id)
     assert saved is not None and saved.name == "Willow House Care"
     assert [e["action"] for e in store.audit_entries] == ["site.add", "site.edit"]
+    assert changed.site is not None
+    with pytest.raises(SiteError, match="can never change"):
+        update_site(store, changed.site)  # a different address is only ever a typo
+    update_site(store, changed.site, mailbox_typo=True)
+    assert [e["action"] for e in store.audit_entries[-2:]] == ["site.edit", "site.mailbox_typo"]
 
 
 def test_previous_dspt_status_from_the_form() -> None:
@@ -239,3 +244,24 @@ def test_history_follows_several_changes() -> None:
     c = Site("C", "VZZ03", "1-123456789", "01632960001", "a@nhs.net", id=3)
     assert history([a, b, c], 3) == [b, a]
     assert history([a, b, c], 1) == []
+
+
+def test_editing_a_site_keeps_the_recorded_dspt_version_and_allowance() -> None:
+    store = FakeStore()
+    site_id = add_site(store, new_site())
+    recorded = record_publication(
+        store, site_id, DsptStatus.MET, date(2025, 7, 15), TODAY, "2025-26"
+    )
+    assert recorded.dspt_version == "2025-26"
+    sites = records.sites(store.read())
+    same = check_site_form(
+        raw(name="Willow House Care", dspt_status="met", dspt_published="2025-07-15"),
+        sites,
+        today=TODAY,
+        base=recorded,
+    )
+    assert same.site is not None and same.site.dspt_version == "2025-26", same.errors
+    moved = check_site_form(
+        raw(dspt_status="met", dspt_published="2025-07-16"), sites, today=TODAY, base=recorded
+    )
+    assert moved.site is not None and moved.site.dspt_version is None  # suggested when read

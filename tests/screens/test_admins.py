@@ -179,7 +179,7 @@ async def test_new_recovery_key_is_shown_once_and_the_old_one_stops(tmp_path: Pa
     app = harness(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("k", "y")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, RecoveryKeyDialog)
         code = text(dialog.query_one("#recovery-code", Static))

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from kiosk import calls, records
 from kiosk.clock import LONDON, FixedClock
-from kiosk.model import SITES, Channel, Site, TicketStatus
+from kiosk.model import PEOPLE, SITES, Channel, Person, Role, Site, TicketStatus
 from kiosk.session import Session
 from screens.calls import AddContactDialog, CallsScreen, EditTicketDialog, FollowUpDialog
 from screens.script_run import ScriptRunScreen
@@ -256,3 +256,39 @@ async def test_one_ticket_logged_twice_is_edited_and_closed_as_one() -> None:
     actions = [e["action"] for e in store.audit_entries]
     assert "contact.edit" in actions and actions.count("contact.status") == 4
     assert calls.contact(store.read(), call) is not None
+
+
+@pytest.mark.asyncio
+async def test_escalating_a_no_access_ticket_drafts_from_the_admins_own_nhsmail() -> None:
+    """Nobody can open the shared mailbox in the no-access case: the escalation email goes
+    from the admin's own address (the person on record with the admin's name)."""
+    store, call, email = seeded()
+    with store.transaction() as tx:
+        records.save(
+            tx,
+            PEOPLE,
+            Person(
+                store.admin,
+                "07700900321",
+                nhsmail="test.admin@nhs.net",
+                access={1: Role.MEMBER},
+            ),
+            "person.add",
+        )
+    for contact_id, sender in ((call, "test.admin@nhs.net"), (email, "harbourview.care@nhs.net")):
+        app = harness(store, contact_id=contact_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("e")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ScriptRunScreen)
+            while screen._filled is not None and screen._filled.draft is None:
+                await pilot.press("enter")
+                await pilot.pause()
+            assert screen._filled is not None and screen._filled.draft is not None
+            assert screen._filled.draft.sender == sender
+            said = " ".join(line.text for line in screen._filled.lines)
+            assert (sender in said) and (
+                ("nobody can open the shared mailbox" in said) == (contact_id == call)
+            )

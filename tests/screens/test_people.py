@@ -234,3 +234,54 @@ def test_person_form_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-
         await pilot.press("a")
 
     assert snap_compare(harness(seeded()), terminal_size=(80, 24), run_before=open_form)
+
+
+@pytest.mark.asyncio
+async def test_s_shows_one_site_at_a_time_then_all_again() -> None:
+    from tests.kiosk.people_fixtures import HARBOUR
+
+    store, _sites, _ids = store_with(
+        staff(101, "Olu Owner", {1: Role.OWNER}),
+        staff(102, "Mia Member", {2: Role.MEMBER}),
+        staff(103, "Ben Both", {1: Role.MEMBER, 2: Role.OWNER}),
+        sites=(HARBOUR, MEADOW),
+    )
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#people-table", DataTable)
+        names = lambda: [cells(table, i)[0] for i in range(table.row_count)]  # noqa: E731
+        labels = lambda: [str(c.label) for c in table.columns.values()]  # noqa: E731
+        assert names() == ["Ben Both", "Mia Member", "Olu Owner"]
+        assert "VZZ01" in labels() and "VZZ02" in labels()
+        await pilot.press("s")
+        assert names() == ["Ben Both", "Olu Owner"]
+        assert labels()[1] == "Access"  # one site: one column of words
+        assert [cells(table, i)[1] for i in range(2)] == ["member", "owner"]
+        assert screen.sub_title.startswith("Harbour View Care Home only")
+        await pilot.press("s")
+        assert names() == ["Ben Both", "Mia Member"]
+        assert screen.sub_title.startswith("Meadowbank House only")
+        await pilot.press("s")
+        assert names() == ["Ben Both", "Mia Member", "Olu Owner"]
+        assert "only" not in screen.sub_title
+
+
+@pytest.mark.asyncio
+async def test_typing_on_narrows_and_deleting_widens_the_filter() -> None:
+    """Typing on filters the last result (fast at 10,000 people); the rows are always
+    the ones a fresh filter of everyone gives, in the same order."""
+    from screens.people import filter_rows, sort_rows
+
+    app = harness(seeded())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PeopleScreen)
+        await pilot.press("slash")
+        for text in ["m", "me", "mem", "me", "", "a", "a n", "a"]:
+            screen.query_one("#people-filter", Input).value = text
+            await pilot.pause()
+            expected = sort_rows(filter_rows(screen._rows, text), "name")
+            assert [r.key for r in screen._shown] == [r.key for r in expected], text

@@ -43,3 +43,12 @@ async def test_a_failed_save_keeps_the_form_and_says_nothing_was_saved(tmp_path:
         assert form.query_one("#person-full_name", Input).value == "Bea Example"
         assert any("NOT saved" in str(n.message) for n in app._notifications)
         assert path.read_bytes() == before
+        # Enter in the last field saves too: the same message, the form still there.
+        app._notifications.clear()
+        form.query_one("#person-last_activity", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and app.unlocked and app.screen is form
+        assert form.query_one("#person-full_name", Input).value == "Bea Example"
+        assert any("NOT saved" in str(n.message) for n in app._notifications)
+        assert path.read_bytes() == before

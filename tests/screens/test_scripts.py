@@ -428,8 +428,10 @@ async def test_escalation_email_is_copied_whole_or_by_part() -> None:
             NOW.replace(tzinfo=LONDON),
             ticket="INC0123456",
             call_at=logged.at,
+            no_access=True,  # a no-access ticket: not from the shared mailbox nobody can open
         )
         assert copied == [scripts.escalation_draft(ctx).as_text()]
+        assert copied[0].startswith("From: [your own NHSmail address]\n")
         screen = app.screen
         assert isinstance(screen, ScriptRunScreen)
         lines = screen.query_one("#step-lines", OptionList)

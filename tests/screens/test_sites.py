@@ -13,6 +13,7 @@ from kiosk.model import PEOPLE, SITES, DsptStatus, Person, Role, Site
 from kiosk.session import Session
 from screens.site_form import SiteFormScreen
 from screens.sites import PublicationDialog, SitesScreen
+from screens.widgets.confirm import ConfirmDialog
 from tests.fakes import FakeStore
 from tests.screens.harness import ScreenHarness
 
@@ -111,6 +112,35 @@ async def test_edit_site() -> None:
         site = records.site(store.read(), 1)
         assert site is not None and site.name == "Willow House Care"
         assert site.dspt_published == date(2025, 6, 15)
+
+
+async def test_correcting_the_mailbox_address_needs_a_confirmation_naming_the_rule() -> None:
+    store = seeded()
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, SiteFormScreen)
+        form.query_one("#site-mailbox", Input).value = "willow.houses@nhs.net"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmDialog)
+        said = " ".join(str(w.render()) for w in confirm.query(Static))
+        assert "can never change: only correct a mistake in what was typed" in said
+        await pilot.press("n")  # not a typo after all: nothing saved
+        await pilot.pause()
+        assert app.screen is form
+        site = records.site(store.read(), 1)
+        assert site is not None and site.mailbox == "willow.house@nhs.net"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, SitesScreen)
+    site = records.site(store.read(), 1)
+    assert site is not None and site.mailbox == "willow.houses@nhs.net"
+    assert [e["action"] for e in store.audit_entries[-2:]] == ["site.edit", "site.mailbox_typo"]
 
 
 async def test_record_dspt_publication() -> None:
