@@ -11,16 +11,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import (
-    Checkbox,
-    ContentSwitcher,
-    Footer,
-    Header,
-    RadioButton,
-    RadioSet,
-    Select,
-    Static,
-)
+from textual.widgets import Checkbox, ContentSwitcher, Header, RadioButton, RadioSet, Select, Static
 
 from kiosk import records
 from kiosk.coverage import (
@@ -38,6 +29,7 @@ from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.nas_requests import draft_access_change, role_word
 from kiosk.people import record_access_change
 from screens.widgets.draft import DraftPanel
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check, Choice, focus_on_pressed
 from screens.widgets.wizard import WizardScreen, wizard_css
