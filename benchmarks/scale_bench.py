@@ -65,7 +65,7 @@ class Tmux:
         self.socket = f"kiosk-scale-{os.getpid()}"
         self.conf = workdir / "tmux.conf"
         self.conf.write_text(
-            "set -g status off\nset -g remain-on-exit off\nset -sg escape-time 0\n"
+            "set -g status off\nset -g remain-on-exit on\nset -sg escape-time 0\n"
             "set -g default-terminal tmux-256color\n",
             encoding="utf-8",
         )

@@ -176,9 +176,11 @@ class KioskApp(App[int]):
         failures = getattr(store, "pending_failures", [])
         if failures:
             self.notify(
-                _("{count} failed unlock attempts since the last unlock.").format(
-                    count=len(failures)
-                ),
+                ngettext(
+                    "{count} failed unlock attempt since the last unlock.",
+                    "{count} failed unlock attempts since the last unlock.",
+                    len(failures),
+                ).format(count=len(failures)),
                 severity="warning",
                 timeout=10,
             )

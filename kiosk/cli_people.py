@@ -93,11 +93,13 @@ def run_import(args: argparse.Namespace) -> int:
         # it checked again, against what they saved.
         db = store.read()
         seen = store.generation
-        plan = plan_import(text, records.sites(db), records.people(db), today)
+        plan = plan_import(text, records.sites(db), records.contacts_on_record(db), today)
         if plan.ok:
             with store.transaction() as tx:
                 if store.generation != seen:
-                    plan = plan_import(text, records.sites(tx.db), records.people(tx.db), today)
+                    plan = plan_import(
+                        text, records.sites(tx.db), records.contacts_on_record(tx.db), today
+                    )
                 if plan.ok:
                     records.save_many(tx, PEOPLE, plan.people, "person.add", detail="import")
         if not plan.ok:

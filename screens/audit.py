@@ -10,7 +10,7 @@ record number or detail).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -44,6 +44,12 @@ def entry_matches(entry: AuditEntry, words: list[str]) -> bool:
     return all(word in haystack for word in words)
 
 
+# Entries added at once (a tall terminal's worth); the rest follow in batches small
+# enough that a key pressed meanwhile is answered.
+FIRST_ROWS = 80
+FILL_BATCH = 150
+
+
 class AuditScreen(KioskScreen):
     CSS_PATH = "audit.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,6 +60,8 @@ class AuditScreen(KioskScreen):
     def __init__(self) -> None:
         super().__init__()
         self._entries: list[AuditEntry] = []
+        self._matching: list[AuditEntry] = []
+        self._fill_token = 0
         self._head = ""
 
     def compose(self) -> ComposeResult:
@@ -111,12 +119,28 @@ class AuditScreen(KioskScreen):
         self.sub_title = _("Audit trail")
 
     def _render_rows(self) -> None:
+        """The matching entries, newest first: the first screenfuls at once and the rest
+        in small batches after each refresh (a care group's trail has tens of thousands
+        of entries, each with a date to format), so the screen paints at once."""
         words = self.query_one("#audit-filter", Input).value.casefold().split()
         table = self.query_one("#audit-table", DataTable)
         table.clear()
-        for entry in self._entries:
-            if words and not entry_matches(entry, words):
-                continue
+        self._fill_token += 1
+        self._matching = [e for e in self._entries if not words or entry_matches(e, words)]
+        self._add_entries(table, self._matching[:FIRST_ROWS])
+        if len(self._matching) > FIRST_ROWS:
+            self.call_after_refresh(self._fill_more, self._fill_token, FIRST_ROWS)
+
+    def _fill_more(self, token: int, start: int) -> None:
+        if token != self._fill_token or not self.is_attached:
+            return  # refilled since, or the screen was closed meanwhile
+        end = start + FILL_BATCH
+        self._add_entries(self.query_one("#audit-table", DataTable), self._matching[start:end])
+        if end < len(self._matching):
+            self.call_after_refresh(self._fill_more, token, end)
+
+    def _add_entries(self, table: DataTable[Any], entries: list[AuditEntry]) -> None:
+        for entry in entries:
             table.add_row(
                 timefmt.moment(entry.time, "short"),
                 entry.admin,

@@ -479,8 +479,8 @@ class PeopleScreen(KioskScreen):
             self.call_after_refresh(self._fill_more, self._fill_token, first)
 
     def _fill_more(self, token: int, start: int) -> None:
-        if token != self._fill_token or not self.is_mounted:
-            return
+        if token != self._fill_token or not self.is_attached:
+            return  # refilled since, or the screen was closed meanwhile
         end = start + FILL_BATCH
         self._add_rows(self.query_one("#people-table", DataTable), self._shown[start:end])
         if end < len(self._shown):

@@ -222,8 +222,8 @@ class RemindersScreen(KioskScreen):
             self.call_after_refresh(self._fill_more, self._fill_token, first)
 
     def _fill_more(self, token: int, start: int) -> None:
-        if token != self._fill_token or not self.is_mounted:
-            return
+        if token != self._fill_token or not self.is_attached:
+            return  # refilled since, or the screen was closed meanwhile
         end = start + FILL_BATCH
         self._add_specs(self.query_one("#reminders-table", DataTable), self._specs[start:end])
         if end < len(self._specs):

@@ -216,7 +216,7 @@ def test_table(fine_store: FakeStore) -> None:
     lines = as_table(build_report(fine_store.read(), AS_OF, 7)).splitlines()
     assert lines[0] == "As of 24 Nov 2026: 1 account past the 30 days, 1 due within 7 days."
     assert lines[1] == ""
-    assert lines[2].split() == ["Name", "NHSmail", "Sites", "State", "Act", "by", "Days", "left"]
+    assert lines[2].split() == ["Name", "NHSmail", "Sites", "State", "Act", "by", "When"]
     assert lines[3].split() == [
         "Fay",
         "Late",
@@ -226,7 +226,9 @@ def test_table(fine_store: FakeStore) -> None:
         "19",
         "Dec",
         "2026",
-        "26",
+        "in",
+        "25",
+        "days",
     ]
     assert lines[4].split() == [
         "Eve",
@@ -240,7 +242,7 @@ def test_table(fine_store: FakeStore) -> None:
         "24",
         "Nov",
         "2026",
-        "1",
+        "today",
     ]
     # Columns line up: each column starts at the same offset on every line.
     state_at = lines[2].index("State")

@@ -108,3 +108,17 @@ def _fields(person: Person) -> dict[str, object]:
     from dataclasses import fields
 
     return {f.name: getattr(person, f.name) for f in fields(person)}
+
+
+def test_contacts_on_record_match_the_records(store: Store) -> None:
+    with store.transaction() as tx:
+        records.save(
+            tx,
+            PEOPLE,
+            Person(full_name="Dee Example", personal_mobile="07700900004", nhsmail="dee.e@nhs.net"),
+            "person.add",
+        )
+    db = store.read()
+    assert [
+        (c.id, c.personal_mobile, c.nhsmail, c.erased) for c in records.contacts_on_record(db)
+    ] == [(p.id, p.personal_mobile, p.nhsmail, None) for p in records.people(db)]

@@ -196,3 +196,31 @@ async def test_unlock_fields_are_wide_enough_to_see_what_is_typed(demo_store: Pa
         field = pilot.app.screen.query_one("#recovery-code", Input)
         assert field.region.width >= 40
         assert field.region.x >= 5  # centred like the unlock box, not against the edge
+
+
+async def test_access_removed_by_an_owner_is_worded_as_no_access(demo_store: Path) -> None:
+    """Recording a removal says the person no longer has access, not that they are 'none'."""
+    from textual.widgets import RadioButton
+
+    from screens.access import AccessScreen
+
+    async with unlocked(demo_store, SIZE) as pilot:
+        await pilot.app.push_screen(AccessScreen(3))
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, AccessScreen)
+        screen.query_one("#role-none", RadioButton).value = True
+        for _step in range(4):
+            if screen.step == "step-how":
+                break
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            if screen.step == "step-guard" and screen.query_one("#guard-confirm").display:
+                await pilot.press("space")
+        assert screen.step == "step-how"
+        screen.query_one("#how-portal", RadioButton).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.step == "step-send"
+        text = " ".join(screen_lines(pilot.app))
+        assert "no longer has access at" in text and "is now none" not in text
