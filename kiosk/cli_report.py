@@ -48,11 +48,13 @@ def _new_file(path: Path) -> int:
     try:
         return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise UserError(
-            _("{path} already exists and was not touched: choose a new file name.").format(
-                path=path
-            )
-        ) from None
+        raise _exists(path) from None
+
+
+def _exists(path: Path) -> UserError:
+    return UserError(
+        _("{path} already exists and was not touched: choose a new file name.").format(path=path)
+    )
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -70,7 +72,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise UserError(_("--out FILE is required: the new file to write the call card to."))
     out = Path(args.out)
     if out.exists() or out.is_symlink():  # said before the passphrase is asked for
-        _new_file(out)
+        raise _exists(out)
     store = open_store(args)
     try:
         sites = records.sites(store.read())
