@@ -53,17 +53,20 @@ _CLASS = re.compile(r"^[a-z][a-z0-9-]*( [a-z][a-z0-9-]*)*$")
 STYLE = """
 @page { size: A4; margin: 15mm; }
 html { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #000;
-  background: #fff; font-size: 12pt; line-height: 1.4; }
+  background: #fff; font-size: 11pt; line-height: 1.3; }
 body { margin: 0 auto; max-width: 48em; padding: 1em; }
-h1 { font-size: 20pt; margin: 0 0 0.3em; }
-h2 { font-size: 14pt; margin: 1em 0 0.3em; border-bottom: 1pt solid #000; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 1em; margin: 0; }
+h1 { font-size: 18pt; margin: 0 0 0.2em; }
+h2 { font-size: 13pt; margin: 0.7em 0 0.2em; border-bottom: 1pt solid #000; }
+p { margin: 0.25em 0; }
+ul, ol { margin: 0.2em 0; padding-left: 1.5em; }
+li { margin: 0.1em 0; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 1em; margin: 0; }
 dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
-.big { font-size: 16pt; font-weight: bold; }
-.say { margin: 0.2em 0 0.2em 1em; padding-left: 0.6em; border-left: 3pt solid #000; }
-.note { font-size: 10pt; }
-.card { break-after: page; page-break-after: always; }
+.big { font-size: 15pt; font-weight: bold; }
+.say { padding-left: 0.5em; border-left: 3pt solid #000; }
+.note { font-size: 9.5pt; }
+.card { break-after: page; page-break-after: always; break-inside: avoid; }
 .card:last-child { break-after: auto; page-break-after: auto; }
 @media screen { .card { border-bottom: 2px dashed #888; padding-bottom: 1em; margin-bottom: 2em; } }
 @media print { body { max-width: none; padding: 0; } }

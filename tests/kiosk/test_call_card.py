@@ -244,3 +244,10 @@ def test_headless_chromium_prints_the_card_to_pdf(kiosk_store: Store, tmp_path: 
             check=True,
         ).stdout
         assert "Harbour View Care Home" in first
+        assert "Meadowbank Lodge" not in first  # the second site starts on its own page
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(
+            ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
+        assert re.search(r"^Pages:\s+2$", info, re.MULTILINE), "one A4 page per site"
+        assert "(A4)" in info
