@@ -163,6 +163,20 @@ class Pane:
 
         self.wait_until(arrived, f"the cursor in the field under {to_label!r}")
 
+    def wait_focused(self, label: str) -> None:
+        """Wait until the tall field under ``label`` shows focus: its border colour is unlike
+        every other field's. A person looks before typing into a step just shown."""
+
+        def focused(screen: str) -> bool:
+            colours = self.border_colours()
+            rows = [row + 1 for row in _label_rows(screen, label) if row + 1 in colours]
+            if not rows:
+                return False
+            others = [c for row, c in colours.items() if row != rows[0]]
+            return bool(others) and colours[rows[0]] not in others
+
+        self.wait_until(focused, f"the field under {label!r} to show focus")
+
     def press_moving_focus(self, key: str, from_label: str, to_label: str) -> None:
         """Press ``key`` in the field under ``from_label`` and wait until focus has moved to
         the field under ``to_label``.
@@ -170,18 +184,10 @@ class Pane:
         Keys sent straight after Enter can reach the old field before the app has moved focus
         (a person is slower than send-keys), and the only sign of the move is the border
         colour: the new field takes the colour the old one had while focused."""
-        def from_focused(screen: str) -> bool:
-            colours = self.border_colours()
-            rows = [row + 1 for row in _label_rows(screen, from_label) if row + 1 in colours]
-            if not rows:
-                return False
-            others = [c for row, c in colours.items() if row != rows[0]]
-            return bool(others) and colours[rows[0]] not in others
-
         # First, the field being left must be seen focused (unlike every other field): it
         # can be painted a moment after it shows, and only then is its colour the one to
         # look for on the next field.
-        self.wait_until(from_focused, f"the field under {from_label!r} to show focus")
+        self.wait_focused(from_label)
         colour = self.border_colour(from_label)
         self.keys(key)
 

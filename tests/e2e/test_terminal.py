@@ -59,6 +59,7 @@ def test_first_run_setup_wizard_then_quit_and_reopen(
     pane.type(ADMIN)  # the cursor starts in the name field
     pane.keys("Enter")
     pane.wait_for("Passphrase again")  # the next step, its first field focused
+    pane.wait_focused("Passphrase")
     pane.type(PASSPHRASE)
     pane.press_moving_focus("Enter", "Passphrase", "Passphrase again")
     pane.type(PASSPHRASE)
