@@ -136,6 +136,12 @@ def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
             "The store file is damaged or has been tampered with; it was left exactly as it was. "
             "Run 'kiosk check' to see which backup is the newest good one."
         ),
+        "tampered": _(
+            "The store file was written from an old copy by someone who no longer has "
+            "access: it is signed by a key that the store you last opened here does not "
+            "lead to. It was left exactly as it was; run 'kiosk check' to see which backup "
+            "is the newest good one, and 'kiosk restore' to put it back."
+        ),
         "missing": _(
             "There is no store at that path yet: run 'kiosk init' or start 'kiosk' to set one up."
         ),

@@ -219,6 +219,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         StoreError,
         StoreMissing,
         StoreRollback,
+        StoreTampered,
         UnknownFormat,
         WrongPassphrase,
     )
@@ -252,6 +253,9 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             )
         )
         problems.append(_("the store file was replaced by an older generation"))
+    except StoreTampered as error:
+        say(_("Store file:   TAMPERED: {sentence}").format(sentence=describe_store_error(error)))
+        problems.append(_("the store file was signed by a key that has lost access"))
     except StoreDamaged:
         say(
             _(

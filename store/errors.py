@@ -57,6 +57,14 @@ class StoreDamaged(StoreError):
         self.generations: list[Generation] = list(generations)
 
 
+class StoreTampered(StoreDamaged):
+    """The file authenticates but was written by someone who has lost access: signed by
+    a key that the key this admin last verified does not lead to (a fork of an old copy).
+    A StoreDamaged, so that every path that refuses damage refuses this too."""
+
+    code = "tampered"
+
+
 class StoreMissing(StoreError):
     """No store file. ``generations`` lists backups found beside it, if any (a store
     deleted by mistake can be brought back with ``Store.restore_damaged``)."""

@@ -98,6 +98,7 @@ from store.opening import (
     check_signature,
     check_slot,
     list_generations,
+    newest_signer,
 )
 
 __all__ = ["AUDIT_TABLE", "DEFAULT_LOCK_TIMEOUT", "Store", "Transaction", "list_generations"]
@@ -309,7 +310,7 @@ class Store(KeysMixin, GenerationsMixin):
             raise StoreRollback(exc.last_used, list_generations(path)) from None
         except StoreDamaged as exc:
             keys.wipe()
-            raise StoreDamaged(exc.message, list_generations(path)) from None
+            raise type(exc)(exc.message, list_generations(path)) from None
         store = cls(
             path,
             slot.name,
@@ -504,10 +505,18 @@ class Store(KeysMixin, GenerationsMixin):
                 + [n for n, _ in files.list_generation_files(path)]
             )
             store._header = replace(header, generation=top)
+            detail = f"generation {header.generation}"
+            carried = newest_signer(path, header, slot.name, private)
+            if carried is not None:
+                store._sign, rotations = carried
+                store._header = replace(store._header, rotations=rotations)
+            elif newest is not None and newest.sign_public != header.sign_public:
+                # No later file opens for this admin: the restored key is not one the
+                # newest file's chain leads to, so other admins' records will refuse it
+                # until they restore too. Say so in the log.
+                detail += "; the newest signing key could not be carried forward"
             store._drop_slots_missing_from(newest)
-            store._append_audit(
-                store.admin, "store.restore_damaged", None, None, f"generation {header.generation}"
-            )
+            store._append_audit(store.admin, "store.restore_damaged", None, None, detail)
             store._save()
         store._after_unlock([*notes, *(w for w in store.warnings if isinstance(w, StoreWarning))])
         return store

@@ -119,3 +119,18 @@ def test_removed_admin_cannot_restore_a_damaged_store(made: Made) -> None:
     assert result.returncode != 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert made.path.read_bytes() == before
+
+
+def test_check_refuses_a_removed_admins_fork_with_exit_2(made: Made, tmp_path: Path) -> None:
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import plant_fork
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    plant_fork(ann, tmp_path, ADMIN, PASSPHRASE)
+    before = made.path.read_bytes()
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "TAMPERED" in result.stdout and "signed by a key" in result.stdout
+    assert "all is well" not in result.stdout
+    assert made.path.read_bytes() == before
+    assert run_process(*store_args(made, "check")).returncode == 2
