@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("open a fictional care home in a temporary store, deleted on exit"),
     )
-    add_store_options(parser, admin=False)
+    add_store_options(parser, admin=False, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in SUBCOMMANDS.values():
         importlib.import_module(module_name).register(sub)

@@ -28,10 +28,19 @@ class UserError(Exception):
     """Something the user can fix; its text is shown as it is, on one line."""
 
 
-def add_store_options(parser: argparse.ArgumentParser, *, admin: bool = True) -> None:
+def add_store_options(
+    parser: argparse.ArgumentParser, *, admin: bool = True, top_level: bool = False
+) -> None:
+    """``--store`` (and the admin options) for ``parser``.
+
+    ``kiosk --store PATH status`` and ``kiosk status --store PATH`` must mean the same: a
+    subcommand's own ``--store`` is left unset unless given (argparse.SUPPRESS), so it
+    never overwrites the value given before the subcommand's name.
+    """
     parser.add_argument(
         "--store",
         metavar="PATH",
+        default=None if top_level else argparse.SUPPRESS,
         help=_("the store file (default: $KIOSK_STORE or the user data folder)"),
     )
     if admin:
@@ -113,7 +122,7 @@ def wait_for_turn(path: Path) -> None:
 def store_path_and_admin(args: argparse.Namespace) -> tuple[Path, str]:
     """The store file and the admin's name from the options, checked before any passphrase
     is asked for; UserError without ``--admin``."""
-    path = resolve_store_path(args.store)
+    path = resolve_store_path(getattr(args, "store", None))
     if not args.admin:
         raise UserError(_("--admin NAME is required to open the store"))
     return path, args.admin

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(
             _("{field}: {message}").format(field=field.replace("_", " "), message=message)
         )
-    path = resolve_store_path(args.store)
+    path = resolve_store_path(getattr(args, "store", None))
     if Store.exists(path):
         raise UserError(_("A store already exists at that path; it was not touched."))
     passphrase = read_passphrase(args, _("New passphrase: "))

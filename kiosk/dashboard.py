@@ -92,7 +92,7 @@ def _build(db: TinyDB, now: datetime) -> Dashboard:
     by_site = {status.site.id: status for status in report.sites}
     covers = {site_id: status.cover for site_id, status in by_site.items()}
     top: list[Line] = [
-        _no_owner_line(site)
+        _no_owner_line(site, covers[site.id])
         for site in sites
         if site.id in covers and covers[site.id].no_usable_owner
     ]
@@ -149,8 +149,22 @@ def _coverage_lines(site: Site, cover: Coverage) -> list[Line]:
     return [Line(level, counts + " \u2014 " + "; ".join(cover.problems), "people")]
 
 
-def _no_owner_line(site: Site) -> Line:
-    """First on the dashboard: with no owner who can sign in, only NAS can give access."""
+def _no_owner_line(site: Site, cover: Coverage) -> Line:
+    """First on the dashboard: with no owner who can sign in, only NAS can give access.
+
+    A site with nobody on record at all is most often a new store, not an emergency: the
+    admin is first asked to record who already uses the mailbox, and told what to do if
+    really nobody can.
+    """
+    if cover.total == 0:
+        return Line(
+            Level.BAD,
+            _(
+                "No one is on record with access to {mailbox} ({site}): add the people who "
+                "use it (p). If nobody can open it, follow the No-access script."
+            ).format(mailbox=site.mailbox, site=site.name),
+            "people",
+        )
     return Line(
         Level.BAD,
         _(
@@ -191,7 +205,8 @@ def _request_lines(site: Site, requests: Sequence[NasRequest], today: date) -> l
             "{n} open more than {days} working days: escalate",
             len(late),
         ).format(n=len(late), days=facts.REQUEST_ESCALATE_WORKING_DAYS)
-        return [Line(Level.WARN, text, "requests")]
+        # Wrong now, as `kiosk status` says it (exit 4): a joiner or leaver is stuck.
+        return [Line(Level.BAD, text, "requests")]
     return [Line(Level.INFO, text, "requests")]
 
 

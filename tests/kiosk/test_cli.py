@@ -143,3 +143,17 @@ def test_an_internal_fault_prints_where_but_no_values() -> None:
     assert "ValueError" in result.stderr and " in run" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Jane" not in result.stderr and "900123" not in result.stderr
+
+
+def test_store_given_before_or_after_the_subcommand_is_the_same_store(tmp_path: Path) -> None:
+    """`kiosk --help` shows --store before the command; it must reach every subcommand."""
+    path = tmp_path / "kiosk.store"
+    init = [arg for arg in INIT if arg != "init"]
+    made = kiosk("--store", str(path), "init", *init, stdin=PASSPHRASE + "\n")
+    assert made.returncode == 0, made.stderr
+    assert path.exists()
+    for where in (["--store", str(path), "status"], ["status", "--store", str(path)]):
+        args = [*where, "--admin", "Ann Example", "--passphrase-stdin"]
+        result = kiosk(*args, stdin=PASSPHRASE + "\n")
+        assert "no store" not in result.stderr.lower(), where
+        assert "Harbour View Care Home" in result.stdout, (where, result.stderr)

@@ -97,6 +97,13 @@ def test_no_usable_owner_or_lapsed_dspt_or_overdue_request_exits_4() -> None:
             "request.add",
         )
     assert read_status(late.read(), TODAY).exit_status == EXIT_WRONG
+    # the dashboard says the same thing: red, not a warning
+    from kiosk.clock import LONDON
+    from kiosk.dashboard import Level, build_dashboard
+
+    board = build_dashboard(late.read(), datetime(2026, 11, 24, 10, 0, tzinfo=LONDON))
+    (line,) = [ln for ln in board.sites[0].lines if ln.target == "requests"]
+    assert line.level is Level.BAD and "escalate" in line.text
 
 
 def test_one_ticket_with_two_contacts_counts_once() -> None:

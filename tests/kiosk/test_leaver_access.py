@@ -70,3 +70,18 @@ def test_leavers_never_move_with_an_ods_change() -> None:
     assert [r.kind for r in records.requests(db) if r.status is RequestStatus.OPEN] == [
         RequestKind.LEAVER
     ]
+
+
+def test_a_site_with_nobody_on_record_asks_for_people_before_the_no_access_script() -> None:
+    """A new store has no one recorded: the first line asks to add them (p), and still
+    names the No-access script for the day nobody can open the mailbox."""
+    store, _sites, _ids = store_with()
+    first = build_dashboard(store.read(), NOW).top[0]
+    assert first.level is Level.BAD and first.target == "people"
+    assert "No one is on record" in first.text and "No-access script" in first.text
+    # with owners on record who cannot sign in, it is the emergency line
+    store, _sites, _ids = store_with(
+        active(101, "Sam Owner", {1: Role.OWNER}, disabled_since=TODAY),
+    )
+    first = build_dashboard(store.read(), NOW).top[0]
+    assert first.target == "scripts" and "Nobody who can sign in today owns" in first.text
