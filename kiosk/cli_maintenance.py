@@ -157,10 +157,14 @@ def check_generations(
 ) -> tuple[list[GenerationCheck], bool]:
     """Decrypt and verify every generation; the flag says whether any copy opened.
 
-    The base for the throwaway copy is the store itself or, when that cannot be opened,
-    the newest generation that can.
+    The base for the throwaway copy is the newest of the store and its generations that
+    opens: a generation is checked from a copy whose signing key leads to its own, and
+    after a key rotation only the newest copy's chain leads to every earlier key (a
+    store copied back from before the rotation would call every later generation
+    damaged, and recommend restoring the old one).
     """
     from store import StoreDamaged, StoreError
+    from store.peek import generation_of
 
     results: dict[Path, GenerationCheck] = {}
     for gen in generations:
@@ -169,7 +173,10 @@ def check_generations(
                 gen, "damaged", _("its header is damaged or it has been changed")
             )
     opened_any = False
-    for gen_or_store in [None, *(g for g in generations if g.ok)]:
+    own = generation_of(path)
+    bases: list[Generation | None] = [g for g in generations if g.ok]
+    bases.insert(sum(1 for g in generations if g.ok and g.generation > own), None)
+    for gen_or_store in bases:
         base = path if gen_or_store is None else gen_or_store.path
         try:
             with _probe(base, path.name, admin, passphrase) as probe:

@@ -490,21 +490,6 @@ class Store(KeysMixin, GenerationsMixin):
             lock_timeout=lock_timeout,
         )
         with store._rlock, store._hold_lock():
-            current_generation = 0
-            if path.exists():
-                with contextlib.suppress(StoreError):
-                    current_generation = peek_header(path)[0].generation
-                stamp = clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-                os.rename(path, path.with_name(f"{path.name}.damaged-{stamp}"))
-            top = max(
-                [
-                    header.generation,
-                    current_generation,
-                    trust.newest_generation(path, slot.name, keys),
-                ]
-                + [n for n, _ in files.list_generation_files(path)]
-            )
-            store._header = replace(header, generation=top)
             detail = f"generation {header.generation}"
             carried = newest_signer(path, header, slot.name, private)
             if carried is not None:
@@ -515,11 +500,43 @@ class Store(KeysMixin, GenerationsMixin):
                 # newest file's chain leads to, so other admins' records will refuse it
                 # until they restore too. Say so in the log.
                 detail += "; the newest signing key could not be carried forward"
+            current_generation = 0
+            if path.exists():
+                with contextlib.suppress(StoreError):
+                    current_generation = peek_header(path)[0].generation
+                store._keep_replaced()
+                stamp = clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+                os.rename(path, path.with_name(f"{path.name}.damaged-{stamp}"))
+            top = max(
+                [
+                    header.generation,
+                    current_generation,
+                    trust.newest_generation(path, slot.name, keys),
+                ]
+                + [n for n, _ in files.list_generation_files(path)]
+            )
+            store._header = replace(store._header, generation=top)
             store._drop_slots_missing_from(newest)
             store._append_audit(store.admin, "store.restore_damaged", None, None, detail)
             store._save()
         store._after_unlock([*notes, *(w for w in store.warnings if isinstance(w, StoreWarning))])
         return store
+
+    def _keep_replaced(self) -> None:
+        """Keep the file a restore replaces as a generation when it is a genuine one (a
+        copy put back by hand) whose number ``backups/`` lacks: a restore never loses a
+        state signed with the newest key. Damaged files, and files signed with an older
+        key (a removed admin's fork looks like that), are only renamed."""
+        with contextlib.suppress(StoreError, OSError):
+            parsed = parse(_read_file(self.path)[0])
+            check_signature(parsed)
+            h = parsed.header
+            if (
+                h.version >= 2
+                and h.store_id == self._header.store_id
+                and h.sign_public == self._sign_public()
+            ):
+                files.keep_generation(self.path, h.generation)
 
     def _drop_slots_missing_from(self, newest: Header | None) -> None:
         """No restore brings back a way in that the newest readable header lacks, nor one

@@ -11,6 +11,7 @@ from tests.kiosk.test_cli_maintenance import (
     ADMIN,
     PASSPHRASE,
     Made,
+    add_site,
     made,
     run_process,
     site_names,
@@ -134,3 +135,47 @@ def test_check_refuses_a_removed_admins_fork_with_exit_2(made: Made, tmp_path: P
     assert "all is well" not in result.stdout
     assert made.path.read_bytes() == before
     assert run_process(*store_args(made, "check")).returncode == 2
+
+
+def _rotated_then_copied_back(made: Made) -> tuple[int, int]:  # (old number, newest kept)
+    """Ann removes Bea (keys rotated), saves on, then an older generation from before
+    the rotation is copied over the store by hand. (old number, newest backup)."""
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    old = store.generation
+    store.add_admin("Bea Admin", "hazel lantern orbit")
+    store.remove_admin("Bea Admin")
+    add_site(store, 4)
+    add_site(store, 5)
+    store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    shutil.copyfile(made.path.parent / "backups" / f"kiosk.store.g{old:08d}", made.path)
+    return old, Store.list_generations(made.path)[0].generation
+
+
+def test_check_after_a_rotation_and_a_copy_back_recommends_the_newest(made: Made) -> None:
+    _, newest = _rotated_then_copied_back(made)
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "older than the one you last used" in result.stdout
+    assert "DAMAGED: it does not decrypt" not in result.stdout  # later ones: a newer key
+    assert f"Newest good backup: generation {newest}," in result.stdout
+    restored = run_process(*store_args(made, "restore", str(newest), "--yes"))
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert site_names(made.path) == [f"Site {n}" for n in range(1, 5)]  # 5: overwritten
+    assert run_process(*store_args(made, "check")).returncode == 0
+
+
+def test_restore_keeps_a_replaced_genuine_state_as_a_generation(made: Made, tmp_path: Path) -> None:
+    stick = tmp_path / "stick.store"
+    assert run_process(*store_args(made, "backup", str(stick))).returncode == 0
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_site(store, 4)
+    replaced = store.generation
+    add_site(store, 5)
+    store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    shutil.copyfile(made.path.parent / "backups" / f"kiosk.store.g{replaced:08d}", made.path)
+    shutil.rmtree(made.path.parent / "backups")  # a clean-up that went too far
+    result = run_process(*store_args(made, "restore", str(stick), "--yes"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert replaced in [g.generation for g in Store.list_generations(made.path)]
