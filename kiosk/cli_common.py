@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,9 +93,9 @@ def open_store(args: argparse.Namespace) -> Store:
 
     path, admin = store_path_and_admin(args)
     passphrase = read_passphrase(args)
-    wait_for_turn(path)
     try:
-        return Store.open(path, admin, passphrase)
+        with attempt_turn(path):
+            return Store.open(path, admin, passphrase)
     except StoreError as error:
         from kiosk.missing_store import missing_sentence, newest_backup, restore_hint
 
@@ -104,19 +105,27 @@ def open_store(args: argparse.Namespace) -> Store:
         raise UserError(describe_store_error(error)) from None
 
 
+def _notice(seconds: int) -> None:
+    print(
+        _("Too many failed attempts: waiting {seconds} s before trying.").format(seconds=seconds),
+        file=sys.stderr,
+    )
+
+
 def wait_for_turn(path: Path) -> None:
-    """The one throttle (kiosk.unlock_policy), said on stderr so a script's log shows why."""
+    """The one throttle (kiosk.unlock_policy), said on stderr so a script's log shows why.
+    The turn is kept until the process exits: for commands whose every step tries the
+    passphrase (``kiosk check`` and ``kiosk restore``)."""
     from kiosk import unlock_policy
 
-    def notice(seconds: int) -> None:
-        print(
-            _("Too many failed attempts: waiting {seconds} s before trying.").format(
-                seconds=seconds
-            ),
-            file=sys.stderr,
-        )
+    unlock_policy.wait_for_turn(path, notice=_notice)
 
-    unlock_policy.wait_for_turn(path, notice=notice)
+
+def attempt_turn(path: Path) -> AbstractContextManager[int]:
+    """The one throttle for a single attempt made inside the ``with``."""
+    from kiosk import unlock_policy
+
+    return unlock_policy.turn(path, notice=_notice)
 
 
 def store_path_and_admin(args: argparse.Namespace) -> tuple[Path, str]:

@@ -163,7 +163,7 @@ def check_generations(
     store copied back from before the rotation would call every later generation
     damaged, and recommend restoring the old one).
     """
-    from store import StoreDamaged, StoreError
+    from store import Store, StoreDamaged, StoreError, WrongPassphrase
     from store.peek import generation_of
 
     results: dict[Path, GenerationCheck] = {}
@@ -172,7 +172,7 @@ def check_generations(
             results[gen.path] = GenerationCheck(
                 gen, "damaged", _("its header is damaged or it has been changed")
             )
-    opened_any = False
+    opened_any = wrong = False
     own = generation_of(path)
     bases: list[Generation | None] = [g for g in generations if g.ok]
     bases.insert(sum(1 for g in generations if g.ok and g.generation > own), None)
@@ -190,8 +190,14 @@ def check_generations(
                 results[base] = GenerationCheck(
                     gen_or_store, "damaged", _("it does not decrypt: damaged or changed")
                 )
+        except WrongPassphrase:
+            wrong = True
+            continue  # the passphrase may have changed since: try an older one
         except (StoreError, OSError):
             continue  # this copy does not open with these credentials: try an older one
+    if wrong and not opened_any:
+        # Tried on throwaway copies, but a guess all the same: counted beside the store.
+        Store.record_failed_attempt(path, admin)
     unchecked = _("no copy opens with that admin name and passphrase")
     checks = [
         results.get(g.path) or GenerationCheck(g, "unchecked", unchecked) for g in generations

@@ -378,6 +378,12 @@ class Store(KeysMixin, GenerationsMixin):
             )
 
     @classmethod
+    def record_failed_attempt(cls, path: str | os.PathLike[str], admin: str = "") -> None:
+        """Count a failed attempt made on a copy of this store (``kiosk check`` tries the
+        passphrase on throwaway copies): the throttle and the audit log see it here."""
+        cls._record_failure(Path(path), admin, _utcnow, FAILURE_LOCK_TIMEOUT)
+
+    @classmethod
     def _record_failure(cls, path: Path, name: str, clock: Clock, timeout: float) -> None:
         """Best effort: note a failed unlock in the sidecar (never the typed text)."""
         lock = FileLock(files.lock_path(path))
@@ -428,11 +434,16 @@ class Store(KeysMixin, GenerationsMixin):
         else:
             slot = _find_admin_slot(header, admin)
             secret = passphrase_secret(passphrase)
+        # A wrong passphrase here is a failed unlock like any other (the throttle and
+        # the audit log count it), recorded beside the store, not the generation.
         if slot is None:
+            wipe(derive_kek(secret, os.urandom(16), header.slots[0].kdf))
+            cls._record_failure(path, "", clock, lock_timeout)
             raise WrongPassphrase()
         try:
             private, keys = open_slot(header.store_id, slot, secret)
         except SlotLocked:
+            cls._record_failure(path, slot.name, clock, lock_timeout)
             raise WrongPassphrase() from None
         except SlotTampered:
             raise StoreDamaged(TAMPERED, list_generations(path)) from None

@@ -179,3 +179,65 @@ def test_restore_keeps_a_replaced_genuine_state_as_a_generation(made: Made, tmp_
     result = run_process(*store_args(made, "restore", str(stick), "--yes"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert replaced in [g.generation for g in Store.list_generations(made.path)]
+
+
+def _failures(made: Made) -> int:
+    from store import peek
+
+    return peek.consecutive_failures(made.path)
+
+
+def test_restore_of_a_damaged_store_counts_a_wrong_passphrase(made: Made) -> None:
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    newest = Store.list_generations(made.path)[0].generation
+    args = store_args(made, "restore", str(newest), "--yes")
+    result = run_process(*args, stdin="not the passphrase\n")
+    assert result.returncode != 0
+    assert _failures(made) == 1
+
+
+def test_check_counts_a_wrong_passphrase_tried_on_its_copies(made: Made) -> None:
+    made.path.unlink()  # only backups/: check tries them on throwaway copies
+    result = run_process(*store_args(made, "check"), stdin="not the passphrase\n")
+    assert result.returncode != 0
+    assert _failures(made) == 1
+
+
+def test_attempts_from_parallel_processes_go_in_turn(made: Made) -> None:
+    """While one attempt holds the turn, another process waits for it (then counts)."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.kiosk.test_cli_maintenance import REPO
+
+    lock = made.path.with_name(made.path.name + ".attempts")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", *store_args(made, "check")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write("not the passphrase\n")
+        proc.stdin.close()
+        for _ in range(30):  # long enough for an unthrottled attempt to finish
+            time.sleep(0.1)
+            assert proc.poll() is None
+        assert _failures(made) == 0  # it has not tried yet
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert _failures(made) == 1
