@@ -12,6 +12,7 @@ is chosen, which keeps start-up close to a bare Textual app.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 import time
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 
     from store import KdfParams, Store
 
+SETTLE_ROUNDS = 6  # message hops from a field's Enter to the focus moving, with margin
+SETTLE_TIMEOUT = 0.25  # seconds per round at most: held keys are never lost or stuck
 STORE_POLL_SECONDS = 2.0
 IDLE_CHECK_SECONDS = 5.0
 
@@ -93,6 +96,7 @@ class KioskApp(App[int]):
         self.store_kdf = store_kdf  # None: the store's default; tests pass a fast one
         self._last_key = time.monotonic()
         self._seen_generation = -1  # the store generation the current screen last showed
+        self._held_keys: list[events.Key] | None = None  # see _release_keys_when_settled
 
     # -- session -----------------------------------------------------------------------
 
@@ -172,9 +176,11 @@ class KioskApp(App[int]):
         failures = getattr(store, "pending_failures", [])
         if failures:
             self.notify(
-                _("{count} failed unlock attempts since the last unlock.").format(
-                    count=len(failures)
-                ),
+                ngettext(
+                    "{count} failed unlock attempt since the last unlock.",
+                    "{count} failed unlock attempts since the last unlock.",
+                    len(failures),
+                ).format(count=len(failures)),
                 severity="warning",
                 timeout=10,
             )
@@ -244,7 +250,51 @@ class KioskApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self._last_key = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)  # typed in a burst right after Enter
+                return
+            submits_field = event.key == "enter" and _is_text_field(self.focused)
+            await super().on_event(event)
+            if submits_field:
+                self._held_keys = []
+                self.run_worker(self._release_keys_when_settled(), exclusive=False)
+            return
         await super().on_event(event)
+
+    async def _release_keys_when_settled(self) -> None:
+        """The burst-typing guard. Enter in a field moves the focus a few messages later
+        (the field posts Submitted, the screen handles it, the focus call runs): keys
+        already typed (a pasted "name⏎passphrase⏎") would land in the field just left.
+        Hold them until every widget of the screen has handled what Enter set off, then
+        replay them in order. Bounded: never more than a fraction of a second."""
+        try:
+            for _round in range(SETTLE_ROUNDS):
+                await self._everyone_processed()
+        finally:
+            held, self._held_keys = self._held_keys or [], None
+            for key in held:
+                self.post_message(events.Key(key.key, key.character))
+
+    async def _everyone_processed(self) -> None:
+        import asyncio
+
+        done = asyncio.Event()
+        nodes = [self, *self.screen.walk_children(with_self=True)]
+        pending = 0
+
+        def one_done() -> None:
+            nonlocal pending
+            pending -= 1
+            if pending <= 0:
+                done.set()
+
+        for node in nodes:
+            if node.call_later(one_done):
+                pending += 1
+        if pending:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), SETTLE_TIMEOUT)
 
     def store_clock(self) -> datetime:
         """The app's clock in UTC, for the store's audit and unlock times: one clock for
@@ -324,6 +374,11 @@ class KioskApp(App[int]):
             self.push_screen(
                 CommandPalette(id="--command-palette", placeholder=_("Search for commands\u2026"))
             )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Lock and Contacts need an unlocked store: before that they are not offered
+        (hidden from the footer), so the front door shows only keys that do something."""
+        return not (action in ("lock", "open") and self._session is None)
 
     def action_open(self, name: str) -> None:
         self.open_screen(name)
@@ -447,6 +502,12 @@ def _declared_by_kiosk(node: object, binding: Binding) -> bool:
             if isinstance(declared, Binding) and declared.action == binding.action:
                 return True
     return False
+
+
+def _is_text_field(widget: object) -> bool:
+    from textual.widgets import Input
+
+    return isinstance(widget, Input)
 
 
 def _module_exists(module_name: str) -> bool:

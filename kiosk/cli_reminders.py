@@ -219,17 +219,16 @@ def _role_label(role: str) -> str:
 
 
 def table_rows(report: Report) -> list[tuple[str, ...]]:
-    """One tuple of cells per person: name, NHSmail, sites, state, act by, days left."""
-    from kiosk.lifecycle import state_label
-    from kiosk.timefmt import day
+    """One tuple of cells per person: name, NHSmail, sites, state, act by, and when that
+    is ("in 3 days"), worded as Logins words it so that the two never seem to disagree
+    (the JSON's ``days_left`` counts today too, which read as a different number)."""
+    from kiosk.timefmt import day, relative_days
 
     rows: list[tuple[str, ...]] = []
     for r in report.reminders:
-        state = state_label(r.state.state)
+        state = r.verdict.label  # the one status, as People and Logins show it
         if r.state.unknown:
             state = _("{state} (no date)").format(state=state)
-        elif r.state.never_used:
-            state = _("{state} (new)").format(state=state)
         last = r.state.last_day
         rows.append(
             (
@@ -242,7 +241,7 @@ def table_rows(report: Report) -> list[tuple[str, ...]]:
                 or "-",
                 state,
                 day(last) if last is not None else "-",
-                str(r.state.days_left) if r.state.days_left is not None else "-",
+                relative_days(last, report.as_of) if last is not None else "-",
             )
         )
     return rows
@@ -267,7 +266,7 @@ def as_table(report: Report) -> str:
         due=ngettext("{n} due", "{n} due", due).format(n=due),
         within=ngettext("{n} day", "{n} days", report.within).format(n=report.within),
     )
-    header = (_("Name"), _("NHSmail"), _("Sites"), _("State"), _("Act by"), _("Days left"))
+    header = (_("Name"), _("NHSmail"), _("Sites"), _("State"), _("Act by"), _("When"))
     rows = [tuple(_cell(c) for c in row) for row in table_rows(report)]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [summary, ""]

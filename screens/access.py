@@ -11,16 +11,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import (
-    Checkbox,
-    ContentSwitcher,
-    Footer,
-    Header,
-    RadioButton,
-    RadioSet,
-    Select,
-    Static,
-)
+from textual.widgets import Checkbox, ContentSwitcher, Header, RadioButton, RadioSet, Select, Static
 
 from kiosk import records
 from kiosk.coverage import (
@@ -38,6 +29,7 @@ from kiosk.model import Person, PersonStatus, Role, Site
 from kiosk.nas_requests import draft_access_change, role_word
 from kiosk.people import record_access_change
 from screens.widgets.draft import DraftPanel
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check, Choice, focus_on_pressed
 from screens.widgets.wizard import WizardScreen, wizard_css
@@ -225,10 +217,12 @@ class AccessScreen(WizardScreen):
         intro = self.query_one("#send-intro", Static)
         if not self._via_nas():
             panel.display = False
+            if self._role is None:
+                text = _("ctrl+s records that {name} no longer has access at {ods}.")
+            else:
+                text = _("ctrl+s records that {name} is now {role} at {ods}.")
             intro.update(
-                _("ctrl+s records that {name} is now {role} at {ods}.").format(
-                    name=person.full_name, role=role_word(self._role), ods=site.ods_code
-                )
+                text.format(name=person.full_name, role=role_word(self._role), ods=site.ods_code)
             )
             return
         panel.display = True

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kiosk import records, timefmt
@@ -34,6 +34,7 @@ from kiosk.retention import due_for_erasure, erase_due, left_on
 from screens.widgets.base import KioskScreen
 from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 

@@ -16,12 +16,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from kiosk import timefmt
 from kiosk.i18n import _, ngettext
 from kiosk.model import record_label
 from screens.widgets.base import KioskScreen
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 if TYPE_CHECKING:

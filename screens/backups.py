@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kiosk import timefmt
 from kiosk.cli_common import describe_store_error
@@ -22,6 +22,7 @@ from kiosk.i18n import _
 from screens.widgets.base import KioskScreen
 from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
 

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 
 from kiosk import calls, records, scripts, timefmt
 from kiosk.calls import FormErrors
@@ -26,6 +26,7 @@ from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
+from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 

@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.padding import Padding
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Header, OptionList
 from textual.widgets.option_list import Option
 
 from kiosk import calls, facts, records
@@ -28,6 +28,7 @@ from kiosk.timefmt import time_of_day
 from kiosk.validators import display_phone
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.footer import Footer
 from screens.widgets.text import choice
 
 

@@ -15,12 +15,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk import faq
 from kiosk.i18n import _
 from screens.widgets.base import KioskScreen
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel
 
 

@@ -19,7 +19,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, ContentSwitcher, Header, Input, Select, Static
 
 from kiosk import facts, records, timefmt
 from kiosk.coverage import AccessChange, amber, cover_sentence, coverage_after, guard_sites
@@ -30,6 +30,7 @@ from kiosk.nas_requests import draft_leaver
 from kiosk.people import LEAVER_STEPS, leaver_handover, leaver_site, record_leaver
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.draft import DraftPanel
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check
 from screens.widgets.wizard import WizardScreen, wizard_css

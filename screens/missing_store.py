@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
 from kiosk.missing_store import missing_sentence
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 
 if TYPE_CHECKING:

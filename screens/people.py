@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.geometry import Size
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.widgets.data_table import RowKey
 
 from kiosk import records, timefmt
@@ -42,6 +42,7 @@ from kiosk.people import (
 )
 from kiosk.validators import display_phone, mask_mobile
 from screens.widgets.base import KioskScreen
+from screens.widgets.footer import Footer
 from screens.widgets.key_guide import KeyGuide
 from screens.widgets.table import cursor_key, name_cell
 from screens.widgets.text import Literal, LiteralTable
@@ -491,7 +492,7 @@ class PeopleScreen(KioskScreen):
             table.add_row(
                 name_cell(row.name),
                 *row.access,
-                row.nhsmail,
+                name_cell(row.nhsmail),
                 row.mobile if reveal else row.masked,
                 row.status_short,
                 row.activity,

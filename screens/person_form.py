@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from kiosk import records
 from kiosk.i18n import N_, _
@@ -26,6 +26,7 @@ from kiosk.model import Role
 from kiosk.people import PersonForm, add_person, edit_person, form_of
 from kiosk.validators import ValidationError
 from screens.widgets.base import KioskScreen
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
 
 FIELD_LABELS: dict[str, str] = {

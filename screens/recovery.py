@@ -21,12 +21,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.widgets import ContentSwitcher, Input, Static
 
 from kiosk.admins import AdminChangeError, recover
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
 from kiosk.passphrase import strength_hint
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel
 
 if TYPE_CHECKING:
@@ -63,13 +64,13 @@ class RecoveryWizard(Screen["Store | None"]):
                     classes="intro",
                 )
                 yield LiteralLabel(_("Name"))
-                yield Input(id="recovery-name", compact=True)
+                yield Input(id="recovery-name")
                 yield Literal("", id="recovery-name-error", classes="error")
                 yield LiteralLabel(_("Passphrase (at least 12 characters)"))
-                yield Input(password=True, id="recovery-pass1", compact=True)
+                yield Input(password=True, id="recovery-pass1")
                 yield Literal("", id="recovery-hint")
                 yield LiteralLabel(_("Passphrase again"))
-                yield Input(password=True, id="recovery-pass2", compact=True)
+                yield Input(password=True, id="recovery-pass2")
                 yield Literal("", id="recovery-pass-error", classes="error")
             with Vertical(id="step-working"):
                 yield Literal(
@@ -85,7 +86,7 @@ class RecoveryWizard(Screen["Store | None"]):
                 )
                 yield Literal("", id="recovery-code")
                 yield LiteralLabel(_("Type its last group to show it is written down"))
-                yield Input(id="recovery-check", compact=True)
+                yield Input(id="recovery-check")
                 yield Literal("", id="recovery-check-error", classes="error")
         yield Footer()
 

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from kiosk import records, timefmt
 from kiosk.activity import (
@@ -51,6 +51,7 @@ from kiosk.lifecycle import (
 from kiosk.model import Person, Role, Site
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
+from screens.widgets.footer import Footer
 from screens.widgets.table import name_cell
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 

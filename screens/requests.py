@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, RadioSet, Static
+from textual.widgets import DataTable, Header, Input, RadioSet, Static
 
 from kiosk import records, timefmt
 from kiosk.i18n import _
@@ -31,6 +31,7 @@ from kiosk.nas_requests import (
 from kiosk.people import needs_new_address, record_answer
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
+from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 from screens.widgets.toggles import Choice

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kiosk import records, timefmt
 from kiosk.coverage import cover_sentence, coverage, new_problems, new_warnings
@@ -22,11 +22,15 @@ from kiosk.model import Person, Role, Site
 from kiosk.nas_requests import next_review, review_due, role_word
 from kiosk.people import apply_decisions, record_review, with_access_at
 from screens.widgets.base import KioskScreen
-from screens.widgets.table import cursor_key, keep_cursor
+from screens.widgets.footer import Footer
+from screens.widgets.table import cursor_key, fit, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
 from screens.widgets.toggles import Check
 
 KEEP = "keep"
+
+
+NAME_WIDTH = 20
 
 
 class ReviewScreen(KioskScreen):
@@ -52,7 +56,7 @@ class ReviewScreen(KioskScreen):
         yield Header()
         yield Literal("", id="review-intro")
         table = LiteralTable(id="review-table", cursor_type="row")
-        table.add_column(_("Name"), key="name", width=24)
+        table.add_column(_("Name"), key="name", width=NAME_WIDTH)
         table.add_column(_("Now"), key="now", width=8)
         table.add_column(_("Decision"), key="decision", width=16)
         table.add_column(_("NHSmail"), key="nhsmail")
@@ -113,12 +117,15 @@ class ReviewScreen(KioskScreen):
             )
         )
         self._reviewed = with_access_at(self._people, site.id)
+        # What is left of the width for the address (2 cells of padding per column and
+        # the scrollbar): cut with "…" there rather than silently at the edge.
+        address_width = max(10, (self.size.width or self.app.size.width) - NAME_WIDTH - 24 - 10)
         for person in self._reviewed:
             table.add_row(
-                person.full_name,
+                fit(person.full_name, NAME_WIDTH),
                 role_word(person.access.get(site.id)),
                 self._decision_text(person, site),
-                person.nhsmail or "—",
+                fit(person.nhsmail or "—", address_width),
                 key=str(person.id),
             )
         if keep_cursor(table, keep):

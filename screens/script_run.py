@@ -21,7 +21,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from kiosk import calls, records, scripts, timefmt
@@ -40,6 +40,7 @@ from kiosk.validators import (
 from screens.widgets.base import KioskScreen
 from screens.widgets.draft import save_to_drafts
 from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, choice, one_line
 
 

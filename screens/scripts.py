@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk import records, scripts
@@ -19,6 +19,7 @@ from kiosk.i18n import _
 from kiosk.model import Site
 from kiosk.nas_hours import describe, nas_status
 from screens.widgets.base import KioskScreen
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal
 
 

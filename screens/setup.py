@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, ContentSwitcher, Footer, Input, Static
+from textual.widgets import Checkbox, ContentSwitcher, Input, Static
 
 from kiosk import records
 from kiosk.cli_common import describe_store_error
@@ -24,6 +24,7 @@ from kiosk.model import SITES, Site
 from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
 from kiosk.validators import ValidationError, validate_full_name
+from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 from screens.widgets.text import Literal, LiteralLabel
 
@@ -113,9 +114,19 @@ class SetupWizard(Screen[None]):
     def _show(self, step: int) -> None:
         self._step = step
         self.query_one("#steps", ContentSwitcher).current = STEPS[step]
+        self.refresh_bindings()
         focus = {0: "#admin-name", 1: "#pass1", 2: "#site-name", 4: "#recovery-check"}.get(step)
         if focus:
-            self.query_one(focus, Input).focus()
+            self.set_focus(self.query_one(focus, Input))  # now: see on_input_submitted
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that work on this step are in the footer: none while the store is
+        being created, only Next once the recovery key is shown (there is no going back)."""
+        if action == "previous":
+            return self._step in (0, 1, 2)
+        if action == "next":
+            return self._step in (0, 1, 2, 4)
+        return True
 
     def action_previous(self) -> None:
         if self._step in (1, 2):
@@ -127,6 +138,11 @@ class SetupWizard(Screen[None]):
         event.stop()
         if event.input.id == "pass1":
             self.query_one("#pass2", Input).focus()
+            return
+        confirm = self.query_one("#mailbox-confirmed", Checkbox)
+        if event.input.id == "site-mailbox" and not confirm.value:
+            # Enter here goes on to the box that must be ticked, not to an error about it.
+            confirm.focus()
             return
         if (
             event.input.id

@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from kiosk import records, timefmt
 from kiosk.coverage import cover_sentence, coverage
@@ -32,6 +32,7 @@ from kiosk.sites import (
 )
 from screens.widgets.base import KioskScreen
 from screens.widgets.confirm import ConfirmDialog
+from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
 
@@ -101,7 +102,7 @@ class SiteFormScreen(KioskScreen):
             )
             yield Literal("", id=f"site-{PREVIOUS_FIELD}-error", classes="field-error")
             yield Checkbox(
-                _("I have checked the shared mailbox address: NHSmail can never change it."),
+                _("Mailbox address checked: NHSmail can never change it"),
                 id="mailbox-confirmed",
             )
             yield Checkbox(_("Move people's access to the new site"), id="move-access", value=True)
@@ -149,8 +150,9 @@ class SiteFormScreen(KioskScreen):
                 ).format(cover=moved_cover)
             )
             move.label = ngettext(
-                "Move the access of the {n} person with access to the new site (same role)",
-                "Move the access of the {n} people with access to the new site (same roles)",
+                # Short enough for 80 columns with its box: a label is never cut.
+                "Move {n} person's access to the new site (same role)",
+                "Move {n} people's access to the new site (same roles)",
                 count,
             ).format(n=count)
             values["ods_code"] = ""

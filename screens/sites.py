@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from kiosk import records, timefmt
 from kiosk.activity import ActivityError, record_mailbox_email
@@ -25,6 +25,7 @@ from kiosk.sites import SiteError, history, people_with_access, record_publicati
 from kiosk.validators import ValidationError, display_phone, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.field_dialog import Field, FieldDialog
+from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 

@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from kiosk.i18n import _
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal
 
 

@@ -19,10 +19,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.i18n import _
 from kiosk.validators import ValidationError
+from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, one_line
 
 T = TypeVar("T")

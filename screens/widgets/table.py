@@ -41,3 +41,14 @@ def keep_cursor(table: DataTable[Any], row: int) -> bool:
         return False
     table.move_cursor(row=min(row, table.row_count - 1))
     return True
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with a visible "…", never silently: a column of
+    names or addresses narrower than its longest value shows where the rest went. A width
+    of 0 (not known) leaves the text whole."""
+    from rich.cells import cell_len, set_cell_size
+
+    if width <= 0 or cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "\u2026"

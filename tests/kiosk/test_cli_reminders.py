@@ -216,7 +216,7 @@ def test_table(fine_store: FakeStore) -> None:
     lines = as_table(build_report(fine_store.read(), AS_OF, 7)).splitlines()
     assert lines[0] == "As of 24 Nov 2026: 1 account past the 30 days, 1 due within 7 days."
     assert lines[1] == ""
-    assert lines[2].split() == ["Name", "NHSmail", "Sites", "State", "Act", "by", "Days", "left"]
+    assert lines[2].split() == ["Name", "NHSmail", "Sites", "State", "Act", "by", "When"]
     assert lines[3].split() == [
         "Fay",
         "Late",
@@ -226,7 +226,9 @@ def test_table(fine_store: FakeStore) -> None:
         "19",
         "Dec",
         "2026",
-        "26",
+        "in",
+        "25",
+        "days",
     ]
     assert lines[4].split() == [
         "Eve",
@@ -240,7 +242,7 @@ def test_table(fine_store: FakeStore) -> None:
         "24",
         "Nov",
         "2026",
-        "1",
+        "today",
     ]
     # Columns line up: each column starts at the same offset on every line.
     state_at = lines[2].index("State")
@@ -390,3 +392,11 @@ def test_no_store_is_a_user_error(tmp_path: Path) -> None:
     done = kiosk(tmp_path, tmp_path / "none" / "kiosk.store", "--as-of", "2026-11-24")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_table_state_is_the_one_status(fine_store: FakeStore) -> None:
+    """A leaver whose account is due shows 'Leaving' in the table, as People and Logins do."""
+    add_person(fine_store, "Gil Going", 30, access={1: Role.MEMBER}, status=PersonStatus.LEAVER)
+    table = as_table(build_report(fine_store.read(), AS_OF, 7))
+    (row,) = [line for line in table.splitlines() if line.startswith("Gil Going")]
+    assert "Leaving" in row and "Due soon" not in row
