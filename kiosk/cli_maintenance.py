@@ -246,6 +246,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     say(_("kiosk check: {path}").format(path=path))
     store: Store | None = None
+    unknown_freshness = False
     try:
         store = StoreClass.open(path, admin, passphrase)
     except (WrongPassphrase, StoreBusy, UnknownFormat) as error:
@@ -321,6 +322,12 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 )
             for warning in store.warnings:
                 say(_("Warning:      {text}").format(text=warning))
+            # Freshness is known from this admin's record here, or from backups/ (a newer
+            # generation there); with neither, "all is well" would claim too much.
+            unrecorded = any(
+                getattr(w, "code", "") in ("trust_missing", "trust_damaged") for w in store.warnings
+            )
+            unknown_freshness = unrecorded and not generations
         finally:
             store.close()
     else:
@@ -337,6 +344,15 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     newest_good = next((c for c in checks if c.good), None)
 
     say()
+    if not problems and unknown_freshness:
+        say(
+            _(
+                "Result: no damage found, but freshness could not be checked (there is no "
+                "record here of the newest store you opened, and no backups to compare "
+                "with), so this may be an older copy."
+            )
+        )
+        return EXIT_OK
     if not problems:
         say(_("Result: all is well."))
         return EXIT_OK

@@ -241,3 +241,17 @@ def test_attempts_from_parallel_processes_go_in_turn(made: Made) -> None:
     proc.wait(timeout=60)
     assert proc.returncode != 0
     assert _failures(made) == 1
+
+
+def test_check_does_not_call_an_unverifiable_copy_all_well(made: Made) -> None:
+    """No record of the newest store here and no backups: nothing to compare with."""
+    shutil.rmtree(made.path.parent / "backups")
+    made.path.with_name(made.path.name + ".state").unlink()
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "all is well" not in result.stdout
+    assert "freshness could not be checked" in result.stdout
+    # the check made a record: the next one can tell, and says so
+    again = run_process(*store_args(made, "check"))
+    assert again.returncode == 0
+    assert "Result: all is well." in again.stdout
