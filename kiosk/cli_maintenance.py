@@ -157,14 +157,9 @@ def check_generations(
 ) -> tuple[list[GenerationCheck], bool]:
     """Decrypt and verify every generation; the flag says whether any copy opened.
 
-    The base for the throwaway copy is the newest of the store and its generations that
-    opens: a generation is checked from a copy whose signing key leads to its own, and
-    after a key rotation only the newest copy's chain leads to every earlier key (a
-    store copied back from before the rotation would call every later generation
-    damaged, and recommend restoring the old one).
+    The base for the throwaway copy is the first of :func:`_bases` that opens.
     """
     from store import Store, StoreDamaged, StoreError, WrongPassphrase
-    from store.peek import generation_of
 
     results: dict[Path, GenerationCheck] = {}
     for gen in generations:
@@ -173,10 +168,7 @@ def check_generations(
                 gen, "damaged", _("its header is damaged or it has been changed")
             )
     opened_any = wrong = False
-    own = generation_of(path)
-    bases: list[Generation | None] = [g for g in generations if g.ok]
-    bases.insert(sum(1 for g in generations if g.ok and g.generation > own), None)
-    for gen_or_store in bases:
+    for gen_or_store in _bases(path, generations):
         base = path if gen_or_store is None else gen_or_store.path
         try:
             with _probe(base, path.name, admin, passphrase) as probe:
@@ -203,6 +195,40 @@ def check_generations(
         results.get(g.path) or GenerationCheck(g, "unchecked", unchecked) for g in generations
     ]
     return checks, opened_any
+
+
+def _bases(path: Path, generations: Sequence[Generation]) -> list[Generation | None]:
+    """Where to check the generations from (None: the store itself), best first.
+
+    A generation is checked from a copy whose signing key leads to its own. After a key
+    rotation, a store copied back from before it leads to none of the later ones (it
+    would call them damaged and recommend itself), so generations signed by a *later*
+    key, one the store's own header leads to through the rotation certificates, come
+    first, newest first. A newer file under the store's own key or an unrelated one (a
+    removed admin's fork planted in ``backups/``) is never put before the store.
+    """
+    from store import StoreError, signing
+    from store.format import peek_header
+
+    ok = [g for g in generations if g.ok]
+    try:
+        anchor = peek_header(path)[0]
+    except (StoreError, OSError):
+        return [*ok, None]
+    later: list[Generation | None] = []
+    for gen in ok:
+        try:
+            h = peek_header(gen.path)[0]
+        except (StoreError, OSError):
+            continue
+        if (
+            h.generation > anchor.generation
+            and h.store_id == anchor.store_id
+            and h.sign_public != anchor.sign_public
+            and signing.reaches(h.rotations, h.store_id, anchor.sign_public, h.sign_public)
+        ):
+            later.append(gen)
+    return [*later, None, *(g for g in ok if g not in later)]
 
 
 def _check_one(probe: Store, gen: Generation, passphrase: str) -> GenerationCheck:

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 from store import state
-from store.errors import StoreError
 from store.format import peek_header
 
 RECOVERY_SLOT = "#recovery"
@@ -38,12 +37,3 @@ def last_admin(path: str | os.PathLike[str]) -> str | None:
 def consecutive_failures(path: str | os.PathLike[str]) -> int:
     """Failed unlocks since the last successful one, for the UI's throttle."""
     return state.failure_count(state.load(Path(path)))
-
-
-def generation_of(path: str | os.PathLike[str]) -> int:
-    """The generation number in a file's header, -1 when there is none to read."""
-    try:
-        header, _ = peek_header(Path(path))
-    except (StoreError, OSError):
-        return -1
-    return header.generation
