@@ -449,10 +449,11 @@ class Store(KeysMixin, GenerationsMixin):
             raise StoreDamaged(TAMPERED, list_generations(path)) from None
         try:
             notes = check_slot(header, slot)
+            trust.check_restore(path, header, slot.name, keys)
             opened = _open_parsed(parsed, slot.name, private, {})
         except StoreDamaged as exc:
             keys.wipe()
-            raise StoreDamaged(exc.message, list_generations(path)) from None
+            raise type(exc)(exc.message, list_generations(path)) from None
         newest = _newest_readable_header(path)
         doc = state.load(path)
         current = newest.slot(slot.name) if newest is not None else None

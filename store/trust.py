@@ -94,6 +94,27 @@ def check(store_path: Path, header: Header, name: str, keys: SlotKeys) -> list[S
     return []
 
 
+def check_restore(store_path: Path, header: Header, name: str, keys: SlotKeys) -> None:
+    """Before a damaged store is restored from ``header``: StoreTampered when it is signed
+    by a key the admin's record does not lead to yet is not older than the record. A
+    retired key signed only generations from before its rotation, so older than every
+    file the record has seen since; a newer one under it is a removed admin's fork."""
+    record, ok = read(store_path, name, keys)
+    if record is None or not ok or record.get("store_id") != header.store_id:
+        return
+    generation, sign_hex = record.get("generation"), record.get("sign_public")
+    if not isinstance(generation, int) or not isinstance(sign_hex, str) or not sign_hex:
+        return
+    try:
+        pinned = bytes.fromhex(sign_hex)
+    except ValueError:
+        return
+    if header.generation >= generation and not signing.reaches(
+        header.rotations, header.store_id, pinned, header.sign_public
+    ):
+        raise StoreTampered(FORKED)
+
+
 def _when(value: Any) -> datetime | None:
     try:
         return datetime.fromisoformat(value) if isinstance(value, str) else None

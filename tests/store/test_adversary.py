@@ -441,7 +441,12 @@ def test_removal_as_the_last_save_then_a_damaged_header_brings_nobody_back(
 
 
 def plant_fork(
-    made: Made, tmp_path: Path, admin: str = ADMIN, passphrase: str = PASSPHRASE
+    made: Made,
+    tmp_path: Path,
+    admin: str = ADMIN,
+    passphrase: str = PASSPHRASE,
+    *,
+    into_backups: bool = False,
 ) -> Path:
     """The removed admin's fork (review P3): Bea copies the file while she is an admin;
     Ann removes her (keys rotated), saves and unlocks again; Bea bumps the generation
@@ -463,7 +468,12 @@ def plant_fork(
     (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
     bea = Store.open(mine, BEA, BEA_PASS)
     add_person(bea, "Planted By Bea")
+    forked = bea.generation
     bea.close()
+    if into_backups:  # beside the genuine store, as the newest "generation"
+        planted = made.path.parent / "backups" / f"{made.path.name}.g{forked:08d}"
+        shutil.copyfile(mine, planted)
+        return planted
     shutil.copyfile(mine, made.path)
     shutil.rmtree(made.path.parent / "backups")
     return made.path
@@ -520,3 +530,29 @@ def test_open_session_calls_an_older_copy_after_a_rotation_a_rollback(made: Made
     shutil.copyfile(old, made.path)
     with pytest.raises(StoreRollback):
         made.store.read()
+
+
+def test_a_fork_planted_in_backups_is_refused_by_restore(made: Made, tmp_path: Path) -> None:
+    planted = plant_fork(made, tmp_path, into_backups=True)
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    try:
+        with pytest.raises(StoreTampered):
+            store.restore(planted)
+        assert "Planted By Bea" not in names(store)
+    finally:
+        store.close()
+
+
+def test_a_fork_planted_in_backups_is_refused_by_restore_damaged(
+    made: Made, tmp_path: Path
+) -> None:
+    planted = plant_fork(made, tmp_path, into_backups=True)
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    with pytest.raises(StoreTampered):
+        Store.restore_damaged(made.path, planted, ADMIN, PASSPHRASE)
+    assert made.path.read_bytes() == before
+    genuine = next(g for g in Store.list_generations(made.path) if g.path != planted)
+    Store.restore_damaged(made.path, genuine.path, ADMIN, PASSPHRASE).close()
