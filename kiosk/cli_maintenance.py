@@ -273,6 +273,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     say(_("kiosk check: {path}").format(path=path))
     store: Store | None = None
     unknown_freshness = False
+    own_generation = 0
     try:
         store = StoreClass.open(path, admin, passphrase)
     except (WrongPassphrase, StoreBusy, UnknownFormat) as error:
@@ -338,14 +339,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
                     _("the audit chain is broken at entry {n}").format(n=report.first_broken)
                 )
             say(_("Audit head:   {head}").format(head=report.head or _("(no entries)")))
-            newer = [g for g in generations if g.ok and g.generation > store.generation]
-            if newer:
-                problems.append(
-                    _(
-                        "the store (generation {n}) is older than generation {newer} in "
-                        "backups/: it was replaced by an older copy"
-                    ).format(n=store.generation, newer=max(g.generation for g in newer))
-                )
+            own_generation = store.generation
             for warning in store.warnings:
                 say(_("Warning:      {text}").format(text=warning))
             # Freshness is known from this admin's record here, or from backups/ (a newer
@@ -361,6 +355,17 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         say(_("Audit chain:  not checked (the store cannot be opened)"))
 
     checks, opened_any = check_generations(path, generations, admin, passphrase)
+    # Only a generation that checked good says the store was replaced by an older copy
+    # (a file planted in backups/ with a high number is reported as damaged instead).
+    newer = [c.generation.generation for c in checks if c.good]
+    if store is not None and newer and max(newer) > own_generation:
+        problems.insert(
+            0,
+            _(
+                "the store (generation {n}) is older than generation {newer} in "
+                "backups/: it was replaced by an older copy"
+            ).format(n=own_generation, newer=max(newer)),
+        )
     _print_generations(say, checks)
     bad = [c for c in checks if c.state in ("damaged", "audit")]
     for c in bad:

@@ -255,3 +255,17 @@ def test_check_does_not_call_an_unverifiable_copy_all_well(made: Made) -> None:
     again = run_process(*store_args(made, "check"))
     assert again.returncode == 0
     assert "Result: all is well." in again.stdout
+
+
+def test_check_reports_a_fork_planted_in_backups_as_damaged(made: Made, tmp_path: Path) -> None:
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import plant_fork
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    planted = plant_fork(ann, tmp_path, ADMIN, PASSPHRASE, into_backups=True)
+    number = int(planted.name.rsplit(".g", 1)[1])
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"backup generation {number} is damaged" in result.stdout
+    assert "replaced by an older copy" not in result.stdout
+    assert f"Newest good backup: generation {number}," not in result.stdout
