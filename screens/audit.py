@@ -10,6 +10,7 @@ record number or detail).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -23,6 +24,7 @@ from kiosk.i18n import _, ngettext
 from kiosk.model import record_label
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.table import RowFeeder
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 if TYPE_CHECKING:
@@ -44,12 +46,6 @@ def entry_matches(entry: AuditEntry, words: list[str]) -> bool:
     return all(word in haystack for word in words)
 
 
-# Entries added at once (a tall terminal's worth); the rest follow in batches small
-# enough that a key pressed meanwhile is answered.
-FIRST_ROWS = 80
-FILL_BATCH = 150
-
-
 class AuditScreen(KioskScreen):
     CSS_PATH = "audit.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,7 +57,7 @@ class AuditScreen(KioskScreen):
         super().__init__()
         self._entries: list[AuditEntry] = []
         self._matching: list[AuditEntry] = []
-        self._fill_token = 0
+        self._feeder: RowFeeder[AuditEntry] = RowFeeder(self)
         self._head = ""
 
     def compose(self) -> ComposeResult:
@@ -125,21 +121,10 @@ class AuditScreen(KioskScreen):
         words = self.query_one("#audit-filter", Input).value.casefold().split()
         table = self.query_one("#audit-table", DataTable)
         table.clear()
-        self._fill_token += 1
         self._matching = [e for e in self._entries if not words or entry_matches(e, words)]
-        self._add_entries(table, self._matching[:FIRST_ROWS])
-        if len(self._matching) > FIRST_ROWS:
-            self.call_after_refresh(self._fill_more, self._fill_token, FIRST_ROWS)
+        self._feeder.feed(self._matching, lambda entries: self._add_entries(table, entries))
 
-    def _fill_more(self, token: int, start: int) -> None:
-        if token != self._fill_token or not self.is_attached:
-            return  # refilled since, or the screen was closed meanwhile
-        end = start + FILL_BATCH
-        self._add_entries(self.query_one("#audit-table", DataTable), self._matching[start:end])
-        if end < len(self._matching):
-            self.call_after_refresh(self._fill_more, token, end)
-
-    def _add_entries(self, table: DataTable[Any], entries: list[AuditEntry]) -> None:
+    def _add_entries(self, table: DataTable[Any], entries: Sequence[AuditEntry]) -> None:
         for entry in entries:
             table.add_row(
                 timefmt.moment(entry.time, "short"),

@@ -44,7 +44,7 @@ from kiosk.validators import display_phone, mask_mobile
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.key_guide import KeyGuide
-from screens.widgets.table import cursor_key, name_cell
+from screens.widgets.table import FIRST_ROWS, RowFeeder, cursor_key, name_cell
 from screens.widgets.text import Literal, LiteralTable
 
 # The orders ``o`` cycles through. Translate with _() where shown.
@@ -249,12 +249,6 @@ def filter_rows(rows: Sequence[Row], text: str) -> list[Row]:
     return [r for r in rows if all(w in r.search for w in words)]
 
 
-# Rows added at once when People fills: a tall terminal's worth. The rest follow in
-# batches small enough (about 50 ms each) that a key pressed meanwhile is answered.
-FIRST_ROWS = 80
-FILL_BATCH = 150
-
-
 class FixedWidthTable(LiteralTable):
     """A DataTable whose columns all have a set width, so new rows need no measuring.
 
@@ -312,7 +306,7 @@ class PeopleScreen(KioskScreen):
         self._select = person_id
         self._rows: list[Row] = []
         self._shown: list[Row] = []
-        self._fill_token = 0
+        self._feeder: RowFeeder[Row] = RowFeeder(self)
         self._sorted: tuple[list[Row] | None, str, list[Row]] = (None, "", [])
         self._filtered: tuple[list[Row] | None, str, list[Row]] = (None, "", [])
         self._by_key: dict[str, Row] = {}
@@ -467,24 +461,13 @@ class PeopleScreen(KioskScreen):
         self._filtered = (ordered, text, self._shown)
         self._ensure_columns()
         table.clear()
-        self._fill_token += 1
         keys = [r.key for r in self._shown]
         at = keys.index(keep) if keep is not None and keep in keys else -1
-        first = max(FIRST_ROWS, at + FIRST_ROWS // 2)
-        self._add_rows(table, self._shown[:first])
+        first = max(FIRST_ROWS, at + FIRST_ROWS // 2)  # the kept row is in the first lot
+        self._feeder.feed(self._shown, lambda rows: self._add_rows(table, rows), first)
         if at >= 0:
             table.move_cursor(row=at)
         self._show_detail()
-        if first < len(self._shown):
-            self.call_after_refresh(self._fill_more, self._fill_token, first)
-
-    def _fill_more(self, token: int, start: int) -> None:
-        if token != self._fill_token or not self.is_attached:
-            return  # refilled since, or the screen was closed meanwhile
-        end = start + FILL_BATCH
-        self._add_rows(self.query_one("#people-table", DataTable), self._shown[start:end])
-        if end < len(self._shown):
-            self.call_after_refresh(self._fill_more, token, end)
 
     def _add_rows(self, table: DataTable[Any], rows: Sequence[Row]) -> None:
         reveal = self._reveal

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar
 
@@ -52,14 +53,10 @@ from kiosk.model import Person, Role, Site
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
-from screens.widgets.table import name_cell
+from screens.widgets.table import FIRST_ROWS, RowFeeder, name_cell
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 MARK = "\u2714"
-# Rows added at once when the list fills (a tall terminal's worth); the rest follow
-# in batches small enough that a key pressed meanwhile is answered.
-FIRST_ROWS = 80
-FILL_BATCH = 150
 BAND_STYLES = {
     LifecycleState.GONE: "bold red",
     LifecycleState.DELETED: "bold red",
@@ -141,7 +138,7 @@ class RemindersScreen(KioskScreen):
         self._focus_person = person_id
         self._marked: set[int] = set()
         self._specs: list[tuple[str, tuple[str | Text, ...] | None]] = []
-        self._fill_token = 0
+        self._feeder: RowFeeder[tuple[str, tuple[str | Text, ...] | None]] = RowFeeder(self)
         self._rows: dict[str, tuple[Person, AccountState]] = {}
         self._bands: dict[str, list[int]] = {}
         self._sites: list[Site] = []
@@ -205,7 +202,6 @@ class RemindersScreen(KioskScreen):
                 self._rows[key] = (person, state)
                 specs.append((key, None))
         self._specs = specs
-        self._fill_token += 1
         self._show_summary(counts)
         keys = [key for key, _band in specs]
         if current is None or current not in keys:
@@ -214,23 +210,13 @@ class RemindersScreen(KioskScreen):
         # The first screenfuls at once, the rest in small batches after each refresh: at
         # 10,000 people the screen paints and answers keys at once.
         first = max(FIRST_ROWS, at + FIRST_ROWS // 2)
-        self._add_specs(table, specs[:first])
+        self._feeder.feed(specs, lambda rows: self._add_specs(table, rows), first)
         if at >= 0:
             table.move_cursor(row=at)
         self._show_detail()
-        if first < len(specs):
-            self.call_after_refresh(self._fill_more, self._fill_token, first)
-
-    def _fill_more(self, token: int, start: int) -> None:
-        if token != self._fill_token or not self.is_attached:
-            return  # refilled since, or the screen was closed meanwhile
-        end = start + FILL_BATCH
-        self._add_specs(self.query_one("#reminders-table", DataTable), self._specs[start:end])
-        if end < len(self._specs):
-            self.call_after_refresh(self._fill_more, token, end)
 
     def _add_specs(
-        self, table: DataTable[Any], specs: list[tuple[str, tuple[str | Text, ...] | None]]
+        self, table: DataTable[Any], specs: Sequence[tuple[str, tuple[str | Text, ...] | None]]
     ) -> None:
         for key, band in specs:
             table.add_row(*(band if band is not None else self._cells(*self._rows[key])), key=key)

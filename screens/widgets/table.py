@@ -7,12 +7,16 @@ every screen.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from screens.widgets.text import cell
+
+T = TypeVar("T")
 
 
 def name_cell(name: str) -> Text:
@@ -52,3 +56,40 @@ def fit(text: str, width: int) -> str:
     if width <= 0 or cell_len(text) <= width:
         return text
     return set_cell_size(text, width - 1) + "\u2026"
+
+
+FIRST_ROWS = 80  # a screenful and more, added at once so the table paints straight away
+FILL_BATCH = 150  # the rest, this many after each refresh, so keys are answered meanwhile
+
+
+class RowFeeder(Generic[T]):
+    """Adds a long list's rows a batch at a time after the first screenfuls.
+
+    At 10,000 people a table filled in one go holds the screen for seconds; fed in batches
+    it paints at once and keeps answering keys. A new :meth:`feed` (a refill after a
+    filter or a save) cancels the batches still due from the previous one, and nothing is
+    added once the screen has closed.
+    """
+
+    def __init__(self, owner: Widget) -> None:
+        self._owner = owner
+        self._token = 0
+
+    def feed(
+        self, items: Sequence[T], add: Callable[[Sequence[T]], None], first: int = FIRST_ROWS
+    ) -> None:
+        """Add ``items[:first]`` now through ``add``, and the rest in batches."""
+        self._token += 1
+        add(items[:first])
+        if first < len(items):
+            self._owner.call_after_refresh(self._more, self._token, items, add, first)
+
+    def _more(
+        self, token: int, items: Sequence[T], add: Callable[[Sequence[T]], None], start: int
+    ) -> None:
+        if token != self._token or not self._owner.is_attached:
+            return  # refilled since, or the screen was closed meanwhile
+        end = start + FILL_BATCH
+        add(items[start:end])
+        if end < len(items):
+            self._owner.call_after_refresh(self._more, token, items, add, end)
