@@ -148,6 +148,11 @@ def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
             "That recovery key does not open this store. Check each group against the "
             "printed key (dashes, spaces and case do not matter)."
         )
+    if recovery and code == "admin_removed":
+        return _(
+            "That recovery key was replaced by a newer one, so it cannot restore this "
+            "store. Use the newest recovery key or an admin's passphrase."
+        )
     messages = {
         "wrong_passphrase": _("That admin name and passphrase do not open this store."),
         "damaged": _(
@@ -173,6 +178,10 @@ def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
         ).format(when=_last_used(error)),
         "access_revoked": _(
             "Your passphrase or the store's key was changed in another session: unlock again."
+        ),
+        "admin_removed": _(
+            "This admin was removed from the store: they cannot restore it or open it "
+            "again. Another admin, or the newest recovery key, can restore it."
         ),
         "locked": _("The store is locked: unlock again."),
         "save_failed": _(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from store.errors import (
     AccessRevoked,
     AdminExists,
+    AdminRemoved,
     InvalidName,
     InvalidPassphrase,
     LastAdmin,
@@ -63,6 +64,7 @@ __all__ = [
     "AccessRevoked",
     "AdminExists",
     "AdminInfo",
+    "AdminRemoved",
     "AuditEntry",
     "AuditReport",
     "FailedUnlock",

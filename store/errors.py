@@ -138,6 +138,17 @@ class AccessRevoked(StoreError):
     )
 
 
+class AdminRemoved(AccessRevoked):
+    """A restore by an admin (or recovery key) that the newest genuine store no longer
+    lets in: removed, or the recovery key was replaced. Not "unlock again": that
+    would never work."""
+
+    code = "admin_removed"
+    default_message = (
+        "You are not an admin of the newest version of this store, so you cannot restore it."
+    )
+
+
 class StoreLocked(StoreError):
     code = "locked"
     default_message = "The store is locked. Unlock it again to continue."

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from store import files, peek, signing, state, trust
+from store import files, lineage, peek, signing, state, trust
 from store.change import Transaction
 from store.crypto import (
     SlotKeys,
@@ -47,7 +47,7 @@ from store.crypto import (
     wrap_data_key,
 )
 from store.errors import (
-    AccessRevoked,
+    AdminRemoved,
     SaveFailed,
     StoreBusy,
     StoreDamaged,
@@ -454,7 +454,12 @@ class Store(KeysMixin, GenerationsMixin):
         except StoreDamaged as exc:
             keys.wipe()
             raise type(exc)(exc.message, list_generations(path)) from None
-        newest = _newest_readable_header(path)
+        record, authentic = trust.read(path, slot.name, keys)
+        pinned = None
+        if authentic and record is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                pinned = bytes.fromhex(record["sign_public"])
+        newest = _newest_readable_header(path, pinned)
         doc = state.load(path)
         current = newest.slot(slot.name) if newest is not None else None
         if (
@@ -466,10 +471,7 @@ class Store(KeysMixin, GenerationsMixin):
             or (slot.name == RECOVERY_SLOT and state.recovery_retired(doc, slot.public.hex()))
         ):
             keys.wipe()
-            raise AccessRevoked(
-                "You are not an admin of the newest version of this store, so you "
-                "cannot restore it."
-            )
+            raise AdminRemoved()
 
         if path.exists():
             # Only a store that cannot be opened may be replaced this way.
@@ -638,13 +640,10 @@ class Store(KeysMixin, GenerationsMixin):
         other._locked = True
 
 
-def _newest_readable_header(path: Path) -> Header | None:
-    """The header of the newest generation whose header can be read: the store file's
-    own (a damaged body leaves its header readable) or the newest in ``backups/``."""
-    found: list[Header] = []
-    with contextlib.suppress(StoreError):
-        found.append(peek_header(path)[0])
-    for _, gen_path in files.list_generation_files(path):
-        with contextlib.suppress(StoreError):
-            found.append(peek_header(gen_path)[0])
-    return max(found, key=lambda h: h.generation, default=None)
+def _newest_readable_header(path: Path, pinned: bytes | None) -> Header | None:
+    """The header of the newest genuine file: the store's own or one in ``backups/``,
+    whose signature verifies and whose key ``pinned`` (the restoring admin's record)
+    reaches. A removed admin's fork with a higher number is never it (see
+    :mod:`store.lineage`), so it cannot decide which ways in a restore keeps."""
+    found = lineage.newest_genuine(lineage.store_and_generations(path), pinned)
+    return None if found is None else found[1]

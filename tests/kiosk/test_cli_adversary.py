@@ -119,6 +119,8 @@ def test_removed_admin_cannot_restore_a_damaged_store(made: Made) -> None:
     )
     assert result.returncode != 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+    assert "This admin was removed from the store" in result.stderr  # not "unlock again"
+    assert "unlock again" not in result.stderr
     assert made.path.read_bytes() == before
 
 

@@ -25,11 +25,12 @@ from store import (
     StoreRollback,
     StoreTampered,
     WrongPassphrase,
+    files,
     signing,
 )
 from store.body import encode_fresh
 from store.crypto import encrypt_body, new_data_key, wrap_data_key
-from store.format import encode_header, parse
+from store.format import encode_header, parse, peek_header
 from store.layout import SIG_LEN
 from tests.store.conftest import ADMIN, PASSPHRASE, Made
 from tests.store.helpers import add_person, names
@@ -447,18 +448,27 @@ def plant_fork(
     passphrase: str = PASSPHRASE,
     *,
     into_backups: bool = False,
+    keep_backups: bool = False,
+    bea_replaces_recovery: bool = False,
 ) -> Path:
     """The removed admin's fork (review P3): Bea copies the file while she is an admin;
     Ann removes her (keys rotated), saves and unlocks again; Bea bumps the generation
     counter with an empty file in her own backups/, saves her copy with her old
     passphrase (signed with the OLD key, carrying Ann's old, validly pinned slot) and
-    copies it over the store, removing backups/. Returns the store path."""
+    copies it over the store, removing backups/ (unless ``keep_backups``). Returns the
+    store path. ``bea_replaces_recovery``: Bea made the recovery key, so removing her
+    replaces it; the new code is written to ``tmp_path / "recovery.txt"``."""
     made.store.add_admin(BEA, BEA_PASS)
-    Store.open(made.path, BEA, BEA_PASS).close()
+    bea_now = Store.open(made.path, BEA, BEA_PASS)
+    if bea_replaces_recovery:
+        bea_now.regenerate_recovery()
+    bea_now.close()
     mine = tmp_path / "bea" / "kiosk.store"
     mine.parent.mkdir(mode=0o700)
     shutil.copyfile(made.path, mine)
-    made.store.remove_admin(BEA)
+    new_code = made.store.remove_admin(BEA)
+    if new_code:
+        (tmp_path / "recovery.txt").write_text(str(new_code))
     add_person(made.store, "Alex Example")
     made.store.close()
     again = Store.open(made.path, admin, passphrase)
@@ -475,7 +485,8 @@ def plant_fork(
         shutil.copyfile(mine, planted)
         return planted
     shutil.copyfile(mine, made.path)
-    shutil.rmtree(made.path.parent / "backups")
+    if not keep_backups:
+        shutil.rmtree(made.path.parent / "backups")
     return made.path
 
 
@@ -556,3 +567,20 @@ def test_a_fork_planted_in_backups_is_refused_by_restore_damaged(
     assert made.path.read_bytes() == before
     genuine = next(g for g in Store.list_generations(made.path) if g.path != planted)
     Store.restore_damaged(made.path, genuine.path, ADMIN, PASSPHRASE).close()
+
+
+def test_damaged_restore_beside_a_fork_keeps_the_recovery_key(made: Made, tmp_path: Path) -> None:
+    """Review N3: the fork over the store carries the highest number; the restore must
+    take its ways in from the newest genuine generation, not the fork (whose recovery
+    slot is the old one), so the code shown at the removal still opens the store."""
+    path = plant_fork(made, tmp_path, keep_backups=True, bea_replaces_recovery=True)
+    code = (tmp_path / "recovery.txt").read_text()
+    number, newest = max(files.list_generation_files(path))
+    assert peek_header(path)[0].generation > number  # the fork claims to be newest
+    Store.restore_damaged(path, newest, ADMIN, PASSPHRASE).close()
+    recovered = Store.open_with_recovery(path, code)
+    assert recovered.admin == RECOVERY_SLOT
+    assert "Planted By Bea" not in names(recovered)
+    recovered.close()
+    with pytest.raises(WrongPassphrase):
+        Store.open(path, BEA, BEA_PASS)
