@@ -153,11 +153,18 @@ def _probe(source: Path, name: str, admin: str, passphrase: str) -> Iterator[Sto
 
 
 def check_generations(
-    path: Path, generations: Sequence[Generation], admin: str, passphrase: str
+    path: Path,
+    generations: Sequence[Generation],
+    admin: str,
+    passphrase: str,
+    *,
+    store_refused: bool = False,
 ) -> tuple[list[GenerationCheck], bool]:
     """Decrypt and verify every generation; the flag says whether any copy opened.
 
-    The base for the throwaway copy is the first of :func:`_bases` that opens.
+    The base for the throwaway copy is the first of :func:`_bases` that opens;
+    ``store_refused`` (the store file was refused as tampered or rolled back) keeps the
+    store file itself out of them.
     """
     from store import Store, StoreDamaged, StoreError, WrongPassphrase
 
@@ -168,7 +175,7 @@ def check_generations(
                 gen, "damaged", _("its header is damaged or it has been changed")
             )
     opened_any = wrong = False
-    for gen_or_store in _bases(path, generations):
+    for gen_or_store in _bases(path, generations, admin, store_refused):
         base = path if gen_or_store is None else gen_or_store.path
         try:
             with _probe(base, path.name, admin, passphrase) as probe:
@@ -197,7 +204,9 @@ def check_generations(
     return checks, opened_any
 
 
-def _bases(path: Path, generations: Sequence[Generation]) -> list[Generation | None]:
+def _bases(
+    path: Path, generations: Sequence[Generation], admin: str, store_refused: bool
+) -> list[Generation | None]:
     """Where to check the generations from (None: the store itself), best first.
 
     A generation is checked from a copy whose signing key leads to its own. After a key
@@ -206,11 +215,20 @@ def _bases(path: Path, generations: Sequence[Generation]) -> list[Generation | N
     key, one the store's own header leads to through the rotation certificates, come
     first, newest first. A newer file under the store's own key or an unrelated one (a
     removed admin's fork planted in ``backups/``) is never put before the store.
+
+    A store file refused as tampered or rolled back is no anchor (a fork claims a high
+    number and would call every genuine later generation damaged): the newest genuine
+    generation comes first instead (:func:`store.lineage.newest_genuine`, from the key
+    in this admin's trust record), and the store file is not used at all.
     """
-    from store import StoreError, signing
+    from store import StoreError, lineage, signing
     from store.format import peek_header
 
     ok = [g for g in generations if g.ok]
+    if store_refused:
+        found = lineage.newest_genuine([g.path for g in ok], lineage.pinned_hint(path, admin))
+        first = [g for g in ok if found is not None and g.path == found[0]]
+        return [*first, *(g for g in ok if g not in first)]
     try:
         anchor = peek_header(path)[0]
     except (StoreError, OSError):
@@ -266,6 +284,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     path, admin, passphrase = _credentials(args)
     problems: list[str] = []
+    refused = False  # the store file is a fork or an old copy: never a base for checking
 
     def say(text: str = "") -> None:
         print(text, file=out)
@@ -294,9 +313,11 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             )
         )
         problems.append(_("the store file was replaced by an older generation"))
+        refused = True
     except StoreTampered as error:
         say(_("Store file:   TAMPERED: {sentence}").format(sentence=describe_store_error(error)))
         problems.append(_("the store file was signed by a key that has lost access"))
+        refused = True
     except StoreDamaged:
         say(
             _(
@@ -354,7 +375,9 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         generations = StoreClass.list_generations(path)
         say(_("Audit chain:  not checked (the store cannot be opened)"))
 
-    checks, opened_any = check_generations(path, generations, admin, passphrase)
+    checks, opened_any = check_generations(
+        path, generations, admin, passphrase, store_refused=refused
+    )
     # Only a generation that checked good says the store was replaced by an older copy
     # (a file planted in backups/ with a high number is reported as damaged instead).
     newer = [c.generation.generation for c in checks if c.good]
@@ -542,6 +565,7 @@ def run_restore(args: argparse.Namespace) -> int:
         StoreError,
         StoreMissing,
         StoreRollback,
+        StoreTampered,
         UnknownFormat,
         WrongPassphrase,
     )
@@ -584,6 +608,16 @@ def run_restore(args: argparse.Namespace) -> int:
                 store.restore(source, passphrase=passphrase)
             else:
                 store = Store.restore_damaged(path, source, admin, passphrase)
+        except StoreTampered:
+            print(
+                _(
+                    "kiosk: {what} is TAMPERED: it was signed by a key that has lost access "
+                    "(a removed admin's copy, or forged); nothing was restored. Run 'kiosk "
+                    "check' to find the newest good backup."
+                ).format(what=what),
+                file=sys.stderr,
+            )
+            return EXIT_DAMAGED
         except StoreDamaged:
             print(
                 _(

@@ -271,3 +271,47 @@ def test_check_reports_a_fork_planted_in_backups_as_damaged(made: Made, tmp_path
     assert f"backup generation {number} is damaged" in result.stdout
     assert "replaced by an older copy" not in result.stdout
     assert f"Newest good backup: generation {number}," not in result.stdout
+
+
+def test_restore_refuses_a_fork_planted_in_backups_as_tampered(made: Made, tmp_path: Path) -> None:
+    """Review N1: ``kiosk restore <planted file>`` by a current admin leaves the store."""
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import plant_fork
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    planted = plant_fork(ann, tmp_path, ADMIN, PASSPHRASE, into_backups=True)
+    before = made.path.read_bytes()
+    for source in (str(planted), planted.name.rsplit(".g", 1)[1]):
+        result = run_process(*store_args(made, "restore", source, "--yes"))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "TAMPERED" in result.stderr and "nothing was restored" in result.stderr
+        assert made.path.read_bytes() == before
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert "Planted By Bea" not in _people(store)
+    store.close()
+
+
+def test_check_beside_a_fork_over_the_store_recommends_the_newest_genuine(
+    made: Made, tmp_path: Path
+) -> None:
+    """Review N2: the fork copied over the store (backups kept) claims a high number; it is
+    no base for checking, so the genuine generations after the removal check good and
+    the newest of them is recommended, not one from before the removal."""
+    from store import files
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import plant_fork
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    plant_fork(ann, tmp_path, ADMIN, PASSPHRASE, keep_backups=True)
+    newest = max(n for n, _ in files.list_generation_files(made.path))
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "TAMPERED" in result.stdout
+    assert "does not decrypt" not in result.stdout  # no genuine generation called damaged
+    assert f"Newest good backup: generation {newest}," in result.stdout
+
+
+def _people(store: Store) -> list[str]:
+    from tests.store.helpers import names
+
+    return names(store)
