@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, str] = {
     "restore": "kiosk.cli_maintenance",
     "import": "kiosk.cli_people",  # its register() adds import and export once
     "export": "kiosk.cli_people",
+    "report": "kiosk.cli_report",
 }
 
 
