@@ -335,7 +335,7 @@ class KioskApp(App[int]):
             # A file no current admin signed, or one copied back over the store, is never
             # taken in quietly: the session locks and says why. Anything else (busy, a
             # passing problem) is reported on the next save.
-            if getattr(error, "code", "") in {"damaged", "rollback"}:
+            if getattr(error, "code", "") in {"damaged", "tampered", "rollback"}:
                 self._store_problem(error, screen_broken=False)
             return
         if store.generation == self._seen_generation:
@@ -459,6 +459,7 @@ class KioskApp(App[int]):
             "access_revoked",
             "locked",
             "damaged",
+            "tampered",
             "rollback",
         }:
             self.action_lock()

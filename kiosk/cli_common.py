@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,9 +93,9 @@ def open_store(args: argparse.Namespace) -> Store:
 
     path, admin = store_path_and_admin(args)
     passphrase = read_passphrase(args)
-    wait_for_turn(path)
     try:
-        return Store.open(path, admin, passphrase)
+        with attempt_turn(path):
+            return Store.open(path, admin, passphrase)
     except StoreError as error:
         from kiosk.missing_store import missing_sentence, newest_backup, restore_hint
 
@@ -104,19 +105,27 @@ def open_store(args: argparse.Namespace) -> Store:
         raise UserError(describe_store_error(error)) from None
 
 
+def _notice(seconds: int) -> None:
+    print(
+        _("Too many failed attempts: waiting {seconds} s before trying.").format(seconds=seconds),
+        file=sys.stderr,
+    )
+
+
 def wait_for_turn(path: Path) -> None:
-    """The one throttle (kiosk.unlock_policy), said on stderr so a script's log shows why."""
+    """The one throttle (kiosk.unlock_policy), said on stderr so a script's log shows why.
+    The turn is kept until the process exits: for commands whose every step tries the
+    passphrase (``kiosk check`` and ``kiosk restore``)."""
     from kiosk import unlock_policy
 
-    def notice(seconds: int) -> None:
-        print(
-            _("Too many failed attempts: waiting {seconds} s before trying.").format(
-                seconds=seconds
-            ),
-            file=sys.stderr,
-        )
+    unlock_policy.wait_for_turn(path, notice=_notice)
 
-    unlock_policy.wait_for_turn(path, notice=notice)
+
+def attempt_turn(path: Path) -> AbstractContextManager[int]:
+    """The one throttle for a single attempt made inside the ``with``."""
+    from kiosk import unlock_policy
+
+    return unlock_policy.turn(path, notice=_notice)
 
 
 def store_path_and_admin(args: argparse.Namespace) -> tuple[Path, str]:
@@ -139,11 +148,22 @@ def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
             "That recovery key does not open this store. Check each group against the "
             "printed key (dashes, spaces and case do not matter)."
         )
+    if recovery and code == "admin_removed":
+        return _(
+            "That recovery key was replaced by a newer one, so it cannot restore this "
+            "store. Use the newest recovery key or an admin's passphrase."
+        )
     messages = {
         "wrong_passphrase": _("That admin name and passphrase do not open this store."),
         "damaged": _(
             "The store file is damaged or has been tampered with; it was left exactly as it was. "
             "Run 'kiosk check' to see which backup is the newest good one."
+        ),
+        "tampered": _(
+            "The store file was written from an old copy by someone who no longer has "
+            "access: it is signed by a key that the store you last opened here does not "
+            "lead to. It was left exactly as it was; run 'kiosk check' to see which backup "
+            "is the newest good one, and 'kiosk restore' to put it back."
         ),
         "missing": _(
             "There is no store at that path yet: run 'kiosk init' or start 'kiosk' to set one up."
@@ -158,6 +178,10 @@ def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
         ).format(when=_last_used(error)),
         "access_revoked": _(
             "Your passphrase or the store's key was changed in another session: unlock again."
+        ),
+        "admin_removed": _(
+            "This admin was removed from the store: they cannot restore it or open it "
+            "again. Another admin, or the newest recovery key, can restore it."
         ),
         "locked": _("The store is locked: unlock again."),
         "save_failed": _(

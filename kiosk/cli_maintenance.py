@@ -153,14 +153,20 @@ def _probe(source: Path, name: str, admin: str, passphrase: str) -> Iterator[Sto
 
 
 def check_generations(
-    path: Path, generations: Sequence[Generation], admin: str, passphrase: str
+    path: Path,
+    generations: Sequence[Generation],
+    admin: str,
+    passphrase: str,
+    *,
+    store_refused: bool = False,
 ) -> tuple[list[GenerationCheck], bool]:
     """Decrypt and verify every generation; the flag says whether any copy opened.
 
-    The base for the throwaway copy is the store itself or, when that cannot be opened,
-    the newest generation that can.
+    The base for the throwaway copy is the first of :func:`_bases` that opens;
+    ``store_refused`` (the store file was refused as tampered or rolled back) keeps the
+    store file itself out of them.
     """
-    from store import StoreDamaged, StoreError
+    from store import Store, StoreDamaged, StoreError, WrongPassphrase
 
     results: dict[Path, GenerationCheck] = {}
     for gen in generations:
@@ -168,8 +174,8 @@ def check_generations(
             results[gen.path] = GenerationCheck(
                 gen, "damaged", _("its header is damaged or it has been changed")
             )
-    opened_any = False
-    for gen_or_store in [None, *(g for g in generations if g.ok)]:
+    opened_any = wrong = False
+    for gen_or_store in _bases(path, generations, admin, store_refused):
         base = path if gen_or_store is None else gen_or_store.path
         try:
             with _probe(base, path.name, admin, passphrase) as probe:
@@ -183,13 +189,64 @@ def check_generations(
                 results[base] = GenerationCheck(
                     gen_or_store, "damaged", _("it does not decrypt: damaged or changed")
                 )
+        except WrongPassphrase:
+            wrong = True
+            continue  # the passphrase may have changed since: try an older one
         except (StoreError, OSError):
             continue  # this copy does not open with these credentials: try an older one
+    if wrong and not opened_any:
+        # Tried on throwaway copies, but a guess all the same: counted beside the store.
+        Store.record_failed_attempt(path, admin)
     unchecked = _("no copy opens with that admin name and passphrase")
     checks = [
         results.get(g.path) or GenerationCheck(g, "unchecked", unchecked) for g in generations
     ]
     return checks, opened_any
+
+
+def _bases(
+    path: Path, generations: Sequence[Generation], admin: str, store_refused: bool
+) -> list[Generation | None]:
+    """Where to check the generations from (None: the store itself), best first.
+
+    A generation is checked from a copy whose signing key leads to its own. After a key
+    rotation, a store copied back from before it leads to none of the later ones (it
+    would call them damaged and recommend itself), so generations signed by a *later*
+    key, one the store's own header leads to through the rotation certificates, come
+    first, newest first. A newer file under the store's own key or an unrelated one (a
+    removed admin's fork planted in ``backups/``) is never put before the store.
+
+    A store file refused as tampered or rolled back is no anchor (a fork claims a high
+    number and would call every genuine later generation damaged): the newest genuine
+    generation comes first instead (:func:`store.lineage.newest_genuine`, from the key
+    in this admin's trust record), and the store file is not used at all.
+    """
+    from store import StoreError, lineage, signing
+    from store.format import peek_header
+
+    ok = [g for g in generations if g.ok]
+    if store_refused:
+        found = lineage.newest_genuine([g.path for g in ok], lineage.pinned_hint(path, admin))
+        first = [g for g in ok if found is not None and g.path == found[0]]
+        return [*first, *(g for g in ok if g not in first)]
+    try:
+        anchor = peek_header(path)[0]
+    except (StoreError, OSError):
+        return [*ok, None]
+    later: list[Generation | None] = []
+    for gen in ok:
+        try:
+            h = peek_header(gen.path)[0]
+        except (StoreError, OSError):
+            continue
+        if (
+            h.generation > anchor.generation
+            and h.store_id == anchor.store_id
+            and h.sign_public != anchor.sign_public
+            and signing.reaches(h.rotations, h.store_id, anchor.sign_public, h.sign_public)
+        ):
+            later.append(gen)
+    return [*later, None, *(g for g in ok if g not in later)]
 
 
 def _check_one(probe: Store, gen: Generation, passphrase: str) -> GenerationCheck:
@@ -219,6 +276,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         StoreError,
         StoreMissing,
         StoreRollback,
+        StoreTampered,
         UnknownFormat,
         WrongPassphrase,
     )
@@ -226,12 +284,15 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     path, admin, passphrase = _credentials(args)
     problems: list[str] = []
+    refused = False  # the store file is a fork or an old copy: never a base for checking
 
     def say(text: str = "") -> None:
         print(text, file=out)
 
     say(_("kiosk check: {path}").format(path=path))
     store: Store | None = None
+    unknown_freshness = False
+    own_generation = 0
     try:
         store = StoreClass.open(path, admin, passphrase)
     except (WrongPassphrase, StoreBusy, UnknownFormat) as error:
@@ -252,6 +313,11 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             )
         )
         problems.append(_("the store file was replaced by an older generation"))
+        refused = True
+    except StoreTampered as error:
+        say(_("Store file:   TAMPERED: {sentence}").format(sentence=describe_store_error(error)))
+        problems.append(_("the store file was signed by a key that has lost access"))
+        refused = True
     except StoreDamaged:
         say(
             _(
@@ -294,23 +360,35 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
                     _("the audit chain is broken at entry {n}").format(n=report.first_broken)
                 )
             say(_("Audit head:   {head}").format(head=report.head or _("(no entries)")))
-            newer = [g for g in generations if g.ok and g.generation > store.generation]
-            if newer:
-                problems.append(
-                    _(
-                        "the store (generation {n}) is older than generation {newer} in "
-                        "backups/: it was replaced by an older copy"
-                    ).format(n=store.generation, newer=max(g.generation for g in newer))
-                )
+            own_generation = store.generation
             for warning in store.warnings:
                 say(_("Warning:      {text}").format(text=warning))
+            # Freshness is known from this admin's record here, or from backups/ (a newer
+            # generation there); with neither, "all is well" would claim too much.
+            unrecorded = any(
+                getattr(w, "code", "") in ("trust_missing", "trust_damaged") for w in store.warnings
+            )
+            unknown_freshness = unrecorded and not generations
         finally:
             store.close()
     else:
         generations = StoreClass.list_generations(path)
         say(_("Audit chain:  not checked (the store cannot be opened)"))
 
-    checks, opened_any = check_generations(path, generations, admin, passphrase)
+    checks, opened_any = check_generations(
+        path, generations, admin, passphrase, store_refused=refused
+    )
+    # Only a generation that checked good says the store was replaced by an older copy
+    # (a file planted in backups/ with a high number is reported as damaged instead).
+    newer = [c.generation.generation for c in checks if c.good]
+    if store is not None and newer and max(newer) > own_generation:
+        problems.insert(
+            0,
+            _(
+                "the store (generation {n}) is older than generation {newer} in "
+                "backups/: it was replaced by an older copy"
+            ).format(n=own_generation, newer=max(newer)),
+        )
     _print_generations(say, checks)
     bad = [c for c in checks if c.state in ("damaged", "audit")]
     for c in bad:
@@ -320,6 +398,15 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     newest_good = next((c for c in checks if c.good), None)
 
     say()
+    if not problems and unknown_freshness:
+        say(
+            _(
+                "Result: no damage found, but freshness could not be checked (there is no "
+                "record here of the newest store you opened, and no backups to compare "
+                "with), so this may be an older copy."
+            )
+        )
+        return EXIT_OK
     if not problems:
         say(_("Result: all is well."))
         return EXIT_OK
@@ -478,6 +565,7 @@ def run_restore(args: argparse.Namespace) -> int:
         StoreError,
         StoreMissing,
         StoreRollback,
+        StoreTampered,
         UnknownFormat,
         WrongPassphrase,
     )
@@ -520,6 +608,16 @@ def run_restore(args: argparse.Namespace) -> int:
                 store.restore(source, passphrase=passphrase)
             else:
                 store = Store.restore_damaged(path, source, admin, passphrase)
+        except StoreTampered:
+            print(
+                _(
+                    "kiosk: {what} is TAMPERED: it was signed by a key that has lost access "
+                    "(a removed admin's copy, or forged); nothing was restored. Run 'kiosk "
+                    "check' to find the newest good backup."
+                ).format(what=what),
+                file=sys.stderr,
+            )
+            return EXIT_DAMAGED
         except StoreDamaged:
             print(
                 _(

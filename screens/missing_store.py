@@ -99,16 +99,24 @@ class MissingStoreScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _restore(self, admin: str, passphrase: str) -> None:
+        from kiosk.unlock_policy import turn
         from store import Store, StoreError
 
-        try:
-            store = Store.restore_damaged(
-                self.kiosk.store_path,
-                self._newest.path,
-                admin,
-                passphrase,
-                now=self.kiosk.store_clock,
+        def notice(seconds: int) -> None:
+            text = _("Too many failed attempts: waiting {seconds} s before trying.").format(
+                seconds=seconds
             )
+            self.app.call_from_thread(self._say, text)
+
+        try:
+            with turn(self.kiosk.store_path, notice=notice):  # the one throttle (P4)
+                store = Store.restore_damaged(
+                    self.kiosk.store_path,
+                    self._newest.path,
+                    admin,
+                    passphrase,
+                    now=self.kiosk.store_clock,
+                )
         except StoreError as error:
             self.app.call_from_thread(self._failed, describe_store_error(error))
             return

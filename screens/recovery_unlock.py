@@ -62,7 +62,7 @@ class RecoveryUnlockScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _open(self, code: str) -> None:
-        from kiosk.unlock_policy import wait_for_turn
+        from kiosk.unlock_policy import turn
         from store import Store, StoreError
 
         def notice(seconds: int) -> None:
@@ -71,11 +71,11 @@ class RecoveryUnlockScreen(Screen[None]):
             )
             self.app.call_from_thread(self.query_one("#unlock-message", Static).update, text)
 
-        wait_for_turn(self.kiosk.store_path, notice=notice)  # the one throttle (P4)
         try:
-            store = Store.open_with_recovery(
-                self.kiosk.store_path, code, now=self.kiosk.store_clock
-            )
+            with turn(self.kiosk.store_path, notice=notice):  # the one throttle (P4)
+                store = Store.open_with_recovery(
+                    self.kiosk.store_path, code, now=self.kiosk.store_clock
+                )
         except StoreError as error:
             self.app.call_from_thread(self._failed, describe_store_error(error, recovery=True))
             return

@@ -38,6 +38,7 @@ class UnlockScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._wait_until = 0.0
+        self._counted = 0  # seconds of countdown already shown (not waited twice)
 
     @property
     def kiosk(self) -> KioskApp:
@@ -81,6 +82,7 @@ class UnlockScreen(Screen[None]):
 
     def _apply_throttle(self) -> None:
         delay = unlock_delay(self._failures())
+        self._counted = delay
         if delay:
             import time
 
@@ -129,10 +131,16 @@ class UnlockScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _open(self, admin: str, passphrase: str) -> None:
+        from kiosk.unlock_policy import turn
         from store import Store, StoreError
 
+        # In turn with every other attempt on this store (other processes too); the
+        # countdown shown already covered the wait the failures here asked for.
         try:
-            store = Store.open(self.kiosk.store_path, admin, passphrase, now=self.kiosk.store_clock)
+            with turn(self.kiosk.store_path, already_waited=self._counted):
+                store = Store.open(
+                    self.kiosk.store_path, admin, passphrase, now=self.kiosk.store_clock
+                )
         except StoreError as error:
             self.app.call_from_thread(self._failed, describe_store_error(error))
             return

@@ -57,6 +57,14 @@ class StoreDamaged(StoreError):
         self.generations: list[Generation] = list(generations)
 
 
+class StoreTampered(StoreDamaged):
+    """The file authenticates but was written by someone who has lost access: signed by
+    a key that the key this admin last verified does not lead to (a fork of an old copy).
+    A StoreDamaged, so that every path that refuses damage refuses this too."""
+
+    code = "tampered"
+
+
 class StoreMissing(StoreError):
     """No store file. ``generations`` lists backups found beside it, if any (a store
     deleted by mistake can be brought back with ``Store.restore_damaged``)."""
@@ -127,6 +135,17 @@ class AccessRevoked(StoreError):
     default_message = (
         "This session's key no longer opens the store (the admin was removed or the "
         "passphrase was changed in another session). Unlock again."
+    )
+
+
+class AdminRemoved(AccessRevoked):
+    """A restore by an admin (or recovery key) that the newest genuine store no longer
+    lets in: removed, or the recovery key was replaced. Not "unlock again": that
+    would never work."""
+
+    code = "admin_removed"
+    default_message = (
+        "You are not an admin of the newest version of this store, so you cannot restore it."
     )
 
 

@@ -23,6 +23,7 @@ from store.errors import (
     SaveFailed,
     StoreDamaged,
     StoreExists,
+    StoreTampered,
     WrongPassphrase,
 )
 from store.format import (
@@ -128,6 +129,10 @@ class GenerationsMixin(Session):
             self._header.rotations, header.store_id, header.sign_public, current
         ):
             raise StoreDamaged(TAMPERED, self.generations())
+        if header.sign_public != current and header.generation >= self._header.generation:
+            # A retired key signed only generations older than the rotation, so older
+            # than this one: a newer file under it is a removed admin's fork (F1).
+            raise StoreTampered(TAMPERED, self.generations())
 
     def backup_to(self, dest_path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write an encrypted copy (same key slots, same recovery code) to ``dest_path``.

@@ -46,7 +46,7 @@ from store.format import (
     peek_header,
     valid_name,
 )
-from store.layout import KEY_LEN, Slot
+from store.layout import KEY_LEN, Rotation, Slot
 from store.models import (
     Generation,
     StoreWarning,
@@ -279,3 +279,43 @@ def pinned_slots(
             slot = pin_slot(header.store_id, slot, private, keys, sign_public)
         out.append(slot)
     return tuple(out)
+
+
+def newest_signer(
+    path: Path, restored: Header, slot_name: str, private: X25519PrivateKey
+) -> tuple[Ed25519PrivateKey, tuple[Rotation, ...]] | None:
+    """For a restore of ``restored`` when the store cannot be opened: the signing key (and
+    its rotation certificates) of the newest later file of this store that this admin's
+    key opens and whose chain reaches ``restored``'s key, or None.
+
+    Why: every admin's trust record pins the newest signing key they verified, and a file
+    whose key that one does not reach is refused as a fork. Carrying the newest key
+    forward keeps a legitimate restore acceptable to every admin; a removed admin cannot
+    use this, having no slot in any file signed since the removal.
+    """
+    candidates = [path] + [p for _, p in files.list_generation_files(path)]
+    best: tuple[int, Ed25519PrivateKey, tuple[Rotation, ...]] | None = None
+    for candidate in candidates:
+        try:
+            raw, _ = _read_file(candidate)
+            parsed = parse(raw)
+            check_signature(parsed)
+        except (StoreError, OSError):
+            continue
+        h = parsed.header
+        if (
+            h.version < 2
+            or h.store_id != restored.store_id
+            or h.generation <= restored.generation
+            or (best is not None and h.generation <= best[0])
+            or not signing.reaches(h.rotations, h.store_id, restored.sign_public, h.sign_public)
+        ):
+            continue
+        try:
+            opened = _open_parsed(parsed, slot_name, private, {})
+        except (StoreError, OSError):
+            continue
+        wipe(opened.data_key)
+        if opened.sign is not None:
+            best = (h.generation, opened.sign, h.rotations)
+    return None if best is None else (best[1], best[2])

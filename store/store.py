@@ -29,7 +29,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from store import files, peek, signing, state, trust
+from store import files, lineage, peek, signing, state, trust
 from store.change import Transaction
 from store.crypto import (
     SlotKeys,
@@ -47,7 +47,7 @@ from store.crypto import (
     wrap_data_key,
 )
 from store.errors import (
-    AccessRevoked,
+    AdminRemoved,
     SaveFailed,
     StoreBusy,
     StoreDamaged,
@@ -98,6 +98,7 @@ from store.opening import (
     check_signature,
     check_slot,
     list_generations,
+    newest_signer,
 )
 
 __all__ = ["AUDIT_TABLE", "DEFAULT_LOCK_TIMEOUT", "Store", "Transaction", "list_generations"]
@@ -309,7 +310,7 @@ class Store(KeysMixin, GenerationsMixin):
             raise StoreRollback(exc.last_used, list_generations(path)) from None
         except StoreDamaged as exc:
             keys.wipe()
-            raise StoreDamaged(exc.message, list_generations(path)) from None
+            raise type(exc)(exc.message, list_generations(path)) from None
         store = cls(
             path,
             slot.name,
@@ -377,6 +378,12 @@ class Store(KeysMixin, GenerationsMixin):
             )
 
     @classmethod
+    def record_failed_attempt(cls, path: str | os.PathLike[str], admin: str = "") -> None:
+        """Count a failed attempt made on a copy of this store (``kiosk check`` tries the
+        passphrase on throwaway copies): the throttle and the audit log see it here."""
+        cls._record_failure(Path(path), admin, _utcnow, FAILURE_LOCK_TIMEOUT)
+
+    @classmethod
     def _record_failure(cls, path: Path, name: str, clock: Clock, timeout: float) -> None:
         """Best effort: note a failed unlock in the sidecar (never the typed text)."""
         lock = FileLock(files.lock_path(path))
@@ -427,21 +434,32 @@ class Store(KeysMixin, GenerationsMixin):
         else:
             slot = _find_admin_slot(header, admin)
             secret = passphrase_secret(passphrase)
+        # A wrong passphrase here is a failed unlock like any other (the throttle and
+        # the audit log count it), recorded beside the store, not the generation.
         if slot is None:
+            wipe(derive_kek(secret, os.urandom(16), header.slots[0].kdf))
+            cls._record_failure(path, "", clock, lock_timeout)
             raise WrongPassphrase()
         try:
             private, keys = open_slot(header.store_id, slot, secret)
         except SlotLocked:
+            cls._record_failure(path, slot.name, clock, lock_timeout)
             raise WrongPassphrase() from None
         except SlotTampered:
             raise StoreDamaged(TAMPERED, list_generations(path)) from None
         try:
             notes = check_slot(header, slot)
+            trust.check_restore(path, header, slot.name, keys)
             opened = _open_parsed(parsed, slot.name, private, {})
         except StoreDamaged as exc:
             keys.wipe()
-            raise StoreDamaged(exc.message, list_generations(path)) from None
-        newest = _newest_readable_header(path)
+            raise type(exc)(exc.message, list_generations(path)) from None
+        record, authentic = trust.read(path, slot.name, keys)
+        pinned = None
+        if authentic and record is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                pinned = bytes.fromhex(record["sign_public"])
+        newest = _newest_readable_header(path, pinned)
         doc = state.load(path)
         current = newest.slot(slot.name) if newest is not None else None
         if (
@@ -453,10 +471,7 @@ class Store(KeysMixin, GenerationsMixin):
             or (slot.name == RECOVERY_SLOT and state.recovery_retired(doc, slot.public.hex()))
         ):
             keys.wipe()
-            raise AccessRevoked(
-                "You are not an admin of the newest version of this store, so you "
-                "cannot restore it."
-            )
+            raise AdminRemoved()
 
         if path.exists():
             # Only a store that cannot be opened may be replaced this way.
@@ -489,10 +504,21 @@ class Store(KeysMixin, GenerationsMixin):
             lock_timeout=lock_timeout,
         )
         with store._rlock, store._hold_lock():
+            detail = f"generation {header.generation}"
+            carried = newest_signer(path, header, slot.name, private)
+            if carried is not None:
+                store._sign, rotations = carried
+                store._header = replace(store._header, rotations=rotations)
+            elif newest is not None and newest.sign_public != header.sign_public:
+                # No later file opens for this admin: the restored key is not one the
+                # newest file's chain leads to, so other admins' records will refuse it
+                # until they restore too. Say so in the log.
+                detail += "; the newest signing key could not be carried forward"
             current_generation = 0
             if path.exists():
                 with contextlib.suppress(StoreError):
                     current_generation = peek_header(path)[0].generation
+                store._keep_replaced()
                 stamp = clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
                 os.rename(path, path.with_name(f"{path.name}.damaged-{stamp}"))
             top = max(
@@ -503,14 +529,28 @@ class Store(KeysMixin, GenerationsMixin):
                 ]
                 + [n for n, _ in files.list_generation_files(path)]
             )
-            store._header = replace(header, generation=top)
+            store._header = replace(store._header, generation=top)
             store._drop_slots_missing_from(newest)
-            store._append_audit(
-                store.admin, "store.restore_damaged", None, None, f"generation {header.generation}"
-            )
+            store._append_audit(store.admin, "store.restore_damaged", None, None, detail)
             store._save()
         store._after_unlock([*notes, *(w for w in store.warnings if isinstance(w, StoreWarning))])
         return store
+
+    def _keep_replaced(self) -> None:
+        """Keep the file a restore replaces as a generation when it is a genuine one (a
+        copy put back by hand) whose number ``backups/`` lacks: a restore never loses a
+        state signed with the newest key. Damaged files, and files signed with an older
+        key (a removed admin's fork looks like that), are only renamed."""
+        with contextlib.suppress(StoreError, OSError):
+            parsed = parse(_read_file(self.path)[0])
+            check_signature(parsed)
+            h = parsed.header
+            if (
+                h.version >= 2
+                and h.store_id == self._header.store_id
+                and h.sign_public == self._sign_public()
+            ):
+                files.keep_generation(self.path, h.generation)
 
     def _drop_slots_missing_from(self, newest: Header | None) -> None:
         """No restore brings back a way in that the newest readable header lacks, nor one
@@ -600,13 +640,10 @@ class Store(KeysMixin, GenerationsMixin):
         other._locked = True
 
 
-def _newest_readable_header(path: Path) -> Header | None:
-    """The header of the newest generation whose header can be read: the store file's
-    own (a damaged body leaves its header readable) or the newest in ``backups/``."""
-    found: list[Header] = []
-    with contextlib.suppress(StoreError):
-        found.append(peek_header(path)[0])
-    for _, gen_path in files.list_generation_files(path):
-        with contextlib.suppress(StoreError):
-            found.append(peek_header(gen_path)[0])
-    return max(found, key=lambda h: h.generation, default=None)
+def _newest_readable_header(path: Path, pinned: bytes | None) -> Header | None:
+    """The header of the newest genuine file: the store's own or one in ``backups/``,
+    whose signature verifies and whose key ``pinned`` (the restoring admin's record)
+    reaches. A removed admin's fork with a higher number is never it (see
+    :mod:`store.lineage`), so it cannot decide which ways in a restore keeps."""
+    found = lineage.newest_genuine(lineage.store_and_generations(path), pinned)
+    return None if found is None else found[1]

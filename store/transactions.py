@@ -465,14 +465,20 @@ class Session:
             raise StoreDamaged(
                 "The store file was replaced by a different store.", list_generations(self.path)
             )
+        mine = signing.public_bytes(self._sign)
+        if (
+            header.generation < self._header.generation
+            and header.version >= 2
+            and signing.reaches(self._header.rotations, header.store_id, header.sign_public, mine)
+        ):
+            # An older generation signed by a key this session's chain retired: a genuine
+            # file copied back (a rollback), not a forgery, and said so.
+            raise StoreRollback(
+                datetime.fromisoformat(self._header.saved_at), list_generations(self.path)
+            )
         if header.version < self._header.version or (
             header.version >= 2
-            and not signing.reaches(
-                header.rotations,
-                header.store_id,
-                signing.public_bytes(self._sign),
-                header.sign_public,
-            )
+            and not signing.reaches(header.rotations, header.store_id, mine, header.sign_public)
         ):
             # Signed by a key this session's own key does not lead to: a forgery.
             raise StoreDamaged(TAMPERED, list_generations(self.path))

@@ -8,7 +8,8 @@ admin, and is authenticated with an HMAC under a key only that admin's passphras
 It pins the newest generation and the signing key that admin has verified.
 
 A missing or unverifiable record is reported (a warning at unlock) and a new one made;
-it is never trusted. An older generation than the record's is refused as a rollback.
+it is never trusted. An older generation than the record's is refused as a rollback, and
+a file whose signing key the record's key does not reach is refused as tampered.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from store import signing, state
 from store.crypto import SlotKeys
-from store.errors import StoreDamaged, StoreRollback
+from store.errors import StoreDamaged, StoreRollback, StoreTampered
 from store.format import Header
 from store.models import StoreWarning
 
@@ -34,10 +35,11 @@ DAMAGED = StoreWarning(
     "Your record of the newest store you opened here has been changed or damaged (or your "
     "passphrase was changed on another machine). A new record was made.",
 )
-KEY_CHANGED = StoreWarning(
-    "trust_key_changed",
-    "This store is signed by a key you have not seen before: it was restored from a "
-    "damaged state, or written by someone who once had access. Check the audit log.",
+FORKED = (
+    "The store file is signed by a key that the store you last opened here does not lead "
+    "to: it was written from an old copy, by someone who has lost access (or by a restore "
+    "you did not make). It has been left exactly as it was; restore a good generation "
+    "with kiosk restore."
 )
 DOWNGRADED = (
     "The store file is in the old unsigned format although you last opened a signed one "
@@ -67,7 +69,10 @@ def read(store_path: Path, name: str, keys: SlotKeys) -> tuple[dict[str, Any] | 
 
 def check(store_path: Path, header: Header, name: str, keys: SlotKeys) -> list[StoreWarning]:
     """Compare the file just opened with the admin's record. StoreRollback if it is older;
-    StoreDamaged if it went back to the unsigned format; warnings otherwise."""
+    StoreDamaged if it went back to the unsigned format, or if it is signed by a key the
+    recorded one does not reach through the rotation certificates (a fork from an old
+    copy: a removed admin's old slot still vouches for the old key, so only the record
+    can tell); warnings otherwise. The record is never moved here."""
     record, ok = read(store_path, name, keys)
     if record is None:
         return [MISSING]
@@ -85,8 +90,29 @@ def check(store_path: Path, header: Header, name: str, keys: SlotKeys) -> list[S
         except ValueError:
             return [DAMAGED]
         if not signing.reaches(header.rotations, header.store_id, pinned, header.sign_public):
-            return [KEY_CHANGED]
+            raise StoreTampered(FORKED)
     return []
+
+
+def check_restore(store_path: Path, header: Header, name: str, keys: SlotKeys) -> None:
+    """Before a damaged store is restored from ``header``: StoreTampered when it is signed
+    by a key the admin's record does not lead to yet is not older than the record. A
+    retired key signed only generations from before its rotation, so older than every
+    file the record has seen since; a newer one under it is a removed admin's fork."""
+    record, ok = read(store_path, name, keys)
+    if record is None or not ok or record.get("store_id") != header.store_id:
+        return
+    generation, sign_hex = record.get("generation"), record.get("sign_public")
+    if not isinstance(generation, int) or not isinstance(sign_hex, str) or not sign_hex:
+        return
+    try:
+        pinned = bytes.fromhex(sign_hex)
+    except ValueError:
+        return
+    if header.generation >= generation and not signing.reaches(
+        header.rotations, header.store_id, pinned, header.sign_public
+    ):
+        raise StoreTampered(FORKED)
 
 
 def _when(value: Any) -> datetime | None:

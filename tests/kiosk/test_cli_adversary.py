@@ -11,6 +11,7 @@ from tests.kiosk.test_cli_maintenance import (
     ADMIN,
     PASSPHRASE,
     Made,
+    add_site,
     made,
     run_process,
     site_names,
@@ -118,4 +119,199 @@ def test_removed_admin_cannot_restore_a_damaged_store(made: Made) -> None:
     )
     assert result.returncode != 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+    assert "This admin was removed from the store" in result.stderr  # not "unlock again"
+    assert "unlock again" not in result.stderr
     assert made.path.read_bytes() == before
+
+
+def test_check_refuses_a_removed_admins_fork_with_exit_2(made: Made, tmp_path: Path) -> None:
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import plant_fork
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    plant_fork(ann, tmp_path, ADMIN, PASSPHRASE)
+    before = made.path.read_bytes()
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "TAMPERED" in result.stdout and "signed by a key" in result.stdout
+    assert "all is well" not in result.stdout
+    assert made.path.read_bytes() == before
+    assert run_process(*store_args(made, "check")).returncode == 2
+
+
+def _rotated_then_copied_back(made: Made) -> tuple[int, int]:  # (old number, newest kept)
+    """Ann removes Bea (keys rotated), saves on, then an older generation from before
+    the rotation is copied over the store by hand. (old number, newest backup)."""
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    old = store.generation
+    store.add_admin("Bea Admin", "hazel lantern orbit")
+    store.remove_admin("Bea Admin")
+    add_site(store, 4)
+    add_site(store, 5)
+    store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    shutil.copyfile(made.path.parent / "backups" / f"kiosk.store.g{old:08d}", made.path)
+    return old, Store.list_generations(made.path)[0].generation
+
+
+def test_check_after_a_rotation_and_a_copy_back_recommends_the_newest(made: Made) -> None:
+    _, newest = _rotated_then_copied_back(made)
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "older than the one you last used" in result.stdout
+    assert "DAMAGED: it does not decrypt" not in result.stdout  # later ones: a newer key
+    assert f"Newest good backup: generation {newest}," in result.stdout
+    restored = run_process(*store_args(made, "restore", str(newest), "--yes"))
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert site_names(made.path) == [f"Site {n}" for n in range(1, 5)]  # 5: overwritten
+    assert run_process(*store_args(made, "check")).returncode == 0
+
+
+def test_restore_keeps_a_replaced_genuine_state_as_a_generation(made: Made, tmp_path: Path) -> None:
+    stick = tmp_path / "stick.store"
+    assert run_process(*store_args(made, "backup", str(stick))).returncode == 0
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_site(store, 4)
+    replaced = store.generation
+    add_site(store, 5)
+    store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    shutil.copyfile(made.path.parent / "backups" / f"kiosk.store.g{replaced:08d}", made.path)
+    shutil.rmtree(made.path.parent / "backups")  # a clean-up that went too far
+    result = run_process(*store_args(made, "restore", str(stick), "--yes"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert replaced in [g.generation for g in Store.list_generations(made.path)]
+
+
+def _failures(made: Made) -> int:
+    from store import peek
+
+    return peek.consecutive_failures(made.path)
+
+
+def test_restore_of_a_damaged_store_counts_a_wrong_passphrase(made: Made) -> None:
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    newest = Store.list_generations(made.path)[0].generation
+    args = store_args(made, "restore", str(newest), "--yes")
+    result = run_process(*args, stdin="not the passphrase\n")
+    assert result.returncode != 0
+    assert _failures(made) == 1
+
+
+def test_check_counts_a_wrong_passphrase_tried_on_its_copies(made: Made) -> None:
+    made.path.unlink()  # only backups/: check tries them on throwaway copies
+    result = run_process(*store_args(made, "check"), stdin="not the passphrase\n")
+    assert result.returncode != 0
+    assert _failures(made) == 1
+
+
+def test_attempts_from_parallel_processes_go_in_turn(made: Made) -> None:
+    """While one attempt holds the turn, another process waits for it (then counts)."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.kiosk.test_cli_maintenance import REPO
+
+    lock = made.path.with_name(made.path.name + ".attempts")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", *store_args(made, "check")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write("not the passphrase\n")
+        proc.stdin.close()
+        for _ in range(30):  # long enough for an unthrottled attempt to finish
+            time.sleep(0.1)
+            assert proc.poll() is None
+        assert _failures(made) == 0  # it has not tried yet
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    assert _failures(made) == 1
+
+
+def test_check_does_not_call_an_unverifiable_copy_all_well(made: Made) -> None:
+    """No record of the newest store here and no backups: nothing to compare with."""
+    shutil.rmtree(made.path.parent / "backups")
+    made.path.with_name(made.path.name + ".state").unlink()
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "all is well" not in result.stdout
+    assert "freshness could not be checked" in result.stdout
+    # the check made a record: the next one can tell, and says so
+    again = run_process(*store_args(made, "check"))
+    assert again.returncode == 0
+    assert "Result: all is well." in again.stdout
+
+
+def test_check_reports_a_fork_planted_in_backups_as_damaged(made: Made, tmp_path: Path) -> None:
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import plant_fork
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    planted = plant_fork(ann, tmp_path, ADMIN, PASSPHRASE, into_backups=True)
+    number = int(planted.name.rsplit(".g", 1)[1])
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"backup generation {number} is damaged" in result.stdout
+    assert "replaced by an older copy" not in result.stdout
+    assert f"Newest good backup: generation {number}," not in result.stdout
+
+
+def test_restore_refuses_a_fork_planted_in_backups_as_tampered(made: Made, tmp_path: Path) -> None:
+    """Review N1: ``kiosk restore <planted file>`` by a current admin leaves the store."""
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import plant_fork
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    planted = plant_fork(ann, tmp_path, ADMIN, PASSPHRASE, into_backups=True)
+    before = made.path.read_bytes()
+    for source in (str(planted), planted.name.rsplit(".g", 1)[1]):
+        result = run_process(*store_args(made, "restore", source, "--yes"))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "TAMPERED" in result.stderr and "nothing was restored" in result.stderr
+        assert made.path.read_bytes() == before
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert "Planted By Bea" not in _people(store)
+    store.close()
+
+
+def test_check_beside_a_fork_over_the_store_recommends_the_newest_genuine(
+    made: Made, tmp_path: Path
+) -> None:
+    """Review N2: the fork copied over the store (backups kept) claims a high number; it is
+    no base for checking, so the genuine generations after the removal check good and
+    the newest of them is recommended, not one from before the removal."""
+    from store import files
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import plant_fork
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    plant_fork(ann, tmp_path, ADMIN, PASSPHRASE, keep_backups=True)
+    newest = max(n for n, _ in files.list_generation_files(made.path))
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "TAMPERED" in result.stdout
+    assert "does not decrypt" not in result.stdout  # no genuine generation called damaged
+    assert f"Newest good backup: generation {newest}," in result.stdout
+
+
+def _people(store: Store) -> list[str]:
+    from tests.store.helpers import names
+
+    return names(store)

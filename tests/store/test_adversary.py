@@ -23,12 +23,14 @@ from store import (
     Store,
     StoreDamaged,
     StoreRollback,
+    StoreTampered,
     WrongPassphrase,
+    files,
     signing,
 )
 from store.body import encode_fresh
 from store.crypto import encrypt_body, new_data_key, wrap_data_key
-from store.format import encode_header, parse
+from store.format import encode_header, parse, peek_header
 from store.layout import SIG_LEN
 from tests.store.conftest import ADMIN, PASSPHRASE, Made
 from tests.store.helpers import add_person, names
@@ -437,3 +439,148 @@ def test_removal_as_the_last_save_then_a_damaged_header_brings_nobody_back(
     with pytest.raises(WrongPassphrase):
         Store.open_with_recovery(made.path, bea_code)
     Store.open(made.path, ADMIN, PASSPHRASE).close()
+
+
+def plant_fork(
+    made: Made,
+    tmp_path: Path,
+    admin: str = ADMIN,
+    passphrase: str = PASSPHRASE,
+    *,
+    into_backups: bool = False,
+    keep_backups: bool = False,
+    bea_replaces_recovery: bool = False,
+) -> Path:
+    """The removed admin's fork (review P3): Bea copies the file while she is an admin;
+    Ann removes her (keys rotated), saves and unlocks again; Bea bumps the generation
+    counter with an empty file in her own backups/, saves her copy with her old
+    passphrase (signed with the OLD key, carrying Ann's old, validly pinned slot) and
+    copies it over the store, removing backups/ (unless ``keep_backups``). Returns the
+    store path. ``bea_replaces_recovery``: Bea made the recovery key, so removing her
+    replaces it; the new code is written to ``tmp_path / "recovery.txt"``."""
+    made.store.add_admin(BEA, BEA_PASS)
+    bea_now = Store.open(made.path, BEA, BEA_PASS)
+    if bea_replaces_recovery:
+        bea_now.regenerate_recovery()
+    bea_now.close()
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    new_code = made.store.remove_admin(BEA)
+    if new_code:
+        (tmp_path / "recovery.txt").write_text(str(new_code))
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    again = Store.open(made.path, admin, passphrase)
+    add_person(again, "Sam Sample")
+    again.close()
+    (mine.parent / "backups").mkdir(mode=0o700)
+    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
+    bea = Store.open(mine, BEA, BEA_PASS)
+    add_person(bea, "Planted By Bea")
+    forked = bea.generation
+    bea.close()
+    if into_backups:  # beside the genuine store, as the newest "generation"
+        planted = made.path.parent / "backups" / f"{made.path.name}.g{forked:08d}"
+        shutil.copyfile(mine, planted)
+        return planted
+    shutil.copyfile(mine, made.path)
+    if not keep_backups:
+        shutil.rmtree(made.path.parent / "backups")
+    return made.path
+
+
+def test_removed_admins_fork_of_an_old_copy_is_refused(made: Made, tmp_path: Path) -> None:
+    path = plant_fork(made, tmp_path)
+    state_file = path.with_name(path.name + ".state")
+    record_before = state_file.read_bytes()
+    before = path.read_bytes()
+    with pytest.raises(StoreTampered, match="signed by a key"):
+        Store.open(path, ADMIN, PASSPHRASE)
+    assert path.read_bytes() == before
+    # the record was not moved forward to Bea's key: refused again, every time
+    assert state_file.read_bytes() == record_before
+    with pytest.raises(StoreDamaged):
+        Store.open(path, ADMIN, PASSPHRASE)
+
+
+def test_restore_of_a_damaged_store_carries_the_newest_key_forward(
+    made: Made, tmp_path: Path
+) -> None:
+    """Ann restores an old generation (before a key rotation) over a damaged store; Cleo,
+    whose record pins the newest key, still opens the result."""
+    cleo, cleo_pass = "Cleo Admin", "violet harbour engine"
+    made.store.add_admin(cleo, cleo_pass)
+    made.store.add_admin(BEA, BEA_PASS)
+    old = Store.list_generations(made.path)[0]
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, cleo, cleo_pass).close()  # Cleo's record: the newest key
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    restored = Store.restore_damaged(made.path, old.path, ADMIN, PASSPHRASE)
+    restored.close()
+    for name, passphrase in ((ADMIN, PASSPHRASE), (cleo, cleo_pass)):
+        store = Store.open(made.path, name, passphrase)
+        assert store.admins() and BEA not in [a.name for a in store.admins()]
+        store.close()
+    with pytest.raises((WrongPassphrase, AccessRevoked)):
+        Store.open(made.path, BEA, BEA_PASS)
+
+
+def test_open_session_calls_an_older_copy_after_a_rotation_a_rollback(made: Made) -> None:
+    """A genuine generation from before a key rotation, copied back under an open
+    session, is a rollback (use kiosk restore), not a forgery."""
+    add_person(made.store, "Alex Example")
+    old = sorted((made.path.parent / "backups").iterdir())[-1]
+    made.store.add_admin(BEA, BEA_PASS)
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Sam Sample")
+    shutil.copyfile(old, made.path)
+    with pytest.raises(StoreRollback):
+        made.store.read()
+
+
+def test_a_fork_planted_in_backups_is_refused_by_restore(made: Made, tmp_path: Path) -> None:
+    planted = plant_fork(made, tmp_path, into_backups=True)
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    try:
+        with pytest.raises(StoreTampered):
+            store.restore(planted)
+        assert "Planted By Bea" not in names(store)
+    finally:
+        store.close()
+
+
+def test_a_fork_planted_in_backups_is_refused_by_restore_damaged(
+    made: Made, tmp_path: Path
+) -> None:
+    planted = plant_fork(made, tmp_path, into_backups=True)
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    with pytest.raises(StoreTampered):
+        Store.restore_damaged(made.path, planted, ADMIN, PASSPHRASE)
+    assert made.path.read_bytes() == before
+    genuine = next(g for g in Store.list_generations(made.path) if g.path != planted)
+    Store.restore_damaged(made.path, genuine.path, ADMIN, PASSPHRASE).close()
+
+
+def test_damaged_restore_beside_a_fork_keeps_the_recovery_key(made: Made, tmp_path: Path) -> None:
+    """Review N3: the fork over the store carries the highest number; the restore must
+    take its ways in from the newest genuine generation, not the fork (whose recovery
+    slot is the old one), so the code shown at the removal still opens the store."""
+    path = plant_fork(made, tmp_path, keep_backups=True, bea_replaces_recovery=True)
+    code = (tmp_path / "recovery.txt").read_text()
+    number, newest = max(files.list_generation_files(path))
+    assert peek_header(path)[0].generation > number  # the fork claims to be newest
+    Store.restore_damaged(path, newest, ADMIN, PASSPHRASE).close()
+    recovered = Store.open_with_recovery(path, code)
+    assert recovered.admin == RECOVERY_SLOT
+    assert "Planted By Bea" not in names(recovered)
+    recovered.close()
+    with pytest.raises(WrongPassphrase):
+        Store.open(path, BEA, BEA_PASS)

@@ -72,6 +72,24 @@ def test_save_many_refuses_records_that_already_have_an_id(made: Made) -> None:
         records.save_many(tx, PEOPLE, [person, replace(person, id=3)], "x")
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"full_name": "Eve \x1b]0;owned\x07 Example"},
+        {"full_name": "Eve \u202eExample"},
+        {"full_name": "E" * 101},
+    ],
+)
+def test_save_many_checks_every_document_as_save_does(made: Made, change: dict[str, str]) -> None:
+    """The last record of a batch is hostile: nothing of the batch is written."""
+    from kiosk.validators import ValidationError
+
+    batch = [*_people(3), replace(_people(1)[0], **change)]  # type: ignore[arg-type]
+    with pytest.raises(ValidationError), made.store.transaction() as tx:
+        records.save_many(tx, PEOPLE, batch, "person.add")
+    assert names(made.store) == []
+
+
 def test_a_write_that_fails_part_way_leaves_the_table_as_it_was(made: Made) -> None:
     store = made.store
     add_person(store, "Kept Example")
