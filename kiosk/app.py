@@ -254,27 +254,46 @@ class KioskApp(App[int]):
             if self._held_keys is not None:
                 self._held_keys.append(event)  # typed in a burst right after Enter
                 return
-            submits_field = event.key == "enter" and _is_text_field(self.focused)
-            await super().on_event(event)
-            if submits_field:
-                self._held_keys = []
-                self.run_worker(self._release_keys_when_settled(), exclusive=False)
+            await self._deliver_key(event)
             return
         await super().on_event(event)
+
+    async def _deliver_key(self, event: events.Key) -> bool:
+        """Hand one key to Textual; an Enter that submits a text field starts a hold, and
+        the answer says so (the keys after it must wait)."""
+        submits_field = event.key == "enter" and _is_text_field(self.focused)
+        await super().on_event(event)
+        if submits_field:
+            if self._held_keys is None:
+                self._held_keys = []
+            self.run_worker(self._release_keys_when_settled(), exclusive=False)
+        return submits_field
 
     async def _release_keys_when_settled(self) -> None:
         """The burst-typing guard. Enter in a field moves the focus a few messages later
         (the field posts Submitted, the screen handles it, the focus call runs): keys
         already typed (a pasted "name⏎passphrase⏎") would land in the field just left.
         Hold them until every widget of the screen has handled what Enter set off, then
-        replay them in order. Bounded: never more than a fraction of a second."""
+        let them through in order. Bounded: never more than a fraction of a second."""
         try:
             for _round in range(SETTLE_ROUNDS):
                 await self._everyone_processed()
         finally:
-            held, self._held_keys = self._held_keys or [], None
-            for key in held:
-                self.post_message(events.Key(key.key, key.character))
+            self.call_later(self._release_held_keys)
+
+    async def _release_held_keys(self) -> None:
+        """Deliver the held keys in the order they were typed, on the app's own queue.
+
+        The hold stays on while this waits its turn, so a key that reached the queue
+        before the release still joins the end of the held list: releasing by posting the
+        held keys behind it would let that key (an Enter) overtake the letters typed
+        before it, sending them to the next field. An Enter among them starts a new hold
+        for the rest."""
+        held = self._held_keys or []
+        while held:
+            if await self._deliver_key(held.pop(0)):
+                return  # a new hold: its own release delivers what is left
+        self._held_keys = None
 
     async def _everyone_processed(self) -> None:
         import asyncio

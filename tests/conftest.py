@@ -8,6 +8,7 @@ encryption does not matter; use this one where the real store's behaviour does
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,13 @@ from store import KdfParams, Store
 FAST_KDF = KdfParams(memory_kib=8192, iterations=1, lanes=1)
 KIOSK_ADMIN = "Test Admin"
 KIOSK_PASSPHRASE = "correct horse battery"
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Two workers per core for ``-n auto``: most tests wait (on tmux, a subprocess, a
+    screen settling) rather than compute, so one per core leaves the cores half idle
+    (measured on 2 cores: 6 min 15 s with 2 workers, 3 min 47 s with 4)."""
+    return 2 * (os.cpu_count() or 1)
 
 
 @pytest.fixture

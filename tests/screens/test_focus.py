@@ -151,6 +151,52 @@ async def test_keys_typed_in_a_burst_after_enter_land_in_the_next_field(tmp_path
         assert focused_id(pilot) == "pass1"
 
 
+async def test_a_key_queued_as_the_hold_ends_comes_after_the_held_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI once saw both passphrases in the second field: the passphrase, typed while the
+    name's Enter was still held, was released behind the Enter typed after it, which had
+    reached the queue first. Released keys must keep their place before any such key."""
+    import asyncio
+
+    from textual import events
+
+    from kiosk.app import SETTLE_ROUNDS, KioskApp
+    from kiosk.clock import FixedClock
+    from tests.conftest import FAST_KDF
+    from tests.screens.screen_walk import NOW
+
+    gate = asyncio.Event()  # the test says when the first hold (the name's Enter) ends
+    settled = KioskApp._everyone_processed
+    rounds = 0
+
+    async def gated(self: KioskApp) -> None:
+        nonlocal rounds
+        rounds += 1
+        if rounds <= SETTLE_ROUNDS:
+            await gate.wait()
+        else:
+            await settled(self)  # later holds settle as they do for real
+
+    monkeypatch.setattr(KioskApp, "_everyone_processed", gated)
+    app = KioskApp(tmp_path / "new" / "kiosk.store", clock=FixedClock(NOW), store_kdf=FAST_KDF)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for char in "Ann Admin\rsecret words here":
+            key = {"\r": "enter", " ": "space"}.get(char, char)
+            app.post_message(events.Key(key, None if key == "enter" else char))
+        for _ in range(5):
+            await pilot.pause()
+        assert focused_id(pilot) == "pass1"  # the name step is done; the letters are held
+        assert app.screen.query_one("#pass1", Input).value == ""
+        gate.set()  # the hold ends now...
+        app.post_message(events.Key("enter", None))  # ...with an Enter already queued
+        await settle(pilot)
+        assert app.screen.query_one("#pass1", Input).value == "secret words here"
+        assert app.screen.query_one("#pass2", Input).value == ""
+        assert focused_id(pilot) == "pass2"
+
+
 async def test_setup_enter_in_the_mailbox_goes_to_the_box_and_the_footer_fits_the_step(
     tmp_path: Path,
 ) -> None:
