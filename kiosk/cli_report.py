@@ -1,22 +1,27 @@
-"""``kiosk report --card --out FILE [--site ODS]``: print the emergency call cards.
+"""``kiosk report [--site ODS] [--as-of DATE] --out FILE`` and ``kiosk report --card``.
 
-Only the call card is built so far (issue 19's first part); without ``--card`` the command
-says so plainly rather than writing half a report. The file is created new (``O_EXCL``,
-mode 0600) so that nothing an admin already has is ever overwritten, and the generation is
-audited ("report.card" with the sites' ODS codes, never personal data) before the card is
-written: a card on a wall is something the record should know about.
+The assurance report for inspectors (:mod:`kiosk.report`, rendered by
+:mod:`kiosk.report_html`) or the emergency call cards (:mod:`kiosk.call_card`); this file
+only reads the arguments. The file is created new (``O_EXCL``, mode 0600) so that nothing
+an admin already has is ever overwritten, and the generation is audited
+(``report.assurance`` or ``report.card`` with the sites' ODS codes, never personal data)
+before it is written: personal data leaving the encrypted store is something the record
+should know about.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from kiosk.cli_common import EXIT_OK, UserError, add_store_command
 from kiosk.i18n import _, ngettext
+from kiosk.report import ACTION_ASSURANCE, ACTION_CARD
 
-AUDIT_ACTION = "report.card"
+AUDIT_ACTION = ACTION_CARD
+__all__ = ["ACTION_ASSURANCE", "AUDIT_ACTION", "register", "run_report"]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,10 +29,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         sub,
         "report",
         run_report,
-        summary=_("write the emergency call card for the office wall"),
+        summary=_("write the assurance report for inspectors, or the emergency call card"),
         description=_(
-            "Write a self-contained HTML page, one printable A4 card per site, with what to "
-            "do and say when nobody can open the shared mailbox. It holds no personal data."
+            "Write a self-contained, printable HTML page: the access and assurance report "
+            "(access register, cover, reviews, leavers, requests, tickets, DSPT, audit chain), "
+            "or with --card one A4 call card per site for the office wall, which holds no "
+            "personal data."
         ),
     )
     if parser is None:
@@ -37,6 +44,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument(
         "--out", metavar="FILE", help=_("the new HTML file to write (never overwritten)")
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help=_("work the verdicts out for this day instead of today (Europe/London)"),
     )
     parser.add_argument(
         "--site", metavar="ODS", help=_("only the site with this ODS code (default: every site)")
@@ -58,40 +70,41 @@ def _exists(path: Path) -> UserError:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from kiosk import records
+    from kiosk import report
     from kiosk.call_card import call_card
     from kiosk.cli_common import open_store
+    from kiosk.cli_reminders import parse_as_of
     from kiosk.clock import SystemClock
-    from kiosk.model import SITES
+    from kiosk.report_html import render_report
 
-    if not args.card:
-        raise UserError(
-            _("The full assurance report is not built yet: use --card for the call card.")
-        )
     if not args.out:
-        raise UserError(_("--out FILE is required: the new file to write the call card to."))
+        raise UserError(_("--out FILE is required: the new file to write to."))
+    clock = SystemClock()
+    as_of = parse_as_of(args.as_of) if args.as_of else clock.today()
+    try:
+        report.check_as_of(as_of, clock.today())
+    except report.ReportError as error:
+        raise UserError(str(error)) from None
+    if args.card and args.as_of:
+        raise UserError(_("--as-of is for the report: the call card has no verdicts to date."))
     out = Path(args.out)
     if out.exists() or out.is_symlink():  # said before the passphrase is asked for
         raise _exists(out)
     store = open_store(args)
     try:
-        sites = records.sites(store.read())
-        if args.site:
-            wanted = args.site.strip().upper()
-            sites = [site for site in sites if site.ods_code.upper() == wanted]
-            if not sites:
-                raise UserError(
-                    _("There is no open site with ODS code {ods} in this store.").format(
-                        ods=args.site.strip()
-                    )
-                )
-        if not sites:
-            raise UserError(_("This store has no open site yet: add one first."))
-        html = call_card(sites, SystemClock().today())
+        try:  # a mistake is said before the file is created
+            sites = report.select_sites(store.read(), args.site)
+        except report.ReportError as error:
+            raise UserError(str(error)) from None
         fd = _new_file(out)
         try:
-            with store.transaction() as tx:
-                tx.audit(AUDIT_ACTION, SITES, None, ",".join(site.ods_code for site in sites))
+            if args.card:
+                report.record_generation(store, AUDIT_ACTION, sites)
+                html = call_card(sites, clock.today())
+            else:
+                html, sites = report.make_report(
+                    store, args.site, now=clock.now(), as_of=as_of, render=render_report
+                )
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 fd = -1
                 handle.write(html)
@@ -102,11 +115,24 @@ def run_report(args: argparse.Namespace) -> int:
             raise
     finally:
         store.close()
-    print(
-        ngettext(
+    if args.card:
+        message = ngettext(
             "Wrote the call card for {count} site to {path}.",
             "Wrote the call cards for {count} sites to {path}.",
             len(sites),
-        ).format(count=len(sites), path=out)
-    )
+        )
+    else:
+        print(
+            _(
+                "Warning: this report is unencrypted personal data. Keep it safe, never email "
+                "it, and delete it once you are done."
+            ),
+            file=sys.stderr,
+        )
+        message = ngettext(
+            "Wrote the report for {count} site to {path}.",
+            "Wrote the report for {count} sites to {path}.",
+            len(sites),
+        )
+    print(message.format(count=len(sites), path=out))
     return EXIT_OK

@@ -44,10 +44,16 @@ ALLOWED_TAGS = frozenset(
         "blockquote",
         "span",
         "div",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
     }
 )
 # Block tags end with a newline, so a golden file's diff shows which line changed.
-_BLOCK_TAGS = frozenset(ALLOWED_TAGS - {"strong", "em", "span"})
+_BLOCK_TAGS = frozenset(ALLOWED_TAGS - {"strong", "em", "span", "th", "td"})
 _CLASS = re.compile(r"^[a-z][a-z0-9-]*( [a-z][a-z0-9-]*)*$")
 
 STYLE = """
@@ -111,8 +117,11 @@ def render(node: Node) -> str:
     return f"<{node.tag}{attr}>{inner}</{node.tag}>{end}"
 
 
-def page(title: str, body: Sequence[Element], *, lang: str = "en-GB") -> str:
-    """A whole self-contained HTML document: strict CSP, inline style, no scripts."""
+def page(title: str, body: Sequence[Element], *, lang: str = "en-GB", extra_style: str = "") -> str:
+    """A whole self-contained HTML document: strict CSP, inline style, no scripts.
+
+    ``extra_style`` is more CSS from code (the report's tables), never from data."""
+    style = f"{STYLE}\n{extra_style.strip()}" if extra_style else STYLE
     content = "".join(render(node) for node in body)
     return (
         "<!DOCTYPE html>\n"
@@ -123,7 +132,7 @@ def page(title: str, body: Sequence[Element], *, lang: str = "en-GB") -> str:
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{text(title)}</title>\n"
-        f"<style>\n{STYLE}\n</style>\n"
+        f"<style>\n{style}\n</style>\n"
         "</head>\n"
         f"<body>\n{content}</body>\n"
         "</html>\n"

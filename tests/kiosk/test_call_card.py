@@ -201,13 +201,6 @@ def test_cli_unknown_ods_is_a_mistake(demo_store: Path, tmp_path: Path) -> None:
     assert audit_actions(demo_store) == before
 
 
-def test_cli_without_card_says_the_report_is_not_built(demo_store: Path, tmp_path: Path) -> None:
-    result = kiosk(demo_store, "--out", str(tmp_path / "r.html"))
-    assert result.returncode == 1
-    assert "not built yet" in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "r.html").exists()
-
-
 CHROMIUM = Path("/usr/bin/chromium")
 
 
