@@ -100,6 +100,13 @@ NAV: tuple[NavEntry, ...] = (
         N_("Encrypted generations of the store and restore"),
     ),
     NavEntry(
+        "i",
+        "report",
+        N_("Report"),
+        "screens.report:ReportScreen",
+        N_("The access and assurance report for inspectors, and the emergency call card"),
+    ),
+    NavEntry(
         "o",
         "settings",
         N_("Settings"),

@@ -65,8 +65,14 @@ def draft_name(*parts: str, day: date) -> str:
     return "-".join([w for w in words if w] + [day.isoformat()])
 
 
-def save_draft(text: str, folder: Path, stem: str) -> Path:
-    """Write ``text`` to a new file ``<stem>.txt`` (or ``<stem>-2.txt``...) in ``folder``.
+# The kinds of file kiosk writes into the drafts folder: emails and call logs as text, the
+# assurance report and the call card as self-contained HTML pages.
+SUFFIXES = frozenset({".txt", ".html"})
+
+
+def save_draft(text: str, folder: Path, stem: str, *, suffix: str = ".txt") -> Path:
+    """Write ``text`` to a new file ``<stem>.txt`` (or ``<stem>-2.txt``...) in ``folder``
+    (``suffix`` ``.html`` for a printable page).
 
     The admin asked for a copy outside the encrypted store, so: the folder is created with
     mode 0700 and must be a real folder (never a symlink, opened with ``O_NOFOLLOW``); the
@@ -76,6 +82,8 @@ def save_draft(text: str, folder: Path, stem: str) -> Path:
     """
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", stem):
         raise ValueError(f"not a draft file name kiosk makes: {stem!r}")
+    if suffix not in SUFFIXES:
+        raise ValueError(f"not a kind of file kiosk saves: {suffix!r}")
     with contextlib.suppress(FileExistsError):
         folder.mkdir(mode=0o700)
     try:
@@ -92,7 +100,7 @@ def save_draft(text: str, folder: Path, stem: str) -> Path:
             os.fchmod(dir_fd, info.st_mode & 0o700)  # only ever tightened: no group/others
         data = neutralise(text, newlines=True).encode("utf-8")
         for number in range(1, _MAX_SUFFIX + 1):
-            name = f"{stem}.txt" if number == 1 else f"{stem}-{number}.txt"
+            name = f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}"
             try:
                 fd = os.open(
                     name,

@@ -145,7 +145,13 @@ class DraftPanel(VerticalScroll, can_focus=True):
 
 
 def save_to_drafts(
-    widget: Widget, text: str, name: str, saved: str, *, folder: Path | None = None
+    widget: Widget,
+    text: str,
+    name: str,
+    saved: str,
+    *,
+    folder: Path | None = None,
+    suffix: str = ".txt",
 ) -> Path | None:
     """Save ``text`` into ``drafts/`` beside the store, under a name kiosk makes from
     ``name`` (the record) and today's date, and tell the admin where it went (``saved``
@@ -156,7 +162,7 @@ def save_to_drafts(
     session = getattr(app, "session", None)
     today = session.clock.today() if session is not None else date.today()
     try:
-        path = save_draft(text, target, draft_name(name, day=today))
+        path = save_draft(text, target, draft_name(name, day=today), suffix=suffix)
     except OSError as error:
         widget.notify(
             say_text(
