@@ -1,4 +1,5 @@
-"""A tiny HTML builder for the printable pages kiosk writes (the emergency call card).
+"""A tiny HTML builder for the printable pages kiosk writes (the emergency call card, the
+assurance report).
 
 Why a builder and not templates or f-strings: the pages carry text from the store (site
 names, ODS codes), and text from the store is data, never markup. Here a page is a tree of

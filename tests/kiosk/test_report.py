@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import demo, records, report, timefmt
+from kiosk.drafts import save_draft
 from kiosk.model import PEOPLE, Person
 from kiosk.report_html import render_report
 from kiosk.site_status import read_status
@@ -54,18 +55,6 @@ def demo_store(tmp_path: Path) -> Iterator[Store]:
     demo.populate(store, TODAY)
     yield store
     store.close()
-
-
-@pytest.fixture
-def iso_dates(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every date and time as a token that no Babel release words differently."""
-    monkeypatch.setattr(timefmt, "_format_day", lambda d, fmt, locale: f"[{d.isoformat()} {fmt}]")
-    monkeypatch.setattr(
-        timefmt,
-        "format_datetime",
-        lambda dt, format, tzinfo, locale: f"[{dt.astimezone(tzinfo).isoformat()} {format}]",
-    )
-    monkeypatch.setattr(timefmt, "_format_delta", lambda delta, locale: f"[{delta.days} days]")
 
 
 def make(store: Store, ods: str | None = None, as_of: date = TODAY) -> str:
@@ -184,6 +173,21 @@ def test_no_personal_mobile_or_email_in_the_bytes(demo_store: Store) -> None:
     assert not re.search(rb"07\d{3} ?\d{6}", data)
     assert b"@example." not in data
     assert b"never personal mobile numbers or personal email addresses" in data
+
+
+def test_drafts_folder_takes_html_pages_and_no_other_kind(tmp_path: Path) -> None:
+    folder = tmp_path / "drafts"
+    first = save_draft("<p>x</p>\n", folder, "report-VZZ01-2026-11-24", suffix=".html")
+    second = save_draft("<p>y</p>\n", folder, "report-VZZ01-2026-11-24", suffix=".html")
+    assert [first.name, second.name] == [
+        "report-VZZ01-2026-11-24.html",
+        "report-VZZ01-2026-11-24-2.html",
+    ]
+    assert first.read_text(encoding="utf-8") == "<p>x</p>\n"
+    with pytest.raises(ValueError):
+        save_draft("x", folder, "report", suffix=".sh")
+    with pytest.raises(ValueError):
+        save_draft("x", folder, "report", suffix="/../x.html")
 
 
 def test_hostile_stored_text_is_escaped(demo_store: Store) -> None:
