@@ -54,7 +54,6 @@ from kiosk.model import (
 )
 from kiosk.nas_requests import is_overdue, kind_label, next_review, review_due, role_word
 from kiosk.nas_requests import status_label as request_status_label
-from kiosk.people import access_to_remove
 from kiosk.site_status import SiteStatus, read_status
 
 if TYPE_CHECKING:
@@ -276,44 +275,78 @@ def _register(status: SiteStatus) -> tuple[RegisterRow, ...]:
 # --- leavers, reviews, requests and tickets ----------------------------------------------
 
 
-def _last_access_change(
-    entries: Sequence[AuditEntry], person_id: int
+@dataclass(frozen=True, slots=True)
+class _Trail:
+    """What the report reads from the audit trail, found in one pass over it (a report of
+    50 sites must not walk 100,000 entries 50 times)."""
+
+    access: dict[int, list[AuditEntry]]  # person id -> entries that can remove access
+    reviews: dict[int, list[ReviewRow]]  # site id -> reviews, newest first
+
+
+def _read_trail(entries: Sequence[AuditEntry], names: dict[int, str]) -> _Trail:
+    access: dict[int, list[AuditEntry]] = {}
+    reviews: dict[int, list[ReviewRow]] = {}
+    for index, entry in enumerate(entries):
+        if entry.table == PEOPLE and entry.action in _ACCESS_ACTIONS and entry.record_id:
+            access.setdefault(entry.record_id, []).append(entry)
+        elif entry.action == "site.review" and entry.table == SITES and entry.record_id:
+            reviews.setdefault(entry.record_id, []).insert(0, _review(entries, index, names))
+    return _Trail(access, reviews)
+
+
+def _review(entries: Sequence[AuditEntry], index: int, names: dict[int, str]) -> ReviewRow:
+    """A recorded review, with whose access it changed: the people saved just before it in
+    the same transaction, as :func:`kiosk.people.record_review` writes them."""
+    changed: list[str] = []
+    back = index - 1
+    while back >= 0:
+        before = entries[back]
+        if before.action != "person.access" or before.detail != "review":
+            break
+        if before.record_id is not None:
+            changed.append(names.get(before.record_id, _("(a person since removed)")))
+        back -= 1
+    entry = entries[index]
+    return ReviewRow(entry.time, entry.admin, tuple(reversed(changed)))
+
+
+def _access_removed(
+    trail: _Trail, person: Person, became_leaver: date | None
 ) -> tuple[datetime | None, str]:
-    for entry in reversed(entries):
-        if (
-            entry.table == PEOPLE
-            and entry.record_id == person_id
-            and entry.action in _ACCESS_ACTIONS
-        ):
+    """When, and by whom, the record last took access away from a leaver: the last
+    access-changing entry on their record since they became a leaver."""
+    for entry in reversed(trail.access.get(person.id, [])):
+        if became_leaver is None or entry.time.astimezone(LONDON).date() >= became_leaver:
             return entry.time, entry.admin
     return None, ""
 
 
 def _leavers(
     site: Site,
-    people: Sequence[Person],
+    leavers: Sequence[Person],
     requests: Sequence[NasRequest],
     to_remove: Sequence[Person],
-    entries: Sequence[AuditEntry],
+    trail: _Trail,
     as_of: date,
 ) -> tuple[LeaverRow, ...]:
     """Leavers of this site: asked NAS to mark them from its mailbox, or still on record here."""
     still = {p.id for p in to_remove}
-    asked = {r.person_id for r in requests if r.site_id == site.id and r.kind is RequestKind.LEAVER}
+    leaver_requests = [r for r in requests if r.kind is RequestKind.LEAVER]
+    asked = {r.person_id for r in leaver_requests if r.site_id == site.id}
     rows: list[LeaverRow] = []
-    for person in people:
+    for person in leavers:
         if person.id not in still and person.id not in asked:
             continue
-        if person.status not in (PersonStatus.LEAVER, PersonStatus.LEFT):
-            continue
-        verdict = person_status(person, as_of)
+        sent = [r.sent for r in leaver_requests if r.person_id == person.id]
+        became = min(sent) if sent else person.status_since
         removed_at, removed_by = (
-            (None, "") if person.id in still else _last_access_change(entries, person.id)
+            (None, "") if person.id in still else _access_removed(trail, person, became)
         )
         rows.append(
             LeaverRow(
                 name=person.full_name,
-                status=verdict.text,
+                status=person_status(person, as_of).text,
                 leaving=person.leaving_date,
                 still_has_access=person.id in still,
                 removed_at=removed_at,
@@ -321,29 +354,6 @@ def _leavers(
             )
         )
     rows.sort(key=lambda r: (not r.still_has_access, r.leaving or date.min, r.name.casefold()))
-    return tuple(rows)
-
-
-def _reviews(
-    site: Site, entries: Sequence[AuditEntry], names: dict[int, str]
-) -> tuple[ReviewRow, ...]:
-    """Each recorded review of this site, newest first, with whose access it changed (the
-    people saved just before it in the same transaction, as ``record_review`` writes them)."""
-    rows: list[ReviewRow] = []
-    for index, entry in enumerate(entries):
-        if entry.action != "site.review" or entry.table != SITES or entry.record_id != site.id:
-            continue
-        changed: list[str] = []
-        back = index - 1
-        while back >= 0:
-            before = entries[back]
-            if before.action != "person.access" or before.detail != "review":
-                break
-            if before.record_id is not None:
-                changed.append(names.get(before.record_id, _("(a person since removed)")))
-            back -= 1
-        rows.append(ReviewRow(entry.time, entry.admin, tuple(reversed(changed))))
-    rows.reverse()
     return tuple(rows)
 
 
@@ -422,8 +432,8 @@ def build_report(
     contacts = records.contacts(db)
     all_tickets = tickets(contacts)
     unresolved = open_tickets(contacts)
-    entries = source.audit_entries()
-    to_remove = access_to_remove(people, sites, as_of)
+    trail = _read_trail(source.audit_entries(), names)
+    leavers = [p for p in people if p.status in (PersonStatus.LEAVER, PersonStatus.LEFT)]
     found: list[SiteReport] = []
     for site in sites:
         here = by_site[site.id]
@@ -434,16 +444,16 @@ def build_report(
                 register=_register(here),
                 leavers=_leavers(
                     site,
-                    people,
+                    leavers,
                     requests,
-                    [p for p, s in to_remove if s.id == site.id],
-                    entries,
+                    here.access_to_remove,
+                    trail,
                     as_of,
                 ),
                 last_review=site.last_review,
                 next_review=next_review(site, settings),
                 review_due=review_due(site, settings, as_of),
-                reviews=_reviews(site, entries, names),
+                reviews=tuple(trail.reviews.get(site.id, ())),
                 requests=_requests(site, requests, names, as_of),
                 tickets=_tickets(site, all_tickets, unresolved, as_of),
                 dspt=here.dspt,

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import demo, records, report, timefmt
+from kiosk import demo, people, records, report, timefmt
 from kiosk.drafts import save_draft
-from kiosk.model import PEOPLE, Person
+from kiosk.model import PEOPLE, Person, Role
 from kiosk.report_html import render_report
 from kiosk.site_status import read_status
 from kiosk.validators import display_phone
@@ -141,6 +141,32 @@ def test_generation_is_audited_with_the_sites_and_shown_on_the_page(demo_store: 
     assert (last.action, last.detail, last.admin) == (report.ACTION_ASSURANCE, "VZZ02", KIOSK_ADMIN)
     assert last.hash in html and demo_store.audit_head == last.hash
     assert "Meadowbank Lodge" in html and "Harbour View" not in html
+
+
+def test_reviews_and_leavers_access_removal_come_from_the_audit_trail(
+    demo_store: Store,
+) -> None:
+    db = demo_store.read()
+    meadow = records.sites(db)[1]
+    here = [p for p in records.people(db) if meadow.id in p.access and p.status.value == "active"]
+    member = next(p for p in here if p.access[meadow.id] is Role.MEMBER)
+    people.record_review(demo_store, meadow.id, {member.id: Role.OWNER}, TODAY)
+    leaver = next(p for p in here if p.id != member.id and p.nhsmail)
+    people.record_leaver(
+        demo_store, leaver.id, TODAY, TODAY, site_id=meadow.id, access_removed=True
+    )
+    built = report.build_report(
+        demo_store, [records.site(demo_store.read(), meadow.id)], now=NOW, as_of=TODAY
+    )  # type: ignore[list-item]
+    site = built.sites[0]
+    assert [(r.admin, r.changed) for r in site.reviews] == [(KIOSK_ADMIN, (member.full_name,))]
+    assert site.last_review == TODAY and not site.review_due
+    row = next(r for r in site.leavers if r.name == leaver.full_name)
+    assert not row.still_has_access and row.removed_at == STORE_TIME
+    assert row.removed_by == KIOSK_ADMIN
+    html = render_report(built)
+    assert f"access changed for {member.full_name}" in html
+    assert f"{timefmt.moment(STORE_TIME)}, recorded by {KIOSK_ADMIN}" in html
 
 
 def _everyone_has_personal_contacts(store: Store) -> list[Person]:
