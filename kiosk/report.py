@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from kiosk.records import Tx
-    from store.models import AuditEntry, AuditReport
+    from store.models import AuditEntry, AuditReport, Generation
 
 # Audit actions: generating a report takes personal data out of the encrypted store.
 ACTION_ASSURANCE = "report.assurance"
@@ -92,6 +92,8 @@ class ReportSource(Protocol):
     def audit_entries(self) -> list[AuditEntry]: ...
 
     def verify_audit(self) -> AuditReport: ...
+
+    def generations(self) -> list[Generation]: ...
 
     def transaction(self) -> AbstractContextManager[Tx]: ...
 
@@ -182,6 +184,9 @@ class Assurance:
     audit_head: str
     generation: int
     warnings: tuple[str, ...]
+    backups: int  # generations in backups/
+    backups_intact: int  # ... whose header and checksum are intact (not decrypted)
+    newest_backup: int | None  # the newest generation there
     made_at: datetime
     made_by: str
     as_of: date
@@ -462,6 +467,7 @@ def build_report(
             )
         )
     check = source.verify_audit()
+    kept = source.generations()
     assurance = Assurance(
         audit_ok=check.ok,
         audit_message=check.message,
@@ -469,6 +475,9 @@ def build_report(
         audit_head=check.head,
         generation=source.generation,
         warnings=tuple(str(w) for w in getattr(source, "warnings", ())),
+        backups=len(kept),
+        backups_intact=sum(1 for g in kept if g.ok),
+        newest_backup=max((g.generation for g in kept), default=None),
         made_at=now,
         made_by=source.admin,
         as_of=as_of,

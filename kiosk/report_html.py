@@ -241,6 +241,18 @@ def _site(site: SiteReport) -> Element:
     return el("section", *body, cls="site")
 
 
+def _backups(info: Assurance) -> str:
+    if not info.backups:
+        return _("No earlier generation is kept in backups/ yet.")
+    return ngettext(
+        "{n} generation in backups/, {intact} with its header and checksum intact; the newest "
+        "is generation {newest}.",
+        "{n} generations in backups/, {intact} with their header and checksum intact; the "
+        "newest is generation {newest}.",
+        info.backups,
+    ).format(n=info.backups, intact=info.backups_intact, newest=info.newest_backup)
+
+
 def _assurance(info: Assurance) -> Element:
     if info.audit_ok:
         verdict = _("Intact: every entry is linked to the one before it and to the header.")
@@ -254,6 +266,7 @@ def _assurance(info: Assurance) -> Element:
         (_("Audit chain"), el("span", verdict, cls="verdict")),
         (_("Audit entries"), str(info.audit_length)),
         (_("Audit head"), el("span", info.audit_head or _none(), cls="hash")),
+        (_("Backups"), _backups(info)),
         (_("Report made"), moment(info.made_at)),
         (_("Made by"), info.made_by),
         (_("Verdicts as of"), day(info.as_of, "full")),
@@ -267,8 +280,9 @@ def _assurance(info: Assurance) -> Element:
             "p",
             _(
                 "The audit head is the hash of the last entry, this report's own included. "
-                "Run kiosk check, which also checks every backup generation, and compare "
-                "the head it prints with this one: any later change makes it differ."
+                "Run kiosk check, which also decrypts and checks every backup generation, "
+                "and compare the head it prints with this one: any later change makes it "
+                "differ."
             ),
             cls="note",
         ),
