@@ -4,7 +4,7 @@ A CQC inspector, a DSPT auditor or a data protection lead asks "who can read you
 mailbox, and how do you know?". This module gathers the answer from the record, site by
 site, as plain values (no HTML, no Textual): :mod:`kiosk.report_html` turns it into the
 printable page, ``kiosk report`` and the Report screen both call :func:`build_report` and
-:func:`write_report`, so the two can never disagree.
+:func:`make_report` (which audits, builds and renders), so the two can never disagree.
 
 No rule is worked out here. Every verdict comes from the module that owns it, through the
 same read :func:`kiosk.site_status.read_status` gives ``kiosk status`` and the dashboard:
