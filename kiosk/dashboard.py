@@ -52,7 +52,7 @@ class Level(IntEnum):
 class Line:
     level: Level
     text: str
-    target: str | None = None  # a kiosk.app_nav name
+    target: str | None = None  # a screen's name in screens.nav.NAV
     link: tuple[tuple[str, int], ...] = ()  # keyword arguments for that screen, e.g. person_id
 
 

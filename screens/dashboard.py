@@ -14,9 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header, OptionList
 from textual.widgets.option_list import Option
 
-from kiosk.app_nav import NAV
 from kiosk.dashboard import Dashboard, Level, Line, build_dashboard
 from kiosk.i18n import _
+from screens.nav import NAV
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.key_guide import KeyGuide

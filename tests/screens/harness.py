@@ -15,6 +15,8 @@ from kiosk.session import Session
 class ScreenHarness(App[None]):
     """Pushes ``screen`` over a blank base screen, so Escape (back) has somewhere to go."""
 
+    unlocked = True  # as screens.shell.KioskShell: the session is open
+
     def __init__(
         self, session: Session, screen: Screen[Any], store_path: Path | None = None
     ) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kiosk import demo
-from kiosk.app import DemoCredentials, KioskApp
 from kiosk.clock import FixedClock
 from kiosk.dashboard import Level, build_dashboard
+from screens.app import DemoCredentials, KioskApp
 from store import Store
 from tests.conftest import FAST_KDF
 
