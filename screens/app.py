@@ -195,7 +195,7 @@ class KioskApp(App[int]):
         due = retention.due_for_erasure(records.people(db), settings, session.clock.today())
         if not due:
             return
-        from screens.widgets.confirm import ConfirmDialog
+        from screens.dialogs.confirm import ConfirmDialog
 
         text = ngettext(
             "{n} person left more than {months} months ago: {names}.",

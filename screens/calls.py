@@ -23,9 +23,9 @@ from kiosk.i18n import _
 from kiosk.model import Channel, NasContact, Site, TicketStatus
 from kiosk.nas_hours import parse_london
 from kiosk.validators import ValidationError, parse_day
+from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.base import KioskScreen
-from screens.widgets.confirm import ConfirmDialog
-from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
@@ -232,7 +232,7 @@ class EditTicketDialog(FieldDialog[NasContact]):
     def submit(self, values: dict[str, str]) -> NasContact | None:
         try:
             return calls.edit_ticket(
-                self.app.session.store,  # type: ignore[attr-defined]
+                self.session.store,
                 self._entry.id,
                 values["ticket"],
                 values["notes"],
@@ -267,7 +267,7 @@ class FollowUpDialog(FieldDialog[NasContact]):
             self.show_errors(errors)
             return None
         return calls.set_follow_up(
-            self.app.session.store,  # type: ignore[attr-defined]
+            self.session.store,
             self._entry.id,
             follow_up,
         )
@@ -335,7 +335,7 @@ class AddContactDialog(FieldDialog[NasContact]):
             site_id = int(str(self.query_one("#contact-site", Select).value))
         try:
             return calls.record_contact(
-                self.app.session.store,  # type: ignore[attr-defined]
+                self.session.store,
                 site_id=site_id,
                 at=at,
                 channel=Channel(str(self.query_one("#contact-channel", Select).value)),

@@ -108,4 +108,4 @@ class DashboardScreen(KioskScreen):
         line = self._targets.get(option_id or "")
         if line is None or line.target is None:
             return
-        self.app.open_screen(line.target, **dict(line.link))  # type: ignore[attr-defined]
+        self.kiosk.open_screen(line.target, **dict(line.link))

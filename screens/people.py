@@ -624,7 +624,7 @@ class PeopleScreen(KioskScreen):
         if not open_ones:
             self.notify(_("No open request to NAS for this person."), severity="warning")
             return
-        from screens.requests import AnswerDialog
+        from screens.dialogs.answer import AnswerDialog
 
         self.app.push_screen(AnswerDialog(open_ones[-1], person), lambda _done: self.refresh_data())
 

@@ -60,6 +60,9 @@ class KioskShell(Protocol):
     def open_screen(self, name: str, **kwargs: Any) -> None:
         """Open a screen of :data:`screens.nav.NAV` by its name: the one way to navigate."""
 
+    def action_lock(self) -> None:
+        """Forget the key and every screen: back to the front door."""
+
 
 class StoreChanged(Message):
     """Another admin's process saved the store: the screen shown re-reads it.

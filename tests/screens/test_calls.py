@@ -14,8 +14,8 @@ from kiosk.clock import LONDON, FixedClock
 from kiosk.model import PEOPLE, SITES, Channel, Person, Role, Site, TicketStatus
 from kiosk.session import Session
 from screens.calls import AddContactDialog, CallsScreen, EditTicketDialog, FollowUpDialog
+from screens.dialogs.confirm import ConfirmDialog
 from screens.script_run import ScriptRunScreen
-from screens.widgets.confirm import ConfirmDialog
 from tests.fakes import FakeStore
 from tests.screens.harness import ScreenHarness
 

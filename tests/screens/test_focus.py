@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet, Select
 
 from kiosk.model import Role
-from screens.script_run import OwnerDialog
+from screens.script_run_dialogs import OwnerDialog
 from tests.screens.screen_walk import make_demo_store, screen_lines, settle, unlocked
 
 SIZE = (80, 24)
