@@ -223,7 +223,7 @@ def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
                 _("Ticket {ticket} is past its follow-up date: escalate it").format(
                     ticket=ticket.reference or _("(no reference)")
                 ),
-                "calls",
+                "tickets",
                 (("contact_id", ticket.contacts[-1].id),),
             )
         )
@@ -234,7 +234,7 @@ def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
                 ngettext("{n} open NAS ticket", "{n} open NAS tickets", len(open_ones)).format(
                     n=len(open_ones)
                 ),
-                "calls",
+                "tickets",
             )
         )
     return lines

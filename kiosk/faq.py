@@ -303,7 +303,7 @@ ENTRIES: tuple[HelpEntry, ...] = (
             "the ticket reference and the date and time of your call. On a call, you can "
             "ask for a '{expert}'. Tickets keeps each ticket and writes the escalation."
         ),
-        Route("calls", "e", N_("escalate the highlighted ticket")),
+        Route("tickets", "e", N_("escalate the highlighted ticket")),
     ),
     HelpEntry(
         "",

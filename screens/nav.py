@@ -65,9 +65,9 @@ NAV: tuple[NavEntry, ...] = (
     ),
     NavEntry(
         "t",
-        "calls",
+        "tickets",
         N_("Tickets"),
-        "screens.calls:CallsScreen",
+        "screens.tickets:TicketsScreen",
         N_("Calls and emails to NAS and their tickets"),
     ),
     NavEntry(
