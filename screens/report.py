@@ -34,8 +34,8 @@ from kiosk.report import (
 )
 from kiosk.report_html import render_report
 from kiosk.timefmt import day
+from screens.dialogs.save_file import save_to_drafts
 from screens.widgets.base import KioskScreen
-from screens.widgets.draft import save_to_drafts
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, say
 
