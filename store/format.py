@@ -11,6 +11,13 @@ Layout (all integers big-endian)::
     signature  64 bytes  (version 2 only) Ed25519, by the header's signing key, over all
                          of the above (see :mod:`store.signing`)
 
+A file's *digest* is SHA-256 over everything before the signature (what the signature
+covers). A format-2 header may carry ``lineage``: the generation numbers and digests of
+this store's earlier files (the ones kept in ``backups/`` and before), so that an old
+file signed by a retired key is genuine only if a newer genuine header lists it (see
+:mod:`store.lineage`). A format-2 header without it (written before lineages) is read as
+"not tracked", and its first save starts one.
+
 The checksum is not a security measure (anyone can recompute it); it lets damage to
 the header be reported as damage *before* any passphrase is tried, so a flipped byte in
 a salt is not mistaken for a wrong passphrase. Authenticity comes from GCM: the whole
@@ -48,6 +55,8 @@ MAX_HEADER = 1024 * 1024
 MAX_SLOTS = 256
 MAX_NAME = 64
 MAX_ROTATIONS = 64
+MAX_LINEAGE = 256
+DIGEST_HEX = 64
 COMPRESSIONS = ("zlib-chunks",)
 
 
@@ -67,6 +76,9 @@ class Header:
     sign_public: bytes = b""  # format 2: the store's Ed25519 signing key
     rotations: tuple[Rotation, ...] = ()  # format 2: old signing keys' signatures on new
     recovery_shown: tuple[str, ...] = ()  # admins who were shown the current recovery code
+    # format 2: (generation, digest hex) of earlier genuine files, oldest first; None
+    # when the header predates lineages (see store.lineage)
+    lineage: tuple[tuple[int, str], ...] | None = None
 
     def slot(self, name: str) -> Slot | None:
         for s in self.slots:
@@ -81,6 +93,7 @@ class Parsed:
     aad: bytes  # envelope + header + checksum: the body's associated data
     body: bytes
     signature: bytes = b""  # format 2: Ed25519 over aad + body
+    digest: bytes = b""  # SHA-256 of aad + body: the file's identity in a lineage
 
 
 def _b64(data: bytes) -> str:
@@ -133,6 +146,8 @@ def header_doc(h: Header) -> dict[str, Any]:
             ],
         }
         doc["recovery_shown"] = list(h.recovery_shown)
+        if h.lineage is not None:
+            doc["lineage"] = [[number, digest] for number, digest in h.lineage]
     return doc
 
 
@@ -301,7 +316,23 @@ def _signing(doc: Any, version: int) -> dict[str, Any]:
         "sign_public": _bytes(signing, "public", KEY_LEN),
         "rotations": _rotations(signing),
         "recovery_shown": tuple(shown),
+        "lineage": _lineage(doc),
     }
+
+
+def _lineage(doc: dict[str, Any]) -> tuple[tuple[int, str], ...] | None:
+    if "lineage" not in doc:
+        return None
+    items = _get(doc, "lineage", list)
+    if len(items) > MAX_LINEAGE:
+        raise _Bad("lineage")
+    out = []
+    for item in items:
+        if not isinstance(item, list) or len(item) != 2:
+            raise _Bad("lineage")
+        pair = {"generation": item[0], "digest": item[1]}
+        out.append((_int(pair, "generation", 0, 2**62), _hex(pair, "digest", DIGEST_HEX)))
+    return tuple(out)
 
 
 def _envelope(data: bytes) -> tuple[int, int]:
@@ -338,7 +369,14 @@ def parse(data: bytes) -> Parsed:
     body = data[end : len(data) - sig_len]
     if len(body) < TAG_LEN:
         raise StoreDamaged("The store file is truncated; it is damaged.")
-    return Parsed(header=header, aad=data[:end], body=body, signature=data[len(data) - sig_len :])
+    digest = hashlib.sha256(memoryview(data)[: len(data) - sig_len]).digest()
+    return Parsed(
+        header=header,
+        aad=data[:end],
+        body=body,
+        signature=data[len(data) - sig_len :],
+        digest=digest,
+    )
 
 
 def peek_header(path: Path) -> tuple[Header, os.stat_result]:

@@ -584,3 +584,102 @@ def test_damaged_restore_beside_a_fork_keeps_the_recovery_key(made: Made, tmp_pa
     recovered.close()
     with pytest.raises(WrongPassphrase):
         Store.open(path, BEA, BEA_PASS)
+
+
+# --- gap 2: a fake *old* generation under a retired key ---------------------------------
+
+
+def fake_old_generation(made: Made, tmp_path: Path) -> Path:
+    """Bea (removed) saves her old copy again with her old passphrase: signed by the
+    retired key, with a generation number *lower* than the store's (so no rule about
+    forks claiming to be newer catches it), carrying Ann's old, validly pinned slot and
+    a data key Ann's keyring still holds. Returns the fake file."""
+    made.store.add_admin(BEA, BEA_PASS)
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    made.store.remove_admin(BEA)
+    for n in range(3):
+        add_person(made.store, f"Genuine Person {n}")
+    bea = Store.open(mine, BEA, BEA_PASS)
+    add_person(bea, "Planted By Bea")
+    assert bea.generation < made.store.generation
+    bea.close()
+    return mine
+
+
+def test_a_fake_old_generation_under_a_retired_key_is_refused_by_restore(
+    made: Made, tmp_path: Path
+) -> None:
+    fake = fake_old_generation(made, tmp_path)
+    with pytest.raises(StoreTampered, match="lists it"):
+        made.store.restore(fake, passphrase=PASSPHRASE)
+    assert "Planted By Bea" not in names(made.store)
+    # planted in backups/ over the genuine generation with its number: the same
+    planted = files.generation_path(made.path, peek_header(fake)[0].generation)
+    genuine_bytes = planted.read_bytes()
+    shutil.copyfile(fake, planted)
+    with pytest.raises(StoreTampered):
+        made.store.restore(planted, passphrase=PASSPHRASE)
+    planted.write_bytes(genuine_bytes)
+    # a genuine generation from before the rotation is still restorable
+    genuine = Store.list_generations(made.path)[-1]
+    assert (
+        parse(genuine.path.read_bytes()).header.sign_public
+        != parse(made.path.read_bytes()).header.sign_public
+    )
+    made.store.restore(genuine.path)
+
+
+def test_a_fake_old_generation_is_refused_by_restore_damaged(made: Made, tmp_path: Path) -> None:
+    fake = fake_old_generation(made, tmp_path)
+    made.store.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    with pytest.raises(StoreTampered):
+        Store.restore_damaged(made.path, fake, ADMIN, PASSPHRASE)
+    assert made.path.read_bytes() == before
+    oldest = Store.list_generations(made.path)[-1]  # genuine, before the rotation
+    store = Store.restore_damaged(made.path, oldest.path, ADMIN, PASSPHRASE)
+    store.close()
+
+
+def test_a_store_from_before_lineages_starts_one_and_keeps_its_backups(
+    made: Made, tmp_path: Path
+) -> None:
+    """Format 2 as first released had no lineage: such a store (and its backups) opens,
+    its first save starts a lineage from the verified files in backups/, its earlier
+    generations stay restorable, and a fake made afterwards is refused."""
+    from tests.store.helpers import rewrite
+
+    made.store.add_admin(BEA, BEA_PASS)
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    keys = [bytes(made.store._data_key or b""), *made.store._keyring.values()]
+    made.store.close()
+    for path in [made.path, *(p for _, p in files.list_generation_files(made.path))]:
+        for key in keys:  # each file under the data key it was saved with
+            try:
+                rewrite(path, key, lambda body: None, lambda h: replace(h, lineage=None))
+            except Exception:
+                continue
+            break
+        assert parse(path.read_bytes()).header.lineage is None
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    try:
+        add_person(store, "Sam Sample")  # the first save: a lineage from backups/
+        assert store._header.lineage
+        oldest = Store.list_generations(made.path)[-1]
+        store.restore(oldest.path, passphrase=PASSPHRASE)
+        bea = Store.open(mine, BEA, BEA_PASS)
+        add_person(bea, "Planted By Bea")
+        bea.close()
+        with pytest.raises(StoreTampered):
+            store.restore(mine, passphrase=PASSPHRASE)
+    finally:
+        store.close()
