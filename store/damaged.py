@@ -19,7 +19,9 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store import files, lineage, signing, state, trust
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from store import files, lineage, signing, state, trust, vouchers
 from store.crypto import (
     SlotLocked,
     SlotTampered,
@@ -167,8 +169,7 @@ def restore_damaged(
             store._header = replace(store._header, rotations=rotations)
         elif newest is not None and newest.sign_public != header.sign_public:
             # No later file opens for this admin: the restored key is not one the newest
-            # file's chain leads to, so other admins' records will refuse it until they
-            # restore too. Say so in the log.
+            # file's chain leads to. The vouchers below let the other admins accept it.
             detail += "; the newest signing key could not be carried forward"
         current_generation = 0
         if path.exists():
@@ -182,6 +183,7 @@ def restore_damaged(
                 header.generation,
                 current_generation,
                 trust.newest_generation(path, slot.name, keys),
+                trust.highest_recorded(path),
             ]
             + [n for n, _ in files.list_generation_files(path)]
         )
@@ -196,10 +198,25 @@ def restore_damaged(
             ),
         )
         _drop_slots_missing_from(store, newest)
+        if carried is None:
+            _vouch(store, header, private)
         store._append_audit(store.admin, "store.restore_damaged", None, None, detail)
         store._save()
     store._after_unlock([*notes, *(w for w in store.warnings if isinstance(w, StoreWarning))])
     return store
+
+
+def _vouch(store: Store, restored: Header, private: X25519PrivateKey) -> None:
+    """The restore could not carry the newest signing key forward (no later file opens
+    for this admin), so another admin's record may name a key that does not lead to the
+    restored one. Sign from now on with a fresh key (the restored one may be held by a
+    removed admin), and vouch for it to every other slot (:mod:`store.vouchers`)."""
+    if store._sign_public() == restored.sign_public:
+        store._rotate_signing()
+    h = store._header
+    store._header = replace(
+        h, vouchers=vouchers.make(private, h.store_id, store._sign_public(), h.slots)
+    )
 
 
 def _keep_replaced(store: Store) -> None:

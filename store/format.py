@@ -43,7 +43,17 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import StoreDamaged, StoreMissing, UnknownFormat
-from store.layout import KEY_LEN, MAC_LEN, NONCE_LEN, SALT_LEN, SIG_LEN, TAG_LEN, Rotation, Slot
+from store.layout import (
+    KEY_LEN,
+    MAC_LEN,
+    NONCE_LEN,
+    SALT_LEN,
+    SIG_LEN,
+    TAG_LEN,
+    Rotation,
+    Slot,
+    Voucher,
+)
 from store.models import KdfParams
 
 MAGIC = b"KIOSKDB\x1a"
@@ -79,6 +89,7 @@ class Header:
     # format 2: (generation, digest hex) of earlier genuine files, oldest first; None
     # when the header predates lineages (see store.lineage)
     lineage: tuple[tuple[int, str], ...] | None = None
+    vouchers: tuple[Voucher, ...] = ()  # format 2: see store.vouchers
 
     def slot(self, name: str) -> Slot | None:
         for s in self.slots:
@@ -148,6 +159,16 @@ def header_doc(h: Header) -> dict[str, Any]:
         doc["recovery_shown"] = list(h.recovery_shown)
         if h.lineage is not None:
             doc["lineage"] = [[number, digest] for number, digest in h.lineage]
+        if h.vouchers:
+            doc["vouchers"] = [
+                {
+                    "sign_public": _b64(v.sign_public),
+                    "from": _b64(v.source),
+                    "to": _b64(v.target),
+                    "mac": _b64(v.mac),
+                }
+                for v in h.vouchers
+            ]
     return doc
 
 
@@ -317,7 +338,25 @@ def _signing(doc: Any, version: int) -> dict[str, Any]:
         "rotations": _rotations(signing),
         "recovery_shown": tuple(shown),
         "lineage": _lineage(doc),
+        "vouchers": _vouchers(doc),
     }
+
+
+def _vouchers(doc: dict[str, Any]) -> tuple[Voucher, ...]:
+    if "vouchers" not in doc:
+        return ()
+    items = _get(doc, "vouchers", list)
+    if len(items) > MAX_SLOTS:
+        raise _Bad("vouchers")
+    return tuple(
+        Voucher(
+            _bytes(v, "sign_public", KEY_LEN),
+            _bytes(v, "from", KEY_LEN),
+            _bytes(v, "to", KEY_LEN),
+            _bytes(v, "mac", MAC_LEN),
+        )
+        for v in items
+    )
 
 
 def _lineage(doc: dict[str, Any]) -> tuple[tuple[int, str], ...] | None:

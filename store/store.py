@@ -276,7 +276,7 @@ class Store(KeysMixin, GenerationsMixin):
             for _attempt in range(5):
                 notes = check_slot(parsed.header, slot)
                 try:
-                    notes += trust.check(path, parsed.header, slot.name, keys)
+                    notes += trust.check(path, parsed.header, slot.name, keys, private)
                     break
                 except StoreRollback:
                     # Another session of this admin may have saved (and moved the record

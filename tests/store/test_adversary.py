@@ -683,3 +683,79 @@ def test_a_store_from_before_lineages_starts_one_and_keeps_its_backups(
             store.restore(mine, passphrase=PASSPHRASE)
     finally:
         store.close()
+
+
+# --- gap 3: a restore that cannot carry the newest key forward -------------------------
+
+CLEO, CLEO_PASS = "Cleo Admin", "violet harbour engine"
+
+
+def _every_file_under_the_newest_key_lost(made: Made) -> Path:
+    """Ann, Cleo and Bea; Bea removed (keys rotated); Cleo unlocks (her record: the new
+    key). Then the store is damaged and every later backup is lost: only generations
+    from before the removal remain. Returns the newest of them."""
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, CLEO, CLEO_PASS).close()
+    newest_key = parse(made.path.read_bytes()).header.sign_public
+    for gen in Store.list_generations(made.path):
+        if peek_header(gen.path)[0].sign_public == newest_key:
+            gen.path.unlink()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    return Store.list_generations(made.path)[0].path
+
+
+def test_a_restore_without_the_newest_key_is_vouched_for_to_the_other_admins(
+    made: Made,
+) -> None:
+    old = _every_file_under_the_newest_key_lost(made)
+    Store.restore_damaged(made.path, old, ADMIN, PASSPHRASE).close()
+    cleo = Store.open(made.path, CLEO, CLEO_PASS)  # refused as a fork before vouchers
+    try:
+        assert "trust_vouched" in [getattr(w, "code", "") for w in cleo.warnings]
+        assert BEA not in [a.name for a in cleo.admins()]
+    finally:
+        cleo.close()
+    again = Store.open(made.path, CLEO, CLEO_PASS)  # her record has moved on
+    assert not [w for w in again.warnings if getattr(w, "code", "").startswith("trust")]
+    again.close()
+    with pytest.raises((WrongPassphrase, AccessRevoked)):
+        Store.open(made.path, BEA, BEA_PASS)
+
+
+def test_a_removed_admins_fork_with_her_own_vouchers_stays_refused(
+    made: Made, tmp_path: Path
+) -> None:
+    """Bea vouches for her fork to Cleo with her own (old) slot: Cleo's record, written
+    after the removal, does not list Bea's slot, so the voucher counts for nothing."""
+    from store import vouchers
+
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, CLEO, CLEO_PASS).close()
+    (mine.parent / "backups").mkdir(mode=0o700)
+    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
+    bea = Store.open(mine, BEA, BEA_PASS)
+    assert bea._private is not None
+    h = bea._header
+    bea._header = replace(
+        h,
+        vouchers=vouchers.make(bea._private, h.store_id, signing.public_bytes(bea._sign), h.slots),
+    )
+    add_person(bea, "Planted By Bea")
+    bea.close()
+    assert parse(mine.read_bytes()).header.vouchers
+    shutil.copyfile(mine, made.path)
+    with pytest.raises(StoreTampered):
+        Store.open(made.path, CLEO, CLEO_PASS)
