@@ -214,9 +214,9 @@ def _vouch(store: Store, restored: Header, private: X25519PrivateKey) -> None:
     if store._sign_public() == restored.sign_public:
         store._rotate_signing()
     h = store._header
-    store._header = replace(
-        h, vouchers=vouchers.make(private, h.store_id, store._sign_public(), h.slots)
-    )
+    saved_as = h.generation + 1  # what store._save numbers it (the number was set above)
+    made = vouchers.make(private, h.store_id, store._sign_public(), saved_as, h.slots)
+    store._header = replace(h, vouchers=made)
 
 
 def _keep_replaced(store: Store) -> None:

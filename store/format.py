@@ -167,6 +167,7 @@ def header_doc(h: Header) -> dict[str, Any]:
             doc["vouchers"] = [
                 {
                     "sign_public": _b64(v.sign_public),
+                    "generation": v.generation,
                     "from": _b64(v.source),
                     "to": _b64(v.target),
                     "mac": _b64(v.mac),
@@ -355,6 +356,7 @@ def _vouchers(doc: dict[str, Any]) -> tuple[Voucher, ...]:
     return tuple(
         Voucher(
             _bytes(v, "sign_public", KEY_LEN),
+            _int(v, "generation", 0, 2**62),
             _bytes(v, "from", KEY_LEN),
             _bytes(v, "to", KEY_LEN),
             _bytes(v, "mac", MAC_LEN),

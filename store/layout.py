@@ -57,6 +57,7 @@ class Voucher:
     key (format 2; see :mod:`store.vouchers`)."""
 
     sign_public: bytes
+    generation: int  # the restore's generation: only a record older than it may use it
     source: bytes  # the vouching slot's public key
     target: bytes  # the slot it is addressed to
     mac: bytes

@@ -110,7 +110,8 @@ def check(
         except ValueError:
             return [DAMAGED]
         if not signing.reaches(header.rotations, header.store_id, pinned, header.sign_public):
-            if private is not None and vouchers.vouched(header, private, _admins(record)):
+            recorded = generation if isinstance(generation, int) else 0
+            if private is not None and vouchers.vouched(header, private, _admins(record), recorded):
                 return [VOUCHED]
             raise StoreTampered(FORKED)
     return []

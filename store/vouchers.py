@@ -45,11 +45,14 @@ def _mac(private: X25519PrivateKey, peer: bytes, message: bytes, store_id: str) 
     return hmac.new(key, message, hashlib.sha256).digest()
 
 
-def _message(store_id: str, sign_public: bytes, source: bytes, target: bytes) -> bytes:
+def _message(
+    store_id: str, sign_public: bytes, generation: int, source: bytes, target: bytes
+) -> bytes:
     return _CONTEXT + canonical_json(
         {
             "store_id": store_id,
             "sign_public": sign_public.hex(),
+            "generation": generation,
             "from": source.hex(),
             "to": target.hex(),
         }
@@ -57,30 +60,45 @@ def _message(store_id: str, sign_public: bytes, source: bytes, target: bytes) ->
 
 
 def make(
-    private: X25519PrivateKey, store_id: str, sign_public: bytes, slots: tuple[Slot, ...]
+    private: X25519PrivateKey,
+    store_id: str,
+    sign_public: bytes,
+    generation: int,
+    slots: tuple[Slot, ...],
 ) -> tuple[Voucher, ...]:
-    """Vouchers from the slot whose private key is ``private`` for ``sign_public``, one
-    to each other slot."""
+    """Vouchers from the slot whose private key is ``private`` for ``sign_public``, made
+    by the restore saved as ``generation``, one to each other slot."""
     source = public_of(private)
     out = []
     for slot in slots:
         if slot.public == source:
             continue
-        mac = _mac(
-            private, slot.public, _message(store_id, sign_public, source, slot.public), store_id
-        )
+        message = _message(store_id, sign_public, generation, source, slot.public)
+        mac = _mac(private, slot.public, message, store_id)
         if mac is not None:
-            out.append(Voucher(sign_public, source, slot.public, mac))
+            out.append(Voucher(sign_public, generation, source, slot.public, mac))
     return tuple(out)
 
 
-def vouched(header: Header, private: X25519PrivateKey, trusted: set[bytes]) -> bool:
+def vouched(header: Header, private: X25519PrivateKey, trusted: set[bytes], recorded: int) -> bool:
     """Does ``header`` carry a voucher to the slot of ``private``, from a slot in
-    ``trusted`` (the ways in this admin's record lists), for a key that reaches the
-    header's signing key?"""
+    ``trusted`` (the ways in this admin's record lists), made by a restore newer than
+    ``recorded`` (the record's generation), for a key that reaches the header's signing
+    key?
+
+    The generation stops a replay: a removed admin who kept a copy of a file with an
+    older restore's vouchers (and its key) can put them in a fork, but every record
+    written since the removal is newer than that restore.
+    """
     own = public_of(private)
     for v in header.vouchers:
-        if v.target != own or v.source == own or v.source not in trusted:
+        if (
+            v.target != own
+            or v.source == own
+            or v.source not in trusted
+            or v.generation <= recorded
+            or v.generation > header.generation
+        ):
             continue
         if not signing.reaches(
             header.rotations, header.store_id, v.sign_public, header.sign_public
@@ -89,7 +107,7 @@ def vouched(header: Header, private: X25519PrivateKey, trusted: set[bytes]) -> b
         expected = _mac(
             private,
             v.source,
-            _message(header.store_id, v.sign_public, v.source, own),
+            _message(header.store_id, v.sign_public, v.generation, v.source, own),
             header.store_id,
         )
         if expected is not None and hmac.compare_digest(expected, v.mac):

@@ -749,13 +749,46 @@ def test_a_removed_admins_fork_with_her_own_vouchers_stays_refused(
     bea = Store.open(mine, BEA, BEA_PASS)
     assert bea._private is not None
     h = bea._header
-    bea._header = replace(
-        h,
-        vouchers=vouchers.make(bea._private, h.store_id, signing.public_bytes(bea._sign), h.slots),
-    )
+    sign = signing.public_bytes(bea._sign)
+    made_here = vouchers.make(bea._private, h.store_id, sign, 10**6, h.slots)
+    bea._header = replace(h, vouchers=made_here)
     add_person(bea, "Planted By Bea")
     bea.close()
     assert parse(mine.read_bytes()).header.vouchers
+    shutil.copyfile(mine, made.path)
+    with pytest.raises(StoreTampered):
+        Store.open(made.path, CLEO, CLEO_PASS)
+
+
+def test_an_old_restores_vouchers_replayed_in_a_fork_count_for_nothing(
+    made: Made, tmp_path: Path
+) -> None:
+    """Ann restored a damaged store while Bea was still an admin, so the file Bea copies
+    carries Ann's vouchers to Cleo (for a key Bea knows). After Bea's removal she forks
+    that copy: Cleo's record is newer than the restore, so the vouchers do not count."""
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    newest = Store.list_generations(made.path)[0].path
+    ann = Store.restore_damaged(made.path, newest, ADMIN, PASSPHRASE)
+    assert ann._header.vouchers
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    ann.remove_admin(BEA)
+    add_person(ann, "Sam Sample")
+    ann.close()
+    Store.open(made.path, CLEO, CLEO_PASS).close()  # Cleo's record: after the removal
+    (mine.parent / "backups").mkdir(mode=0o700)
+    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
+    bea = Store.open(mine, BEA, BEA_PASS)
+    add_person(bea, "Planted By Bea")
+    bea.close()
+    assert parse(mine.read_bytes()).header.vouchers  # carried into her fork
     shutil.copyfile(mine, made.path)
     with pytest.raises(StoreTampered):
         Store.open(made.path, CLEO, CLEO_PASS)
