@@ -117,8 +117,9 @@ def restore_damaged(
     if authentic and record is not None:
         with contextlib.suppress(TypeError, ValueError):
             pinned = bytes.fromhex(record["sign_public"])
-    found = lineage.newest_genuine(lineage.store_and_generations(path), pinned)
+    found = lineage.newest_genuine(lineage.store_and_generations(path), pinned, header.store_id)
     newest = None if found is None else found[1]
+    newest_mark = lineage.file_mark(found[0]) if found is not None else None
     if newest is not None and not _on_lineage(newest, parsed):
         keys.wipe()
         raise StoreTampered(NOT_IN_LINEAGE, list_generations(path))
@@ -187,7 +188,6 @@ def restore_damaged(
             ]
             + [n for n, _ in files.list_generation_files(path)]
         )
-        newest_mark = lineage.file_mark(found[0]) if found is not None else None
         store._header = replace(
             store._header,
             generation=top,

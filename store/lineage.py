@@ -39,9 +39,15 @@ def _verified(path: Path) -> Header | None:
     return None
 
 
-def newest_genuine(paths: Iterable[Path], pinned: bytes | None) -> tuple[Path, Header] | None:
-    """The newest (path, header) among ``paths`` that is not a fork (see module doc)."""
-    found = [(p, h) for p in paths if (h := _verified(p)) is not None]
+def newest_genuine(
+    paths: Iterable[Path], pinned: bytes | None, store_id: str | None = None
+) -> tuple[Path, Header] | None:
+    """The newest (path, header) among ``paths`` that is not a fork (see module doc),
+    of the store ``store_id`` only when given (another store's file, validly signed by
+    its own key, must not stand in for this one's newest)."""
+    found = [
+        (p, h) for p in paths if (h := _verified(p)) is not None and store_id in (None, h.store_id)
+    ]
     if pinned is not None:
         found = [
             (p, h)
