@@ -3,7 +3,7 @@
 ``python benchmarks/kiosk_first_paint.py STORE`` is the kiosk side of
 ``startup_bench.py``, the counterpart of ``bare_app.py``: it runs ``kiosk.cli.main``
 exactly as the ``kiosk`` command does (``kiosk --store STORE``), with one difference:
-``kiosk.app.KioskApp`` is swapped for a subclass that runs headless at 80x24 and exits
+``screens.app.KioskApp`` is swapped for a subclass that runs headless at 80x24 and exits
 after the first paint (Textual's ``Ready`` event, then the refresh after it). Kept tiny
 because Python compiles a script it runs directly on every start.
 
@@ -25,7 +25,7 @@ GIVE_UP_SECONDS = 10.0
 def main(store_path: str) -> int:
     # The source tree, for running from a clone without installing.
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    import kiosk.app as app_module
+    import screens.app as app_module
     from kiosk import cli
 
     base = app_module.KioskApp

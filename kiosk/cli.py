@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command is None:
-            from kiosk.app import run_tui
+            from screens.app import run_tui  # the one import of screens from kiosk (lazy)
 
             return run_tui(args)
         return int(args.func(args))

@@ -52,7 +52,7 @@ class Level(IntEnum):
 class Line:
     level: Level
     text: str
-    target: str | None = None  # a kiosk.app_nav name
+    target: str | None = None  # a screen's name in screens.nav.NAV
     link: tuple[tuple[str, int], ...] = ()  # keyword arguments for that screen, e.g. person_id
 
 
@@ -223,7 +223,7 @@ def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
                 _("Ticket {ticket} is past its follow-up date: escalate it").format(
                     ticket=ticket.reference or _("(no reference)")
                 ),
-                "calls",
+                "tickets",
                 (("contact_id", ticket.contacts[-1].id),),
             )
         )
@@ -234,7 +234,7 @@ def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
                 ngettext("{n} open NAS ticket", "{n} open NAS tickets", len(open_ones)).format(
                     n=len(open_ones)
                 ),
-                "calls",
+                "tickets",
             )
         )
     return lines

@@ -7,6 +7,8 @@ reads is ``question`` and ``answer``, written for kiosk, quoting only facts (add
 numbers, names NHSmail uses), and a :class:`Route`: the key of the screen that does the
 job and, where there is one, the key on that screen that starts it. The Help screen shows
 the route and opens it with Enter, so "how do I add a new person?" is one key from doing it.
+How a route reads ("People (p), then j to start a joiner") depends on the screens' keys,
+so :func:`screens.nav.route_text` writes it and :func:`search` takes it as a parameter.
 
 Strings are marked with :func:`N_` (the locale is chosen after import) and translated
 where shown; numbers and addresses come from :mod:`kiosk.facts` through placeholders, so a
@@ -15,11 +17,11 @@ rule change is still one edit there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from kiosk import facts
-from kiosk.app_nav import NAV
 from kiosk.clock import LONDON
 from kiosk.i18n import N_, _
 from kiosk.timefmt import time_of_day
@@ -28,7 +30,7 @@ from kiosk.timefmt import time_of_day
 @dataclass(frozen=True, slots=True)
 class Route:
     """Where an answer is put into practice: a screen by its navigation name
-    (:data:`kiosk.app_nav.NAV`) and optionally a key on that screen that starts the task."""
+    (:data:`screens.nav.NAV`) and optionally a key on that screen that starts the task."""
 
     screen: str
     key: str = ""  # a key of that screen, as Textual names it ("j", "o"); "" = just open
@@ -301,7 +303,7 @@ ENTRIES: tuple[HelpEntry, ...] = (
             "the ticket reference and the date and time of your call. On a call, you can "
             "ask for a '{expert}'. Tickets keeps each ticket and writes the escalation."
         ),
-        Route("calls", "e", N_("escalate the highlighted ticket")),
+        Route("tickets", "e", N_("escalate the highlighted ticket")),
     ),
     HelpEntry(
         "",
@@ -323,33 +325,20 @@ def answer(entry: HelpEntry) -> str:
     return _(entry.answer).format(**fact_values())
 
 
-def screen_key(route: Route) -> str:
-    """The dashboard key of the route's screen (from the one navigation table)."""
-    return next(e.key for e in NAV if e.name == route.screen)
-
-
-def screen_label(route: Route) -> str:
-    return _(next(e.label for e in NAV if e.name == route.screen))
-
-
-def route_text(route: Route) -> str:
-    """How to get there by hand: "People (p), then j to start a joiner"."""
-    where = _("{screen} ({key})").format(screen=screen_label(route), key=screen_key(route))
-    if not route.key:
-        return where
-    return _("{screen}, then {key} to {task}").format(
-        screen=where, key=route.key, task=_(route.task)
-    )
-
-
-def search(query: str, entries: tuple[HelpEntry, ...] = ENTRIES) -> list[HelpEntry]:
-    """Entries holding every word of ``query`` (any case) in what the admin reads."""
+def search(
+    query: str,
+    entries: tuple[HelpEntry, ...] = ENTRIES,
+    *,
+    route_text: Callable[[Route], str] | None = None,
+) -> list[HelpEntry]:
+    """Entries holding every word of ``query`` (any case) in what the admin reads: the
+    question, the answer and, given ``route_text`` (the Help screen passes
+    :func:`screens.nav.route_text`), how the route reads."""
     words = query.casefold().split()
     found: list[HelpEntry] = []
     for entry in entries:
-        text = " ".join(
-            [question(entry), answer(entry), route_text(entry.route) if entry.route else ""]
-        ).casefold()
+        route = route_text(entry.route) if route_text and entry.route else ""
+        text = " ".join([question(entry), answer(entry), route]).casefold()
         if all(word in text for word in words):
             found.append(entry)
     return found

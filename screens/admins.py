@@ -31,9 +31,9 @@ from kiosk.admins import (
 )
 from kiosk.i18n import _, ngettext
 from kiosk.retention import due_for_erasure, erase_due, left_on
+from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
-from screens.widgets.confirm import ConfirmDialog
-from screens.widgets.field_dialog import Field, FieldDialog
 from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
@@ -147,11 +147,7 @@ class AdminsScreen(KioskScreen):
             self.notify(str(error), severity="error")
             return
         if removal.yourself:
-            lock = getattr(self.app, "action_lock", None)
-            if callable(lock):
-                lock()
-            else:
-                self.app.pop_screen()
+            self.kiosk.action_lock()  # their key is gone: the front door
             return
         self.notify(_("{name} was removed; the store's key was replaced.").format(name=name))
         if removal.recovery_code is not None:
@@ -322,7 +318,7 @@ class AddAdminDialog(_PassphraseDialog):
         )
 
     def apply(self, values: dict[str, str]) -> str:
-        session = self.app.session  # type: ignore[attr-defined]
+        session = self.session
         name = add_admin(session.store, values["name"], values["passphrase"], values["again"])
         return _("{name} is now a kiosk admin.").format(name=name)
 
@@ -341,7 +337,7 @@ class ChangePassphraseDialog(_PassphraseDialog):
         )
 
     def apply(self, values: dict[str, str]) -> str:
-        session = self.app.session  # type: ignore[attr-defined]
+        session = self.session
         change_own_passphrase(
             session.store, values["current"], values["passphrase"], values["again"]
         )

@@ -19,9 +19,9 @@ from textual.widgets import DataTable, Header, Static
 from kiosk import timefmt
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
+from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
-from screens.widgets.confirm import ConfirmDialog
-from screens.widgets.field_dialog import Field, FieldDialog
 from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralTable

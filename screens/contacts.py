@@ -26,8 +26,8 @@ from kiosk.model import LocalSupport
 from kiosk.nas_hours import describe, nas_status
 from kiosk.timefmt import time_of_day
 from kiosk.validators import display_phone
+from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
-from screens.widgets.field_dialog import Field, FieldDialog
 from screens.widgets.footer import Footer
 from screens.widgets.text import choice
 
@@ -223,7 +223,7 @@ class LocalSupportDialog(FieldDialog[LocalSupport]):
     def submit(self, values: dict[str, str]) -> LocalSupport | None:
         try:
             return calls.save_local_support(
-                self.app.session.store,  # type: ignore[attr-defined]
+                self.session.store,
                 values["name"],
                 values["email"],
                 values["phone"],

@@ -14,9 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header, OptionList
 from textual.widgets.option_list import Option
 
-from kiosk.app_nav import NAV
 from kiosk.dashboard import Dashboard, Level, Line, build_dashboard
 from kiosk.i18n import _
+from screens.nav import NAV
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.key_guide import KeyGuide
@@ -108,4 +108,4 @@ class DashboardScreen(KioskScreen):
         line = self._targets.get(option_id or "")
         if line is None or line.target is None:
             return
-        self.app.open_screen(line.target, **dict(line.link))  # type: ignore[attr-defined]
+        self.kiosk.open_screen(line.target, **dict(line.link))

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from kiosk import faq
 from kiosk.i18n import _
+from screens.nav import route_text
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel
@@ -67,7 +68,7 @@ class HelpScreen(KioskScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._show(faq.search(event.value))
+        self._show(faq.search(event.value, route_text=route_text))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
@@ -94,7 +95,7 @@ class HelpScreen(KioskScreen):
         text.append(faq.answer(entry))
         if entry.route is not None:
             text.append("\n")
-            text.append(_("Enter opens it: {route}.").format(route=faq.route_text(entry.route)))
+            text.append(_("Enter opens it: {route}.").format(route=route_text(entry.route)))
         answer.update(text)
 
     def action_move(self, step: int) -> None:
@@ -107,12 +108,12 @@ class HelpScreen(KioskScreen):
         entry = self._current()
         if entry is None or entry.route is None:
             return
-        if not getattr(self.app, "unlocked", False):
+        if not self.kiosk.unlocked:
             self.notify(_("Unlock kiosk first, then open Help again."), timeout=4)
             return
         route = entry.route
         self.app.pop_screen()
-        self.app.open_screen(route.screen)  # type: ignore[attr-defined]
+        self.kiosk.open_screen(route.screen)
         if route.key:
             target = self.app.screen
             self.app.call_after_refresh(self._press_on, target, route.key)

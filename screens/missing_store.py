@@ -15,22 +15,21 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
 from kiosk.missing_store import missing_sentence
+from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
     from store import Store
     from store.models import Generation
 
 
-class MissingStoreScreen(Screen[None]):
+class MissingStoreScreen(ShellScreen):
     CSS_PATH = "missing_store.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "restore", _("Restore it"), show=True, priority=False),
@@ -39,10 +38,6 @@ class MissingStoreScreen(Screen[None]):
     def __init__(self, newest: Generation) -> None:
         super().__init__()
         self._newest = newest
-
-    @property
-    def kiosk(self) -> KioskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         from store import StoreError, peek

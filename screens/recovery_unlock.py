@@ -12,26 +12,21 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
+from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
     from store import Store
 
 
-class RecoveryUnlockScreen(Screen[None]):
+class RecoveryUnlockScreen(ShellScreen):
     CSS_PATH = "unlock.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", _("Back"))]
-
-    @property
-    def kiosk(self) -> KioskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="unlock-box"):

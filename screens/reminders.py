@@ -15,8 +15,6 @@ person whose account is gone for good.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar
@@ -66,8 +64,6 @@ BAND_STYLES = {
     LifecycleState.DISABLED: "bold",
 }
 
-PEOPLE_SCREEN = "screens.people:PeopleScreen"
-JOINER_WIZARD = "screens.joiner:JoinerWizard"
 
 
 def _band_title(state: LifecycleState) -> str:
@@ -107,17 +103,6 @@ def _role_word(person: Person, sites: list[Site]) -> str:
     if Role.MEMBER in roles:
         return _("member")
     return "-"
-
-
-def _lazy_class(target: str) -> Any | None:
-    """``module:Class`` if that module is installed; None otherwise (another helper's)."""
-    module_name, class_name = target.split(":")
-    try:
-        if importlib.util.find_spec(module_name) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return getattr(importlib.import_module(module_name), class_name, None)
 
 
 class RemindersScreen(KioskScreen):
@@ -432,11 +417,7 @@ class RemindersScreen(KioskScreen):
         if current is None:
             self.notify(_("Highlight a person first."), severity="warning")
             return
-        screen_class = _lazy_class(PEOPLE_SCREEN)
-        if screen_class is None:
-            self.notify(_("The People screen is not available in this version."))
-            return
-        self.app.push_screen(screen_class(person_id=current[0].id))
+        self.kiosk.open_screen("people", person_id=current[0].id)
 
     def action_new_account(self) -> None:
         current = self._current()
@@ -446,16 +427,9 @@ class RemindersScreen(KioskScreen):
                 severity="warning",
             )
             return
-        wizard = _lazy_class(JOINER_WIZARD)
-        if wizard is None:
-            self.notify(
-                _(
-                    "The joiner wizard is not available in this version: draft the joiner "
-                    "request from the People screen."
-                )
-            )
-            return
-        self.app.push_screen(wizard(prefill_person_id=current[0].id))
+        from screens.joiner import JoinerWizard  # a step of People's flows, not a NAV screen
+
+        self.app.push_screen(JoinerWizard(prefill_person_id=current[0].id))
 
 
 class ActivityDayDialog(ModalScreen[date | None]):

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from kiosk import preferences, records
 from kiosk.i18n import _
 from kiosk.model import Settings
-from screens.widgets.field_dialog import Field, FieldDialog
+from screens.dialogs.field_dialog import Field, FieldDialog
 
 
 class SettingsDialog(FieldDialog[Settings]):
@@ -19,7 +19,7 @@ class SettingsDialog(FieldDialog[Settings]):
 
     def compose(self) -> ComposeResult:
         # The session is reachable only once the dialog is attached to the app.
-        self._current = records.settings(self.app.session.db())  # type: ignore[attr-defined]
+        self._current = records.settings(self.session.db())
         self._fields = tuple(
             Field(name, _(label), str(getattr(self._current, name)))
             for name, (label, _low, _high) in preferences.RANGES.items()
@@ -31,6 +31,6 @@ class SettingsDialog(FieldDialog[Settings]):
         if new is None:
             self.show_errors(errors)
             return None
-        preferences.save_settings(self.app.session.store, new)  # type: ignore[attr-defined]
+        preferences.save_settings(self.session.store, new)
         self.notify(_("Settings saved."))
         return new

@@ -14,7 +14,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, ContentSwitcher, Input, Static
 
 from kiosk import records
@@ -24,18 +23,18 @@ from kiosk.model import SITES, Site
 from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
 from kiosk.validators import ValidationError, validate_full_name
+from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 from screens.widgets.text import Literal, LiteralLabel
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
     from store import Store
 
 STEPS = ("step-admin", "step-passphrase", "step-site", "step-creating", "step-recovery")
 
 
-class SetupWizard(Screen[None]):
+class SetupWizard(ShellScreen):
     CSS_PATH = "setup.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "previous", _("Back")),
@@ -48,10 +47,6 @@ class SetupWizard(Screen[None]):
         self._store: Store | None = None
         self._recovery = ""
         self._site: Site | None = None
-
-    @property
-    def kiosk(self) -> KioskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Literal(_("Set up kiosk"), id="setup-title")

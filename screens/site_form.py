@@ -30,8 +30,8 @@ from kiosk.sites import (
     movers,
     update_site,
 )
+from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.base import KioskScreen
-from screens.widgets.confirm import ConfirmDialog
 from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Select, Static
 
 from kiosk import records, timefmt
@@ -23,8 +22,8 @@ from kiosk.i18n import _
 from kiosk.model import DsptStatus, Site
 from kiosk.sites import SiteError, history, people_with_access, record_publication
 from kiosk.validators import ValidationError, display_phone, parse_day
-from screens.widgets.base import KioskScreen
-from screens.widgets.field_dialog import Field, FieldDialog
+from screens.dialogs.field_dialog import Field, FieldDialog
+from screens.widgets.base import KioskModal, KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
@@ -191,7 +190,7 @@ class SitesScreen(KioskScreen):
         self.refresh_data()
 
 
-class PublicationDialog(ModalScreen[bool]):
+class PublicationDialog(KioskModal[bool]):
     """Record a new DSPT publication: the status it reached and the day it was published."""
 
     CSS_PATH = "sites.tcss"
@@ -260,7 +259,7 @@ class PublicationDialog(ModalScreen[bool]):
             error.update(problem.message)
             return
         status = DsptStatus(str(self.query_one("#publication-status", Select).value))
-        session = self.app.session  # type: ignore[attr-defined]
+        session = self.session
         try:
             record_publication(
                 session.store,
@@ -294,7 +293,7 @@ class MailboxSentDialog(FieldDialog[Site]):
         )
 
     def submit(self, values: dict[str, str]) -> Site | None:
-        session = self.app.session  # type: ignore[attr-defined]
+        session = self.session
         today = session.clock.today()
         try:
             day = parse_day(values["day"]) if values["day"].strip() else today

@@ -14,21 +14,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
 from kiosk.unlock_policy import unlock_delay
+from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
     from store import Store
 
 
-class UnlockScreen(Screen[None]):
+class UnlockScreen(ShellScreen):
     CSS_PATH = "unlock.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "unlock", _("Unlock"), show=True, priority=False),
@@ -39,10 +38,6 @@ class UnlockScreen(Screen[None]):
         super().__init__()
         self._wait_until = 0.0
         self._counted = 0  # seconds of countdown already shown (not waited twice)
-
-    @property
-    def kiosk(self) -> KioskApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         from store import peek

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from store.crypto import canonical_json
+from store.canonical import canonical_json
 from store.models import AuditEntry, AuditReport
 
 AUDIT_TABLE = "_audit"

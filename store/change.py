@@ -8,16 +8,35 @@ is append-only, and only through :meth:`Transaction.audit`.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from tinydb import TinyDB
 
-from store.crypto import canonical_json
+from store.canonical import canonical_json
 from store.errors import TransactionError
 from store.opening import AUDIT_TABLE
+from store.storage import DocumentStorage
 
-if TYPE_CHECKING:
-    from store.transactions import Session
+
+class Journal(Protocol):
+    """What a transaction needs of the unlocked store (:class:`store.transactions.Session`
+    is one): a protocol, so that this module does not import the session's machinery,
+    which imports it."""
+
+    admin: str
+    _storage: DocumentStorage
+    _audit_len: int
+
+    def _current_db(self) -> TinyDB: ...
+
+    def _append_audit(
+        self,
+        admin: str,
+        action: str,
+        table: str | None,
+        record_id: int | None,
+        detail: str,
+    ) -> None: ...
 
 
 def _fingerprint(row: Any) -> str | None:
@@ -33,7 +52,7 @@ def _fingerprint(row: Any) -> str | None:
 class Transaction:
     """One change to the store. ``db`` is the TinyDB to change; ``audit`` records why."""
 
-    def __init__(self, store: Session) -> None:
+    def __init__(self, store: Journal) -> None:
         self._store = store
         self.db: TinyDB = store._current_db()
         self.entries = 0

@@ -11,6 +11,8 @@ Key hierarchy (why it is shaped like this):
 Format 2 adds an Ed25519 **signing key** (see :mod:`store.signing`): a slot's
 passphrase also yields, through HKDF from the same Argon2id output, a key that pins the
 signing key (:class:`SlotKeys`) and a key for the admin's trust record.
+:func:`canonical_json` lives in :mod:`store.canonical`, so that
+signing needs nothing from this module and the two import each other in no circle.
 
 The public-key step is what makes rotation possible: removing an admin must replace
 the data key so that an old copy of the file plus the removed passphrase opens nothing
@@ -22,12 +24,10 @@ and the old data key, learns nothing about it.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -36,8 +36,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from store.canonical import canonical_json
 from store.layout import KEY_LEN, NONCE_LEN, SALT_LEN, Slot
 from store.models import KdfParams
+from store.signing import pin_mac, pin_ok
 
 # Recovery codes: 25 symbols from an alphabet without look-alikes (no 0/O, 1/I/L, U),
 # read aloud and written down in five groups of five: about 123 bits of entropy.
@@ -82,13 +84,6 @@ def slot_keys(kek: bytearray, store_id: str, name: str) -> SlotKeys:
 
 class KeyUnwrapFailed(Exception):
     """Internal: the slot opened but the data key inside did not authenticate."""
-
-
-def canonical_json(value: Any) -> bytes:
-    """The one serialisation used wherever bytes are hashed or bound as associated data."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
 
 
 def passphrase_secret(passphrase: str) -> bytes:
@@ -222,8 +217,6 @@ def pin_slot(
     store_id: str, slot: Slot, private: X25519PrivateKey, keys: SlotKeys, sign_public: bytes
 ) -> Slot:
     """``slot`` vouching for ``sign_public``; a format-1 slot is re-encrypted as format 2."""
-    from store.signing import pin_mac
-
     if not slot.pinned:
         nonce = os.urandom(NONCE_LEN)
         slot = replace(slot, private_nonce=nonce)
@@ -241,8 +234,6 @@ def pin_slot(
 def open_slot(store_id: str, slot: Slot, secret: bytes) -> tuple[X25519PrivateKey, SlotKeys]:
     """The slot's private key and keys; :class:`SlotLocked` if ``secret`` is wrong,
     :class:`SlotTampered` if it is right but the slot's pin was edited."""
-    from store.signing import pin_ok
-
     kek = derive_kek(secret, slot.salt, slot.kdf)
     try:
         raw = AESGCM(kek).decrypt(

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from store.crypto import canonical_json
+from store.canonical import canonical_json
 from store.layout import KEY_LEN, Rotation, Slot
 
 MAX_CHAIN = 64

@@ -1,22 +1,61 @@
-"""The base every kiosk screen inherits: session access, Escape to go back, live refresh.
+"""The bases every kiosk screen and dialog inherits: typed app and session access, Escape
+to go back, live refresh.
 
 Screens are thin: they call domain functions with ``self.session`` and render what comes
-back. When another admin's process saves the store, the app posts a refresh to the
-active screen, which re-reads through :meth:`refresh_data`.
+back. When another admin's process saves the store, the app posts
+:class:`~screens.shell.StoreChanged` to the active screen, which re-reads through
+:meth:`KioskScreen.refresh_data`.
+
+``self.kiosk`` is the app as :class:`~screens.shell.KioskShell` (typed, without importing
+the app: see :mod:`screens.shell`); ``self.app`` stays Textual's ``App`` for Textual's own
+methods.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
+from textual import on
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
 
 from kiosk.i18n import _
-from kiosk.session import Session
+from screens.shell import StoreChanged
+
+if TYPE_CHECKING:
+    from kiosk.session import Session
+    from screens.shell import KioskShell
+
+ResultT = TypeVar("ResultT")
 
 
-class KioskScreen(Screen[None]):
+def kiosk_of(node: DOMNode) -> KioskShell:
+    """The kiosk app running ``node`` (every kiosk screen runs inside a KioskApp)."""
+    return cast("KioskShell", node.app)
+
+
+class ShellScreen(Screen[None]):
+    """A full screen shown while locked too (unlock, setup): the app, but no session."""
+
+    @property
+    def kiosk(self) -> KioskShell:
+        return kiosk_of(self)
+
+
+class KioskModal(ModalScreen[ResultT]):
+    """A dialog of the unlocked kiosk, answering a ``ResultT``."""
+
+    @property
+    def kiosk(self) -> KioskShell:
+        return kiosk_of(self)
+
+    @property
+    def session(self) -> Session:
+        return self.kiosk.session
+
+
+class KioskScreen(ShellScreen):
     """A full screen of the unlocked kiosk."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -25,7 +64,7 @@ class KioskScreen(Screen[None]):
 
     @property
     def session(self) -> Session:
-        return self.app.session  # type: ignore[attr-defined, no-any-return]
+        return self.kiosk.session
 
     _mounted_on: tuple[int, int] | None = None
 
@@ -35,7 +74,7 @@ class KioskScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Locking pops every screen; one uncovered on the way out must not read the store.
-        if not getattr(self.app, "unlocked", True):
+        if not self.kiosk.unlocked:
             return
         # A new screen is resumed straight after its mount: refreshing again then would
         # build everything twice (seconds at 10,000 people) for nothing, so that first
@@ -54,6 +93,10 @@ class KioskScreen(Screen[None]):
             return None
         writes = getattr(db.storage, "writes", None)
         return (id(db), writes) if isinstance(writes, int) else None
+
+    @on(StoreChanged)
+    def _store_changed(self) -> None:
+        self.refresh_data()
 
     def refresh_data(self) -> None:
         """Re-read from the store and update the widgets; called on mount, on resume and

@@ -12,7 +12,6 @@ The panel scrolls (arrow keys, Page Up/Down) when the email is taller than the s
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,12 +20,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Static
 
-from kiosk.drafts import Draft, draft_name, drafts_folder, save_draft
+from kiosk.drafts import Draft
 from kiosk.i18n import _
-from screens.widgets.text import Literal, say_text
+from screens.dialogs.save_file import save_to_drafts
+from screens.widgets.text import Literal
 
 
 class DraftPanel(VerticalScroll, can_focus=True):
@@ -142,30 +141,3 @@ class DraftPanel(VerticalScroll, can_focus=True):
         )
         if path is not None:
             self.post_message(self.Saved(path))
-
-
-def save_to_drafts(
-    widget: Widget, text: str, name: str, saved: str, *, folder: Path | None = None
-) -> Path | None:
-    """Save ``text`` into ``drafts/`` beside the store, under a name kiosk makes from
-    ``name`` (the record) and today's date, and tell the admin where it went (``saved``
-    is the catalog sentence with ``{path}``). Never a typed path, never over an existing
-    file (see :func:`kiosk.drafts.save_draft`); a failure says nothing was saved."""
-    app = widget.app
-    target = folder or drafts_folder(getattr(app, "store_path", Path("kiosk.store")))
-    session = getattr(app, "session", None)
-    today = session.clock.today() if session is not None else date.today()
-    try:
-        path = save_draft(text, target, draft_name(name, day=today))
-    except OSError as error:
-        widget.notify(
-            say_text(
-                _("Nothing was saved: {reason}."),
-                reason=error.strerror or error.__class__.__name__,
-            ),
-            severity="error",
-            timeout=8,
-        )
-        return None
-    widget.notify(say_text(saved, path=path), timeout=6)
-    return path

@@ -1,5 +1,5 @@
-"""The FAQ in kiosk's words: every question of the reference FAQ has its entry, every
-route names a real screen, and search narrows by every word typed."""
+"""The FAQ in kiosk's words: every question of the reference FAQ has its entry and search
+narrows by every word typed (how routes read, with the screens' keys: tests/screens/test_nav.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk import faq
-from kiosk.app_nav import NAV
 
 FAQ_FILE = Path("/work/shared/reference/nhsmail-social-care-faq.txt")
 # The FAQ's questions, copied from the reference file so the mapping is checked wherever
@@ -50,24 +49,6 @@ def test_the_attachment_and_directory_advice_are_there() -> None:
     answers = " ".join(faq.answer(entry) for entry in faq.ENTRIES)
     assert "'This is a private computer'" in answers
     assert "NHS Directory (People Finder)" in answers
-
-
-def test_every_route_names_a_screen_and_shows_its_keys() -> None:
-    screens = {entry.name: entry.key for entry in NAV}
-    for entry in faq.ENTRIES:
-        assert entry.route is not None, entry.question
-        assert entry.route.screen in screens, entry.route
-        shown = faq.route_text(entry.route)
-        assert f"({screens[entry.route.screen]})" in shown
-        if entry.route.key:
-            assert entry.route.task, entry.route
-            assert f"then {entry.route.key} to " in shown
-
-
-def test_add_new_users_leads_to_people_then_joiner() -> None:
-    entry = next(e for e in faq.ENTRIES if e.faq == "How do I add new users?")
-    assert entry.route == faq.Route("people", "j", entry.route.task if entry.route else "")
-    assert faq.route_text(entry.route) == "People (p), then j to start a joiner"  # type: ignore[arg-type]
 
 
 def test_answers_fill_every_placeholder_from_the_facts() -> None:

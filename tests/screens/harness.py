@@ -15,6 +15,8 @@ from kiosk.session import Session
 class ScreenHarness(App[None]):
     """Pushes ``screen`` over a blank base screen, so Escape (back) has somewhere to go."""
 
+    unlocked = True  # as screens.shell.KioskShell: the session is open
+
     def __init__(
         self, session: Session, screen: Screen[Any], store_path: Path | None = None
     ) -> None:
@@ -23,6 +25,17 @@ class ScreenHarness(App[None]):
         self._first = screen
         # Where the store would be: files saved on request go into drafts/ beside it.
         self.store_path = store_path or Path("/nonexistent/kiosk.store")
+        self.opened: list[tuple[str, dict[str, Any]]] = []  # open_screen calls, in order
+
+    def open_screen(self, name: str, **kwargs: Any) -> None:
+        """As the app's (screens.shell.KioskShell): noted, and a blank screen stands in for
+        the named one, so a test sees which screen was asked for with what."""
+        self.opened.append((name, kwargs))
+        self.push_screen(Screen())
+
+    def action_lock(self) -> None:
+        """As the app's lock, as far as a lone screen goes: it is no longer shown."""
+        self.pop_screen()
 
     def on_mount(self) -> None:
         self.push_screen(self._first)

@@ -83,8 +83,8 @@ async def unlocked(
 ) -> AsyncIterator[Pilot[Any]]:
     """The real app on ``path``, unlocked by typing the passphrase, on the dashboard."""
     from kiosk import demo
-    from kiosk.app import DemoCredentials, KioskApp
     from kiosk.clock import FixedClock
+    from screens.app import DemoCredentials, KioskApp
     from tests.conftest import FAST_KDF
 
     credentials = DemoCredentials(demo.DEMO_ADMIN, demo.DEMO_PASSPHRASE) if demo_hint else None
@@ -101,11 +101,10 @@ async def unlocked(
 
 
 def nav_keys() -> list[tuple[str, str]]:
-    """(name, key) of every screen in the navigation table whose module is in this build."""
-    from kiosk.app import _module_exists
-    from kiosk.app_nav import NAV
+    """(name, key) of every screen in the navigation table."""
+    from screens.nav import NAV
 
-    return [(e.name, e.key) for e in NAV if _module_exists(e.target.split(":")[0])]
+    return [(e.name, e.key) for e in NAV]
 
 
 # -- the pseudo-locale check ---------------------------------------------------------------
@@ -240,8 +239,8 @@ async def walk(path: Path, extra: list[str]) -> tuple[list[Finding], list[str]]:
         visited.append(name)
         findings.extend(untranslated_words(name, screen_lines(app), vocabulary, exempt))
 
-    from kiosk.app import KioskApp
     from kiosk.clock import FixedClock
+    from screens.app import KioskApp
     from tests.conftest import FAST_KDF
 
     setup = KioskApp(path.parent / "new" / "kiosk.store", clock=FixedClock(NOW), store_kdf=FAST_KDF)
@@ -293,7 +292,7 @@ async def walk(path: Path, extra: list[str]) -> tuple[list[Finding], list[str]]:
 
 
 def nav_class(name: str) -> str:
-    from kiosk.app_nav import NAV
+    from screens.nav import NAV
 
     return next(e.target.split(":")[1] for e in NAV if e.name == name)
 

@@ -22,7 +22,7 @@ from screens.admins import (
     ChangePassphraseDialog,
     RecoveryKeyDialog,
 )
-from screens.widgets.confirm import ConfirmDialog
+from screens.dialogs.confirm import ConfirmDialog
 from store import Store, WrongPassphrase
 from tests.conftest import FAST_KDF
 from tests.screens.harness import ScreenHarness

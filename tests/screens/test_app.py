@@ -10,9 +10,9 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from kiosk import records
-from kiosk.app import KioskApp
 from kiosk.clock import FixedClock
 from kiosk.model import PEOPLE, SITES, Person, Role, Site
+from screens.app import KioskApp
 from store import Store
 from tests.conftest import FAST_KDF
 

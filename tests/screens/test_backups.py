@@ -16,7 +16,7 @@ from kiosk import records
 from kiosk.clock import FixedClock
 from kiosk.session import Session
 from screens.backups import BackupsScreen, OldPassphraseDialog
-from screens.widgets.confirm import ConfirmDialog
+from screens.dialogs.confirm import ConfirmDialog
 from store import NotOpenable, Store
 from tests.screens.harness import ScreenHarness
 from tests.screens.stores import ADMIN, three_site_store

@@ -17,7 +17,7 @@ SCRIPT = textwrap.dedent(
     import sys
     from pathlib import Path
     from kiosk import records
-    from kiosk.app import KioskApp
+    from screens.app import KioskApp
     from kiosk.model import PEOPLE, Person
     from screens.widgets.base import KioskScreen
     from store import Store

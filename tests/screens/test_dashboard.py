@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kiosk import demo
-from kiosk.app import DemoCredentials, KioskApp
 from kiosk.clock import FixedClock
 from kiosk.dashboard import Level, build_dashboard
+from screens.app import DemoCredentials, KioskApp
 from store import Store
 from tests.conftest import FAST_KDF
 
@@ -43,7 +43,7 @@ def test_dashboard_content_for_the_demo_care_group(demo_path: Path) -> None:
     # an owner at risk is the very first line, and leads to the reminders
     assert board.top[0].level is Level.BAD and board.top[0].text.startswith("Owner ")
     assert board.top[0].target == "reminders" and dict(board.top[0].link)["person_id"]
-    tickets = [line for line in board.top if line.target == "calls"]
+    tickets = [line for line in board.top if line.target == "tickets"]
     assert tickets and "contact_id" in dict(tickets[0].link)
     assert [s.site.ods_code for s in board.sites] == ["VZZ01", "VZZ02"]
     second = " | ".join(line.text for line in board.sites[1].lines)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from kiosk import demo
-from kiosk.app import DemoCredentials, KioskApp
-from kiosk.app_nav import NAV
 from kiosk.clock import FixedClock
+from screens.app import DemoCredentials, KioskApp
+from screens.nav import NAV
 from store import Store
 from tests.conftest import FAST_KDF
 

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet, Select
 
 from kiosk.model import Role
-from screens.script_run import OwnerDialog
+from screens.script_run_dialogs import OwnerDialog
 from tests.screens.screen_walk import make_demo_store, screen_lines, settle, unlocked
 
 SIZE = (80, 24)
@@ -133,8 +133,8 @@ async def test_keys_typed_in_a_burst_after_enter_land_in_the_next_field(tmp_path
     the focus; the guard holds them until it has, so none lands in the name just left."""
     from textual import events
 
-    from kiosk.app import KioskApp
     from kiosk.clock import FixedClock
+    from screens.app import KioskApp
     from tests.conftest import FAST_KDF
     from tests.screens.screen_walk import NOW
 
@@ -161,8 +161,8 @@ async def test_a_key_queued_as_the_hold_ends_comes_after_the_held_keys(
 
     from textual import events
 
-    from kiosk.app import SETTLE_ROUNDS, KioskApp
     from kiosk.clock import FixedClock
+    from screens.app import SETTLE_ROUNDS, KioskApp
     from tests.conftest import FAST_KDF
     from tests.screens.screen_walk import NOW
 
@@ -202,8 +202,8 @@ async def test_setup_enter_in_the_mailbox_goes_to_the_box_and_the_footer_fits_th
 ) -> None:
     from textual.widgets import Checkbox
 
-    from kiosk.app import KioskApp
     from kiosk.clock import FixedClock
+    from screens.app import KioskApp
     from tests.conftest import FAST_KDF
     from tests.screens.screen_walk import NOW
 
@@ -229,8 +229,8 @@ async def test_setup_enter_in_the_mailbox_goes_to_the_box_and_the_footer_fits_th
 async def test_recovery_wizard_echoes_names_and_last_group_and_masks_passphrases(
     tmp_path: Path,
 ) -> None:
-    from kiosk.app import KioskApp
     from kiosk.clock import FixedClock
+    from screens.app import KioskApp
     from screens.recovery import RecoveryWizard
     from store import Store
     from tests.conftest import FAST_KDF

@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from kiosk import faq
-from kiosk.app_nav import NAV
 from screens.help import HelpScreen
+from screens.nav import NAV
 from tests.screens.screen_walk import make_demo_store, settle, unlocked
 
 SIZE = (80, 24)

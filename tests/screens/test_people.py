@@ -162,7 +162,7 @@ async def test_access_column_shows_each_site_when_there_are_two() -> None:
 
 
 def test_columns_fill_80_and_three_sites_use_letters() -> None:
-    from screens.people import access_cells, column_specs, column_widths
+    from screens.people_rows import access_cells, column_specs, column_widths
 
     for count in (1, 2, 3, 5):
         widths = column_widths(80, count)
@@ -272,7 +272,7 @@ async def test_s_shows_one_site_at_a_time_then_all_again() -> None:
 async def test_typing_on_narrows_and_deleting_widens_the_filter() -> None:
     """Typing on filters the last result (fast at 10,000 people); the rows are always
     the ones a fresh filter of everyone gives, in the same order."""
-    from screens.people import filter_rows, sort_rows
+    from screens.people_rows import filter_rows, sort_rows
 
     app = harness(seeded())
     async with app.run_test(size=(80, 24)) as pilot:

@@ -98,8 +98,8 @@ def assert_whole_and_plain(pilot: Pilot[Any], heading: str | None = None) -> Non
 
 
 async def test_setup_wizard_plain(tmp_path: Path) -> None:
-    from kiosk.app import KioskApp
     from kiosk.clock import FixedClock
+    from screens.app import KioskApp
     from tests.conftest import FAST_KDF
 
     app = KioskApp(

@@ -12,9 +12,9 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from kiosk import records
-from kiosk.app import KioskApp
 from kiosk.clock import FixedClock
 from kiosk.model import SITES, Site
+from screens.app import KioskApp
 from screens.recovery import RecoveryWizard
 from store import RECOVERY_SLOT, Store, WrongPassphrase
 from tests.conftest import FAST_KDF

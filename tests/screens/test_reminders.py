@@ -302,12 +302,6 @@ async def test_a_gone_account_cannot_be_disabled() -> None:
         assert store.audit_entries == []
 
 
-class FakePeople(Screen[None]):
-    def __init__(self, person_id: int) -> None:
-        super().__init__()
-        self.person_id = person_id
-
-
 class FakeJoiner(Screen[None]):
     def __init__(self, prefill_person_id: int) -> None:
         super().__init__()
@@ -316,9 +310,10 @@ class FakeJoiner(Screen[None]):
 
 @pytest.mark.asyncio
 async def test_jump_and_joiner_open_the_other_screens(monkeypatch: pytest.MonkeyPatch) -> None:
+    import screens.joiner
+
     store, ids, _site = seeded()
-    targets = {reminders.PEOPLE_SCREEN: FakePeople, reminders.JOINER_WIZARD: FakeJoiner}
-    monkeypatch.setattr(reminders, "_lazy_class", targets.get)
+    monkeypatch.setattr(screens.joiner, "JoinerWizard", FakeJoiner)
     app = harness(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await go_to(app, pilot, f"p{ids['Dee Due']}")
@@ -327,7 +322,7 @@ async def test_jump_and_joiner_open_the_other_screens(monkeypatch: pytest.Monkey
         assert isinstance(app.screen, RemindersScreen)
         await pilot.press("j")
         await pilot.pause()
-        assert isinstance(app.screen, FakePeople) and app.screen.person_id == ids["Dee Due"]
+        assert app.opened == [("people", {"person_id": ids["Dee Due"]})]
         app.pop_screen()
         await pilot.pause()
         await go_to(app, pilot, f"p{ids['Gail Gone']}")
@@ -335,24 +330,6 @@ async def test_jump_and_joiner_open_the_other_screens(monkeypatch: pytest.Monkey
         await pilot.pause()
         assert isinstance(app.screen, FakeJoiner)
         assert app.screen.prefill_person_id == ids["Gail Gone"]
-
-
-@pytest.mark.asyncio
-async def test_jump_without_the_people_screen_just_says_so(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    store, _ids, _site = seeded()
-    monkeypatch.setattr(reminders, "_lazy_class", lambda target: None)
-    app = harness(store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("j", "g")
-        await pilot.pause()
-        assert isinstance(app.screen, RemindersScreen)
-
-
-def test_lazy_class_finds_nothing_for_a_missing_module() -> None:
-    assert reminders._lazy_class("screens.no_such_screen:Nothing") is None
-    assert reminders._lazy_class("screens.reminders:RemindersScreen") is RemindersScreen
 
 
 @pytest.mark.asyncio

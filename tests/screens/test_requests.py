@@ -13,7 +13,8 @@ from kiosk import records
 from kiosk.clock import FixedClock
 from kiosk.model import REQUESTS, NasRequest, PersonStatus, RequestKind, RequestStatus, Role
 from kiosk.session import Session
-from screens.requests import AnswerDialog, RequestsScreen
+from screens.dialogs.answer import AnswerDialog
+from screens.requests import RequestsScreen
 from tests.fakes import FakeStore
 from tests.kiosk.people_fixtures import staff, store_with
 from tests.screens.harness import ScreenHarness

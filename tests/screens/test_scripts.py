@@ -25,12 +25,12 @@ from kiosk.model import (
     TicketStatus,
 )
 from kiosk.session import Session
-from screens.script_run import (
+from screens.script_run import ScriptRunScreen
+from screens.script_run_dialogs import (
     OwnerDialog,
     PersonDialog,
     RecordCallDialog,
     RecordEmailDialog,
-    ScriptRunScreen,
     TicketDialog,
 )
 from screens.scripts import ScriptsScreen

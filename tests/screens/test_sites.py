@@ -11,9 +11,9 @@ from kiosk import records
 from kiosk.clock import FixedClock
 from kiosk.model import PEOPLE, SITES, DsptStatus, Person, Role, Site
 from kiosk.session import Session
+from screens.dialogs.confirm import ConfirmDialog
 from screens.site_form import SiteFormScreen
 from screens.sites import PublicationDialog, SitesScreen
-from screens.widgets.confirm import ConfirmDialog
 from tests.fakes import FakeStore
 from tests.screens.harness import ScreenHarness
 

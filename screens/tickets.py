@@ -1,4 +1,5 @@
-"""The call and ticket log: every call and email to NAS, its ticket, status and follow-up.
+"""Tickets (the screen users open with t): every call and email to NAS, its ticket, status
+and follow-up.
 
 A ticket NAS has not resolved by its follow-up day is marked "!" in words and symbol (it
 must read the same with NO_COLOR=1), and the escalation script is one key away with the
@@ -23,16 +24,16 @@ from kiosk.i18n import _
 from kiosk.model import Channel, NasContact, Site, TicketStatus
 from kiosk.nas_hours import parse_london
 from kiosk.validators import ValidationError, parse_day
+from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.base import KioskScreen
-from screens.widgets.confirm import ConfirmDialog
-from screens.widgets.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.footer import Footer
 from screens.widgets.table import cursor_key
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 
 
-class CallsScreen(KioskScreen):
-    CSS_PATH = "calls.tcss"
+class TicketsScreen(KioskScreen):
+    CSS_PATH = "tickets.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", _("Add")),
         Binding("s", "status", _("Status")),
@@ -49,7 +50,7 @@ class CallsScreen(KioskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        table = LiteralTable(id="calls-table", cursor_type="row")
+        table = LiteralTable(id="tickets-table", cursor_type="row")
         table.add_column(_("When"), key="when")
         table.add_column(_("How"), key="how")
         table.add_column(_("About"), key="script")
@@ -57,7 +58,7 @@ class CallsScreen(KioskScreen):
         table.add_column(_("Status"), key="status")
         table.add_column(_("Follow up"), key="follow_up")
         yield table
-        yield Literal("", id="call-detail")
+        yield Literal("", id="ticket-detail")
         yield Footer()
 
     def refresh_data(self) -> None:
@@ -67,7 +68,7 @@ class CallsScreen(KioskScreen):
         log = calls.log(db)
         late = calls.overdue_followups(log, today)
         overdue = {c.id for c in late}
-        table = self.query_one("#calls-table", DataTable)
+        table = self.query_one("#tickets-table", DataTable)
         current = self._current()
         if self._select is None and current is None and late:
             self._select = late[0].id  # opened from the dashboard: the ticket to escalate
@@ -102,7 +103,7 @@ class CallsScreen(KioskScreen):
         self.refresh_bindings()
 
     def _current(self) -> NasContact | None:
-        key = cursor_key(self.query_one("#calls-table", DataTable))
+        key = cursor_key(self.query_one("#tickets-table", DataTable))
         return self._contacts.get(key or "")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -110,7 +111,7 @@ class CallsScreen(KioskScreen):
         self.refresh_bindings()
 
     def _show_detail(self) -> None:
-        detail = self.query_one("#call-detail", Static)
+        detail = self.query_one("#ticket-detail", Static)
         entry = self._current()
         if entry is None:
             detail.update(
@@ -232,7 +233,7 @@ class EditTicketDialog(FieldDialog[NasContact]):
     def submit(self, values: dict[str, str]) -> NasContact | None:
         try:
             return calls.edit_ticket(
-                self.app.session.store,  # type: ignore[attr-defined]
+                self.session.store,
                 self._entry.id,
                 values["ticket"],
                 values["notes"],
@@ -267,7 +268,7 @@ class FollowUpDialog(FieldDialog[NasContact]):
             self.show_errors(errors)
             return None
         return calls.set_follow_up(
-            self.app.session.store,  # type: ignore[attr-defined]
+            self.session.store,
             self._entry.id,
             follow_up,
         )
@@ -335,7 +336,7 @@ class AddContactDialog(FieldDialog[NasContact]):
             site_id = int(str(self.query_one("#contact-site", Select).value))
         try:
             return calls.record_contact(
-                self.app.session.store,  # type: ignore[attr-defined]
+                self.session.store,
                 site_id=site_id,
                 at=at,
                 channel=Channel(str(self.query_one("#contact-channel", Select).value)),

@@ -13,9 +13,9 @@ from kiosk import calls, records
 from kiosk.clock import LONDON, FixedClock
 from kiosk.model import PEOPLE, SITES, Channel, Person, Role, Site, TicketStatus
 from kiosk.session import Session
-from screens.calls import AddContactDialog, CallsScreen, EditTicketDialog, FollowUpDialog
+from screens.dialogs.confirm import ConfirmDialog
 from screens.script_run import ScriptRunScreen
-from screens.widgets.confirm import ConfirmDialog
+from screens.tickets import AddContactDialog, EditTicketDialog, FollowUpDialog, TicketsScreen
 from tests.fakes import FakeStore
 from tests.screens.harness import ScreenHarness
 
@@ -60,16 +60,16 @@ def seeded() -> tuple[FakeStore, int, int]:
 
 
 def harness(store: FakeStore, **kwargs: Any) -> ScreenHarness:
-    return ScreenHarness(Session(store, FixedClock(NOW)), CallsScreen(**kwargs))  # type: ignore[arg-type]
+    return ScreenHarness(Session(store, FixedClock(NOW)), TicketsScreen(**kwargs))  # type: ignore[arg-type]
 
 
 def rows(app: ScreenHarness) -> list[list[str]]:
-    table = app.screen.query_one("#calls-table", DataTable)
+    table = app.screen.query_one("#tickets-table", DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 def detail(app: ScreenHarness) -> str:
-    return str(app.screen.query_one("#call-detail", Static).render())
+    return str(app.screen.query_one("#ticket-detail", Static).render())
 
 
 @pytest.mark.asyncio
@@ -172,8 +172,8 @@ async def test_add_an_email_by_hand_with_every_rule_shown() -> None:
         dialog.query_one("#field-ticket", Input).value = "INC0999999"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, CallsScreen)
-        table = app.screen.query_one("#calls-table", DataTable)
+        assert isinstance(app.screen, TicketsScreen)
+        table = app.screen.query_one("#tickets-table", DataTable)
         assert rows(app)[table.cursor_row] == [
             "23/11/2026, 16:40",
             "Email",
@@ -208,7 +208,7 @@ async def test_empty_log_says_how_to_add() -> None:
         assert "No calls or emails to NAS yet" in detail(app)
         await pilot.press("s", "e")  # nothing selected: nothing happens
         await pilot.pause()
-        assert isinstance(app.screen, CallsScreen)
+        assert isinstance(app.screen, TicketsScreen)
 
 
 def test_snapshot_calls(snap_compare: Any) -> None:
@@ -227,7 +227,7 @@ async def test_opening_without_a_choice_selects_the_overdue_ticket() -> None:
     app = harness(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.screen.query_one("#calls-table", DataTable).cursor_row == 1
+        assert app.screen.query_one("#tickets-table", DataTable).cursor_row == 1
         await pilot.press("e")  # one key from the dashboard's line to the escalation
         await pilot.pause()
         screen = app.screen
@@ -247,7 +247,7 @@ async def test_one_ticket_logged_twice_is_edited_and_closed_as_one() -> None:
         dialog.query_one("#field-ticket", Input).value = "inc0123456"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, CallsScreen)
+        assert isinstance(app.screen, TicketsScreen)
         assert rows(app)[0][3] == "inc0123456"  # as typed; still the same ticket
         await pilot.press("s", "y", "s", "y")  # waiting, then resolved: the whole ticket
         await pilot.pause()

@@ -17,12 +17,12 @@ from typing import ClassVar, Generic, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from kiosk.i18n import _
 from kiosk.validators import ValidationError
+from screens.widgets.base import KioskModal
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, one_line
 
@@ -40,7 +40,7 @@ class Field:
     placeholder: str = ""
 
 
-class FieldDialog(ModalScreen[T | None], Generic[T]):
+class FieldDialog(KioskModal[T | None], Generic[T]):
     """Subclasses implement :meth:`submit`; ``None`` from it keeps the dialog open."""
 
     DEFAULT_CSS = """

@@ -2,11 +2,14 @@
 
 The shell owns what every screen shares and no screen should repeat: the one open store
 (a :class:`~kiosk.session.Session`), locking (Ctrl+L and after minutes without a key),
-noticing another admin's save and refreshing the screen, navigation and the command
-palette, and a crash report that never shows personal data.
+noticing another admin's save and telling the screen (:class:`~screens.shell.StoreChanged`),
+navigation and the command palette, and a crash report that never shows personal data.
 
-Screens are imported only when first opened (see :mod:`kiosk.app_nav`), after the locale
-is chosen, which keeps start-up close to a bare Textual app.
+Screens are imported only when first opened (see :mod:`screens.nav`), after the locale
+is chosen, which keeps start-up close to a bare Textual app. No screen imports this
+module: they reach the app through :class:`screens.shell.KioskShell`, so the app may
+import any screen without closing a circle. The CLI launches it through :func:`run_tui`,
+the one place ``kiosk`` imports ``screens`` (lazily, see pyproject's layers contract).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import importlib
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -30,12 +32,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kiosk import facts
-from kiosk.app_nav import NAV, NavEntry
 from kiosk.clock import Clock, SystemClock
 from kiosk.crash import EXIT_INTERNAL_ERROR, safe_crash_report
 from kiosk.i18n import _, ngettext
 from kiosk.session import Session
 from kiosk.validators import neutralise
+from screens.nav import NAV, NavEntry
+from screens.shell import DemoCredentials, KioskShell, StoreChanged
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -50,13 +53,7 @@ SETTLE_TIMEOUT = 0.25  # seconds per round at most: held keys are never lost or 
 STORE_POLL_SECONDS = 2.0
 IDLE_CHECK_SECONDS = 5.0
 
-
-@dataclass(frozen=True, slots=True)
-class DemoCredentials:
-    """Shown on the unlock screen of ``kiosk --demo`` (fictional, deleted on exit)."""
-
-    admin: str
-    passphrase: str
+__all__ = ["DemoCredentials", "KioskApp", "run_tui"]
 
 
 class KioskApp(App[int]):
@@ -198,7 +195,7 @@ class KioskApp(App[int]):
         due = retention.due_for_erasure(records.people(db), settings, session.clock.today())
         if not due:
             return
-        from screens.widgets.confirm import ConfirmDialog
+        from screens.dialogs.confirm import ConfirmDialog
 
         text = ngettext(
             "{n} person left more than {months} months ago: {names}.",
@@ -360,26 +357,23 @@ class KioskApp(App[int]):
         if store.generation == self._seen_generation:
             return
         self._seen_generation = store.generation
-        refresh = getattr(self.screen, "refresh_data", None)
-        if callable(refresh):
-            refresh()
+        self.screen.post_message(StoreChanged())
 
     # -- navigation --------------------------------------------------------------------
 
     def nav_entries(self) -> list[NavEntry]:
-        """Navigation entries whose screen module exists in this build."""
-        return [entry for entry in NAV if _module_exists(entry.target.split(":")[0])]
+        """Every navigation entry (each screen of :data:`screens.nav.NAV` is in the build:
+        tests/screens/test_nav.py imports them all)."""
+        return list(NAV)
 
     def open_screen(self, name: str, **kwargs: Any) -> None:
-        """Open the named screen (see :data:`kiosk.app_nav.NAV`) over the current one."""
+        """Open the named screen (see :data:`screens.nav.NAV`) over the current one: the
+        one way any screen, key or palette entry navigates."""
         if self._session is None:
             return
         for entry in NAV:
             if entry.name == name:
                 module_name, class_name = entry.target.split(":")
-                if not _module_exists(module_name):
-                    self.notify(_("That screen is not available in this version."))
-                    return
                 screen_class = getattr(importlib.import_module(module_name), class_name)
                 self.push_screen(screen_class(**kwargs))
                 return
@@ -529,13 +523,9 @@ def _is_text_field(widget: object) -> bool:
     return isinstance(widget, Input)
 
 
-def _module_exists(module_name: str) -> bool:
-    from importlib.util import find_spec
-
-    try:
-        return find_spec(module_name) is not None
-    except ModuleNotFoundError:
-        return False
+def _shell(app: KioskApp) -> KioskShell:
+    """Never called: mypy checks here that the app is what the screens take it for."""
+    return app
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -12,14 +12,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 
 from kiosk.i18n import _
+from screens.widgets.base import KioskModal
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(KioskModal[bool]):
     """A yes/no question: y or Enter confirms, n or Escape cancels."""
 
     CSS_PATH = "confirm.tcss"

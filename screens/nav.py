@@ -1,15 +1,21 @@
 """Every screen the unlocked kiosk can open, with its key: the single navigation table.
 
-The app shell reads this to build dashboard keys and command-palette entries. Screens are
-named by import path so that none is imported before it is first opened (start-up time),
-and so that adding a screen is one line here, not an edit of the shell.
+The app shell reads this to build dashboard keys and command-palette entries, and
+:meth:`screens.app.KioskApp.open_screen` (the one way to navigate) opens a screen by its
+name here. Screens are named by import path so that none is imported before it is first
+opened (start-up time), and so that adding a screen is one line here, not an edit of the
+shell. The domain names screens by ``name`` only (dashboard lines, the FAQ's routes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kiosk.i18n import N_
+from kiosk.i18n import N_, _
+
+if TYPE_CHECKING:
+    from kiosk.faq import Route
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +65,9 @@ NAV: tuple[NavEntry, ...] = (
     ),
     NavEntry(
         "t",
-        "calls",
+        "tickets",
         N_("Tickets"),
-        "screens.calls:CallsScreen",
+        "screens.tickets:TicketsScreen",
         N_("Calls and emails to NAS and their tickets"),
     ),
     NavEntry(
@@ -107,3 +113,22 @@ NAV: tuple[NavEntry, ...] = (
         N_("Idle lock, membership review period, leavers' data retention"),
     ),
 )
+
+
+def entry(name: str) -> NavEntry:
+    """The navigation entry of the screen called ``name`` (KeyError if there is none)."""
+    for candidate in NAV:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(name)
+
+
+def route_text(route: Route) -> str:
+    """How to get to a FAQ answer's task by hand: "People (p), then j to start a joiner"."""
+    screen = entry(route.screen)
+    where = _("{screen} ({key})").format(screen=_(screen.label), key=screen.key)
+    if not route.key:
+        return where
+    return _("{screen}, then {key} to {task}").format(
+        screen=where, key=route.key, task=_(route.task)
+    )
