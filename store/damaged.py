@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from store import files, lineage, signing, state, trust, vouchers
 from store.crypto import (
+    SlotKeys,
     SlotLocked,
     SlotTampered,
     derive_kek,
@@ -36,12 +37,12 @@ from store.errors import (
     AdminRemoved,
     StoreDamaged,
     StoreError,
-    StoreMissing,
-    StoreRollback,
     StoreTampered,
     WrongPassphrase,
 )
 from store.format import Header, Parsed, parse, peek_header
+from store.keyslots import KeysMixin
+from store.layout import Slot
 from store.models import StoreWarning
 from store.opening import (
     NOT_IN_LINEAGE,
@@ -50,6 +51,7 @@ from store.opening import (
     Clock,
     _find_admin_slot,
     _open_parsed,
+    _Opened,
     _read_file,
     check_signature,
     check_slot,
@@ -57,26 +59,37 @@ from store.opening import (
     newest_signer,
 )
 
-if TYPE_CHECKING:
-    from store.store import Store
+RecordFailure = Callable[[str], None]  # count a failed attempt for this slot name
 
 
-def restore_damaged(
-    cls: type[Store],
+@dataclass(slots=True)
+class Prepared:
+    """A generation that may be restored over the damaged store, opened by this admin
+    (see :func:`prepare`); :func:`finish` writes it."""
+
+    header: Header
+    slot: Slot
+    private: X25519PrivateKey
+    keys: SlotKeys
+    opened: _Opened
+    notes: list[StoreWarning]
+    newest: Header | None  # the newest genuine header beside the store
+    newest_mark: tuple[int, str] | None  # its (generation, digest)
+
+
+def prepare(
     path: Path,
     gen_path: Path,
     admin: str,
     passphrase: str,
-    clock: Clock,
-    lock_timeout: float,
-) -> Store:
-    """Put a generation back when the store itself cannot be opened.
+    record_failure: RecordFailure,
+) -> Prepared:
+    """Open the generation at ``gen_path`` for a restore over the damaged store at
+    ``path`` and run every check that does not need the store lock.
 
-    Only allowed when the current file is missing or damaged: a healthy store is
-    restored from inside with :meth:`Store.restore` (so that a removed admin cannot roll
-    it back with an old generation they can still open). The damaged file is renamed to
-    ``<store>.damaged-<UTC time>``, byte for byte as it was. ``admin`` may be
-    :data:`RECOVERY_SLOT` with the recovery code as ``passphrase``.
+    WrongPassphrase (counted through ``record_failure``), StoreDamaged, StoreTampered
+    (a fork, or an old file that no genuine header lists) or AdminRemoved. Whether the
+    store is really damaged is the caller's check (:meth:`store.Store.restore_damaged`).
     """
     raw, _ = _read_file(gen_path)
     try:
@@ -96,12 +109,12 @@ def restore_damaged(
     # audit log count it), recorded beside the store, not the generation.
     if slot is None:
         wipe(derive_kek(secret, os.urandom(16), header.slots[0].kdf))
-        cls._record_failure(path, "", clock, lock_timeout)
+        record_failure("")
         raise WrongPassphrase()
     try:
         private, keys = open_slot(header.store_id, slot, secret)
     except SlotLocked:
-        cls._record_failure(path, slot.name, clock, lock_timeout)
+        record_failure(slot.name)
         raise WrongPassphrase() from None
     except SlotTampered:
         raise StoreDamaged(TAMPERED, list_generations(path)) from None
@@ -134,34 +147,15 @@ def restore_damaged(
         keys.wipe()
         raise AdminRemoved()
 
-    if path.exists():
-        # Only a store that cannot be opened may be replaced this way.
-        try:
-            if admin == RECOVERY_SLOT:
-                healthy = cls.open_with_recovery(
-                    path, passphrase, now=clock, lock_timeout=lock_timeout
-                )
-            else:
-                healthy = cls.open(path, admin, passphrase, now=clock, lock_timeout=lock_timeout)
-        except (StoreDamaged, StoreMissing, StoreRollback):
-            pass
-        else:
-            healthy.lock()
-            keys.wipe()
-            raise StoreError(
-                "The store is not damaged: open it and restore a generation from inside."
-            )
-    store = cls(
-        path,
-        slot.name,
-        header,
-        private,
-        opened,
-        None,
-        keys,
-        now=clock,
-        lock_timeout=lock_timeout,
-    )
+    return Prepared(header, slot, private, keys, opened, notes, newest, newest_mark)
+
+
+def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
+    """Write the restore (``store`` was built from ``prep``): a new, higher generation
+    with the newest signing key carried forward or vouched for, the ways in of the
+    newest genuine header, and the damaged file renamed byte for byte."""
+    path, header, newest = store.path, prep.header, prep.newest
+    slot, private, keys = prep.slot, prep.private, prep.keys
     with store._rlock, store._hold_lock():
         detail = f"generation {header.generation}"
         carried = newest_signer(path, header, slot.name, private)
@@ -194,7 +188,7 @@ def restore_damaged(
             lineage=lineage.merged(
                 header.lineage,
                 newest.lineage if newest is not None else None,
-                extra=(newest_mark,) if newest_mark is not None else (),
+                extra=(prep.newest_mark,) if prep.newest_mark is not None else (),
             ),
         )
         _drop_slots_missing_from(store, newest)
@@ -202,11 +196,9 @@ def restore_damaged(
             _vouch(store, header, private)
         store._append_audit(store.admin, "store.restore_damaged", None, None, detail)
         store._save()
-    store._after_unlock([*notes, *(w for w in store.warnings if isinstance(w, StoreWarning))])
-    return store
 
 
-def _vouch(store: Store, restored: Header, private: X25519PrivateKey) -> None:
+def _vouch(store: KeysMixin, restored: Header, private: X25519PrivateKey) -> None:
     """The restore could not carry the newest signing key forward (no later file opens
     for this admin), so another admin's record may name a key that does not lead to the
     restored one. Sign from now on with a fresh key (the restored one may be held by a
@@ -219,7 +211,7 @@ def _vouch(store: Store, restored: Header, private: X25519PrivateKey) -> None:
     store._header = replace(h, vouchers=made)
 
 
-def _keep_replaced(store: Store) -> None:
+def _keep_replaced(store: KeysMixin) -> None:
     """Keep the file a restore replaces as a generation when it is a genuine one (a copy
     put back by hand) whose number ``backups/`` lacks: a restore never loses a state
     signed with the newest key. Damaged files, and files signed with an older key (a
@@ -236,7 +228,7 @@ def _keep_replaced(store: Store) -> None:
             files.keep_generation(store.path, h.generation)
 
 
-def _drop_slots_missing_from(store: Store, newest: Header | None) -> None:
+def _drop_slots_missing_from(store: KeysMixin, newest: Header | None) -> None:
     """No restore brings back a way in that the newest readable header lacks, nor one the
     state beside the store says was taken away (a removed admin, a replaced recovery
     code): such slots are dropped, then the data and signing keys are rotated (lock

@@ -48,8 +48,10 @@ from store.errors import (
     SaveFailed,
     StoreBusy,
     StoreDamaged,
+    StoreError,
     StoreExists,
     StoreLocked,
+    StoreMissing,
     StoreRollback,
     WrongPassphrase,
 )
@@ -400,17 +402,59 @@ class Store(KeysMixin, GenerationsMixin):
         now: Clock | None = None,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ) -> Store:
-        """Put a generation back when the store itself cannot be opened (see
-        :func:`store.damaged.restore_damaged`)."""
-        return damaged.restore_damaged(
-            cls,
-            Path(path),
+        """Put a generation back when the store itself cannot be opened.
+
+        Only allowed when the current file is missing or damaged: a healthy store is
+        restored from inside with :meth:`restore` (so that a removed admin cannot roll it
+        back with an old generation they can still open). The damaged file is renamed to
+        ``<store>.damaged-<UTC time>``, byte for byte as it was. ``admin`` may be
+        :data:`RECOVERY_SLOT` with the recovery code as ``passphrase``. The checks and
+        the writing live in :mod:`store.damaged`.
+        """
+        path = Path(path)
+        clock = now or _utcnow
+        prep = damaged.prepare(
+            path,
             Path(generation_path),
             admin,
             passphrase,
-            now or _utcnow,
-            lock_timeout,
+            lambda name: cls._record_failure(path, name, clock, lock_timeout),
         )
+        if path.exists():
+            # Only a store that cannot be opened may be replaced this way.
+            try:
+                if admin == RECOVERY_SLOT:
+                    healthy = cls.open_with_recovery(
+                        path, passphrase, now=clock, lock_timeout=lock_timeout
+                    )
+                else:
+                    healthy = cls.open(
+                        path, admin, passphrase, now=clock, lock_timeout=lock_timeout
+                    )
+            except (StoreDamaged, StoreMissing, StoreRollback):
+                pass
+            else:
+                healthy.lock()
+                prep.keys.wipe()
+                raise StoreError(
+                    "The store is not damaged: open it and restore a generation from inside."
+                )
+        store = cls(
+            path,
+            prep.slot.name,
+            prep.header,
+            prep.private,
+            prep.opened,
+            None,
+            prep.keys,
+            now=clock,
+            lock_timeout=lock_timeout,
+        )
+        damaged.finish(store, prep, clock)
+        store._after_unlock(
+            [*prep.notes, *(w for w in store.warnings if isinstance(w, StoreWarning))]
+        )
+        return store
 
     # --- no key needed -------------------------------------------------------------
 

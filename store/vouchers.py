@@ -27,7 +27,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from store import signing
-from store.crypto import canonical_json, public_of
+from store.canonical import canonical_json
+from store.crypto import public_of
 from store.format import Header
 from store.layout import KEY_LEN, Slot, Voucher
 
