@@ -419,3 +419,29 @@ def test_check_of_a_damaged_store_is_not_steered_by_a_planted_fork(
     assert f"Newest good backup: generation {genuine}," in result.stdout
     total = len(Store.list_generations(made.path))
     assert f"{total - 1} of {total} generations good" in result.stdout  # all but the fork
+
+
+def test_check_by_another_admin_after_a_restore_without_the_newest_key(
+    made: Made,
+) -> None:
+    """Gap 3 through the CLI: Ann restores an old generation when every file under the
+    newest key is lost; Cleo's check accepts the restored store on Ann's voucher (a
+    warning says so) and finds nothing damaged."""
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import CLEO, CLEO_PASS, _every_file_under_the_newest_key_lost
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    old = _every_file_under_the_newest_key_lost(ann)
+    Store.restore_damaged(made.path, old, ADMIN, PASSPHRASE).close()
+    result = run_process(
+        "check",
+        "--store",
+        str(made.path),
+        "--admin",
+        CLEO,
+        "--passphrase-stdin",
+        stdin=CLEO_PASS + "\n",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "restored from an older generation by another admin" in result.stdout
+    assert "TAMPERED" not in result.stdout
