@@ -743,7 +743,7 @@ def test_a_removed_admins_fork_with_her_own_vouchers_stays_refused(
     made.store.remove_admin(BEA)
     add_person(made.store, "Alex Example")
     made.store.close()
-    Store.open(made.path, CLEO, CLEO_PASS).close()
+    cleo = Store.open(made.path, CLEO, CLEO_PASS)  # stays open: its poll must refuse too
     (mine.parent / "backups").mkdir(mode=0o700)
     (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
     bea = Store.open(mine, BEA, BEA_PASS)
@@ -756,6 +756,9 @@ def test_a_removed_admins_fork_with_her_own_vouchers_stays_refused(
     bea.close()
     assert parse(mine.read_bytes()).header.vouchers
     shutil.copyfile(mine, made.path)
+    with pytest.raises(StoreDamaged):
+        cleo.read()
+    cleo.close()
     with pytest.raises(StoreTampered):
         Store.open(made.path, CLEO, CLEO_PASS)
 
@@ -792,3 +795,31 @@ def test_an_old_restores_vouchers_replayed_in_a_fork_count_for_nothing(
     shutil.copyfile(mine, made.path)
     with pytest.raises(StoreTampered):
         Store.open(made.path, CLEO, CLEO_PASS)
+
+
+def test_an_open_session_takes_a_restore_vouched_for_to_it(made: Made) -> None:
+    """Cleo's session is open (it has seen the newest key and Bea's removal) while Ann
+    restores an old generation without that key: on its next read the session takes
+    the restored store on Ann's voucher instead of locking, and saves on."""
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    cleo = Store.open(made.path, CLEO, CLEO_PASS)
+    try:
+        newest_key = parse(made.path.read_bytes()).header.sign_public
+        for gen in Store.list_generations(made.path):
+            if peek_header(gen.path)[0].sign_public == newest_key:
+                gen.path.unlink()
+        data = bytearray(made.path.read_bytes())
+        data[-100] ^= 0xFF
+        made.path.write_bytes(bytes(data))
+        old = Store.list_generations(made.path)[0].path
+        Store.restore_damaged(made.path, old, ADMIN, PASSPHRASE).close()
+        assert "Alex Example" not in names(cleo)  # the restored generation predates Alex
+        add_person(cleo, "Sam Sample")
+    finally:
+        cleo.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    Store.open(made.path, CLEO, CLEO_PASS).close()
