@@ -131,18 +131,23 @@ class GenerationCheck:
 
 
 @contextmanager
-def _probe(source: Path, name: str, admin: str, passphrase: str) -> Iterator[Store]:
+def _probe(source: Path, path: Path, admin: str, passphrase: str) -> Iterator[Store]:
     """A throwaway copy of ``source`` (encrypted, in a private temporary folder), opened.
 
     Restoring generations into it proves they decrypt, without writing the real store.
     """
-    from store import Store
+    from store import Store, files
 
     folder = Path(tempfile.mkdtemp(prefix="kiosk-check-"))
     try:
-        copy = folder / name
+        copy = folder / path.name
         shutil.copyfile(source, copy)
         os.chmod(copy, 0o600)
+        # The generations too: a copy's first save starts its lineage from them when
+        # the source predates lineages (store.lineage), as the store's own would.
+        backups = files.backups_dir(path)
+        if backups.is_dir():
+            shutil.copytree(backups, files.backups_dir(copy))
         store = Store.open(copy, admin, passphrase)
         try:
             yield store
@@ -175,10 +180,10 @@ def check_generations(
                 gen, "damaged", _("its header is damaged or it has been changed")
             )
     opened_any = wrong = False
-    for gen_or_store in _bases(path, generations, admin, store_refused):
+    for gen_or_store in _bases(path, generations, admin, passphrase, store_refused):
         base = path if gen_or_store is None else gen_or_store.path
         try:
-            with _probe(base, path.name, admin, passphrase) as probe:
+            with _probe(base, path, admin, passphrase) as probe:
                 opened_any = True
                 for gen in generations:
                     if gen.path not in results:
@@ -205,9 +210,10 @@ def check_generations(
 
 
 def _bases(
-    path: Path, generations: Sequence[Generation], admin: str, store_refused: bool
-) -> list[Generation | None]:
-    """Where to check the generations from (None: the store itself), best first.
+    path: Path, generations: Sequence[Generation], admin: str, passphrase: str, store_refused: bool
+) -> Iterator[Generation | None]:
+    """Where to check the generations from (None: the store itself), best first; lazy,
+    so that what only a store that does not open needs is worked out only then.
 
     A generation is checked from a copy whose signing key leads to its own. After a key
     rotation, a store copied back from before it leads to none of the later ones (it
@@ -217,22 +223,33 @@ def _bases(
     removed admin's fork planted in ``backups/``) is never put before the store.
 
     A store file refused as tampered or rolled back is no anchor (a fork claims a high
-    number and would call every genuine later generation damaged): the newest genuine
-    generation comes first instead (:func:`store.lineage.newest_genuine`, from the key
-    in this admin's trust record), and the store file is not used at all.
+    number and would call every genuine later generation damaged), and one that does not
+    open is none either: the newest genuine generation comes next instead
+    (:func:`store.lineage.newest_genuine`, from the key in this admin's trust record,
+    used only when its MAC verifies under this passphrase: :func:`store.lineage.trusted_pin`).
     """
     from store import StoreError, lineage, signing
     from store.format import peek_header
 
     ok = [g for g in generations if g.ok]
+
+    def genuine_first(skip: Sequence[Generation | None] = ()) -> list[Generation]:
+        rest = [g for g in ok if g not in skip]
+        found = lineage.newest_genuine(
+            [g.path for g in rest], lineage.trusted_pin(path, admin, passphrase)
+        )
+        first = [g for g in rest if found is not None and g.path == found[0]]
+        return [*first, *(g for g in rest if g not in first)]
+
     if store_refused:
-        found = lineage.newest_genuine([g.path for g in ok], lineage.pinned_hint(path, admin))
-        first = [g for g in ok if found is not None and g.path == found[0]]
-        return [*first, *(g for g in ok if g not in first)]
+        yield from genuine_first()
+        return
     try:
         anchor = peek_header(path)[0]
     except (StoreError, OSError):
-        return [*ok, None]
+        yield from genuine_first()
+        yield None
+        return
     later: list[Generation | None] = []
     for gen in ok:
         try:
@@ -246,7 +263,9 @@ def _bases(
             and signing.reaches(h.rotations, h.store_id, anchor.sign_public, h.sign_public)
         ):
             later.append(gen)
-    return [*later, None, *(g for g in ok if g not in later)]
+    yield from later
+    yield None
+    yield from genuine_first(later)
 
 
 def _check_one(probe: Store, gen: Generation, passphrase: str) -> GenerationCheck:

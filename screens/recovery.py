@@ -31,6 +31,9 @@ from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     from store import Store
 
 STEPS = ("step-admin", "step-working", "step-key")
@@ -43,9 +46,11 @@ class RecoveryWizard(Screen["Store | None"]):
         Binding("ctrl+s", "next", _("Next")),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, now: Callable[[], datetime] | None = None) -> None:
+        """``now`` is the shell's clock for the store's audit times (None: the store's)."""
         super().__init__()
         self._rescue = store
+        self._now = now
         self._step = 0
         self._code = ""
         self._opened: Store | None = None
@@ -148,7 +153,7 @@ class RecoveryWizard(Screen["Store | None"]):
                 self._rescue.path,
                 admin,
                 passphrase,
-                now=getattr(self.app, "store_clock", None),  # the shell's clock, if any
+                now=self._now,
             )
         except StoreError as error:  # should not happen; stay in the recovery session
             opened = None

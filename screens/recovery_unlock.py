@@ -96,4 +96,4 @@ class RecoveryUnlockScreen(ShellScreen):
             else:
                 store.lock()
 
-        self.app.push_screen(RecoveryWizard(store), finished)
+        self.app.push_screen(RecoveryWizard(store, now=self.kiosk.store_clock), finished)

@@ -11,6 +11,15 @@ Layout (all integers big-endian)::
     signature  64 bytes  (version 2 only) Ed25519, by the header's signing key, over all
                          of the above (see :mod:`store.signing`)
 
+A file's *digest* is SHA-256 over everything before the signature (what the signature
+covers). A format-2 header may carry ``lineage``: the generation numbers and digests of
+this store's earlier files (the ones kept in ``backups/`` and before), so that an old
+file signed by a retired key is genuine only if a newer genuine header lists it (see
+:mod:`store.lineage`). A format-2 header without it (written before lineages) is read as
+"not tracked", and its first save starts one. It may also carry ``vouchers``: a restoring
+admin's word to each other admin for a signing key their records do not lead to (see
+:mod:`store.vouchers`).
+
 The checksum is not a security measure (anyone can recompute it); it lets damage to
 the header be reported as damage *before* any passphrase is tried, so a flipped byte in
 a salt is not mistaken for a wrong passphrase. Authenticity comes from GCM: the whole
@@ -36,7 +45,17 @@ from pathlib import Path
 from typing import Any
 
 from store.errors import StoreDamaged, StoreMissing, UnknownFormat
-from store.layout import KEY_LEN, MAC_LEN, NONCE_LEN, SALT_LEN, SIG_LEN, TAG_LEN, Rotation, Slot
+from store.layout import (
+    KEY_LEN,
+    MAC_LEN,
+    NONCE_LEN,
+    SALT_LEN,
+    SIG_LEN,
+    TAG_LEN,
+    Rotation,
+    Slot,
+    Voucher,
+)
 from store.models import KdfParams
 
 MAGIC = b"KIOSKDB\x1a"
@@ -48,6 +67,9 @@ MAX_HEADER = 1024 * 1024
 MAX_SLOTS = 256
 MAX_NAME = 64
 MAX_ROTATIONS = 64
+MAX_LINEAGE = 256
+DIGEST_LEN = 32
+_GEN = struct.Struct(">Q")
 COMPRESSIONS = ("zlib-chunks",)
 
 
@@ -67,6 +89,10 @@ class Header:
     sign_public: bytes = b""  # format 2: the store's Ed25519 signing key
     rotations: tuple[Rotation, ...] = ()  # format 2: old signing keys' signatures on new
     recovery_shown: tuple[str, ...] = ()  # admins who were shown the current recovery code
+    # format 2: (generation, digest hex) of earlier genuine files, oldest first; None
+    # when the header predates lineages (see store.lineage)
+    lineage: tuple[tuple[int, str], ...] | None = None
+    vouchers: tuple[Voucher, ...] = ()  # format 2: see store.vouchers
 
     def slot(self, name: str) -> Slot | None:
         for s in self.slots:
@@ -81,6 +107,7 @@ class Parsed:
     aad: bytes  # envelope + header + checksum: the body's associated data
     body: bytes
     signature: bytes = b""  # format 2: Ed25519 over aad + body
+    digest: bytes = b""  # SHA-256 of aad + body: the file's identity in a lineage
 
 
 def _b64(data: bytes) -> str:
@@ -133,6 +160,20 @@ def header_doc(h: Header) -> dict[str, Any]:
             ],
         }
         doc["recovery_shown"] = list(h.recovery_shown)
+        if h.lineage is not None:
+            # packed, one base64 string: 256 JSON pairs cost a millisecond per save
+            doc["lineage"] = _b64(b"".join(_GEN.pack(n) + bytes.fromhex(d) for n, d in h.lineage))
+        if h.vouchers:
+            doc["vouchers"] = [
+                {
+                    "sign_public": _b64(v.sign_public),
+                    "generation": v.generation,
+                    "from": _b64(v.source),
+                    "to": _b64(v.target),
+                    "mac": _b64(v.mac),
+                }
+                for v in h.vouchers
+            ]
     return doc
 
 
@@ -301,7 +342,43 @@ def _signing(doc: Any, version: int) -> dict[str, Any]:
         "sign_public": _bytes(signing, "public", KEY_LEN),
         "rotations": _rotations(signing),
         "recovery_shown": tuple(shown),
+        "lineage": _lineage(doc),
+        "vouchers": _vouchers(doc),
     }
+
+
+def _vouchers(doc: dict[str, Any]) -> tuple[Voucher, ...]:
+    if "vouchers" not in doc:
+        return ()
+    items = _get(doc, "vouchers", list)
+    if len(items) > MAX_SLOTS:
+        raise _Bad("vouchers")
+    return tuple(
+        Voucher(
+            _bytes(v, "sign_public", KEY_LEN),
+            _int(v, "generation", 0, 2**62),
+            _bytes(v, "from", KEY_LEN),
+            _bytes(v, "to", KEY_LEN),
+            _bytes(v, "mac", MAC_LEN),
+        )
+        for v in items
+    )
+
+
+def _lineage(doc: dict[str, Any]) -> tuple[tuple[int, str], ...] | None:
+    if "lineage" not in doc:
+        return None
+    raw = _bytes(doc, "lineage")
+    size = _GEN.size + DIGEST_LEN
+    if len(raw) % size or len(raw) // size > MAX_LINEAGE:
+        raise _Bad("lineage")
+    out = []
+    for at in range(0, len(raw), size):
+        (number,) = _GEN.unpack_from(raw, at)
+        if number > 2**62:
+            raise _Bad("lineage")
+        out.append((number, raw[at + _GEN.size : at + size].hex()))
+    return tuple(out)
 
 
 def _envelope(data: bytes) -> tuple[int, int]:
@@ -338,7 +415,14 @@ def parse(data: bytes) -> Parsed:
     body = data[end : len(data) - sig_len]
     if len(body) < TAG_LEN:
         raise StoreDamaged("The store file is truncated; it is damaged.")
-    return Parsed(header=header, aad=data[:end], body=body, signature=data[len(data) - sig_len :])
+    digest = hashlib.sha256(memoryview(data)[: len(data) - sig_len]).digest()
+    return Parsed(
+        header=header,
+        aad=data[:end],
+        body=body,
+        signature=data[len(data) - sig_len :],
+        digest=digest,
+    )
 
 
 def peek_header(path: Path) -> tuple[Header, os.stat_result]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from store import files, signing
+from store import files, lineage, signing
 from store.crypto import (
     SlotLocked,
     SlotTampered,
@@ -34,6 +34,7 @@ from store.models import (
     Generation,
 )
 from store.opening import (
+    NOT_IN_LINEAGE,
     TAMPERED,
     _open_parsed,
     _read_file,
@@ -78,6 +79,8 @@ class GenerationsMixin(Session):
             if parsed.header.store_id != self._header.store_id:
                 raise NotOpenable("That file is a different store, not a generation of this one.")
             self._check_signer(parsed.header)
+            if not lineage.vouches(self._header, parsed.header, parsed.digest):
+                raise StoreTampered(NOT_IN_LINEAGE, self.generations())
             assert self._private is not None
             try:
                 opened = _open_parsed(parsed, self.admin, self._private, self._known_keys())

@@ -49,3 +49,15 @@ class Rotation:
     old: bytes
     new: bytes
     signature: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Voucher:
+    """A restoring admin's word to another admin that ``sign_public`` is this store's
+    key (format 2; see :mod:`store.vouchers`)."""
+
+    sign_public: bytes
+    generation: int  # the restore's generation: only a record older than it may use it
+    source: bytes  # the vouching slot's public key
+    target: bytes  # the slot it is addressed to
+    mac: bytes

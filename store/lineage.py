@@ -1,22 +1,34 @@
-"""Which of a store's files carries its newest *genuine* header.
+"""Which of a store's files are genuine: its newest header, and its earlier files.
 
 A removed admin keeps an old signing key and can write a file under it with any
 generation number: the highest number is not the newest genuine state. A header counts
 only when its file's signature verifies, its key is one the admin's trust record reaches
 through the rotation certificates (when a record is known), and no other verified file
 shows that key was rotated away (a retired key's later file is a fork).
+
+With a *lower* number, the same retired key could make a fake old generation that the
+rotation certificates cannot tell from a real one. So every save lists, in its signed
+header, the digest of the file it replaces (the *lineage*: the last :data:`MAX_LINEAGE`
+files, see :mod:`store.format`): a file signed by any key but the newest genuine
+header's own is genuine only if that header lists its digest (:func:`vouches`). A
+header from before lineages (``lineage`` None) starts one at its first save from the
+verified files in ``backups/`` (trusted on first use, like a format-1 upgrade).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hmac
 from collections.abc import Iterable
 from pathlib import Path
 
 from store import files, signing, state
+from store.crypto import derive_kek, passphrase_secret, slot_keys
 from store.errors import StoreError
-from store.format import Header, parse
-from store.opening import check_signature
+from store.format import MAX_LINEAGE, Header, Parsed, parse
+from store.opening import _find_admin_slot, check_signature
+
+Lineage = tuple[tuple[int, str], ...]
 
 
 def _verified(path: Path) -> Header | None:
@@ -27,9 +39,15 @@ def _verified(path: Path) -> Header | None:
     return None
 
 
-def newest_genuine(paths: Iterable[Path], pinned: bytes | None) -> tuple[Path, Header] | None:
-    """The newest (path, header) among ``paths`` that is not a fork (see module doc)."""
-    found = [(p, h) for p in paths if (h := _verified(p)) is not None]
+def newest_genuine(
+    paths: Iterable[Path], pinned: bytes | None, store_id: str | None = None
+) -> tuple[Path, Header] | None:
+    """The newest (path, header) among ``paths`` that is not a fork (see module doc),
+    of the store ``store_id`` only when given (another store's file, validly signed by
+    its own key, must not stand in for this one's newest)."""
+    found = [
+        (p, h) for p in paths if (h := _verified(p)) is not None and store_id in (None, h.store_id)
+    ]
     if pinned is not None:
         found = [
             (p, h)
@@ -55,10 +73,117 @@ def store_and_generations(path: Path) -> list[Path]:
     return [path, *(g for _, g in files.list_generation_files(path))]
 
 
-def pinned_hint(path: Path, name: str) -> bytes | None:
-    """The signing key in ``name``'s trust record, read without its MAC (no key at hand):
-    only to choose where checking starts, never to accept a file."""
-    record = state.load(path).get("trust", {}).get(name)
-    with contextlib.suppress(AttributeError, TypeError, ValueError):
-        return bytes.fromhex(record["sign_public"])
+MAX_PIN_TRIES = 2
+
+
+def trusted_pin(path: Path, admin: str, passphrase: str) -> bytes | None:
+    """The signing key in ``admin``'s trust record beside the store at ``path``, only
+    when its MAC verifies under the key ``passphrase`` yields (None otherwise: a record
+    someone else wrote, or none, steers nothing).
+
+    For a caller that holds the passphrase but no open store (``kiosk check`` when the
+    store file is refused or damaged). The record's key derives from the admin's slot
+    salt, so the slot is taken from the store's header or, failing that, the newest
+    generation's whose signature verifies; at most :data:`MAX_PIN_TRIES` Argon2id runs,
+    and none without a record.
+    """
+    records = state.load(path).get("trust")
+    if not isinstance(records, dict) or not records:
+        return None
+    secret = passphrase_secret(passphrase)
+    tried: set[bytes] = set()
+    for candidate in store_and_generations(path):
+        parsed = _parsed(candidate)
+        if parsed is None:
+            continue
+        header = parsed.header
+        slot = _find_admin_slot(header, admin)
+        record = records.get(slot.name) if slot is not None else None
+        if slot is None or not isinstance(record, dict) or slot.salt in tried:
+            continue
+        tried.add(slot.salt)
+        keys = slot_keys(derive_kek(secret, slot.salt, slot.kdf), header.store_id, slot.name)
+        try:
+            mac = record.get("mac")
+            if isinstance(mac, str) and hmac.compare_digest(
+                mac, signing.record_mac(keys.record_key, record)
+            ):
+                with contextlib.suppress(TypeError, ValueError):
+                    return bytes.fromhex(record["sign_public"])
+                return None
+        finally:
+            keys.wipe()
+        if len(tried) >= MAX_PIN_TRIES:
+            break
     return None
+
+
+def _parsed(path: Path) -> Parsed | None:
+    with contextlib.suppress(StoreError, OSError, ValueError):
+        parsed = parse(path.read_bytes())
+        check_signature(parsed)
+        return parsed
+    return None
+
+
+def vouches(head: Header, candidate: Header, digest: bytes) -> bool:
+    """Is the file with ``candidate``'s header and ``digest`` part of the genuine past
+    of the store whose newest genuine header is ``head``?
+
+    Signed by ``head``'s own key: yes (only its current holders can sign with it;
+    whether it is older is the caller's rule). Any other file (a retired key's, a
+    format-1 one): only if ``head``'s lineage lists its digest. A head from before
+    lineages (None) cannot tell, and vouches for it as before (README says so).
+    """
+    if candidate.store_id != head.store_id:
+        return False
+    if candidate.version >= 2 and candidate.sign_public == head.sign_public:
+        return True
+    if head.lineage is None:
+        return True
+    return any(d == digest.hex() for _, d in head.lineage)
+
+
+def extended(path: Path, header: Header, current: bytes, mark: tuple[int, bytes] | None) -> Lineage:
+    """The lineage for the save that replaces the file described by ``header`` (whose
+    (generation, digest) is ``mark``) under the signing key ``current``."""
+    entries = list(header.lineage) if header.lineage is not None else _seed(path, header, current)
+    if mark is not None:
+        entry = (mark[0], mark[1].hex())
+        if entry not in entries:
+            entries.append(entry)
+    return tuple(entries[-MAX_LINEAGE:])
+
+
+def _seed(path: Path, header: Header, current: bytes) -> list[tuple[int, str]]:
+    """A first lineage: the files in ``backups/`` of this store that verify and whose key
+    this header's chain leads to (format-1 ones as they are: nothing signs them)."""
+    known = signing.known_keys(header.rotations, current)
+    out: list[tuple[int, str]] = []
+    for _, gen_path in reversed(files.list_generation_files(path)):
+        parsed = _parsed(gen_path)
+        if parsed is None or parsed.header.store_id != header.store_id:
+            continue
+        h = parsed.header
+        if h.version >= 2 and (
+            h.sign_public not in known
+            or (h.sign_public != current and h.generation >= header.generation)
+        ):
+            continue  # not this store's key, or a retired key's "newer" file: a fork
+        out.append((h.generation, parsed.digest.hex()))
+    return out
+
+
+def merged(*lineages: Lineage | None, extra: tuple[tuple[int, str], ...] = ()) -> Lineage | None:
+    """The union of lineages (None when none is known), oldest first, newest kept."""
+    known = [lin for lin in lineages if lin is not None]
+    if not known and not extra:
+        return None
+    entries = sorted({e for lin in known for e in lin} | set(extra))
+    return tuple(entries[-MAX_LINEAGE:])
+
+
+def file_mark(path: Path) -> tuple[int, str] | None:
+    """(generation, digest hex) of a file that verifies, or None."""
+    parsed = _parsed(path)
+    return None if parsed is None else (parsed.header.generation, parsed.digest.hex())

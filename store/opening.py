@@ -67,6 +67,11 @@ TAMPERED = (
     "The store file was not written by a current admin: it is signed by a key that no "
     "admin's passphrase vouches for. It has been left exactly as it was."
 )
+NOT_IN_LINEAGE = (
+    "That file is signed by an earlier key of this store, but no newer file lists it as "
+    "one of its earlier generations: it was made from an old copy (by someone who has "
+    "lost access), or it is older than the last 256 saves. Nothing was restored."
+)
 UNSIGNED_SLOT = StoreWarning(
     "slot_unpinned",
     "Your key slot predates signed stores; it now vouches for this store's signing key.",
@@ -166,8 +171,10 @@ def _parse_or_damaged(raw: bytes, store_path: Path) -> Parsed:
 
 def check_signature(parsed: Parsed) -> None:
     h = parsed.header
-    if h.version >= 2 and not signing.verify_file(
-        h.sign_public, parsed.signature, parsed.aad, parsed.body
+    if h.version >= 2 and not signing.verify_digest(
+        h.sign_public,
+        parsed.signature,
+        parsed.digest or signing.file_digest(parsed.aad, parsed.body),
     ):
         raise StoreDamaged(
             "The store file is damaged or has been changed outside kiosk (its signature "
@@ -200,6 +207,7 @@ class _Opened:
     keyring: dict[str, bytes]
     chunks: dict[str, list[body_codec.Chunk]] | None = None  # compressed, as in the file
     sign: Ed25519PrivateKey | None = None  # format 2: the store's signing key
+    mark: tuple[int, bytes] | None = None  # the file's (generation, digest)
 
 
 def _decode_body(
@@ -254,7 +262,8 @@ def _open_parsed(
     if header.version >= 2 and (sign is None or signing.public_bytes(sign) != header.sign_public):
         wipe(data_key)
         raise StoreDamaged()
-    return _Opened(data_key, decoded.document, keyring, decoded.chunks, sign)
+    mark = (header.generation, parsed.digest) if parsed.digest else None
+    return _Opened(data_key, decoded.document, keyring, decoded.chunks, sign, mark)
 
 
 def pinned_slots(

@@ -55,17 +55,23 @@ def private_from(raw: bytes) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(raw)
 
 
-def _digest(parts: tuple[bytes, ...]) -> bytes:
-    # Sign a digest, not the body: Ed25519 would hash a large body twice.
+def file_digest(*parts: bytes) -> bytes:
+    """SHA-256 of the concatenation of ``parts``: what a file's signature covers, and
+    the file's identity in a lineage (see :mod:`store.lineage`)."""
     h = hashlib.sha256()
     for part in parts:
         h.update(part)
-    return _FILE_CONTEXT + h.digest()
+    return h.digest()
+
+
+def sign_digest(key: Ed25519PrivateKey, digest: bytes) -> bytes:
+    # Sign a digest, not the body: Ed25519 would hash a large body twice.
+    return key.sign(_FILE_CONTEXT + digest)
 
 
 def sign_file(key: Ed25519PrivateKey, *signed: bytes) -> bytes:
     """Sign the concatenation of ``signed`` (header and ciphertext)."""
-    return key.sign(_digest(signed))
+    return sign_digest(key, file_digest(*signed))
 
 
 def _verify(public: bytes, signature: bytes, message: bytes) -> bool:
@@ -78,7 +84,12 @@ def _verify(public: bytes, signature: bytes, message: bytes) -> bool:
 
 def verify_file(public: bytes, signature: bytes, *signed: bytes) -> bool:
     """Does ``signature`` by ``public`` cover exactly ``signed`` (header and ciphertext)?"""
-    return _verify(public, signature, _digest(signed))
+    return verify_digest(public, signature, file_digest(*signed))
+
+
+def verify_digest(public: bytes, signature: bytes, digest: bytes) -> bool:
+    """Does ``signature`` by ``public`` cover the file whose digest is ``digest``?"""
+    return _verify(public, signature, _FILE_CONTEXT + digest)
 
 
 def _rotation_message(store_id: str, old: bytes, new: bytes) -> bytes:

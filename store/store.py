@@ -16,20 +16,18 @@ with its header's own key before any passphrase (:mod:`store.opening`); the pass
 opens a slot whose pin must reach the file's signer (:mod:`store.signing`); the file must
 not be older than this admin's record beside it (:mod:`store.trust`). The session then
 moves its slot's pin and its record forward. The other seams: :mod:`store.transactions`
-(saving), :mod:`store.keyslots` (who may open it), :mod:`store.generations` (backups).
+(saving), :mod:`store.keyslots` (who may open it), :mod:`store.generations` (backups),
+:mod:`store.damaged` (restoring when the store itself cannot be opened).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-from dataclasses import replace
-from datetime import UTC
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from store import files, lineage, peek, signing, state, trust
+from store import damaged, files, peek, signing, state, trust
 from store.change import Transaction
 from store.crypto import (
     SlotKeys,
@@ -47,7 +45,6 @@ from store.crypto import (
     wrap_data_key,
 )
 from store.errors import (
-    AdminRemoved,
     SaveFailed,
     StoreBusy,
     StoreDamaged,
@@ -63,8 +60,6 @@ from store.format import (
     Parsed,
     new_store_id,
     now_iso,
-    parse,
-    peek_header,
 )
 from store.generations import GenerationsMixin
 from store.keyslots import KeysMixin
@@ -91,14 +86,11 @@ from store.opening import (
     _open_parsed,
     _Opened,
     _parse_or_damaged,
-    _read_file,
     _read_store,
     _StatKey,
     _utcnow,
-    check_signature,
     check_slot,
     list_generations,
-    newest_signer,
 )
 
 __all__ = ["AUDIT_TABLE", "DEFAULT_LOCK_TIMEOUT", "Store", "Transaction", "list_generations"]
@@ -169,6 +161,7 @@ class Store(KeysMixin, GenerationsMixin):
             slots=slots,
             sign_public=sign_public,
             recovery_shown=(name,),
+            lineage=(),
         )
         store = cls(
             path,
@@ -285,7 +278,7 @@ class Store(KeysMixin, GenerationsMixin):
             for _attempt in range(5):
                 notes = check_slot(parsed.header, slot)
                 try:
-                    notes += trust.check(path, parsed.header, slot.name, keys)
+                    notes += trust.check(path, parsed.header, slot.name, keys, private)
                     break
                 except StoreRollback:
                     # Another session of this admin may have saved (and moved the record
@@ -412,67 +405,21 @@ class Store(KeysMixin, GenerationsMixin):
         """Put a generation back when the store itself cannot be opened.
 
         Only allowed when the current file is missing or damaged: a healthy store is
-        restored from inside with :meth:`restore` (so that a removed admin cannot roll
-        it back with an old generation they can still open). The damaged file is
-        renamed to ``<store>.damaged-<UTC time>``, byte for byte as it was. ``admin`` may
-        be :data:`RECOVERY_SLOT` with the recovery code as ``passphrase``.
+        restored from inside with :meth:`restore` (so that a removed admin cannot roll it
+        back with an old generation they can still open). The damaged file is renamed to
+        ``<store>.damaged-<UTC time>``, byte for byte as it was. ``admin`` may be
+        :data:`RECOVERY_SLOT` with the recovery code as ``passphrase``. The checks and
+        the writing live in :mod:`store.damaged`.
         """
         path = Path(path)
-        gen_path = Path(generation_path)
         clock = now or _utcnow
-        raw, _ = _read_file(gen_path)
-        try:
-            parsed = parse(raw)
-            check_signature(parsed)
-        except StoreDamaged:
-            raise StoreDamaged("That generation is damaged too.", list_generations(path)) from None
-        header = parsed.header
-        if admin == RECOVERY_SLOT:
-            normalized = normalize_recovery_code(passphrase)
-            slot = header.slot(RECOVERY_SLOT) if normalized else None
-            secret = recovery_secret(normalized) if normalized else b"-"
-        else:
-            slot = _find_admin_slot(header, admin)
-            secret = passphrase_secret(passphrase)
-        # A wrong passphrase here is a failed unlock like any other (the throttle and
-        # the audit log count it), recorded beside the store, not the generation.
-        if slot is None:
-            wipe(derive_kek(secret, os.urandom(16), header.slots[0].kdf))
-            cls._record_failure(path, "", clock, lock_timeout)
-            raise WrongPassphrase()
-        try:
-            private, keys = open_slot(header.store_id, slot, secret)
-        except SlotLocked:
-            cls._record_failure(path, slot.name, clock, lock_timeout)
-            raise WrongPassphrase() from None
-        except SlotTampered:
-            raise StoreDamaged(TAMPERED, list_generations(path)) from None
-        try:
-            notes = check_slot(header, slot)
-            trust.check_restore(path, header, slot.name, keys)
-            opened = _open_parsed(parsed, slot.name, private, {})
-        except StoreDamaged as exc:
-            keys.wipe()
-            raise type(exc)(exc.message, list_generations(path)) from None
-        record, authentic = trust.read(path, slot.name, keys)
-        pinned = None
-        if authentic and record is not None:
-            with contextlib.suppress(TypeError, ValueError):
-                pinned = bytes.fromhex(record["sign_public"])
-        newest = _newest_readable_header(path, pinned)
-        doc = state.load(path)
-        current = newest.slot(slot.name) if newest is not None else None
-        if (
-            (newest is not None and newest.store_id == header.store_id and current is None)
-            or (
-                slot.name == RECOVERY_SLOT and current is not None and current.public != slot.public
-            )
-            or (slot.name != RECOVERY_SLOT and state.was_removed(doc, slot.name))
-            or (slot.name == RECOVERY_SLOT and state.recovery_retired(doc, slot.public.hex()))
-        ):
-            keys.wipe()
-            raise AdminRemoved()
-
+        prep = damaged.prepare(
+            path,
+            Path(generation_path),
+            admin,
+            passphrase,
+            lambda name: cls._record_failure(path, name, clock, lock_timeout),
+        )
         if path.exists():
             # Only a store that cannot be opened may be replaced this way.
             try:
@@ -488,102 +435,26 @@ class Store(KeysMixin, GenerationsMixin):
                 pass
             else:
                 healthy.lock()
-                keys.wipe()
+                prep.keys.wipe()
                 raise StoreError(
                     "The store is not damaged: open it and restore a generation from inside."
                 )
         store = cls(
             path,
-            slot.name,
-            header,
-            private,
-            opened,
+            prep.slot.name,
+            prep.header,
+            prep.private,
+            prep.opened,
             None,
-            keys,
+            prep.keys,
             now=clock,
             lock_timeout=lock_timeout,
         )
-        with store._rlock, store._hold_lock():
-            detail = f"generation {header.generation}"
-            carried = newest_signer(path, header, slot.name, private)
-            if carried is not None:
-                store._sign, rotations = carried
-                store._header = replace(store._header, rotations=rotations)
-            elif newest is not None and newest.sign_public != header.sign_public:
-                # No later file opens for this admin: the restored key is not one the
-                # newest file's chain leads to, so other admins' records will refuse it
-                # until they restore too. Say so in the log.
-                detail += "; the newest signing key could not be carried forward"
-            current_generation = 0
-            if path.exists():
-                with contextlib.suppress(StoreError):
-                    current_generation = peek_header(path)[0].generation
-                store._keep_replaced()
-                stamp = clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-                os.rename(path, path.with_name(f"{path.name}.damaged-{stamp}"))
-            top = max(
-                [
-                    header.generation,
-                    current_generation,
-                    trust.newest_generation(path, slot.name, keys),
-                ]
-                + [n for n, _ in files.list_generation_files(path)]
-            )
-            store._header = replace(store._header, generation=top)
-            store._drop_slots_missing_from(newest)
-            store._append_audit(store.admin, "store.restore_damaged", None, None, detail)
-            store._save()
-        store._after_unlock([*notes, *(w for w in store.warnings if isinstance(w, StoreWarning))])
-        return store
-
-    def _keep_replaced(self) -> None:
-        """Keep the file a restore replaces as a generation when it is a genuine one (a
-        copy put back by hand) whose number ``backups/`` lacks: a restore never loses a
-        state signed with the newest key. Damaged files, and files signed with an older
-        key (a removed admin's fork looks like that), are only renamed."""
-        with contextlib.suppress(StoreError, OSError):
-            parsed = parse(_read_file(self.path)[0])
-            check_signature(parsed)
-            h = parsed.header
-            if (
-                h.version >= 2
-                and h.store_id == self._header.store_id
-                and h.sign_public == self._sign_public()
-            ):
-                files.keep_generation(self.path, h.generation)
-
-    def _drop_slots_missing_from(self, newest: Header | None) -> None:
-        """No restore brings back a way in that the newest readable header lacks, nor one
-        the state beside the store says was taken away (a removed admin, a replaced
-        recovery code): such slots are dropped, then the data and signing keys are
-        rotated (lock held)."""
-        doc = state.load(self.path)
-        if newest is not None and newest.store_id == self._header.store_id:
-            wanted = {(s.name, s.public) for s in newest.slots}
-        else:
-            wanted = {(s.name, s.public) for s in self._header.slots}
-        kept = tuple(
-            s
-            for s in self._header.slots
-            if (s.name, s.public) in wanted
-            and not (s.name != RECOVERY_SLOT and state.was_removed(doc, s.name))
-            and not (s.name == RECOVERY_SLOT and state.recovery_retired(doc, s.public.hex()))
+        damaged.finish(store, prep, clock)
+        store._after_unlock(
+            [*prep.notes, *(w for w in store.warnings if isinstance(w, StoreWarning))]
         )
-        if newest is None or newest.store_id != self._header.store_id:
-            newest = self._header
-        if newest.version >= 2:
-            shown = tuple(n for n in newest.recovery_shown if self._header.slot(n) is not None)
-            self._header = replace(self._header, recovery_shown=shown)
-        if len(kept) != len(self._header.slots):
-            self._rotated(kept)
-            if kept and all(s.name != RECOVERY_SLOT for s in kept):
-                self.warnings.append(
-                    StoreWarning(
-                        "recovery_missing",
-                        "The restored store has no recovery key (the one it held had been "
-                        "replaced): make a new one from the Admins screen.",
-                    )
-                )
+        return store
 
     # --- no key needed -------------------------------------------------------------
 
@@ -638,12 +509,3 @@ class Store(KeysMixin, GenerationsMixin):
         other._private = None
         other._slot_keys = None
         other._locked = True
-
-
-def _newest_readable_header(path: Path, pinned: bytes | None) -> Header | None:
-    """The header of the newest genuine file: the store's own or one in ``backups/``,
-    whose signature verifies and whose key ``pinned`` (the restoring admin's record)
-    reaches. A removed admin's fork with a higher number is never it (see
-    :mod:`store.lineage`), so it cannot decide which ways in a restore keeps."""
-    found = lineage.newest_genuine(lineage.store_and_generations(path), pinned)
-    return None if found is None else found[1]

@@ -25,7 +25,7 @@ from tinydb import TinyDB
 
 from store import audit as audit_log
 from store import body as body_codec
-from store import files, signing, state, trust
+from store import files, lineage, signing, state, trust, vouchers
 from store.change import Transaction, _fingerprint
 from store.crypto import (
     SlotKeys,
@@ -138,6 +138,9 @@ class Session:
         self._storage: DocumentStorage
         self._audit_len = 0
         self._audit_head = ""
+        # (generation, digest) of the file on disk this session last read or wrote: the
+        # next save lists it in its lineage (see store.lineage)
+        self._mark: tuple[int, bytes] | None = None
         self._install(header, opened, stat)
 
     def __repr__(self) -> str:
@@ -338,6 +341,7 @@ class Session:
         """
         old = self._header
         newest_kept = max((n for n, _ in files.list_generation_files(self.path)), default=0)
+        current = signing.public_bytes(self._sign)
         new = replace(
             old,
             version=FORMAT_VERSION,
@@ -348,14 +352,15 @@ class Session:
             audit_head=self._audit_head,
             body_nonce=os.urandom(12),
             compression=BODY_ENCODING,
-            sign_public=signing.public_bytes(self._sign),
+            sign_public=current,
             slots=pinned_slots(
                 old,
                 self.admin,
                 self._pending_keys or self._slot_keys,
                 self._pending_private or self._private,
-                signing.public_bytes(self._sign),
+                current,
             ),
+            lineage=lineage.extended(self.path, old, current, self._mark),
         )
         assert self._data_key is not None
         keyring = {k: v.hex() for k, v in self._keyring.items()}
@@ -368,7 +373,8 @@ class Session:
             ) from exc
         head = encode_header(new)
         body = encrypt_body(self._data_key, new.body_nonce, payload, head)
-        signature = signing.sign_file(self._sign, head, body)
+        digest = signing.file_digest(head, body)
+        signature = signing.sign_digest(self._sign, digest)
         try:
             tmp = files.write_temp(self.path, head + body + signature)
             try:
@@ -386,6 +392,7 @@ class Session:
             ) from exc
         # From here the new generation is the store: never roll back past this point.
         self._header = new
+        self._mark = (new.generation, digest)
         try:
             files.fsync_dir(self.path.parent)
             self._stat = _stat_key(os.stat(self.path))
@@ -427,6 +434,7 @@ class Session:
         self._db = db
         self._storage = storage
         self._stat = stat
+        self._mark = opened.mark
         self._watch(opened)
 
     def _watch(self, opened: _Opened) -> None:
@@ -479,6 +487,7 @@ class Session:
         if header.version < self._header.version or (
             header.version >= 2
             and not signing.reaches(header.rotations, header.store_id, mine, header.sign_public)
+            and not self._vouched_for(header)
         ):
             # Signed by a key this session's own key does not lead to: a forgery.
             raise StoreDamaged(TAMPERED, list_generations(self.path))
@@ -500,6 +509,17 @@ class Session:
         except StoreDamaged as exc:
             raise StoreDamaged(exc.message, list_generations(self.path)) from None
         self._install(header, opened, stat)
+
+    def _vouched_for(self, header: Header) -> bool:
+        """Another admin restored an old generation without the newest signing key and
+        vouched for the new one (:mod:`store.vouchers`): this session's own last header
+        (its ways in, its generation) stands in for the admin's record."""
+        return self._private is not None and vouchers.vouched(
+            header,
+            self._private,
+            {s.public for s in self._header.slots},
+            self._header.generation,
+        )
 
     def _current_db(self) -> TinyDB:
         return self._db

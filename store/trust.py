@@ -14,12 +14,15 @@ a file whose signing key the record's key does not reach is refused as tampered.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from store import signing, state
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from store import signing, state, vouchers
 from store.crypto import SlotKeys
 from store.errors import StoreDamaged, StoreRollback, StoreTampered
 from store.format import Header
@@ -41,10 +44,19 @@ FORKED = (
     "you did not make). It has been left exactly as it was; restore a good generation "
     "with kiosk restore."
 )
+VOUCHED = StoreWarning(
+    "trust_vouched",
+    "The store was restored from an older generation by another admin, who could not "
+    "carry the newest signing key forward; their voucher for the new key was checked "
+    "against the admins you last saw here.",
+)
 DOWNGRADED = (
     "The store file is in the old unsigned format although you last opened a signed one "
     "here: it was replaced. It has been left exactly as it was."
 )
+
+
+MAX_PLAUSIBLE = 2**40  # generations: a million saves a day for three thousand years
 
 
 def _records(doc: dict[str, Any]) -> dict[str, Any]:
@@ -67,12 +79,20 @@ def read(store_path: Path, name: str, keys: SlotKeys) -> tuple[dict[str, Any] | 
     return record, ok
 
 
-def check(store_path: Path, header: Header, name: str, keys: SlotKeys) -> list[StoreWarning]:
+def check(
+    store_path: Path,
+    header: Header,
+    name: str,
+    keys: SlotKeys,
+    private: X25519PrivateKey | None = None,
+) -> list[StoreWarning]:
     """Compare the file just opened with the admin's record. StoreRollback if it is older;
     StoreDamaged if it went back to the unsigned format, or if it is signed by a key the
     recorded one does not reach through the rotation certificates (a fork from an old
     copy: a removed admin's old slot still vouches for the old key, so only the record
-    can tell); warnings otherwise. The record is never moved here."""
+    can tell) unless an admin the record lists vouches for it to this admin's slot
+    (``private``; see :mod:`store.vouchers`); warnings otherwise. The record is never
+    moved here."""
     record, ok = read(store_path, name, keys)
     if record is None:
         return [MISSING]
@@ -90,8 +110,23 @@ def check(store_path: Path, header: Header, name: str, keys: SlotKeys) -> list[S
         except ValueError:
             return [DAMAGED]
         if not signing.reaches(header.rotations, header.store_id, pinned, header.sign_public):
+            recorded = generation if isinstance(generation, int) else 0
+            if private is not None and vouchers.vouched(header, private, _admins(record), recorded):
+                return [VOUCHED]
             raise StoreTampered(FORKED)
     return []
+
+
+def _admins(record: dict[str, Any]) -> set[bytes]:
+    """The slots (public keys) of the store this record was last moved to."""
+    listed = record.get("admins")
+    out: set[bytes] = set()
+    if isinstance(listed, list):
+        for item in listed:
+            if isinstance(item, str):
+                with contextlib.suppress(ValueError):
+                    out.add(bytes.fromhex(item))
+    return out
 
 
 def check_restore(store_path: Path, header: Header, name: str, keys: SlotKeys) -> None:
@@ -131,6 +166,21 @@ def newest_generation(store_path: Path, name: str, keys: SlotKeys) -> int:
     return generation
 
 
+def highest_recorded(store_path: Path) -> int:
+    """The highest generation any admin's record beside the store names (MACs unchecked:
+    only to keep a restore's number above every record's, so that no admin's record
+    calls the restored store older; absurd numbers are ignored)."""
+    numbers = [
+        r["generation"]
+        for r in _records(state.load(store_path)).values()
+        if isinstance(r, dict)
+        and isinstance(r.get("generation"), int)
+        and not isinstance(r.get("generation"), bool)
+        and 0 <= r["generation"] <= MAX_PLAUSIBLE
+    ]
+    return max(numbers, default=0)
+
+
 def write(doc: dict[str, Any], header: Header, name: str, keys: SlotKeys, when: str) -> None:
     """Move ``name``'s record forward to ``header`` (never back). Callers hold the lock."""
     table = _records(doc)
@@ -147,6 +197,7 @@ def write(doc: dict[str, Any], header: Header, name: str, keys: SlotKeys, when: 
         "store_id": header.store_id,
         "generation": header.generation,
         "sign_public": header.sign_public.hex(),
+        "admins": sorted(s.public.hex() for s in header.slots),
         "seen": when,
     }
     record["mac"] = signing.record_mac(keys.record_key, record)

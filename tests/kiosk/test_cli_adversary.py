@@ -315,3 +315,133 @@ def _people(store: Store) -> list[str]:
     from tests.store.helpers import names
 
     return names(store)
+
+
+def test_check_and_restore_refuse_a_fake_old_generation(made: Made, tmp_path: Path) -> None:
+    """Gap 2: a removed admin's file under the retired key with a *lower* number, planted
+    in backups/ over a genuine generation, is reported and refused, never recommended."""
+    from store import files
+    from store.format import peek_header
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import fake_old_generation
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    fake = fake_old_generation(ann, tmp_path)
+    ann.store.close()
+    number = peek_header(fake)[0].generation
+    shutil.copyfile(fake, files.generation_path(made.path, number))
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"backup generation {number} is damaged" in result.stdout
+    before = made.path.read_bytes()
+    restored = run_process(*store_args(made, "restore", str(number), "--yes"))
+    assert restored.returncode == 2, restored.stdout + restored.stderr
+    assert "TAMPERED" in restored.stderr
+    assert made.path.read_bytes() == before
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert "Planted By Bea" not in _people(store)
+    store.close()
+
+
+def _fork_with_a_key_of_her_own(made: Made, tmp_path: Path) -> tuple[Path, bytes]:
+    """Bea's fork planted in backups/, its chain extended backwards by a key of hers
+    (K_x certifies the retired key): a trust record naming K_x would lead to the fork
+    alone. Returns the planted file and K_x's public key."""
+    from dataclasses import replace
+
+    from store import signing
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.helpers import rewrite
+    from tests.store.test_adversary import BEA, BEA_PASS, plant_fork
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    planted = plant_fork(ann, tmp_path, ADMIN, PASSPHRASE, into_backups=True)
+    bea = Store.open(tmp_path / "bea" / "kiosk.store", BEA, BEA_PASS)
+    data_key = bytes(bea._data_key or b"")
+    old_sign = signing.public_bytes(bea._sign)
+    bea.close()
+    k_x = signing.new_signing_key()
+
+    def extend(h):  # type: ignore[no-untyped-def]
+        cert = signing.certify(k_x, h.store_id, old_sign)
+        return replace(h, rotations=(*h.rotations, cert))
+
+    rewrite(planted, data_key, lambda body: None, extend)
+    return planted, signing.public_bytes(k_x)
+
+
+def _forge_record(made: Made, sign_public: bytes) -> None:
+    """The attacker (folder write access) points Ann's trust record at a key of theirs;
+    the MAC, which needs Ann's passphrase, is left as it was."""
+    import json
+
+    state = made.path.with_name(made.path.name + ".state")
+    doc = json.loads(state.read_text("utf-8"))
+    doc["trust"][ADMIN]["sign_public"] = sign_public.hex()
+    state.write_text(json.dumps(doc), "utf-8")
+
+
+def test_check_of_a_refused_store_ignores_a_forged_trust_record(made: Made, tmp_path: Path) -> None:
+    """Gap 1: the store was refused (tampered or rolled back) and the trust record is
+    then rewritten before the backups are checked: the record steers nothing unless its
+    MAC verifies under the passphrase, so the genuine generations check good and the
+    fork is not one of them."""
+    from kiosk.cli_maintenance import check_generations
+
+    planted, k_x = _fork_with_a_key_of_her_own(made, tmp_path)
+    fork = int(planted.name.rsplit(".g", 1)[1])
+    _forge_record(made, k_x)
+    gens = Store.list_generations(made.path)
+    checks, opened = check_generations(made.path, gens, ADMIN, PASSPHRASE, store_refused=True)
+    assert opened
+    state = {c.generation.generation: c.state for c in checks}
+    assert state.pop(fork) == "damaged"
+    newest_genuine = max(state)
+    assert state[newest_genuine] == "ok"
+
+
+def test_check_of_a_damaged_store_is_not_steered_by_a_planted_fork(
+    made: Made, tmp_path: Path
+) -> None:
+    """Gap 1: the store file does not decrypt, a fork (the highest number) sits in
+    backups/ and the record is forged: check starts from the newest genuine generation,
+    reports the fork as damaged and never recommends it."""
+    planted, k_x = _fork_with_a_key_of_her_own(made, tmp_path)
+    fork = int(planted.name.rsplit(".g", 1)[1])
+    _forge_record(made, k_x)
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    genuine = max(g.generation for g in Store.list_generations(made.path) if g.path != planted)
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"backup generation {fork} is damaged" in result.stdout
+    assert f"Newest good backup: generation {genuine}," in result.stdout
+    total = len(Store.list_generations(made.path))
+    assert f"{total - 1} of {total} generations good" in result.stdout  # all but the fork
+
+
+def test_check_by_another_admin_after_a_restore_without_the_newest_key(
+    made: Made,
+) -> None:
+    """Gap 3 through the CLI: Ann restores an old generation when every file under the
+    newest key is lost; Cleo's check accepts the restored store on Ann's voucher (a
+    warning says so) and finds nothing damaged."""
+    from tests.store.conftest import Made as StoreMade
+    from tests.store.test_adversary import CLEO, CLEO_PASS, _every_file_under_the_newest_key_lost
+
+    ann = StoreMade(Store.open(made.path, ADMIN, PASSPHRASE), "", made.path)
+    old = _every_file_under_the_newest_key_lost(ann)
+    Store.restore_damaged(made.path, old, ADMIN, PASSPHRASE).close()
+    result = run_process(
+        "check",
+        "--store",
+        str(made.path),
+        "--admin",
+        CLEO,
+        "--passphrase-stdin",
+        stdin=CLEO_PASS + "\n",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "restored from an older generation by another admin" in result.stdout
+    assert "TAMPERED" not in result.stdout

@@ -584,3 +584,242 @@ def test_damaged_restore_beside_a_fork_keeps_the_recovery_key(made: Made, tmp_pa
     recovered.close()
     with pytest.raises(WrongPassphrase):
         Store.open(path, BEA, BEA_PASS)
+
+
+# --- gap 2: a fake *old* generation under a retired key ---------------------------------
+
+
+def fake_old_generation(made: Made, tmp_path: Path) -> Path:
+    """Bea (removed) saves her old copy again with her old passphrase: signed by the
+    retired key, with a generation number *lower* than the store's (so no rule about
+    forks claiming to be newer catches it), carrying Ann's old, validly pinned slot and
+    a data key Ann's keyring still holds. Returns the fake file."""
+    made.store.add_admin(BEA, BEA_PASS)
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    made.store.remove_admin(BEA)
+    for n in range(3):
+        add_person(made.store, f"Genuine Person {n}")
+    bea = Store.open(mine, BEA, BEA_PASS)
+    add_person(bea, "Planted By Bea")
+    assert bea.generation < made.store.generation
+    bea.close()
+    return mine
+
+
+def test_a_fake_old_generation_under_a_retired_key_is_refused_by_restore(
+    made: Made, tmp_path: Path
+) -> None:
+    fake = fake_old_generation(made, tmp_path)
+    with pytest.raises(StoreTampered, match="lists it"):
+        made.store.restore(fake, passphrase=PASSPHRASE)
+    assert "Planted By Bea" not in names(made.store)
+    # planted in backups/ over the genuine generation with its number: the same
+    planted = files.generation_path(made.path, peek_header(fake)[0].generation)
+    genuine_bytes = planted.read_bytes()
+    shutil.copyfile(fake, planted)
+    with pytest.raises(StoreTampered):
+        made.store.restore(planted, passphrase=PASSPHRASE)
+    planted.write_bytes(genuine_bytes)
+    # a genuine generation from before the rotation is still restorable
+    genuine = Store.list_generations(made.path)[-1]
+    assert (
+        parse(genuine.path.read_bytes()).header.sign_public
+        != parse(made.path.read_bytes()).header.sign_public
+    )
+    made.store.restore(genuine.path)
+
+
+def test_a_fake_old_generation_is_refused_by_restore_damaged(made: Made, tmp_path: Path) -> None:
+    fake = fake_old_generation(made, tmp_path)
+    made.store.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    with pytest.raises(StoreTampered):
+        Store.restore_damaged(made.path, fake, ADMIN, PASSPHRASE)
+    assert made.path.read_bytes() == before
+    oldest = Store.list_generations(made.path)[-1]  # genuine, before the rotation
+    store = Store.restore_damaged(made.path, oldest.path, ADMIN, PASSPHRASE)
+    store.close()
+
+
+def test_a_store_from_before_lineages_starts_one_and_keeps_its_backups(
+    made: Made, tmp_path: Path
+) -> None:
+    """Format 2 as first released had no lineage: such a store (and its backups) opens,
+    its first save starts a lineage from the verified files in backups/, its earlier
+    generations stay restorable, and a fake made afterwards is refused."""
+    from tests.store.helpers import rewrite
+
+    made.store.add_admin(BEA, BEA_PASS)
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    keys = [bytes(made.store._data_key or b""), *made.store._keyring.values()]
+    made.store.close()
+    for path in [made.path, *(p for _, p in files.list_generation_files(made.path))]:
+        for key in keys:  # each file under the data key it was saved with
+            try:
+                rewrite(path, key, lambda body: None, lambda h: replace(h, lineage=None))
+            except Exception:
+                continue
+            break
+        assert parse(path.read_bytes()).header.lineage is None
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    try:
+        add_person(store, "Sam Sample")  # the first save: a lineage from backups/
+        assert store._header.lineage
+        oldest = Store.list_generations(made.path)[-1]
+        store.restore(oldest.path, passphrase=PASSPHRASE)
+        bea = Store.open(mine, BEA, BEA_PASS)
+        add_person(bea, "Planted By Bea")
+        bea.close()
+        with pytest.raises(StoreTampered):
+            store.restore(mine, passphrase=PASSPHRASE)
+    finally:
+        store.close()
+
+
+# --- gap 3: a restore that cannot carry the newest key forward -------------------------
+
+CLEO, CLEO_PASS = "Cleo Admin", "violet harbour engine"
+
+
+def _every_file_under_the_newest_key_lost(made: Made) -> Path:
+    """Ann, Cleo and Bea; Bea removed (keys rotated); Cleo unlocks (her record: the new
+    key). Then the store is damaged and every later backup is lost: only generations
+    from before the removal remain. Returns the newest of them."""
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, CLEO, CLEO_PASS).close()
+    newest_key = parse(made.path.read_bytes()).header.sign_public
+    for gen in Store.list_generations(made.path):
+        if peek_header(gen.path)[0].sign_public == newest_key:
+            gen.path.unlink()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    return Store.list_generations(made.path)[0].path
+
+
+def test_a_restore_without_the_newest_key_is_vouched_for_to_the_other_admins(
+    made: Made,
+) -> None:
+    old = _every_file_under_the_newest_key_lost(made)
+    Store.restore_damaged(made.path, old, ADMIN, PASSPHRASE).close()
+    cleo = Store.open(made.path, CLEO, CLEO_PASS)  # refused as a fork before vouchers
+    try:
+        assert "trust_vouched" in [getattr(w, "code", "") for w in cleo.warnings]
+        assert BEA not in [a.name for a in cleo.admins()]
+    finally:
+        cleo.close()
+    again = Store.open(made.path, CLEO, CLEO_PASS)  # her record has moved on
+    assert not [w for w in again.warnings if getattr(w, "code", "").startswith("trust")]
+    again.close()
+    with pytest.raises((WrongPassphrase, AccessRevoked)):
+        Store.open(made.path, BEA, BEA_PASS)
+
+
+def test_a_removed_admins_fork_with_her_own_vouchers_stays_refused(
+    made: Made, tmp_path: Path
+) -> None:
+    """Bea vouches for her fork to Cleo with her own (old) slot: Cleo's record, written
+    after the removal, does not list Bea's slot, so the voucher counts for nothing."""
+    from store import vouchers
+
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    cleo = Store.open(made.path, CLEO, CLEO_PASS)  # stays open: its poll must refuse too
+    (mine.parent / "backups").mkdir(mode=0o700)
+    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
+    bea = Store.open(mine, BEA, BEA_PASS)
+    assert bea._private is not None
+    h = bea._header
+    sign = signing.public_bytes(bea._sign)
+    made_here = vouchers.make(bea._private, h.store_id, sign, 10**6, h.slots)
+    bea._header = replace(h, vouchers=made_here)
+    add_person(bea, "Planted By Bea")
+    bea.close()
+    assert parse(mine.read_bytes()).header.vouchers
+    shutil.copyfile(mine, made.path)
+    with pytest.raises(StoreDamaged):
+        cleo.read()
+    cleo.close()
+    with pytest.raises(StoreTampered):
+        Store.open(made.path, CLEO, CLEO_PASS)
+
+
+def test_an_old_restores_vouchers_replayed_in_a_fork_count_for_nothing(
+    made: Made, tmp_path: Path
+) -> None:
+    """Ann restored a damaged store while Bea was still an admin, so the file Bea copies
+    carries Ann's vouchers to Cleo (for a key Bea knows). After Bea's removal she forks
+    that copy: Cleo's record is newer than the restore, so the vouchers do not count."""
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    newest = Store.list_generations(made.path)[0].path
+    ann = Store.restore_damaged(made.path, newest, ADMIN, PASSPHRASE)
+    assert ann._header.vouchers
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    ann.remove_admin(BEA)
+    add_person(ann, "Sam Sample")
+    ann.close()
+    Store.open(made.path, CLEO, CLEO_PASS).close()  # Cleo's record: after the removal
+    (mine.parent / "backups").mkdir(mode=0o700)
+    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
+    bea = Store.open(mine, BEA, BEA_PASS)
+    add_person(bea, "Planted By Bea")
+    bea.close()
+    assert parse(mine.read_bytes()).header.vouchers  # carried into her fork
+    shutil.copyfile(mine, made.path)
+    with pytest.raises(StoreTampered):
+        Store.open(made.path, CLEO, CLEO_PASS)
+
+
+def test_an_open_session_takes_a_restore_vouched_for_to_it(made: Made) -> None:
+    """Cleo's session is open (it has seen the newest key and Bea's removal) while Ann
+    restores an old generation without that key: on its next read the session takes
+    the restored store on Ann's voucher instead of locking, and saves on."""
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    made.store.remove_admin(BEA)
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    cleo = Store.open(made.path, CLEO, CLEO_PASS)
+    try:
+        newest_key = parse(made.path.read_bytes()).header.sign_public
+        for gen in Store.list_generations(made.path):
+            if peek_header(gen.path)[0].sign_public == newest_key:
+                gen.path.unlink()
+        data = bytearray(made.path.read_bytes())
+        data[-100] ^= 0xFF
+        made.path.write_bytes(bytes(data))
+        old = Store.list_generations(made.path)[0].path
+        Store.restore_damaged(made.path, old, ADMIN, PASSPHRASE).close()
+        assert "Alex Example" not in names(cleo)  # the restored generation predates Alex
+        add_person(cleo, "Sam Sample")
+    finally:
+        cleo.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    Store.open(made.path, CLEO, CLEO_PASS).close()
