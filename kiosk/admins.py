@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kiosk.cli_common import describe_store_error
+from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
 from kiosk.passphrase import passphrase_problem
 from kiosk.validators import ValidationError, validate_full_name

@@ -152,7 +152,7 @@ def plan_import(
     """Check a whole CSV file (the text, BOM already removed) against the record.
 
     Callers run this before taking the store's lock, on a read of the record, so other
-    admins never wait while a large file is checked (see ``kiosk.cli_people``).
+    admins never wait while a large file is checked (see ``kiosk.cli.people``).
     """
     plan = ImportPlan()
     reader = csv.reader(io.StringIO(text, newline=""))

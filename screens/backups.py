@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from kiosk import timefmt
-from kiosk.cli_common import describe_store_error
+from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
-from kiosk.cli_common import describe_store_error
+from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
 from kiosk.missing_store import missing_sentence
 from screens.widgets.base import ShellScreen

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, Static
 
 from kiosk.admins import AdminChangeError, recover
-from kiosk.cli_common import describe_store_error
+from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
 from kiosk.passphrase import strength_hint
 from screens.widgets.footer import Footer

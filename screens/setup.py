@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, ContentSwitcher, Input, Static
 
 from kiosk import records
-from kiosk.cli_common import describe_store_error
+from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
 from kiosk.model import SITES, Site
 from kiosk.passphrase import passphrase_problem, strength_hint

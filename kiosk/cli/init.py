@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.cli_common import UserError, add_store_options, describe_store_error, read_passphrase
+from kiosk.cli.common import UserError, add_store_options, describe_store_error, read_passphrase
 from kiosk.i18n import _
 
 

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kiosk.cli_common import (
+from kiosk.cli.common import (
     EXIT_OK,
     UserError,
     add_store_command,
@@ -484,7 +484,7 @@ def backup_destination(dest: Path, store_name: str, now: datetime) -> Path:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from kiosk.cli_common import open_store
+    from kiosk.cli.common import open_store
     from store import StoreError, StoreExists
 
     store = open_store(args)

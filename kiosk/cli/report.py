@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk.cli_common import EXIT_OK, UserError, add_store_command
+from kiosk.cli.common import EXIT_OK, UserError, add_store_command
 from kiosk.i18n import _, ngettext
 from kiosk.report import ACTION_ASSURANCE, ACTION_CARD
 
@@ -72,8 +72,8 @@ def _exists(path: Path) -> UserError:
 def run_report(args: argparse.Namespace) -> int:
     from kiosk import report
     from kiosk.call_card import call_card
-    from kiosk.cli_common import open_store
-    from kiosk.cli_reminders import parse_as_of
+    from kiosk.cli.common import open_store
+    from kiosk.cli.reminders import parse_as_of
     from kiosk.clock import SystemClock
     from kiosk.report_html import render_report
 

@@ -40,7 +40,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from kiosk.cli_common import add_store_command
+from kiosk.cli.common import add_store_command
 from kiosk.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def as_json(report: StatusReport) -> dict[str, Any]:
 
 def as_text(report: StatusReport) -> str:
     """Plain text, one block per site; safe for a terminal (no stored text as escapes)."""
-    from kiosk.cli_reminders import _cell
+    from kiosk.cli.reminders import _cell
     from kiosk.coverage import cover_sentence
     from kiosk.timefmt import day
 
@@ -177,8 +177,8 @@ def as_text(report: StatusReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.cli_common import open_store
-    from kiosk.cli_reminders import parse_as_of
+    from kiosk.cli.common import open_store
+    from kiosk.cli.reminders import parse_as_of
     from kiosk.clock import SystemClock
     from kiosk.site_status import read_status
 

@@ -64,6 +64,19 @@ def test_help_documents_every_subcommand() -> None:
         assert "usage: kiosk " + name in sub.stdout
 
 
+def test_the_registry_is_every_subcommand_once_in_help_order() -> None:
+    """SUBCOMMANDS is the one list: the parser has exactly its names, in its order, and a
+    module that registers several (check, backup, restore) is asked once."""
+    import argparse
+
+    from kiosk.cli import SUBCOMMANDS, build_parser
+
+    parser = build_parser()
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert len(actions) == 1
+    assert list(actions[0].choices) == list(SUBCOMMANDS)
+
+
 def test_init_creates_a_store_and_prints_the_recovery_key_once(tmp_path: Path) -> None:
     path = tmp_path / "store" / "kiosk.store"
     result = kiosk(*INIT, stdin=PASSPHRASE + "\n", store=path)
@@ -128,7 +141,7 @@ def test_unknown_option_is_refused_without_a_traceback() -> None:
 
 def test_an_internal_fault_prints_where_but_no_values() -> None:
     script = (
-        "import sys, kiosk.cli_nas as nas\n"
+        "import sys, kiosk.cli.nas as nas\n"
         "def run(args):\n"
         "    name, mobile = 'Jane Testperson', '07700900123'\n"
         "    raise ValueError(name + ' ' + mobile)\n"

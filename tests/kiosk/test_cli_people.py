@@ -219,7 +219,8 @@ def test_an_import_checked_before_another_admins_save_is_checked_again(
     the plan is checked again inside the lock and nothing is imported."""
     import argparse
 
-    from kiosk import cli_common, cli_people
+    from kiosk.cli import common as cli_common
+    from kiosk.cli import people as cli_people
 
     csv_file = tmp_path / "one.csv"
     csv_file.write_text(HEADER + "\nNew Example,07700 900555,,,member,\n", encoding="utf-8")

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from kiosk import records
-from kiosk.cli_status import as_json, as_text
+from kiosk.cli.status import as_json, as_text
 from kiosk.model import (
     CONTACTS,
     PEOPLE,
