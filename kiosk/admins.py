@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
 from kiosk.passphrase import passphrase_problem
+from kiosk.store_errors import describe_store_error
 from kiosk.validators import ValidationError, validate_full_name
 
 if TYPE_CHECKING:

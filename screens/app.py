@@ -465,7 +465,7 @@ class KioskApp(App[int]):
         super()._handle_exception(error)
 
     def _store_problem(self, error: Exception, screen_broken: bool) -> None:
-        from kiosk.cli.common import describe_store_error
+        from kiosk.store_errors import describe_store_error
 
         message = describe_store_error(error)
         if screen_broken or getattr(error, "code", "") in {

@@ -17,8 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from kiosk import timefmt
-from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
+from kiosk.store_errors import describe_store_error
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen

@@ -24,9 +24,9 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, Static
 
 from kiosk.admins import AdminChangeError, recover
-from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
 from kiosk.passphrase import strength_hint
+from kiosk.store_errors import describe_store_error
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel
 

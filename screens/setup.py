@@ -17,11 +17,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, ContentSwitcher, Input, Static
 
 from kiosk import records
-from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
 from kiosk.model import SITES, Site
 from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
+from kiosk.store_errors import describe_store_error
 from kiosk.validators import ValidationError, validate_full_name
 from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer

@@ -16,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
-from kiosk.cli.common import describe_store_error
 from kiosk.i18n import _
+from kiosk.store_errors import describe_store_error
 from kiosk.unlock_policy import unlock_delay
 from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer

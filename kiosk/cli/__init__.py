@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kiosk: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except StoreError as error:  # a save or open the store refused: one plain sentence
-        from kiosk.cli.common import describe_store_error
+        from kiosk.store_errors import describe_store_error
 
         print(f"kiosk: {describe_store_error(error)}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.cli.common import UserError, add_store_options, describe_store_error, read_passphrase
+from kiosk.cli.common import UserError, add_store_options, read_passphrase
 from kiosk.i18n import _
+from kiosk.store_errors import describe_store_error
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -35,12 +35,12 @@ from kiosk.cli.common import (
     EXIT_OK,
     UserError,
     add_store_command,
-    describe_store_error,
     read_passphrase,
     store_path_and_admin,
     wait_for_turn,
 )
 from kiosk.i18n import _, ngettext
+from kiosk.store_errors import describe_store_error
 
 if TYPE_CHECKING:
     from store import Generation, Store
