@@ -553,12 +553,12 @@ def _run_demo() -> int:
     import tempfile
 
     from kiosk import demo
-    from store import Store
+    from kiosk.new_store import create_store
 
     folder = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     try:
         path = folder / "demo" / "kiosk.store"
-        store, _recovery = Store.create(path, demo.DEMO_ADMIN, demo.DEMO_PASSPHRASE)
+        store, _recovery = create_store(path, demo.DEMO_ADMIN, demo.DEMO_PASSPHRASE, None)
         demo.populate(store, SystemClock().today())
         store.close()
         app = KioskApp(path, demo=DemoCredentials(demo.DEMO_ADMIN, demo.DEMO_PASSPHRASE))

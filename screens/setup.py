@@ -16,9 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, ContentSwitcher, Input, Static
 
-from kiosk import records
 from kiosk.i18n import _
-from kiosk.model import SITES, Site
+from kiosk.model import Site
 from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
 from kiosk.store_errors import describe_store_error
@@ -205,18 +204,18 @@ class SetupWizard(ShellScreen):
 
     @work(thread=True, exclusive=True)
     def _create(self, admin: str, passphrase: str, site: Site) -> None:
-        from store import Store, StoreError
+        from kiosk.new_store import create_store
+        from store import StoreError
 
         try:
-            store, recovery = Store.create(
+            store, recovery = create_store(
                 self.kiosk.store_path,
                 admin,
                 passphrase,
+                site,
                 kdf=self.kiosk.store_kdf,
                 now=self.kiosk.store_clock,
             )
-            with store.transaction() as tx:
-                records.save(tx, SITES, site, "site.add")
         except StoreError as error:
             self.app.call_from_thread(self._create_failed, describe_store_error(error))
             return

@@ -52,9 +52,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk import records
     from kiosk.clock import SystemClock
-    from kiosk.model import SITES
+    from kiosk.new_store import create_store
     from kiosk.passphrase import passphrase_problem
     from kiosk.paths import resolve_store_path
     from kiosk.site_fields import check_site
@@ -93,9 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         raise UserError(problem)
     try:
-        store, recovery = Store.create(path, admin, passphrase)
-        with store.transaction() as tx:
-            records.save(tx, SITES, check.site, "site.add")
+        store, recovery = create_store(path, admin, passphrase, check.site)
         store.close()
     except StoreError as error:
         raise UserError(describe_store_error(error)) from None
