@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from kiosk import records, timefmt
+from kiosk import timefmt
 from kiosk.admins import (
     AdminChangeError,
     AdminRow,
@@ -30,7 +30,7 @@ from kiosk.admins import (
     remove_admin,
 )
 from kiosk.i18n import _, ngettext
-from kiosk.retention import due_for_erasure, erase_due, left_on
+from kiosk.retention import erase_due, left_on, pending
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
@@ -85,8 +85,8 @@ class AdminsScreen(KioskScreen):
         keep_cursor(table, keep)
         table.focus()
         self.sub_title = _("Admins")
-        db = self.session.db()
-        due = due_for_erasure(records.people(db), records.settings(db), self.session.clock.today())
+        asked = pending(self.session.db(), self.session.clock.today())
+        due = asked.people
         line = self.query_one("#retention-line", Static)
         if due:
             line.update(
@@ -96,7 +96,7 @@ class AdminsScreen(KioskScreen):
                     "{n} people left more than {months} months ago: press x to erase their "
                     "mobile and personal email.",
                     len(due),
-                ).format(n=len(due), months=records.settings(db).retention_months)
+                ).format(n=len(due), months=asked.months)
             )
         else:
             line.update(_("Retention: nobody's personal details are due for erasure."))
@@ -199,10 +199,9 @@ class AdminsScreen(KioskScreen):
         self.app.push_screen(RecoveryKeyDialog(value), lambda _done: self.refresh_data())
 
     def action_retention(self) -> None:
-        db = self.session.db()
         today = self.session.clock.today()
-        settings = records.settings(db)
-        due = due_for_erasure(records.people(db), settings, today)
+        asked = pending(self.session.db(), today)
+        due = asked.people
         if not due:
             self.notify(_("Nobody's personal details are due for erasure."))
             return
@@ -217,7 +216,7 @@ class AdminsScreen(KioskScreen):
         text = _(
             "These people left more than {months} months ago. Erase their personal mobile and "
             "personal email? Their names and dates stay for the audit trail.\n{names}"
-        ).format(months=settings.retention_months, names=names)
+        ).format(months=asked.months, names=names)
 
         def confirmed(yes: bool | None) -> None:
             if yes:

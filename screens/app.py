@@ -187,12 +187,11 @@ class KioskApp(App[int]):
 
     def _offer_retention(self) -> None:
         """Leavers past the retention period: tell the admin, erase only if they agree."""
-        from kiosk import records, retention
+        from kiosk import retention
 
         session = self.session
-        db = session.db()
-        settings = records.settings(db)
-        due = retention.due_for_erasure(records.people(db), settings, session.clock.today())
+        asked = retention.pending(session.db(), session.clock.today())
+        due = asked.people
         if not due:
             return
         from screens.dialogs.confirm import ConfirmDialog
@@ -203,7 +202,7 @@ class KioskApp(App[int]):
             len(due),
         ).format(
             n=len(due),
-            months=settings.retention_months,
+            months=asked.months,
             names=", ".join(p.full_name for p in due),
         )
         text += " " + _(
