@@ -20,6 +20,7 @@ from tinydb import TinyDB
 
 from kiosk import facts, records
 from kiosk.clock import LONDON
+from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import N_, _
 from kiosk.model import (
     CONTACTS,
@@ -56,17 +57,6 @@ SCRIPT_OUTSIDE_HOURS = "outside_hours"
 SCRIPT_OTHER = "other"  # a contact the admin logs by hand, outside any script
 
 _NOTES_MAX = 2000
-
-
-class FormErrors(ValueError):
-    """Several fields broke their rules at once; ``errors`` maps each field to its sentence.
-
-    A form shows every message beside its field, so the admin fixes them all in one go.
-    """
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 # --- reading the log -------------------------------------------------------------------
@@ -157,8 +147,8 @@ def validate_notes(text: str) -> str:
 
 def _checked_ticket_and_notes(ticket: str, notes: str) -> tuple[str, str]:
     """The ticket reference and notes every logged contact carries, each by its own rule;
-    FormErrors names both problems at once."""
-    errors: dict[str, str] = {}
+    FormRejected names both problems at once."""
+    errors = FieldErrors()
     try:
         ticket = validate_ticket(ticket)
     except ValidationError as error:
@@ -168,7 +158,7 @@ def _checked_ticket_and_notes(ticket: str, notes: str) -> tuple[str, str]:
     except ValidationError as error:
         errors["notes"] = error.message
     if errors:
-        raise FormErrors(errors)
+        raise FormRejected(errors)
     return ticket, notes
 
 
@@ -346,7 +336,7 @@ def new_owner_from_form(name: str, mobile: str, email: str, nhsmail: str) -> New
     address first when the person already has one. A personal email is only optional then:
     NAS needs it to send a brand-new account's details.
     """
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     values: dict[str, str | None] = {}
     checks: tuple[tuple[str, Callable[[str], str], str], ...] = (
         ("full_name", validate_full_name, name),
@@ -375,7 +365,7 @@ def new_owner_from_form(name: str, mobile: str, email: str, nhsmail: str) -> New
         except ValidationError as error:
             errors["nhsmail"] = error.message
     if errors:
-        raise FormErrors(errors)
+        raise FormRejected(errors)
     return NewOwner(
         full_name=values["full_name"] or "",
         personal_mobile=values["personal_mobile"] or "",
@@ -433,7 +423,7 @@ def record_no_access_call(
         else:
             twin = _same_person(tx.db, owner)
             if twin is not None:
-                raise FormErrors(
+                raise FormRejected(
                     {
                         "personal_mobile": _(
                             "{name} is already on record with this mobile or NHSmail address: "
@@ -533,7 +523,7 @@ def check_local_support(name: str, email: str, phone: str) -> LocalSupport:
     """
     if not (name.strip() or email.strip() or phone.strip()):
         return LocalSupport()
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     values = {"name": "", "email": "", "phone": ""}
     try:
         values["name"] = validate_full_name(name)
@@ -554,7 +544,7 @@ def check_local_support(name: str, email: str, phone: str) -> LocalSupport:
     if not email.strip() and not phone.strip():
         errors["email"] = _("Give an email address, a telephone number, or both.")
     if errors:
-        raise FormErrors(errors)
+        raise FormRejected(errors)
     return LocalSupport(**values)
 
 

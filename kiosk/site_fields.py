@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.forms import FieldErrors
 from kiosk.i18n import N_, _
 from kiosk.model import DsptStatus, Site
 from kiosk.validators import (
@@ -43,7 +44,7 @@ class SiteCheck:
     """The outcome of checking a site form: the site, or errors by field; warnings too."""
 
     site: Site | None
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: FieldErrors = field(default_factory=FieldErrors)
     warnings: dict[str, str] = field(default_factory=dict)
 
 
@@ -60,7 +61,7 @@ def _site_name(text: str) -> str:
 
 def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None) -> SiteCheck:
     """Validate every field of ``raw``; ``base`` keeps the id and history of an edited site."""
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     warnings: dict[str, str] = {}
     values: dict[str, object] = {}
 
@@ -126,4 +127,4 @@ def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None)
         dspt_published=published,
         **kept,  # type: ignore[arg-type]
     )
-    return SiteCheck(site, {}, warnings)
+    return SiteCheck(site, FieldErrors(), warnings)

@@ -25,6 +25,7 @@ from datetime import date
 
 from kiosk import records
 from kiosk.dspt import parse_version, suggest_version, version_name
+from kiosk.forms import FieldErrors
 from kiosk.i18n import _
 from kiosk.lifecycle import person_status
 from kiosk.model import PEOPLE, SITES, DsptStatus, Person, Site
@@ -134,7 +135,7 @@ def check_site_form(
     check.errors.update(unique_problems(site, sites, ignore=ignore))
     if check.errors:
         return SiteCheck(None, check.errors, check.warnings)
-    return SiteCheck(site, {}, check.warnings)
+    return SiteCheck(site, FieldErrors(), check.warnings)
 
 
 def add_site(store: records.StoreLike, site: Site) -> int:

@@ -8,7 +8,6 @@ Thin: the rules and the wording of refusals are in :mod:`kiosk.admins` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import work
@@ -21,7 +20,6 @@ from textual.worker import Worker, WorkerState
 
 from kiosk import timefmt
 from kiosk.admins import (
-    AdminChangeError,
     AdminRow,
     add_admin,
     admin_rows,
@@ -29,6 +27,7 @@ from kiosk.admins import (
     regenerate_recovery,
     remove_admin,
 )
+from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import _, ngettext
 from kiosk.retention import erase_due, left_on, pending
 from screens.dialogs.confirm import ConfirmDialog
@@ -143,7 +142,7 @@ class AdminsScreen(KioskScreen):
     def _remove(self, name: str) -> None:
         try:
             removal = remove_admin(self.session.store, name)
-        except AdminChangeError as error:
+        except FormRejected as error:
             self.notify(str(error), severity="error")
             return
         if removal.yourself:
@@ -181,7 +180,7 @@ class AdminsScreen(KioskScreen):
     def _regenerate_in_thread(self) -> tuple[str, str]:
         try:
             return ("code", regenerate_recovery(self.session.store))
-        except AdminChangeError as error:
+        except FormRejected as error:
             return ("error", str(error))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -248,7 +247,7 @@ class _PassphraseDialog(FieldDialog[str]):
     _busy = False
 
     def apply(self, values: dict[str, str]) -> str:
-        """Do the change (in a worker thread); AdminChangeError for what to show."""
+        """Do the change (in a worker thread); FormRejected for what to show."""
         raise NotImplementedError
 
     def action_save(self) -> None:
@@ -265,10 +264,10 @@ class _PassphraseDialog(FieldDialog[str]):
         super().action_cancel()
 
     @work(thread=True, exclusive=True, group="passphrase")
-    def _apply_in_thread(self, values: dict[str, str]) -> str | dict[str, str]:
+    def _apply_in_thread(self, values: dict[str, str]) -> str | FieldErrors:
         try:
             return self.apply(values)
-        except AdminChangeError as error:
+        except FormRejected as error:
             return error.errors
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -278,10 +277,10 @@ class _PassphraseDialog(FieldDialog[str]):
         result = event.worker.result
         if isinstance(result, str):
             self.dismiss(result)
-        elif isinstance(result, dict):
+        elif isinstance(result, FieldErrors):
             self._failed(result)
 
-    def _failed(self, errors: Mapping[str, str]) -> None:
+    def _failed(self, errors: FieldErrors) -> None:
         self._busy = False
         self.query_one("#dialog-box").loading = False
         self.show_errors(errors)

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
 from kiosk import timefmt
+from kiosk.forms import FieldErrors
 from kiosk.i18n import _
 from kiosk.store_errors import describe_store_error
 from screens.dialogs.confirm import ConfirmDialog
@@ -194,6 +195,6 @@ class OldPassphraseDialog(FieldDialog[str]):
 
     def submit(self, values: dict[str, str]) -> str | None:
         if not values["passphrase"]:
-            self.show_errors({"passphrase": _("Type the passphrase, or press Escape.")})
+            self.show_errors(FieldErrors(passphrase=_("Type the passphrase, or press Escape.")))
             return None
         return values["passphrase"]

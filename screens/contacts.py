@@ -19,8 +19,8 @@ from textual.widgets import Header, OptionList
 from textual.widgets.option_list import Option
 
 from kiosk import calls, facts, records
-from kiosk.calls import FormErrors
 from kiosk.clock import LONDON
+from kiosk.forms import FormRejected
 from kiosk.i18n import _
 from kiosk.model import LocalSupport
 from kiosk.nas_hours import describe, nas_status
@@ -228,6 +228,6 @@ class LocalSupportDialog(FieldDialog[LocalSupport]):
                 values["email"],
                 values["phone"],
             )
-        except FormErrors as problem:
+        except FormRejected as problem:
             self.show_errors(problem.errors)
             return None

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 from kiosk import records, timefmt
 from kiosk.activity import ActivityError, record_mailbox_email
 from kiosk.dspt import dspt_verdict, status_label, suggest_version
+from kiosk.forms import FieldErrors
 from kiosk.i18n import _
 from kiosk.model import DsptStatus, Site
 from kiosk.sites import SiteError, history, people_with_access, record_publication
@@ -299,5 +300,5 @@ class MailboxSentDialog(FieldDialog[Site]):
             day = parse_day(values["day"]) if values["day"].strip() else today
             return record_mailbox_email(session.store, self._site.id, day, today)
         except (ValidationError, ActivityError) as problem:
-            self.show_errors({"day": str(problem)})
+            self.show_errors(FieldErrors(day=str(problem)))
             return None

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Select, Static
 
 from kiosk import calls, records, scripts, timefmt
-from kiosk.calls import FormErrors
+from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import _
 from kiosk.model import Channel, NasContact, Site, TicketStatus
 from kiosk.nas_hours import parse_london
@@ -238,7 +238,7 @@ class EditTicketDialog(FieldDialog[NasContact]):
                 values["ticket"],
                 values["notes"],
             )
-        except FormErrors as problem:
+        except FormRejected as problem:
             self.show_errors(problem.errors)
             return None
 
@@ -262,7 +262,7 @@ class FollowUpDialog(FieldDialog[NasContact]):
         self._entry = entry
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         follow_up = optional_value(values, "follow_up", parse_day, errors)
         if errors:
             self.show_errors(errors)
@@ -322,7 +322,7 @@ class AddContactDialog(FieldDialog[NasContact]):
         return widgets
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         try:
             at = parse_london(values["at"])
         except ValidationError as error:
@@ -346,6 +346,6 @@ class AddContactDialog(FieldDialog[NasContact]):
                 follow_up=follow_up,
                 status=TicketStatus.OPEN,
             )
-        except FormErrors as problem:
+        except FormRejected as problem:
             self.show_errors(problem.errors)
             return None

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from kiosk import calls, records
-from kiosk.calls import FormErrors, NewOwner
+from kiosk.calls import NewOwner
 from kiosk.clock import LONDON
+from kiosk.forms import FormRejected
 from kiosk.model import (
     PEOPLE,
     SITES,
@@ -118,7 +119,7 @@ def test_record_contact_saves_in_utc_and_audits_without_personal_data() -> None:
 def test_record_contact_refuses_bad_fields_and_saves_nothing() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    with pytest.raises(FormErrors) as caught:
+    with pytest.raises(FormRejected) as caught:
         calls.record_contact(
             store,
             site_id=site_id,
@@ -243,7 +244,7 @@ def test_new_owner_form_normalises_each_field() -> None:
 
 
 def test_new_owner_form_names_every_broken_rule() -> None:
-    with pytest.raises(FormErrors) as caught:
+    with pytest.raises(FormRejected) as caught:
         calls.new_owner_from_form("", "01632 960123", "not-an-email", "priya@example.org")
     errors = caught.value.errors
     assert set(errors) == {"full_name", "personal_mobile", "personal_email", "nhsmail"}
@@ -253,7 +254,7 @@ def test_new_owner_form_names_every_broken_rule() -> None:
 
 
 def test_personal_email_is_required_only_without_nhsmail() -> None:
-    with pytest.raises(FormErrors) as caught:
+    with pytest.raises(FormRejected) as caught:
         calls.new_owner_from_form("Priya Shah", "07700900123", "", "")
     assert "NHSmail account" in caught.value.errors["personal_email"]
     owner = calls.new_owner_from_form("Priya Shah", "07700900123", "", "Priya.Shah@nhs.net")
@@ -352,7 +353,7 @@ def test_no_access_call_refuses_someone_already_on_record() -> None:
     site_id = harbour_view(store)
     add_person(store, Person("Tom Reed", "07700900456", "tom.reed@example.org"))
     owner = calls.new_owner_from_form("T Reed", "07700 900456", "t.reed@example.org", "")
-    with pytest.raises(FormErrors, match="Tom Reed is already on record"):
+    with pytest.raises(FormRejected, match="Tom Reed is already on record"):
         calls.record_no_access_call(store, site_id=site_id, at=CALL_AT, owner=owner, ticket="X1")
     db = store.read()
     assert len(records.people(db)) == 1
@@ -363,7 +364,7 @@ def test_no_access_call_with_a_bad_ticket_saves_nothing() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     owner = calls.new_owner_from_form("Priya Shah", "07700900123", "priya@example.org", "")
-    with pytest.raises(FormErrors):
+    with pytest.raises(FormRejected):
         calls.record_no_access_call(
             store, site_id=site_id, at=CALL_AT, owner=owner, ticket="no spaces please"
         )
@@ -419,7 +420,7 @@ def test_local_support_keeps_other_settings() -> None:
 def test_local_support_names_each_broken_rule(
     name: str, email: str, phone: str, fields: set[str]
 ) -> None:
-    with pytest.raises(FormErrors) as caught:
+    with pytest.raises(FormRejected) as caught:
         calls.check_local_support(name, email, phone)
     assert set(caught.value.errors) == fields
 
