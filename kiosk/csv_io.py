@@ -245,8 +245,8 @@ def plan_import(
             [],  # duplicates are checked below, without naming anyone
             today,
         )
-        for column, error in checked.errors.items():
-            problems.append(RowProblem(line, column, error.rule, error.message))
+        for column, message in checked.errors.items():
+            problems.append(RowProblem(line, column, checked.errors.rules[column], message))
 
         word = cells["access"].strip().lower() or "none"
         role: Role | None = None

@@ -12,6 +12,7 @@ dialog (``screens/dialogs/field_dialog.py``) shows a ``FieldErrors`` as it is.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from kiosk.validators import ValidationError
 
@@ -22,17 +23,29 @@ class FieldErrors(dict[str, str]):
     """Field name -> the translated sentence naming the rule it broke (FORM: the form).
 
     A dict, so a check fills it as it goes (``errors[name] = message``) and a form reads it
-    by name; falsy when empty, so ``if errors:`` means "something is wrong".
+    by name; falsy when empty, so ``if errors:`` means "something is wrong". ``rules``
+    keeps the rule code of each error made from a ValidationError (field -> code), for
+    what reports rules by name, such as the CSV import's problems.
     """
+
+    rules: dict[str, str]
+
+    def __init__(self, *args: Any, **kwargs: str) -> None:
+        super().__init__(*args, **kwargs)
+        self.rules = {}
 
     @classmethod
     def of(cls, errors: Mapping[str, ValidationError | str]) -> FieldErrors:
-        """The sentences of ``errors``, whose values may be ValidationErrors (their message
-        is the sentence; their rule code stays with whoever needs it, e.g. the CSV import)."""
-        return cls(
-            (name, error.message if isinstance(error, ValidationError) else error)
-            for name, error in errors.items()
-        )
+        """The sentences of ``errors``, whose values may be ValidationErrors (the message is
+        the sentence, the rule code goes into ``rules``)."""
+        made = cls()
+        for name, error in errors.items():
+            if isinstance(error, ValidationError):
+                made[name] = error.message
+                made.rules[name] = error.rule
+            else:
+                made[name] = error
+        return made
 
     @classmethod
     def form(cls, message: str) -> FieldErrors:
@@ -48,5 +61,5 @@ class FormRejected(ValueError):
     """
 
     def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = FieldErrors(errors)
+        self.errors = errors if isinstance(errors, FieldErrors) else FieldErrors(errors)
         super().__init__("; ".join(self.errors.values()))

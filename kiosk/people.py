@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from kiosk import facts, records
+from kiosk.forms import FieldErrors
 from kiosk.i18n import N_, _
 from kiosk.lifecycle import leaver_days_left, leaver_deadline, person_status
 from kiosk.model import (
@@ -95,7 +96,7 @@ class Checked:
     personal_email: str | None = None
     nhsmail: str | None = None
     last_activity: date | None = None
-    errors: dict[str, ValidationError] = field(default_factory=dict)
+    errors: FieldErrors = field(default_factory=FieldErrors)
 
     @property
     def ok(self) -> bool:
@@ -185,7 +186,7 @@ def check_person(
     ).items():
         errors.setdefault(name, error)
     if errors:
-        return Checked(errors=errors)
+        return Checked(errors=FieldErrors.of(errors))
     activity = values.get("last_activity")
     email = values.get("personal_email")
     return Checked(
@@ -216,7 +217,7 @@ class Saved:
     """The id written, or the errors that stopped the write (nothing was written)."""
 
     person_id: int = 0
-    errors: dict[str, ValidationError] = field(default_factory=dict)
+    errors: FieldErrors = field(default_factory=FieldErrors)
 
     @property
     def ok(self) -> bool:
@@ -284,7 +285,7 @@ def _site(tx: Tx, site_id: int) -> Site:
 
 def joiner_details(
     form: PersonForm, has_account: bool, people: Iterable[Person], today: date, exclude_id: int = 0
-) -> tuple[JoinerDetails | None, dict[str, ValidationError]]:
+) -> tuple[JoinerDetails | None, FieldErrors]:
     """Check exactly the FAQ's fields for the case: new (name, mobile, personal email) or
     existing (name, NHSmail address, the mobile linked to it)."""
     form = replace(form, personal_email="") if has_account else replace(form, nhsmail="")
@@ -306,7 +307,7 @@ def joiner_details(
             personal_email=checked.personal_email,
             nhsmail=checked.nhsmail,
         ),
-        {},
+        FieldErrors(),
     )
 
 

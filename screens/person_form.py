@@ -21,10 +21,10 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Select, Static
 
 from kiosk import records
+from kiosk.forms import FieldErrors
 from kiosk.i18n import N_, _
 from kiosk.model import Role
 from kiosk.people import PersonForm, add_person, edit_person, form_of
-from kiosk.validators import ValidationError
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
@@ -75,14 +75,14 @@ def fill_form(node: DOMNode, prefix: str, form: PersonForm, names: Iterable[str]
 
 
 def show_field_errors(
-    node: DOMNode, prefix: str, names: Iterable[str], errors: Mapping[str, ValidationError]
+    node: DOMNode, prefix: str, names: Iterable[str], errors: FieldErrors
 ) -> None:
     """Each field's error under it (cleared when fixed); focus the first bad field."""
     first: str | None = None
     for name in names:
         error = errors.get(name)
         line = node.query_one(f"#{prefix}-{name}-error", Static)
-        line.update(error.message if error else "")
+        line.update(error or "")
         line.set_class(error is None, "empty")
         if error is not None and first is None:
             first = name
