@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kiosk import timefmt
@@ -34,6 +34,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
@@ -54,7 +55,7 @@ class AdminsScreen(KioskScreen):
         self._working = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal(
             _(
                 "Each admin has their own passphrase (NHSmail forbids shared passwords). Removing "

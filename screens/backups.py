@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from kiosk import timefmt
 from kiosk.forms import FieldErrors
@@ -24,6 +24,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
 
@@ -45,7 +46,7 @@ class BackupsScreen(KioskScreen):
         self._busy = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal(
             _(
                 "Every save keeps the previous generation of the store here, encrypted (the "

@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from kiosk.dashboard import Dashboard, Level, Line, build_dashboard
@@ -19,6 +19,7 @@ from kiosk.i18n import _
 from screens.nav import NAV
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.key_guide import KeyGuide
 from screens.widgets.text import choice, clean
 
@@ -48,7 +49,7 @@ class DashboardScreen(KioskScreen):
         self._targets: dict[str, Line] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield OptionList(id="dashboard-lines")
         yield KeyGuide(self.KEYS, id="key-guide")
         yield Footer()

@@ -19,7 +19,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Checkbox, ContentSwitcher, Header, Input, Select, Static
+from textual.widgets import Checkbox, ContentSwitcher, Input, Select, Static
 
 from kiosk import facts, records, timefmt
 from kiosk.coverage import AccessChange, amber, cover_sentence, coverage_after, guard_sites
@@ -31,6 +31,7 @@ from kiosk.people import LEAVER_STEPS, leaver_handover, leaver_site, record_leav
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.draft import DraftPanel
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check
 from screens.widgets.wizard import WizardScreen, wizard_css
@@ -72,7 +73,7 @@ class LeaverWizard(WizardScreen):
         db = self.session.db()
         self._sites = records.sites(db)
         candidates = [p for p in records.people(db) if p.status is not PersonStatus.LEFT]
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="step-title")
         with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-who"):

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Header, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from kiosk import records
 from kiosk.forms import FieldErrors
@@ -27,6 +27,7 @@ from kiosk.model import Role
 from kiosk.people import PersonForm, add_person, edit_person, form_of
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
 
 FIELD_LABELS: dict[str, str] = {
@@ -106,7 +107,7 @@ class PersonFormScreen(KioskScreen):
         self._site_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         with VerticalScroll(id="person-form"):
             yield Literal("", id="form-intro")
             yield from field_widgets("person", FIELDS)

@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from kiosk import records, timefmt
 from kiosk.activity import (
@@ -51,6 +51,7 @@ from kiosk.model import Person, Role, Site
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.table import FIRST_ROWS, RowFeeder, name_cell
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
@@ -130,7 +131,7 @@ class RemindersScreen(KioskScreen):
         self._today = date.min
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="reminders-summary")
         table = LiteralTable(id="reminders-table", cursor_type="row")
         table.add_column(" ", key="mark")

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from kiosk import calls, records, scripts, timefmt
 from kiosk.forms import FieldErrors, FormRejected
@@ -28,6 +28,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.table import cursor_key
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 
@@ -49,7 +50,7 @@ class TicketsScreen(KioskScreen):
         self._contacts: dict[str, NasContact] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         table = LiteralTable(id="tickets-table", cursor_type="row")
         table.add_column(_("When"), key="when")
         table.add_column(_("How"), key="how")
