@@ -4,6 +4,10 @@ The admin who last unlocked is preselected and the cursor starts in the passphra
 so the usual unlock is a passphrase and Enter. The key derivation (Argon2id) runs in a
 worker thread so the screen stays responsive. Nothing personal is on this screen: it is
 what a locked kiosk shows to whoever walks past.
+
+A store file whose header cannot be read (cut short, zero bytes, junk) is not a crash
+here: the screen says in one sentence that the file is damaged, that kiosk left it as it
+was, and what to do, and offers no passphrase field (there is nothing to unlock).
 """
 
 from __future__ import annotations
@@ -38,12 +42,18 @@ class UnlockScreen(ShellScreen):
         super().__init__()
         self._wait_until = 0.0
         self._counted = 0  # seconds of countdown already shown (not waited twice)
+        self._unreadable = False  # the header does not read: nothing to unlock
 
     def compose(self) -> ComposeResult:
-        from store import peek
+        from store import StoreError, peek
 
         path = self.kiosk.store_path
-        names = peek.admin_names(path)
+        try:
+            names = peek.admin_names(path)
+        except (StoreError, OSError):  # damaged, gone or unreadable since kiosk looked
+            self._unreadable = True
+            yield from self._compose_damaged()
+            return
         last = peek.last_admin(path)
         with Vertical(id="unlock-box"):
             yield Literal(_("kiosk is locked"), id="unlock-title")
@@ -66,7 +76,22 @@ class UnlockScreen(ShellScreen):
                 )
         yield Footer()
 
+    def _compose_damaged(self) -> ComposeResult:
+        from kiosk.missing_store import damaged_sentence, newest_intact
+
+        path = self.kiosk.store_path
+        with Vertical(id="unlock-box"):
+            yield Literal(_("The store file is damaged"), id="unlock-title")
+            yield Literal(damaged_sentence(path, newest_intact(path)), id="unlock-message")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Unlock and the recovery key have nothing to open when the file is damaged."""
+        return not (self._unreadable and action in ("unlock", "recovery"))
+
     def on_mount(self) -> None:
+        if self._unreadable:
+            return
         self.query_one("#passphrase", Input).focus()
         self._apply_throttle()
 
