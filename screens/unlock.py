@@ -5,9 +5,10 @@ so the usual unlock is a passphrase and Enter. The key derivation (Argon2id) run
 worker thread so the screen stays responsive. Nothing personal is on this screen: it is
 what a locked kiosk shows to whoever walks past.
 
-A store file whose header cannot be read (cut short, zero bytes, junk) is not a crash
-here: the screen says in one sentence that the file is damaged, that kiosk left it as it
-was, and what to do, and offers no passphrase field (there is nothing to unlock).
+A store file that cannot be read (cut short, zero bytes, junk: found here, on unlocking,
+or by an open session's poll, which locks) is not a crash here: the screen gives way to
+the restore screen (:class:`screens.missing_store.MissingStoreScreen`), which says that
+the file is damaged, that kiosk left it as it was, and offers the newest backup.
 """
 
 from __future__ import annotations
@@ -91,9 +92,21 @@ class UnlockScreen(ShellScreen):
 
     def on_mount(self) -> None:
         if self._unreadable:
+            self._to_restore(None)
             return
         self.query_one("#passphrase", Input).focus()
         self._apply_throttle()
+
+    def _to_restore(self, admin: str | None) -> None:
+        """The file cannot be opened: the restore screen takes this one's place."""
+        from kiosk.missing_store import newest_intact
+        from screens.missing_store import MissingStoreScreen
+        from store import peek
+
+        path = self.kiosk.store_path
+        self.app.switch_screen(
+            MissingStoreScreen(newest_intact(path), damaged=peek.exists(path), admin=admin)
+        )
 
     def _failures(self) -> int:
         from store import peek
@@ -152,7 +165,7 @@ class UnlockScreen(ShellScreen):
     @work(thread=True, exclusive=True)
     def _open(self, admin: str, passphrase: str) -> None:
         from kiosk.unlock_policy import turn
-        from store import Store, StoreError
+        from store import Store, StoreDamaged, StoreError
 
         # In turn with every other attempt on this store (other processes too); the
         # countdown shown already covered the wait the failures here asked for.
@@ -161,6 +174,9 @@ class UnlockScreen(ShellScreen):
                 store = Store.open(
                     self.kiosk.store_path, admin, passphrase, now=self.kiosk.store_clock
                 )
+        except StoreDamaged:  # tampered too: only a restore may replace it
+            self.app.call_from_thread(self._to_restore, admin)
+            return
         except StoreError as error:
             self.app.call_from_thread(self._failed, describe_store_error(error))
             return

@@ -14,6 +14,7 @@ import pytest
 
 from kiosk import records
 from kiosk.model import SITES
+from screens.missing_store import MissingStoreScreen
 from store import Store
 from store.format import _PREFIX
 from tests.conftest import FAST_KDF
@@ -86,6 +87,18 @@ async def test_a_damaged_store_is_a_sentence_not_a_crash(tmp_path: Path, how: st
     assert path.read_bytes() == bad  # never overwritten
 
 
+@pytest.mark.parametrize("how", list(DAMAGE))
+async def test_a_damaged_store_offers_the_newest_backup(tmp_path: Path, how: str) -> None:
+    path, newest = saved_store(tmp_path)
+    damage(path, how)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reach_the_damage(pilot, how)
+        assert isinstance(app.screen, MissingStoreScreen)
+        assert f"generation {newest}" in glass(app)
+        assert app.screen.query_one("#passphrase").has_focus
+
+
 async def test_damaged_with_no_backups_says_what_to_do(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.store"
     Store.create(path, "Ann Example", PASSPHRASE, kdf=FAST_KDF)[0].close()
@@ -118,3 +131,48 @@ async def test_damage_found_by_the_poll_locks_and_says_so(tmp_path: Path, how: s
         assert f"generation {newest}" in text
     assert app.return_code in (None, 0)
     assert path.read_bytes() == bad
+
+
+@pytest.mark.parametrize("how", ["truncated", "cut in the body"])
+async def test_the_damaged_store_screen_restores_after_confirmation(
+    tmp_path: Path, how: str
+) -> None:
+    path, newest = saved_store(tmp_path)
+    bad = damage(path, how)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reach_the_damage(pilot, how)
+        assert isinstance(app.screen, MissingStoreScreen)
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        question = glass(app)
+        assert f"generation {newest}" in question
+        assert "lost" in question  # changes saved after that generation
+        assert "kiosk.store.damaged-" in question  # where the damaged copy is kept
+        assert path.read_bytes() == bad  # nothing happens before the answer
+        await pilot.press("y")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+        kept = list(path.parent.glob("kiosk.store.damaged-*"))
+        assert [k.read_bytes() for k in kept] == [bad]
+        notices = " ".join(str(n.message) for n in app._notifications)
+        assert kept[0].name in notices
+        assert [s.name for s in records.sites(app.session.db())] == ["Harbour View Care Home"]
+
+
+async def test_answering_no_restores_nothing(tmp_path: Path) -> None:
+    path, _newest = saved_store(tmp_path)
+    bad = damage(path, "truncated")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, MissingStoreScreen)
+        assert not app.unlocked
+    assert path.read_bytes() == bad
+    assert not list(path.parent.glob("kiosk.store.damaged-*"))
