@@ -113,5 +113,7 @@ def restore_command(path: Path, source: str, admin: str | None = None) -> str:
     return " ".join(shlex.quote(w) if w not in ("FILE", "NAME") else w for w in words)
 
 
-def restore_hint(newest: Generation) -> str:
-    return _("To put it back, run: kiosk restore {n}").format(n=newest.generation)
+def restore_hint(path: Path, newest: Generation, admin: str | None = None) -> str:
+    return _("To put it back, run: {command}").format(
+        command=restore_command(path, str(newest.generation), admin)
+    )

@@ -78,5 +78,5 @@ def test_kiosk_check_names_the_newest_backup(tmp_path: Path) -> None:
         check=False,
     )
     assert f"the newest is generation {newest}" in " ".join(result.stdout.split())
-    assert f"kiosk restore {newest}" in result.stdout
+    assert f"kiosk restore {newest} --store {path} --admin 'Ann Example'" in result.stdout
     assert "kiosk init" not in result.stdout + result.stderr
