@@ -44,6 +44,7 @@ class UnlockScreen(ShellScreen):
         self._wait_until = 0.0
         self._counted = 0  # seconds of countdown already shown (not waited twice)
         self._unreadable = False  # the header does not read: nothing to unlock
+        self._reason = ""  # why the last attempt failed, said with the wait after it
 
     def compose(self) -> ComposeResult:
         from store import StoreError, peek
@@ -130,8 +131,10 @@ class UnlockScreen(ShellScreen):
         if left > 0:
             field.disabled = True
             self._say(
-                _("Too many failed attempts: you can try again in {seconds} s.").format(
-                    seconds=int(left + 0.999)
+                self._with_reason(
+                    _("Too many failed attempts: you can try again in {seconds} s.").format(
+                        seconds=int(left + 0.999)
+                    )
                 ),
                 error=True,
             )
@@ -139,7 +142,11 @@ class UnlockScreen(ShellScreen):
         else:
             field.disabled = False
             field.focus()
-            self._say(_("You can try again now."))
+            self._say(self._with_reason(_("You can try again now.")), error=bool(self._reason))
+
+    def _with_reason(self, text: str) -> str:
+        """The wait never hides why the attempt failed (a wrong passphrase, say)."""
+        return f"{self._reason} {text}" if self._reason else text
 
     def _say(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#unlock-message", Static)
@@ -159,6 +166,7 @@ class UnlockScreen(ShellScreen):
             self._say(_("Type your passphrase, then press Enter."), error=True)
             return
         field.disabled = True
+        self._reason = ""
         self._say(_("Unlocking\u2026"))
         self._open(admin, field.value)
 
@@ -191,6 +199,7 @@ class UnlockScreen(ShellScreen):
         field.value = ""
         field.disabled = False
         field.focus()
+        self._reason = message
         self._say(message, error=True)
         self._apply_throttle()
 
