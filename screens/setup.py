@@ -151,6 +151,49 @@ class SetupWizard(ShellScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "pass1":
             self.query_one("#pass-hint", Static).update(strength_hint(event.value))
+        self._recheck(event.input.id or "")
+
+    def _recheck(self, field_id: str) -> None:
+        """An error shown under a field is checked again as the field is edited: gone once
+        the field is put right, never left standing over a corrected value. Nothing is said
+        about a field before ctrl+s was pressed on its step."""
+        if field_id == "admin-name":
+            self._refresh_error("#admin-error", self._admin_problem())
+        elif field_id in ("pass1", "pass2"):
+            first = self.query_one("#pass1", Input).value
+            again = self.query_one("#pass2", Input).value if field_id == "pass2" else None
+            self._refresh_error("#pass-error", passphrase_problem(first, again))
+        elif field_id == "recovery-check":
+            self._refresh_error("#recovery-error", None)
+        elif field_id.startswith("site-"):
+            name = field_id.removeprefix("site-")
+            check = check_site(read_site_fields(self), today=self.kiosk.clock.today())
+            error = check.errors.get(name)
+            if self._refresh_error(f"#site-{name}-error", error or check.warnings.get(name)):
+                line = self.query_one(f"#site-{name}-error", Static)
+                line.set_class(error is None and name in check.warnings, "warning")
+                marked = any(
+                    str(self.query_one(f"#site-{other}-error", Static).render()).strip()
+                    for other in read_site_fields(self)
+                )
+                if not marked:
+                    self._refresh_error("#site-error", None)
+
+    def _refresh_error(self, selector: str, problem: str | None) -> bool:
+        """Update an error line that is showing (to the current problem, or nothing);
+        leave an empty one empty. True when it was showing."""
+        line = self.query_one(selector, Static)
+        if not str(line.render()).strip():
+            return False
+        line.update(problem or "")
+        return True
+
+    def _admin_problem(self) -> str | None:
+        try:
+            validate_full_name(self.query_one("#admin-name", Input).value)
+        except ValidationError as error:
+            return error.message
+        return None
 
     def action_next(self) -> None:
         handler = {
@@ -163,13 +206,10 @@ class SetupWizard(ShellScreen):
             handler()
 
     def _admin_done(self) -> None:
-        try:
-            validate_full_name(self.query_one("#admin-name", Input).value)
-        except ValidationError as error:
-            self.query_one("#admin-error", Static).update(error.message)
-            return
-        self.query_one("#admin-error", Static).update("")
-        self._show(1)
+        problem = self._admin_problem()
+        self.query_one("#admin-error", Static).update(problem or "")
+        if problem is None:
+            self._show(1)
 
     def _passphrase_done(self) -> None:
         problem = passphrase_problem(
