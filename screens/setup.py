@@ -38,7 +38,10 @@ class SetupWizard(ShellScreen):
     CSS_PATH = "setup.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "previous", _("Back")),
+        # One key, named for what it does on each step (check_action shows one of them).
         Binding("ctrl+s", "next", _("Next")),
+        Binding("ctrl+s", "create", _("Create the store")),
+        Binding("ctrl+s", "finish", _("Finish")),
     ]
 
     def __init__(self) -> None:
@@ -120,7 +123,11 @@ class SetupWizard(ShellScreen):
         if action == "previous":
             return self._step in (0, 1, 2)
         if action == "next":
-            return self._step in (0, 1, 2, 4)
+            return self._step in (0, 1)
+        if action == "create":
+            return self._step == 2
+        if action == "finish":
+            return self._step == 4
         return True
 
     def action_previous(self) -> None:
@@ -194,6 +201,14 @@ class SetupWizard(ShellScreen):
         except ValidationError as error:
             return error.message
         return None
+
+    def action_create(self) -> None:
+        """ctrl+s on the site step: check it and create the store."""
+        self._site_done()
+
+    def action_finish(self) -> None:
+        """ctrl+s on the recovery step: check the typed group and open the dashboard."""
+        self._recovery_done()
 
     def action_next(self) -> None:
         handler = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from screens.setup import SetupWizard
 from tests.screens.screen_walk import screen_lines, settle
@@ -80,3 +80,27 @@ async def test_enter_in_the_first_passphrase_field_moves_to_the_second(tmp_path:
         assert app.focused is app.screen.query_one("#pass2", Input)
         assert shown(app, "#pass-error") == ""  # no "not the same" for a field not yet typed
 
+
+
+async def test_ctrl_s_says_create_then_finish(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "k" / "kiosk.store")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "^s Next" in footer(app)
+        await type_text(pilot, "Ann Example")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "^s Next" in footer(app)
+        app.screen.query_one("#pass1", Input).value = PASSPHRASE
+        app.screen.query_one("#pass2", Input).value = PASSPHRASE
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "^s Create the store" in footer(app)
+        assert "Next" not in footer(app)
+        for name, value in SITE.items():
+            app.screen.query_one(f"#site-{name}", Input).value = value
+        app.screen.query_one("#mailbox-confirmed", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "This is the recovery key" in " ".join(screen_lines(app))
+        assert "^s Finish" in footer(app)
+        assert "Next" not in footer(app)
