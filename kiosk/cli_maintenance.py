@@ -33,9 +33,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from kiosk.cli_common import (
     EXIT_OK,
+    MODE_WARNINGS,
     UserError,
     add_store_command,
     describe_store_error,
+    describe_store_warning,
+    mode_fix,
     read_passphrase,
     store_path_and_admin,
     wait_for_turn,
@@ -317,6 +320,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     say(_("kiosk check: {path}").format(path=path))
     store: Store | None = None
+    open_to_others: list[str] = []  # permission warnings: not damage, never "all is well"
     unknown_freshness = False
     own_generation = 0
     try:
@@ -388,7 +392,12 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             say(_("Audit head:   {head}").format(head=report.head or _("(no entries)")))
             own_generation = store.generation
             for warning in store.warnings:
-                say(_("Warning:      {text}").format(text=warning))
+                say(
+                    _("Warning:      {text}").format(text=describe_store_warning(warning, path))
+                )
+            open_to_others = [
+                mode_fix(w, path) for w in store.warnings if getattr(w, "code", "") in MODE_WARNINGS
+            ]
             # Freshness is known from this admin's record here, or from backups/ (a newer
             # generation there); with neither, "all is well" would claim too much.
             unrecorded = any(
@@ -431,6 +440,14 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 "record here of the newest store you opened, and no backups to compare "
                 "with), so this may be an older copy."
             )
+        )
+        return EXIT_OK
+    if not problems and open_to_others:
+        say(
+            _(
+                "Result: no damage found, but the store is open to other users (see the "
+                "warning above). Fix it with: {command}"
+            ).format(command=" && ".join(open_to_others))
         )
         return EXIT_OK
     if not problems:

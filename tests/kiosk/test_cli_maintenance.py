@@ -126,6 +126,37 @@ def test_check_good_store_prints_the_head_and_exits_0(
     assert len(Store.list_generations(made.path)) == 3
 
 
+@pytest.mark.parametrize(
+    ("where", "mode", "fix"),
+    [("folder", 0o755, "chmod 700"), ("file", 0o644, "chmod 600"), ("backups", 0o755, "chmod 700")],
+)
+def test_check_reports_a_store_open_to_other_users_with_the_fix(
+    made: Made,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+    mode: int,
+    fix: str,
+) -> None:
+    """Review: unlock warned that the folder was open to other users, then ``kiosk check``
+    said "all is well". Both say it now, with the command that puts it right."""
+    target = {
+        "folder": made.path.parent,
+        "file": made.path,
+        "backups": made.path.parent / "backups",
+    }[where]
+    os.chmod(target, mode)
+    try:
+        status, out, err = run_in_process(monkeypatch, capsys, *store_args(made, "check"))
+    finally:
+        os.chmod(target, 0o700 if target.is_dir() else 0o600)
+    text = " ".join(out.split())
+    assert status == 0, out + err  # not damage
+    assert "all is well" not in text
+    assert f"{fix} {target}" in text
+    assert "other users" in text.split("Result:", 1)[1]
+
+
 def test_check_with_wrong_passphrase_is_a_user_error(
     made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

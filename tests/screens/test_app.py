@@ -318,3 +318,21 @@ async def test_a_forged_store_locks_the_open_session_and_says_why(tmp_path: Path
         assert not app.unlocked
         assert type(app.screen).__name__ == "UnlockScreen"
         assert any("tampered" in str(n.message) for n in app._notifications)
+
+
+async def test_a_folder_open_to_other_users_is_warned_with_the_fix(tmp_path: Path) -> None:
+    folder = tmp_path / "office"
+    folder.mkdir(mode=0o700)
+    path = folder / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    folder.chmod(0o755)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.unlocked
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "other users" in said
+        assert f"chmod 700 {folder}" in said
