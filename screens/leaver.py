@@ -145,7 +145,7 @@ class LeaverWizard(WizardScreen):
         if action in ("start_joiner", "promote"):
             offered = self.step == "step-guard" and bool(self._at_risk)
             return offered and (action != "promote" or self._can_promote)
-        return True
+        return super().check_action(action, parameters)
 
     # -- steps ----------------------------------------------------------------------------
 
