@@ -7,6 +7,8 @@ it after ``kiosk:``; the screens show it in their error line or a notification.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kiosk.i18n import _
 
 
@@ -70,3 +72,51 @@ def _last_used(error: Exception) -> str:
 
     moment = getattr(error, "last_used", None)
     return timefmt.moment(moment, "short") if moment is not None else _("an earlier day")
+
+
+MODE_WARNINGS = ("file_mode", "folder_mode", "backups_mode", "state_mode")
+"""The store's warnings that something beside it is open to other users."""
+
+
+def describe_store_warning(warning: object, path: Path) -> str:
+    """The translated sentence for a store warning (the store knows no gettext); one
+    about permissions names the file or folder and the command that fixes it. The unlock
+    notification and ``kiosk check`` both say it this way."""
+    import os
+    import stat
+
+    code = getattr(warning, "code", "")
+    if code not in MODE_WARNINGS:
+        return str(warning)
+    target, _wanted = _mode_target(code, path)
+    try:
+        mode = f"{stat.S_IMODE(os.stat(target).st_mode):04o}"
+    except OSError:
+        mode = "?"
+    what = {
+        "file_mode": _("The store file {path} can be read by other users (mode {mode})."),
+        "folder_mode": _("The store's folder {path} is open to other users (mode {mode})."),
+        "backups_mode": _("The backups folder {path} is open to other users (mode {mode})."),
+        "state_mode": _("The store's state file {path} can be read by other users (mode {mode})."),
+    }[code].format(path=target, mode=mode)
+    return what + " " + _("Fix it with: {command}").format(command=mode_fix(warning, path))
+
+
+def _mode_target(code: str, path: Path) -> tuple[Path, str]:
+    from store import files
+
+    return {
+        "file_mode": (path, "600"),
+        "folder_mode": (path.parent, "700"),
+        "backups_mode": (files.backups_dir(path), "700"),
+        "state_mode": (files.state_path(path), "600"),
+    }[code]
+
+
+def mode_fix(warning: object, path: Path) -> str:
+    """The command that closes what a permission warning found open (one of
+    :data:`MODE_WARNINGS`), e.g. ``chmod 700 /srv/kiosk/store``."""
+    import shlex
+
+    target, wanted = _mode_target(getattr(warning, "code", ""), path)
+    return f"chmod {wanted} {shlex.quote(str(target))}"

@@ -181,8 +181,10 @@ class KioskApp(App[int]):
                 severity="warning",
                 timeout=10,
             )
+        from kiosk.store_errors import describe_store_warning
+
         for warning in getattr(store, "warnings", []):
-            self.notify(str(warning), severity="error", timeout=15)
+            self.notify(describe_store_warning(warning, store.path), severity="error", timeout=15)
         self._offer_retention()
 
     def _offer_retention(self) -> None:

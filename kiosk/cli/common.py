@@ -102,7 +102,8 @@ def open_store(args: argparse.Namespace) -> Store:
 
         newest = newest_backup(path) if getattr(error, "code", "") == "missing" else None
         if newest is not None:  # never "run kiosk init" beside the care group's backups
-            raise UserError(f"{missing_sentence(path, newest)} {restore_hint(newest)}") from None
+            hint = restore_hint(path, newest, admin)
+            raise UserError(f"{missing_sentence(path, newest)} {hint}") from None
         raise UserError(describe_store_error(error)) from None
 
 

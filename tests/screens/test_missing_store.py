@@ -43,6 +43,11 @@ async def test_the_tui_offers_the_newest_backup_not_the_setup_wizard(tmp_path: P
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")
         await settle(pilot)
+        question = " ".join(" ".join(screen_lines(app)).split())
+        assert f"generation {newest}" in question and "lost" in question  # later changes
+        assert not path.exists()  # nothing before the answer
+        await pilot.press("y")
+        await settle(pilot)
         assert type(app.screen).__name__ == "DashboardScreen"
         assert path.is_file()
         assert [s.name for s in records.sites(app.session.db())] == ["Harbour View Care Home"]
@@ -55,6 +60,8 @@ async def test_a_wrong_passphrase_restores_nothing(tmp_path: Path) -> None:
         await settle(pilot)
         await type_text(pilot, "not the passphrase")
         await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, MissingStoreScreen)
         assert not path.exists()
@@ -71,5 +78,5 @@ def test_kiosk_check_names_the_newest_backup(tmp_path: Path) -> None:
         check=False,
     )
     assert f"the newest is generation {newest}" in " ".join(result.stdout.split())
-    assert f"kiosk restore {newest}" in result.stdout
+    assert f"kiosk restore {newest} --store {path} --admin 'Ann Example'" in result.stdout
     assert "kiosk init" not in result.stdout + result.stderr
