@@ -53,6 +53,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from kiosk import records
     from kiosk.clock import SystemClock
+    from kiosk.missing_store import creation_refused
     from kiosk.model import SITES
     from kiosk.passphrase import passphrase_problem
     from kiosk.paths import resolve_store_path
@@ -86,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
     path = resolve_store_path(getattr(args, "store", None))
     if Store.exists(path):
         raise UserError(_("A store already exists at that path; it was not touched."))
+    refused = creation_refused(path, getattr(args, "store", None))
+    if refused:
+        raise UserError(refused)
     passphrase = read_passphrase(args, _("New passphrase: "))
     again = passphrase if args.passphrase_stdin else read_passphrase(args, _("Passphrase again: "))
     problem = passphrase_problem(passphrase, again)

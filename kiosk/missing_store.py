@@ -8,6 +8,7 @@ say so in the one sentence :func:`missing_sentence` and offer to put it back.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,5 +39,31 @@ def missing_sentence(path: Path, newest: Generation) -> str:
     ).format(path=path, n=newest.generation, when=when, who=newest.saved_by or "?")
 
 
-def restore_hint(newest: Generation) -> str:
-    return _("To put it back, run: kiosk restore {n}").format(n=newest.generation)
+def restore_hint(newest: Generation, store: str | None = None) -> str:
+    """The command that puts ``newest`` back; with ``--store`` when the admin named the
+    store on the command line, so the command they copy reaches the same file."""
+    command = f"kiosk restore {newest.generation}"
+    if store:
+        command += f" --store {shlex.quote(str(store))}"
+    return _("To put it back, run: {command}").format(command=command)
+
+
+def creation_refused(path: Path, store: str | None = None) -> str | None:
+    """Why no new store may be created at ``path``, or None when one may.
+
+    The one rule for every way a store is created (``kiosk init`` and the setup wizard):
+    a new store beside ``backups/`` that hold generations of an earlier one would start
+    an empty history next to the care group's, and the next restore or check would mix
+    the two. Any generation counts, a damaged one too: it is still someone's data.
+    ``store`` is the ``--store`` the admin typed, if any, repeated in the hint."""
+    from store import Store
+
+    generations = Store.list_generations(path)
+    if not generations:
+        return None
+    intact = [g for g in generations if g.ok]
+    newest = max(intact or generations, key=lambda g: g.generation)
+    return _(
+        "Backups of an earlier store are beside {path} (the newest is generation {n}): "
+        "kiosk will not start a new store next to them, and nothing was changed."
+    ).format(path=path, n=newest.generation) + " " + restore_hint(newest, store)

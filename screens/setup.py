@@ -205,8 +205,13 @@ class SetupWizard(ShellScreen):
 
     @work(thread=True, exclusive=True)
     def _create(self, admin: str, passphrase: str, site: Site) -> None:
+        from kiosk.missing_store import creation_refused
         from store import Store, StoreError
 
+        refused = creation_refused(self.kiosk.store_path)
+        if refused:
+            self.app.call_from_thread(self._create_failed, refused)
+            return
         try:
             store, recovery = Store.create(
                 self.kiosk.store_path,

@@ -157,3 +157,20 @@ def test_store_given_before_or_after_the_subcommand_is_the_same_store(tmp_path: 
         result = kiosk(*args, stdin=PASSPHRASE + "\n")
         assert "no store" not in result.stderr.lower(), where
         assert "Harbour View Care Home" in result.stdout, (where, result.stderr)
+
+
+def test_init_refuses_beside_the_backups_of_a_lost_store(tmp_path: Path) -> None:
+    """The store file deleted or moved, its backups/ still there: `kiosk init` must not
+    start an empty store next to the care group's history. It names `kiosk restore` (with
+    the --store the admin typed) and touches nothing."""
+    from tests.screens.test_missing_store import lost_store
+
+    path, newest = lost_store(tmp_path)
+    backups = {p.name: p.read_bytes() for p in (path.parent / "backups").iterdir()}
+    result = kiosk("--store", str(path), *INIT, stdin=PASSPHRASE + "\n")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert f"kiosk restore {newest} --store {path}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not path.exists()
+    assert {p.name: p.read_bytes() for p in (path.parent / "backups").iterdir()} == backups
