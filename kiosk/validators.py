@@ -356,7 +356,12 @@ def display_phone(number: str) -> str:
 
 
 def validate_ticket(text: str) -> str:
-    """A NAS ticket reference, or "" when NAS gave none (the call time then identifies it)."""
+    """A NAS ticket reference, or "" when NAS gave none (the call time then identifies it).
+
+    Control characters and line breaks are refused with that rule named before anything
+    is trimmed, as for every single-line field (:func:`check_text`): a pasted escape
+    sequence is a mistake to show, not whitespace to drop."""
+    check_text(text, field=_("A ticket reference"), limit=len(text), rule="ticket")
     value = text.strip()
     if not value:
         return ""

@@ -300,3 +300,17 @@ def test_ticket_reference_rule_is_named(typed: str) -> None:
     with pytest.raises(ValidationError) as raised:
         validate_ticket(typed)
     assert raised.value.rule == "ticket_format"
+
+
+@pytest.mark.parametrize("typed", ["INC1\n", "\tINC1", "INC\x1b[31m1", "INC1\u202e", "INC1\x85"])
+def test_ticket_reference_refuses_control_characters_like_every_single_line_field(
+    typed: str,
+) -> None:
+    """The rule every single-line field has (check_text): a control character or line
+    break is refused with that rule named, never trimmed away or stored."""
+    from kiosk.validators import ValidationError, validate_ticket
+
+    with pytest.raises(ValidationError) as raised:
+        validate_ticket(typed)
+    assert raised.value.rule == "ticket_control"
+    assert "control characters" in raised.value.message
