@@ -152,8 +152,36 @@ def version_of(site: Site) -> str | None:
     return suggest_version(site.dspt_published)
 
 
+def approaching_used(before: Site | None, status: DsptStatus, published: date | None) -> date | None:
+    """The day of the one Approaching Standards the site has used, once its DSPT reads
+    ``status`` published on ``published``; ``before`` is the site as recorded (None for a
+    new one). The one place the allowance is decided: a new site, the edit form and a new
+    publication all take ``dspt_approaching_used`` from here, so no way of recording a
+    status can hand the allowance out twice (:func:`approaching_refused` then reads it).
+
+    Re-entering the recorded publication (same date) is a correction: it never uses the
+    allowance up afresh, and correcting the Approaching one to another status gives it
+    back. A record from before the day was kept counts an Approaching current or previous
+    status as used (on an unknown earlier day when only the previous one says so)."""
+    used = before.dspt_approaching_used if before is not None else None
+    same = before is not None and before.dspt_published is not None and (
+        published == before.dspt_published
+    )
+    if before is not None and used is None:
+        if before.dspt_previous_status == DsptStatus.APPROACHING:
+            used = date.min
+        elif before.dspt_status == DsptStatus.APPROACHING and not same:
+            used = before.dspt_published or date.min
+    if same and used == published and status != DsptStatus.APPROACHING:
+        used = None
+    if used is None and status == DsptStatus.APPROACHING:
+        used = published or date.min
+    return used
+
+
 def approaching_refused(site: Site) -> bool:
-    """The site's latest publication is an Approaching Standards after the one allowed."""
+    """The site's latest publication is an Approaching Standards after the one allowed
+    (recorded by :func:`approaching_used`)."""
     if site.dspt_status != DsptStatus.APPROACHING:
         return False
     used = site.dspt_approaching_used

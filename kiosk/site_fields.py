@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.dspt import approaching_used
 from kiosk.i18n import N_, _
 from kiosk.model import DsptStatus, Site
 from kiosk.validators import (
@@ -124,6 +125,7 @@ def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None)
         mailbox=str(values["mailbox"]),
         dspt_status=status,
         dspt_published=published,
+        dspt_approaching_used=approaching_used(base, status, published),
         **kept,  # type: ignore[arg-type]
     )
     return SiteCheck(site, {}, warnings)
