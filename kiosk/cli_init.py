@@ -43,10 +43,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--dspt-status",
         default="not_published",
-        choices=["not_published", "approaching", "met", "exceeded"],
+        choices=["not_published", "not_met", "approaching", "met", "exceeded"],
         help=_("the site's DSPT status"),
     )
     parser.add_argument("--dspt-date", default="", metavar="DATE", help=_("DSPT publication date"))
+    parser.add_argument(
+        "--dspt-version",
+        default="",
+        metavar="YYYY-YY",
+        help=_("the Toolkit version the publication answers (default: suggested from the date)"),
+    )
     parser.set_defaults(func=run)
 
 
@@ -76,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
             "mailbox": args.mailbox,
             "dspt_status": args.dspt_status,
             "dspt_published": args.dspt_date,
+            "dspt_version": args.dspt_version,
         },
         today=SystemClock().today(),
     )

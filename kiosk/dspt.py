@@ -142,6 +142,37 @@ def suggest_version(published: date, calendar: DeadlineCalendar = CALENDAR) -> s
     return version_name(published.year if published <= this_year else published.year + 1)
 
 
+def check_version(
+    text: str, published: date, calendar: DeadlineCalendar = CALENDAR
+) -> str:
+    """The Toolkit version typed for a publication on ``published``, named ("2025-26"),
+    or ValidationError naming the rule.
+
+    A publication answers the version whose deadline is next (the one open that day) or
+    the one before it (finished late, as most July to September publications are); never
+    a later one, which is not open yet and would put the renewal a year or more later
+    than the Toolkit allows, nor an earlier one. The one check for every way a version is
+    typed (the Sites screen's publication, ``kiosk init``, the site form)."""
+    end = parse_version(text)
+    current = published.year if published <= calendar.deadline(published.year) else (
+        published.year + 1
+    )
+    if end not in (current, current - 1):
+        raise ValidationError(
+            _(
+                "A publication on {day} answers the Toolkit version {current} or the one "
+                "before it, {previous}: {version} is not open yet or ended long before."
+            ).format(
+                day=timefmt.day(published),
+                current=version_name(current),
+                previous=version_name(current - 1),
+                version=version_name(end),
+            ),
+            "dspt_version_date",
+        )
+    return version_name(end)
+
+
 def version_of(site: Site) -> str | None:
     """The version the site's publication answers: recorded, or suggested for a publication
     recorded before versions were kept (the upgrade); None when nothing is published."""

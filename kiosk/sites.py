@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from kiosk import records
-from kiosk.dspt import approaching_used, parse_version, suggest_version, version_name
+from kiosk.dspt import approaching_used, check_version, suggest_version
 from kiosk.i18n import _
 from kiosk.lifecycle import person_status
 from kiosk.model import PEOPLE, SITES, DsptStatus, Person, Site
@@ -117,7 +117,8 @@ def check_site_form(
             base.dspt_published,
             base.dspt_status,
         )
-        site = replace(site, dspt_version=base.dspt_version if same_publication else None)
+        kept = base.dspt_version if same_publication else None
+        site = replace(site, dspt_version=site.dspt_version or kept)
         if site.mailbox != base.mailbox:
             check.warnings["mailbox"] = _(
                 "NHSmail cannot change a shared mailbox address: only correct a typo here."
@@ -190,10 +191,9 @@ def with_publication(
             _("A new publication needs a status: Not Met, Approaching, Met or Exceeded.")
         )
     try:
-        end_year = parse_version(version or suggest_version(published))
+        name = check_version(version or suggest_version(published), published)
     except ValidationError as error:
         raise SiteError(error.message) from error
-    name = version_name(end_year)
     used = approaching_used(site, status, published)
     if site.dspt_published is not None and published == site.dspt_published:
         return replace(site, dspt_status=status, dspt_version=name, dspt_approaching_used=used)

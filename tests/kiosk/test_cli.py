@@ -174,3 +174,21 @@ def test_init_refuses_beside_the_backups_of_a_lost_store(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
     assert not path.exists()
     assert {p.name: p.read_bytes() for p in (path.parent / "backups").iterdir()} == backups
+
+
+def test_init_checks_the_toolkit_version_against_the_date(tmp_path: Path) -> None:
+    """kiosk init takes a DSPT version through the same rule as the Sites screen
+    (kiosk.dspt.check_version): one not open on the publication date is refused."""
+    path = tmp_path / "kiosk.store"
+    dspt = ["--dspt-status", "met", "--dspt-date", "2026-10-15"]
+    result = kiosk(*INIT, *dspt, "--dspt-version", "2027-28", stdin=PASSPHRASE + "\n", store=path)
+    assert result.returncode == 1
+    assert "2026-27" in result.stderr and "not open yet" in result.stderr
+    assert not path.exists()
+    made = kiosk(*INIT, *dspt, "--dspt-version", "2026/27", stdin=PASSPHRASE + "\n", store=path)
+    assert made.returncode == 0, made.stderr
+    from kiosk import records
+    from store import Store
+
+    site = records.sites(Store.open(path, "Ann Example", PASSPHRASE).read())[0]
+    assert site.dspt_version == "2026-27"

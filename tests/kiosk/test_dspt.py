@@ -289,3 +289,44 @@ def test_a_new_site_at_approaching_has_used_its_allowance() -> None:
     new = check_site(raw, today=date(2026, 10, 2)).site
     assert new is not None and new.dspt_approaching_used == date(2026, 10, 1)
 
+
+
+@pytest.mark.parametrize(
+    ("published", "typed", "stored"),
+    [
+        (date(2026, 7, 15), "2025-26", "2025-26"),  # finishing the version just ended
+        (date(2026, 7, 15), "2026/27", "2026-27"),  # the new one, already open
+        (date(2026, 10, 15), "2026-27", "2026-27"),
+        (date(2026, 6, 20), "2025-26", "2025-26"),
+    ],
+)
+def test_check_version_accepts_the_versions_a_date_can_answer(
+    published: date, typed: str, stored: str
+) -> None:
+    from kiosk.dspt import check_version
+
+    assert check_version(typed, published) == stored
+
+
+@pytest.mark.parametrize(
+    ("published", "typed"),
+    [
+        (date(2026, 10, 15), "2027-28"),  # not open yet: would overstate renewal by a year
+        (date(2026, 6, 20), "2026-27"),  # opens after 30 Jun 2026
+        (date(2026, 10, 15), "2023-24"),  # ended long before
+    ],
+)
+def test_check_version_refuses_a_version_the_date_cannot_answer(
+    published: date, typed: str
+) -> None:
+    """M4: any two consecutive years were taken, so a version not yet open pushed the
+    renewal a year or more later than the Toolkit allows. The message names the rule."""
+    from kiosk.dspt import check_version
+    from kiosk.validators import ValidationError
+
+    with pytest.raises(ValidationError) as raised:
+        check_version(typed, published)
+    assert raised.value.rule == "dspt_version_date"
+    assert "version" in raised.value.message
+    with pytest.raises(SiteError):  # and the publication path refuses it with that message
+        with_publication(site(), DsptStatus.MET, published, typed)
