@@ -415,21 +415,21 @@ def record_no_access_call(
 ) -> NoAccessRecord:
     """Record the call that asked NAS for a new owner, all in one transaction.
 
-    The new owner becomes (or is added as) a joiner with the owner role at the site, a
-    NO_ACCESS request tracks NAS's answer, and the call itself goes into the log with its
-    ticket, linked to the request. Either all three are saved or none is.
+    A new owner typed in is added as a joiner with the owner role at the site; someone
+    picked from the people on record is left exactly as they are (the call asks NAS, it
+    changes nothing yet). A NO_ACCESS request tracks NAS's answer, and the call itself goes
+    into the log with its ticket, linked to the request. All is saved or none is.
     """
     ticket, notes = _checked_ticket_and_notes(ticket, notes)
     at_utc = _utc(at)
     day = at.astimezone(LONDON).date()
     with store.transaction() as tx:
         if owner.person_id is not None:
-            current = records.person(tx.db, owner.person_id)
-            if current is None:
+            # Someone on record: the call only asks NAS. Their record (details, role,
+            # status) is left as it is until NAS's answer is recorded (people.record_answer).
+            if records.person(tx.db, owner.person_id) is None:
                 raise KeyError(f"person {owner.person_id} no longer exists")
-            access = {**current.access, site_id: Role.OWNER}
-            person = replace(current, access=access, status=PersonStatus.JOINER, status_since=day)
-            person_id = records.save(tx, PEOPLE, person, "person.change", detail="no_access owner")
+            person_id = owner.person_id
         else:
             twin = _same_person(tx.db, owner)
             if twin is not None:

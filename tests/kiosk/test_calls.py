@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -314,7 +315,7 @@ def test_no_access_call_creates_joiner_owner_request_and_contact() -> None:
     assert "Priya" not in str(store.audit_entries) and "07700" not in str(store.audit_entries)
 
 
-def test_no_access_call_with_an_existing_person_promotes_them() -> None:
+def _tom_on_record() -> tuple[FakeStore, int, Person]:
     store = FakeStore()
     site_id = harbour_view(store)
     pid = add_person(
@@ -325,10 +326,21 @@ def test_no_access_call_with_an_existing_person_promotes_them() -> None:
             "tom.reed@example.org",
             "tom.reed@nhs.net",
             access={site_id: Role.MEMBER},
+            last_activity=date(2026, 11, 20),
         ),
     )
     person = records.person(store.read(), pid)
     assert person is not None
+    return store, site_id, person
+
+
+def test_no_access_call_leaves_an_existing_persons_record_untouched() -> None:
+    """Rewritten (M5): this test asserted that picking Tom made him a Joining owner at
+    once. The call only asks NAS; Tom's record (name, contacts, role, status) stays as
+    it was, so he still counts as the member he is, and only the request and the ticket
+    are added. His role changes when NAS's answer is recorded (next test)."""
+    store, site_id, person = _tom_on_record()
+    before = store.read().table(PEOPLE).get(doc_id=person.id)
     done = calls.record_no_access_call(
         store,
         site_id=site_id,
@@ -337,14 +349,34 @@ def test_no_access_call_with_an_existing_person_promotes_them() -> None:
         ticket="",
         follow_up=date(2026, 11, 26),
     )
-    assert done.person_id == pid
-    after = records.person(store.read(), pid)
-    assert after is not None
-    assert after.access == {site_id: Role.OWNER}
-    assert after.status is PersonStatus.JOINER
+    assert done.person_id == person.id
+    assert store.read().table(PEOPLE).get(doc_id=person.id) == before
     assert len(records.people(store.read())) == 1
+    [request] = records.requests(store.read())
+    assert (request.kind, request.person_id, request.role) == (
+        RequestKind.NO_ACCESS, person.id, Role.OWNER,
+    )
     assert records.contacts(store.read())[0].follow_up == date(2026, 11, 26)
-    assert store.audit_entries[-3]["action"] == "person.change"
+    assert [e["action"] for e in store.audit_entries[-2:]] == ["request.add", "contact.add"]
+    assert "person.change" not in [e["action"] for e in store.audit_entries]
+
+
+def test_nas_answer_on_an_existing_persons_no_access_request() -> None:
+    """Done makes them the owner and leaves the rest of their record as it was; Rejected
+    leaves them exactly as they were (their member access is not taken away)."""
+    from kiosk.people import record_answer
+
+    for done, role in ((True, Role.OWNER), (False, Role.MEMBER)):
+        store, site_id, person = _tom_on_record()
+        made = calls.record_no_access_call(
+            store, site_id=site_id, at=CALL_AT, owner=NewOwner.from_person(person), ticket="X1"
+        )
+        record_answer(
+            store, made.request_id, done=done, day=date(2026, 11, 25), reason="" if done else "No"
+        )
+        after = records.person(store.read(), person.id)
+        assert after is not None
+        assert after == replace(person, access={site_id: role}), done
 
 
 def test_no_access_call_refuses_someone_already_on_record() -> None:
