@@ -183,7 +183,9 @@ def version_of(site: Site) -> str | None:
     return suggest_version(site.dspt_published)
 
 
-def approaching_used(before: Site | None, status: DsptStatus, published: date | None) -> date | None:
+def approaching_used(
+    before: Site | None, status: DsptStatus, published: date | None
+) -> date | None:
     """The day of the one Approaching Standards the site has used, once its DSPT reads
     ``status`` published on ``published``; ``before`` is the site as recorded (None for a
     new one). The one place the allowance is decided: a new site, the edit form and a new
