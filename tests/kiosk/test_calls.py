@@ -488,3 +488,61 @@ def test_no_access_call_is_all_or_nothing_on_the_real_store(
     )
     assert records.person(kiosk_store.read(), done.person_id) is not None
     assert kiosk_store.verify_audit().ok
+
+
+# --- one ticket, however many contacts (L2) --------------------------------------------------
+
+
+def _call_and_escalation(call_ticket: str, email_ticket: str) -> tuple[FakeStore, int, int]:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    call = calls.record_contact(
+        store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="no_access",
+        ticket=call_ticket, follow_up=date(2026, 11, 25),
+    )
+    email = calls.record_email(
+        store, site_id=site_id, at=datetime(2026, 12, 2, 9, 30, tzinfo=LONDON),
+        script="escalate", ticket=email_ticket, escalates=call.id,
+        follow_up=date(2026, 12, 3),
+    )
+    return store, call.id, email.id
+
+
+@pytest.mark.parametrize(
+    ("call_ticket", "email_ticket"), [("", ""), ("INC0123456", ""), ("", "INC0123456")]
+)
+def test_a_call_and_its_escalation_email_are_one_ticket_everywhere(
+    call_ticket: str, email_ticket: str
+) -> None:
+    """L2: tickets were grouped by reference only, so a call logged without one (or with
+    the reference on only one of the two) and its escalation email counted as two open
+    tickets on the dashboard, in kiosk status and on the report. The email's escalates
+    link is stored and grouping follows it."""
+    from kiosk.dashboard import _ticket_lines
+    from kiosk.site_status import read_status
+
+    store, call_id, email_id = _call_and_escalation(call_ticket, email_ticket)
+    contacts = records.contacts(store.read())
+    [ticket] = calls.tickets(contacts)
+    assert {c.id for c in ticket.contacts} == {call_id, email_id}
+    assert ticket.reference == (call_ticket or email_ticket)
+    assert len(calls.open_tickets(contacts)) == 1
+    today = date(2026, 12, 2)
+    [site] = read_status(store.read(), today).sites
+    assert len(site.open_tickets) == 1
+    lines = " ".join(line.text for line in _ticket_lines(contacts, today))
+    assert "2 open" not in lines
+
+
+def test_editing_a_tickets_reference_changes_every_contact_of_it() -> None:
+    """L2: edit_ticket changed one contact, so correcting the reference on the call split
+    it from its email (two tickets again). The reference is the ticket's: every contact
+    of the ticket takes it, each change audited; notes stay the contact's own."""
+    store, call_id, email_id = _call_and_escalation("INC0123456", "INC0123456")
+    calls.edit_ticket(store, call_id, "INC0123457", "Typo in the reference")
+    by_id = {c.id: c for c in records.contacts(store.read())}
+    assert by_id[call_id].ticket == by_id[email_id].ticket == "INC0123457"
+    assert by_id[call_id].notes == "Typo in the reference" and by_id[email_id].notes == ""
+    assert len(calls.tickets(by_id.values())) == 1
+    edits = [e for e in store.audit_entries if e["action"] == "contact.edit"]
+    assert {e["record_id"] for e in edits} == {call_id, email_id}
