@@ -16,8 +16,9 @@ PersonCode`, as of the export), one row per site a person can reach (or one row 
 details and different sites are one person. The import keeps a person who has ``left``
 as left (their access stays on record until an owner removes it) and works every other
 status out again from the dates; a status the row cannot carry (one only kiosk can know,
-such as ``leaving``, or one its dates contradict) is refused (:func:`imported_status`). Cells a spreadsheet would run as a
-formula are written with a leading ``'``, which the import removes again.
+such as ``leaving``, or one its dates contradict) is refused (:func:`imported_status`).
+Cells a spreadsheet would run as a formula are written with a leading ``'``, which the
+import removes again.
 """
 
 from __future__ import annotations
