@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
 from kiosk.passphrase import passphrase_problem
-from kiosk.validators import ValidationError, validate_full_name
+from kiosk.validators import ValidationError, validate_admin_name
 
 if TYPE_CHECKING:
     from store import Store
@@ -60,16 +60,12 @@ def new_admin_problems(
     """Field errors for a new admin, all at once (``name``, ``passphrase``)."""
     errors: dict[str, str] = {}
     try:
-        clean = validate_full_name(name)
+        clean = validate_admin_name(name)
     except ValidationError as error:
         errors["name"] = error.message
     else:
         if clean.casefold() in {n.casefold() for n in existing}:
             errors["name"] = _("There is already an admin called {name}.").format(name=clean)
-        elif clean.startswith("#"):
-            errors["name"] = _("An admin name must not start with #.")
-        elif len(clean) > 64:
-            errors["name"] = _("An admin name must be at most 64 characters.")
     problem = passphrase_problem(passphrase, again)
     if problem:
         errors["passphrase"] = problem
@@ -103,7 +99,7 @@ def add_admin(store: Store, name: str, passphrase: str, again: str) -> str:
     errors = new_admin_problems(name, passphrase, again, existing)
     if errors:
         raise AdminChangeError(errors)
-    clean = validate_full_name(name)
+    clean = validate_admin_name(name)
     try:
         store.add_admin(clean, passphrase)
     except StoreError as error:
@@ -200,7 +196,7 @@ def recover(store: Store, name: str, passphrase: str, again: str) -> tuple[str, 
         )
     existing = {info.name.casefold(): info.name for info in store.admins()}
     try:
-        clean = validate_full_name(name)
+        clean = validate_admin_name(name)
     except ValidationError as error:
         raise AdminChangeError({"name": error.message}) from None
     if clean.casefold() in existing:

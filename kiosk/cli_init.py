@@ -64,13 +64,13 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.passphrase import passphrase_problem
     from kiosk.paths import resolve_store_path
     from kiosk.site_fields import check_site
-    from kiosk.validators import ValidationError, validate_full_name
+    from kiosk.validators import ValidationError, validate_admin_name
     from store import Store, StoreError
 
     if not args.admin:
         raise UserError(_("--admin NAME is required"))
     try:
-        admin = validate_full_name(args.admin)
+        admin = validate_admin_name(args.admin)
     except ValidationError as error:
         raise UserError(_("admin name: {message}").format(message=error.message)) from None
     check = check_site(

@@ -12,6 +12,7 @@ The rules follow the FAQ (a personal mobile "must start '07'") and the identifie
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
@@ -229,6 +230,35 @@ def validate_full_name(text: str) -> str:
             _("A full name must be at most {limit} characters.").format(limit=_NAME_MAX),
             "name_too_long",
         )
+    return value
+
+
+ADMIN_NAME_MAX = 64  # the store's limit on a key slot's name (store.format.MAX_NAME)
+
+
+def validate_admin_name(text: str) -> str:
+    """An admin's name as the store keeps it: NFC, trimmed, inner spaces collapsed; or
+    ValidationError naming the rule (required, no control characters, at most 64
+    characters, not starting with #, which marks the store's own slots).
+
+    The one rule for every way an admin name is typed: ``kiosk init``, the setup wizard,
+    the Admins screen and recovery. The store checks the same (``store.format.valid_name``)
+    but can only refuse in general terms, after the passphrase has been typed."""
+    if any(is_control(ch) for ch in text):
+        raise ValidationError(
+            _("An admin name must not contain control characters or line breaks."),
+            "admin_name_control",
+        )
+    value = " ".join(unicodedata.normalize("NFC", text).split())
+    if not value:
+        raise ValidationError(_("An admin name is required."), "admin_name_required")
+    if len(value) > ADMIN_NAME_MAX:
+        raise ValidationError(
+            _("An admin name must be at most {limit} characters.").format(limit=ADMIN_NAME_MAX),
+            "admin_name_too_long",
+        )
+    if value.startswith("#"):
+        raise ValidationError(_("An admin name must not start with #."), "admin_name_hash")
     return value
 
 

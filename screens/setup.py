@@ -22,7 +22,7 @@ from kiosk.i18n import _
 from kiosk.model import SITES, Site
 from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
-from kiosk.validators import ValidationError, validate_full_name
+from kiosk.validators import ValidationError, validate_admin_name
 from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
@@ -164,7 +164,7 @@ class SetupWizard(ShellScreen):
 
     def _admin_done(self) -> None:
         try:
-            validate_full_name(self.query_one("#admin-name", Input).value)
+            validate_admin_name(self.query_one("#admin-name", Input).value)
         except ValidationError as error:
             self.query_one("#admin-error", Static).update(error.message)
             return
@@ -198,7 +198,7 @@ class SetupWizard(ShellScreen):
         self._site = check.site
         self._show(3)
         self._create(
-            self.query_one("#admin-name", Input).value.strip(),
+            validate_admin_name(self.query_one("#admin-name", Input).value),
             self.query_one("#pass1", Input).value,
             check.site,
         )

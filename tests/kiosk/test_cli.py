@@ -192,3 +192,14 @@ def test_init_checks_the_toolkit_version_against_the_date(tmp_path: Path) -> Non
 
     site = records.sites(Store.open(path, "Ann Example", PASSPHRASE).read())[0]
     assert site.dspt_version == "2026-27"
+
+
+def test_init_names_the_admin_name_rule(tmp_path: Path) -> None:
+    """L4: kiosk init checked an admin name as a person's name (100 characters), then the
+    store refused a 65-character one with a generic message after the passphrase."""
+    path = tmp_path / "kiosk.store"
+    args = [a if a != "Ann Example" else "A" * 70 for a in INIT]
+    result = kiosk(*args, stdin=PASSPHRASE + "\n", store=path)
+    assert result.returncode == 1
+    assert "64" in result.stderr and "admin name" in result.stderr.lower()
+    assert not path.exists()
