@@ -2,8 +2,9 @@
 
 Bands follow :data:`kiosk.lifecycle.URGENCY_ORDER`: gone, deleted (NAS can restore),
 inactive, due soon, fine, disabled; accounts created but not yet signed in have a band of
-their own before the fine ones, "Cannot sign in yet: not cover", as cover counts them. Each band's heading row says what its date column
-means ("restore by", "sign in by", "kept until"), and the line under the table carries
+their own before the fine ones, "Cannot sign in yet: not cover", as cover counts them.
+Each band's heading row says what its date column means ("restore by", "sign in by",
+"kept until"), and the line under the table carries
 the person's advice from :func:`kiosk.lifecycle.account_state`, so the screen reads the
 same with NO_COLOR=1. Writes go through :mod:`kiosk.activity` only.
 
