@@ -22,7 +22,7 @@ from kiosk.forms import FORM, FieldErrors, FormRejected
 from kiosk.i18n import _
 from kiosk.passphrase import passphrase_problem
 from kiosk.store_errors import describe_store_error
-from kiosk.validators import ValidationError, validate_full_name
+from kiosk.validators import ValidationError, validate_admin_name
 
 if TYPE_CHECKING:
     from store import Store
@@ -53,16 +53,12 @@ def new_admin_problems(
     """Field errors for a new admin, all at once (``name``, ``passphrase``)."""
     errors = FieldErrors()
     try:
-        clean = validate_full_name(name)
+        clean = validate_admin_name(name)
     except ValidationError as error:
         errors["name"] = error.message
     else:
         if clean.casefold() in {n.casefold() for n in existing}:
             errors["name"] = _("There is already an admin called {name}.").format(name=clean)
-        elif clean.startswith("#"):
-            errors["name"] = _("An admin name must not start with #.")
-        elif len(clean) > 64:
-            errors["name"] = _("An admin name must be at most 64 characters.")
     problem = passphrase_problem(passphrase, again)
     if problem:
         errors["passphrase"] = problem
@@ -96,7 +92,7 @@ def add_admin(store: Store, name: str, passphrase: str, again: str) -> str:
     errors = new_admin_problems(name, passphrase, again, existing)
     if errors:
         raise FormRejected(errors)
-    clean = validate_full_name(name)
+    clean = validate_admin_name(name)
     try:
         store.add_admin(clean, passphrase)
     except StoreError as error:
@@ -193,7 +189,7 @@ def recover(store: Store, name: str, passphrase: str, again: str) -> tuple[str, 
         )
     existing = {info.name.casefold(): info.name for info in store.admins()}
     try:
-        clean = validate_full_name(name)
+        clean = validate_admin_name(name)
     except ValidationError as error:
         raise FormRejected({"name": error.message}) from None
     if clean.casefold() in existing:

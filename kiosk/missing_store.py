@@ -117,3 +117,24 @@ def restore_hint(path: Path, newest: Generation, admin: str | None = None) -> st
     return _("To put it back, run: {command}").format(
         command=restore_command(path, str(newest.generation), admin)
     )
+
+
+def creation_refused(path: Path) -> str | None:
+    """Why no new store may be created at ``path``, or None when one may.
+
+    The one rule for every way a store is created (``kiosk init`` and the setup wizard):
+    a new store beside ``backups/`` that hold generations of an earlier one would start
+    an empty history next to the care group's, and the next restore or check would mix
+    the two. Any generation counts, a damaged one too: it is still someone's data.
+    The hint names ``--store`` whenever ``path`` is not the default store."""
+    from store import Store
+
+    generations = Store.list_generations(path)
+    if not generations:
+        return None
+    intact = [g for g in generations if g.ok]
+    newest = max(intact or generations, key=lambda g: g.generation)
+    return _(
+        "Backups of an earlier store are beside {path} (the newest is generation {n}): "
+        "kiosk will not start a new store next to them, and nothing was changed."
+    ).format(path=path, n=newest.generation) + " " + restore_hint(path, newest)

@@ -460,10 +460,20 @@ def _answered(
 def _no_access_answered(
     person: Person, request: NasRequest, done: bool, day: date, nhsmail: str | None
 ) -> Person:
-    """The owner asked for on the no-access call stops "Joining" either way. Done: they own
-    the shared mailbox, and a new account (or one never signed in) has its first sign-in
-    pending as for any joiner. Rejected: the owner role recorded on the call is taken away.
-    """
+    """NAS's answer to the no-access call. A new owner the call added ("Joining") stops
+    joining either way: Done, they own the shared mailbox and a new account (or one never
+    signed in) has its first sign-in pending as for any joiner; Rejected, the owner role
+    the call recorded is taken away. Someone picked from the people on record was left as
+    they were by the call: Done gives them the owner role (and a new account's address
+    when NAS made one), Rejected changes nothing."""
+    added_by_call = person.status is PersonStatus.JOINER
+    if not added_by_call:
+        if not done:
+            return person
+        person = _with_role(person, request.site_id, request.role or Role.OWNER)
+        if nhsmail:
+            person = replace(person, nhsmail=nhsmail, account_created=day, first_login_done=False)
+        return person
     person = replace(person, status=PersonStatus.ACTIVE, status_since=day)
     if not done:
         return _with_role(person, request.site_id, None)

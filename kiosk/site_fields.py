@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.dspt import approaching_used, check_version
 from kiosk.forms import FieldErrors
 from kiosk.i18n import N_, _
 from kiosk.model import DsptStatus, Site
@@ -105,6 +106,16 @@ def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None)
             "Give the date the DSPT assessment was published (it counts for a year)."
         )
 
+    version: str | None = None
+    version_text = raw.get("dspt_version", "").strip()
+    if version_text and published is not None and "dspt_published" not in errors:
+        try:
+            version = check_version(version_text, published)
+        except ValidationError as error:
+            errors["dspt_version"] = error.message
+    elif version_text and status is DsptStatus.NOT_PUBLISHED:
+        errors["dspt_version"] = _("A Toolkit version needs a publication status and date.")
+
     if errors:
         return SiteCheck(None, errors, warnings)
     kept = (
@@ -125,6 +136,8 @@ def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None)
         mailbox=str(values["mailbox"]),
         dspt_status=status,
         dspt_published=published,
+        dspt_approaching_used=approaching_used(base, status, published),
+        dspt_version=version,
         **kept,  # type: ignore[arg-type]
     )
     return SiteCheck(site, FieldErrors(), warnings)

@@ -21,7 +21,7 @@ from kiosk.model import Site
 from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
 from kiosk.store_errors import describe_store_error
-from kiosk.validators import ValidationError, validate_full_name
+from kiosk.validators import ValidationError, validate_admin_name
 from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
@@ -196,7 +196,7 @@ class SetupWizard(ShellScreen):
 
     def _admin_problem(self) -> str | None:
         try:
-            validate_full_name(self.query_one("#admin-name", Input).value)
+            validate_admin_name(self.query_one("#admin-name", Input).value)
         except ValidationError as error:
             return error.message
         return None
@@ -252,16 +252,21 @@ class SetupWizard(ShellScreen):
         self._site = check.site
         self._show(3)
         self._create(
-            self.query_one("#admin-name", Input).value.strip(),
+            validate_admin_name(self.query_one("#admin-name", Input).value),
             self.query_one("#pass1", Input).value,
             check.site,
         )
 
     @work(thread=True, exclusive=True)
     def _create(self, admin: str, passphrase: str, site: Site) -> None:
+        from kiosk.missing_store import creation_refused
         from kiosk.new_store import create_store
         from store import StoreError
 
+        refused = creation_refused(self.kiosk.store_path)
+        if refused:
+            self.app.call_from_thread(self._create_failed, refused)
+            return
         try:
             store, recovery = create_store(
                 self.kiosk.store_path,

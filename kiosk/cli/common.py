@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from kiosk.i18n import _
 from kiosk.paths import resolve_store_path
@@ -28,6 +29,32 @@ EXIT_USER_ERROR = 1
 
 class UserError(Exception):
     """Something the user can fix; its text is shown as it is, on one line."""
+
+
+def output_failed(error: OSError) -> UserError:
+    """The one sentence for output kiosk could not write (an export, a report or call
+    card): disk full, permission denied, a closed pipe. Never "saved": the store may
+    have nothing to do with it (an export) or may have saved its audit entry (a report),
+    and either way the file the admin asked for is not there."""
+    reason = error.strerror or error.__class__.__name__
+    return UserError(_("Output could not be written: {reason}").format(reason=reason))
+
+
+def write_stdout(write: Callable[[TextIO], None]) -> None:
+    """Run ``write`` on standard output and flush it; UserError (:func:`output_failed`)
+    if that fails. Standard output is then pointed at the null device, so the
+    interpreter's own flush at exit neither fails again nor prints a traceback."""
+    try:
+        write(sys.stdout)
+        sys.stdout.flush()
+    except OSError as error:
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+        except (OSError, ValueError):
+            pass
+        raise output_failed(error) from None
 
 
 def add_store_options(

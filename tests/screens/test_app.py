@@ -336,3 +336,18 @@ async def test_a_folder_open_to_other_users_is_warned_with_the_fix(tmp_path: Pat
         said = " ".join(str(n.message) for n in app._notifications)
         assert "other users" in said
         assert f"chmod 700 {folder}" in said
+
+
+async def test_setup_wizard_names_the_admin_name_rule_at_once(tmp_path: Path) -> None:
+    """L4: the wizard checked the admin name as a person's name (100 characters), so a
+    65-character name passed step one and the store refused it after everything else was
+    typed, in general words. kiosk.validators.validate_admin_name now decides at step one."""
+    path = tmp_path / "k" / "kiosk.store"
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#admin-name", Input).value = "A" * 65
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "64" in str(app.screen.query_one("#admin-error", Static).render())
+        assert app.screen.query_one("#admin-name", Input).has_focus
+    assert not path.exists()
