@@ -368,7 +368,7 @@ def test_a_report_that_cannot_be_written_says_so_and_fails(
     import errno
     import io as io_module
 
-    from kiosk import cli_report
+    from kiosk.cli import report as cli_report
     from kiosk.cli import main
 
     class Full(io_module.StringIO):
