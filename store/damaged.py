@@ -125,11 +125,7 @@ def prepare(
     except StoreDamaged as exc:
         keys.wipe()
         raise type(exc)(exc.message, list_generations(path)) from None
-    record, authentic = trust.read(path, slot.name, keys)
-    pinned = None
-    if authentic and record is not None:
-        with contextlib.suppress(TypeError, ValueError):
-            pinned = bytes.fromhex(record["sign_public"])
+    pinned = trust.pinned_key(path, header.store_id, slot.name, keys)
     found = lineage.newest_genuine(lineage.store_and_generations(path), pinned, header.store_id)
     newest = None if found is None else found[1]
     newest_mark = lineage.file_mark(found[0]) if found is not None else None
@@ -177,8 +173,8 @@ def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
             [
                 header.generation,
                 current_generation,
-                trust.newest_generation(path, slot.name, keys),
-                trust.highest_recorded(path),
+                trust.newest_generation(path, header.store_id, slot.name, keys),
+                trust.highest_recorded(path, header.store_id),
             ]
             + [n for n, _ in files.list_generation_files(path)]
         )

@@ -114,7 +114,10 @@ class KeysMixin(Session):
         """Start ``name``'s trust record at the generation about to be saved (lock held)."""
         doc = state.load(self.path)
         upcoming = replace(self._header, generation=self._header.generation + 1)
-        trust.write(doc, upcoming, name, keys, now_iso(self._now()))
+        # A new passphrase's keys cannot verify the old record: replacing it is the point.
+        trust.write(
+            doc, self.path, upcoming, name, keys, now_iso(self._now()), replace_damaged=True
+        )
         state.save(self.path, doc)
 
     def add_admin(self, name: str, passphrase: str) -> None:
@@ -191,7 +194,7 @@ class KeysMixin(Session):
                     tx.audit("recovery.regenerate", detail="the removed admin had seen it")
                 doc = state.load(self.path)
                 state.forget_admin(doc, slot.name)
-                trust.forget(doc, slot.name)
+                trust.forget(doc, self.path, self._header.store_id, slot.name)
                 state.note_removed(doc, slot.name)
                 if fresh is not None and old_recovery is not None:
                     state.retire_recovery(doc, old_recovery.public.hex())

@@ -415,7 +415,9 @@ class Session:
             return
         with contextlib.suppress(OSError):
             doc = state.load(self.path)
-            trust.write(doc, self._header, self.admin, self._slot_keys, now_iso(self._now()))
+            trust.write(
+                doc, self.path, self._header, self.admin, self._slot_keys, now_iso(self._now())
+            )
             state.save(self.path, doc)
 
     # --- loading -------------------------------------------------------------------

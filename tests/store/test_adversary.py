@@ -374,7 +374,9 @@ def test_a_recovered_admin_is_recorded_as_shown_the_new_key(made: Made) -> None:
     rescue.close()
 
 
-def test_missing_or_damaged_record_is_reported_never_silently_recreated(made: Made) -> None:
+def test_missing_or_damaged_record_is_reported_never_silently_recreated(
+    made: Made, private_state_dir: Path
+) -> None:
     add_person(made.store)
     made.store.close()
     state_file = made.path.with_name(made.path.name + ".state")
@@ -385,6 +387,11 @@ def test_missing_or_damaged_record_is_reported_never_silently_recreated(made: Ma
     assert "trust_damaged" in [getattr(w, "code", "") for w in store.warnings]
     store.close()
     state_file.unlink()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)  # this machine's mirror still holds
+    assert "trust_restored" in [getattr(w, "code", "") for w in store.warnings]
+    store.close()
+    state_file.unlink()
+    shutil.rmtree(private_state_dir)  # and a machine where it never was
     store = Store.open(made.path, ADMIN, PASSPHRASE)
     assert "trust_missing" in [getattr(w, "code", "") for w in store.warnings]
     store.close()
@@ -823,3 +830,117 @@ def test_an_open_session_takes_a_restore_vouched_for_to_it(made: Made) -> None:
         cleo.close()
     Store.open(made.path, ADMIN, PASSPHRASE).close()
     Store.open(made.path, CLEO, CLEO_PASS).close()
+
+
+# --- second review, 1: the state file copied back together with the store ---------------
+
+
+def _snapshot(folder: Path, into: Path) -> None:
+    """Attacker (a): a copy of the whole store folder (store, state file, backups/)."""
+    shutil.copytree(folder, into)
+
+
+def _put_back(snapshot: Path, folder: Path) -> None:
+    shutil.rmtree(folder)
+    shutil.copytree(snapshot, folder)
+
+
+def test_old_store_copied_back_with_its_state_file_and_backups_is_a_rollback(
+    made: Made, tmp_path: Path
+) -> None:
+    """The record beside the store goes back with the folder; the mirror outside it (in
+    the user's state folder) does not."""
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    _snapshot(made.path.parent, tmp_path / "then")
+    again = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_person(again, "Sam Sample")
+    again.close()
+    _put_back(tmp_path / "then", made.path.parent)
+    with pytest.raises(StoreRollback, match="older than the one you last used on"):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_old_store_and_state_copied_back_is_refused_by_a_newer_genuine_backup(
+    made: Made, tmp_path: Path, private_state_dir: Path
+) -> None:
+    """No mirror on this machine (a fresh one): the genuine newer generation in backups/
+    still tells that the store file is old."""
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    state_file = files.state_path(made.path)
+    old_store, old_state = made.path.read_bytes(), state_file.read_bytes()
+    again = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_person(again, "Sam Sample")
+    add_person(again, "Jo Bloggs")  # backups/ now holds a generation newer than old_store
+    again.close()
+    made.path.write_bytes(old_store)
+    state_file.write_bytes(old_state)
+    shutil.rmtree(private_state_dir)
+    with pytest.raises(StoreRollback, match="kiosk restore"):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_a_fork_planted_in_backups_is_no_rollback_of_the_genuine_store(
+    made: Made, tmp_path: Path
+) -> None:
+    """Only a generation the store's own key leads to calls the store old: a removed
+    admin's fork with a higher number in backups/ does not lock the admins out."""
+    plant_fork(made, tmp_path, into_backups=True)
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+
+
+def test_missing_mirror_is_made_again_from_an_authentic_record(
+    made: Made, private_state_dir: Path
+) -> None:
+    add_person(made.store)
+    made.store.close()
+    for mirrored in private_state_dir.iterdir():
+        mirrored.unlink()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert not [w for w in store.warnings if getattr(w, "code", "").startswith("trust")]
+    store.close()
+    assert list(private_state_dir.iterdir())  # made again
+
+
+def test_damaged_mirror_is_reported_and_still_stops_a_rollback(
+    made: Made, tmp_path: Path, private_state_dir: Path
+) -> None:
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    _snapshot(made.path.parent, tmp_path / "then")
+    again = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_person(again, "Sam Sample")
+    again.close()
+    (mirrored,) = private_state_dir.iterdir()
+    doc = json.loads(mirrored.read_text("utf-8"))
+    doc["trust"][ADMIN]["seen"] = "2001-01-01T00:00:00+00:00"  # the MAC no longer fits
+    mirrored.write_text(json.dumps(doc), "utf-8")
+    edited = mirrored.read_bytes()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)  # the record beside still holds
+    assert "trust_mirror_damaged" in [getattr(w, "code", "") for w in store.warnings]
+    store.close()
+    assert mirrored.read_bytes() != edited  # replaced, after saying so
+    reopened = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert not [w for w in reopened.warnings if getattr(w, "code", "").startswith("trust")]
+    reopened.close()
+    _put_back(tmp_path / "then", made.path.parent)
+    with pytest.raises(StoreRollback):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_a_throwaway_copy_never_moves_the_stores_mirror(made: Made, tmp_path: Path) -> None:
+    """kiosk check restores generations into a copy elsewhere: that copy's higher
+    generation must not make the real store look old."""
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    copy = tmp_path / "probe" / "kiosk.store"
+    copy.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, copy)
+    probe = Store.open(copy, ADMIN, PASSPHRASE)
+    add_person(probe, "Only In The Copy")
+    add_person(probe, "Also In The Copy")
+    probe.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
