@@ -176,7 +176,7 @@ def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
                 trust.newest_generation(path, header.store_id, slot.name, keys),
                 trust.highest_recorded(path, header.store_id),
             ]
-            + [n for n, _ in files.list_generation_files(path)]
+            + [n for n, _ in lineage.genuine_generations(path, newest or header)]
         )
         store._header = replace(
             store._header,

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from store import files, signing, state
 from store.crypto import derive_kek, passphrase_secret, slot_keys
 from store.errors import StoreError
-from store.format import MAX_LINEAGE, Header, Parsed, parse
+from store.format import MAX_LINEAGE, Header, Parsed, parse, peek_header
 from store.opening import _find_admin_slot, check_signature
 
 Lineage = tuple[tuple[int, str], ...]
@@ -187,3 +188,89 @@ def file_mark(path: Path) -> tuple[int, str] | None:
     """(generation, digest hex) of a file that verifies, or None."""
     parsed = _parsed(path)
     return None if parsed is None else (parsed.header.generation, parsed.digest.hex())
+
+
+# --- which files in backups/ count ---------------------------------------------------------
+#
+# Anyone who can write the folder can put files in backups/. A name is only a claim: a
+# planted "kiosk.store.g99999999999999999999" once pushed the next generation number past
+# what the header can hold (no save could be made), and ten planted names made pruning
+# delete every genuine backup. So numbering and pruning count only *genuine* generations;
+# anything else is ignored (kiosk check reports it) and never deleted.
+
+MAX_GENERATION = 2**40  # a million saves a day for three thousand years
+_CACHE_LIMIT = 256
+_StatKey = tuple[int, int, int, int]
+# path -> (stat key, header and digest of the verified file, or None): a save checks the
+# files in backups/ with a stat each, reading only a file it has not seen as it is now.
+_verified_cache: dict[str, tuple[_StatKey, tuple[Header, bytes] | None]] = {}
+
+
+def _key(st: os.stat_result) -> _StatKey:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def remember(path: Path, stat: _StatKey, header: Header, digest: bytes) -> None:
+    """A file known to verify (the store file a save is about to keep as a generation)."""
+    if len(_verified_cache) >= _CACHE_LIMIT:
+        _verified_cache.clear()
+    _verified_cache[str(path)] = (stat, (header, digest))
+
+
+def _verified_file(path: Path, number: int, store_id: str) -> tuple[Header, bytes] | None:
+    """(header, digest) when the file at ``path`` verifies, is of the store ``store_id`` and
+    its header's generation is the ``number`` its name claims; None otherwise."""
+    try:
+        stat = _key(os.stat(path, follow_symlinks=False))
+    except OSError:
+        return None
+    cached = _verified_cache.get(str(path))
+    if cached is not None and cached[0] == stat:
+        found = cached[1]
+    else:
+        found = None
+        with contextlib.suppress(StoreError, OSError, ValueError):
+            # the header first: a planted file of another store, or with a number its name
+            # does not claim, is never read whole
+            peeked, _ = peek_header(path)
+            if peeked.store_id == store_id and peeked.generation == number:
+                parsed = _parsed(path)
+                if parsed is not None:
+                    found = (parsed.header, parsed.digest)
+        if len(_verified_cache) >= _CACHE_LIMIT:
+            _verified_cache.clear()
+        _verified_cache[str(path)] = (stat, found)
+    if found is None or found[0].store_id != store_id or found[0].generation != number:
+        return None
+    return found
+
+
+def genuine_generations(path: Path, head: Header) -> list[tuple[int, Path]]:
+    """The generations in ``backups/`` that belong to the store whose newest genuine
+    header is ``head``, newest first: the file verifies, is of this store, its name's
+    number is its header's generation (and a plausible one), and either ``head`` vouches
+    for it (:func:`vouches`: its own key, or listed in its lineage) or it is a later file
+    signed by a key ``head``'s leads to."""
+    out: list[tuple[int, Path]] = []
+    for number, gen_path in files.list_generation_files(path):
+        if not 0 < number <= MAX_GENERATION:
+            continue
+        found = _verified_file(gen_path, number, head.store_id)
+        if found is None:
+            continue
+        h, digest = found
+        if vouches(head, h, digest) or (
+            h.version >= 2
+            and head.version >= 2
+            and signing.reaches(h.rotations, h.store_id, head.sign_public, h.sign_public)
+        ):
+            out.append((number, gen_path))
+    return out
+
+
+def prune(path: Path, head: Header, keep: int = files.BACKUPS_KEPT) -> None:
+    """Delete the genuine generations beyond the newest ``keep``; nothing else."""
+    for _, old in genuine_generations(path, head)[keep:]:
+        with contextlib.suppress(OSError):
+            os.unlink(old)
+        _verified_cache.pop(str(old), None)

@@ -340,7 +340,9 @@ class Session:
         copied back never makes a number be used twice.
         """
         old = self._header
-        newest_kept = max((n for n, _ in files.list_generation_files(self.path)), default=0)
+        # Only genuine generations count (store.lineage): a name planted in backups/ must
+        # not push the number out of range.
+        newest_kept = max((n for n, _ in lineage.genuine_generations(self.path, old)), default=0)
         current = signing.public_bytes(self._sign)
         new = replace(
             old,
@@ -379,6 +381,19 @@ class Session:
             tmp = files.write_temp(self.path, head + body + signature)
             try:
                 if old.generation > 0:
+                    if (
+                        self._stat is not None
+                        and self._mark is not None
+                        and self._mark[0] == old.generation
+                    ):
+                        # the file about to be kept is the one this session verified:
+                        # pruning need not read it again (store.lineage)
+                        lineage.remember(
+                            files.generation_path(self.path, old.generation),
+                            self._stat,
+                            old,
+                            self._mark[1],
+                        )
                     files.keep_generation(self.path, old.generation)
                 os.replace(tmp, self.path)
             except BaseException:
@@ -402,7 +417,7 @@ class Session:
                 StoreWarning("fsync_failed", "The store's folder could not be flushed to disk.")
             )
         with contextlib.suppress(OSError):
-            files.prune_generations(self.path)
+            lineage.prune(self.path, new)
 
     def _remember(self) -> None:
         """Move this admin's trust record forward to the newest header this session

@@ -448,6 +448,16 @@ def test_removal_as_the_last_save_then_a_damaged_header_brings_nobody_back(
     Store.open(made.path, ADMIN, PASSPHRASE).close()
 
 
+def renumber(path: Path, data_key: bytes, generation: int) -> int:
+    """The removed admin pushes her fork's generation number past the store's: she holds
+    its data key and (inside the body) its signing key, so she re-signs the header with
+    any number she likes."""
+    from tests.store.helpers import rewrite
+
+    rewrite(path, data_key, lambda body: None, lambda h: replace(h, generation=generation))
+    return generation
+
+
 def plant_fork(
     made: Made,
     tmp_path: Path,
@@ -481,12 +491,11 @@ def plant_fork(
     again = Store.open(made.path, admin, passphrase)
     add_person(again, "Sam Sample")
     again.close()
-    (mine.parent / "backups").mkdir(mode=0o700)
-    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
     bea = Store.open(mine, BEA, BEA_PASS)
     add_person(bea, "Planted By Bea")
-    forked = bea.generation
+    key = bytes(bea._data_key or b"")
     bea.close()
+    forked = renumber(mine, key, 500)
     if into_backups:  # beside the genuine store, as the newest "generation"
         planted = made.path.parent / "backups" / f"{made.path.name}.g{forked:08d}"
         shutil.copyfile(mine, planted)
@@ -751,8 +760,6 @@ def test_a_removed_admins_fork_with_her_own_vouchers_stays_refused(
     add_person(made.store, "Alex Example")
     made.store.close()
     cleo = Store.open(made.path, CLEO, CLEO_PASS)  # stays open: its poll must refuse too
-    (mine.parent / "backups").mkdir(mode=0o700)
-    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
     bea = Store.open(mine, BEA, BEA_PASS)
     assert bea._private is not None
     h = bea._header
@@ -760,7 +767,9 @@ def test_a_removed_admins_fork_with_her_own_vouchers_stays_refused(
     made_here = vouchers.make(bea._private, h.store_id, sign, 10**6, h.slots)
     bea._header = replace(h, vouchers=made_here)
     add_person(bea, "Planted By Bea")
+    key = bytes(bea._data_key or b"")
     bea.close()
+    renumber(mine, key, 500)
     assert parse(mine.read_bytes()).header.vouchers
     shutil.copyfile(mine, made.path)
     with pytest.raises(StoreDamaged):
@@ -793,11 +802,11 @@ def test_an_old_restores_vouchers_replayed_in_a_fork_count_for_nothing(
     add_person(ann, "Sam Sample")
     ann.close()
     Store.open(made.path, CLEO, CLEO_PASS).close()  # Cleo's record: after the removal
-    (mine.parent / "backups").mkdir(mode=0o700)
-    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
     bea = Store.open(mine, BEA, BEA_PASS)
     add_person(bea, "Planted By Bea")
+    key = bytes(bea._data_key or b"")
     bea.close()
+    renumber(mine, key, 500)
     assert parse(mine.read_bytes()).header.vouchers  # carried into her fork
     shutil.copyfile(mine, made.path)
     with pytest.raises(StoreTampered):
@@ -944,3 +953,62 @@ def test_a_throwaway_copy_never_moves_the_stores_mirror(made: Made, tmp_path: Pa
     add_person(probe, "Also In The Copy")
     probe.close()
     Store.open(made.path, ADMIN, PASSPHRASE).close()
+
+
+# --- second review, 5: files planted in backups/ ------------------------------------------
+
+
+def test_a_planted_huge_generation_name_does_not_brick_saves(made: Made) -> None:
+    add_person(made.store, "Alex Example")
+    planted = files.backups_dir(made.path) / f"{made.path.name}.g{'9' * 30}"
+    planted.write_bytes(b"not a generation")
+    before = made.store.generation
+    add_person(made.store, "Sam Sample")
+    add_person(made.store, "Jo Bloggs")
+    assert made.store.generation == before + 2  # numbering ignores the planted name
+    assert planted.read_bytes() == b"not a generation"  # ignored, never deleted
+    assert not next(g for g in Store.list_generations(made.path) if g.path == planted).ok
+    made.store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+
+
+def test_a_genuine_file_planted_under_a_higher_name_does_not_move_numbering(
+    made: Made,
+) -> None:
+    add_person(made.store, "Alex Example")
+    genuine = Store.list_generations(made.path)[0].path
+    planted = files.backups_dir(made.path) / f"{made.path.name}.g{2**63:020d}"
+    shutil.copyfile(genuine, planted)  # it verifies, but its name lies about its number
+    before = made.store.generation
+    add_person(made.store, "Sam Sample")
+    assert made.store.generation == before + 1
+    assert planted.exists()
+
+
+def test_planted_names_do_not_make_pruning_delete_the_genuine_backups(made: Made) -> None:
+    for n in range(4):
+        add_person(made.store, f"Person {n}")
+    genuine = {g.path for g in Store.list_generations(made.path)}
+    backups = files.backups_dir(made.path)
+    planted = [backups / f"{made.path.name}.g{90000000 + n:08d}" for n in range(12)]
+    for p in planted:
+        p.write_bytes(b"planted")
+    add_person(made.store, "One More")
+    assert genuine <= {g.path for g in Store.list_generations(made.path)}
+    assert all(p.read_bytes() == b"planted" for p in planted)
+    for n in range(12):  # and pruning still keeps ten genuine generations, no more
+        add_person(made.store, f"Later {n}")
+    kept = [g for g in Store.list_generations(made.path) if g.ok]
+    assert len(kept) == files.BACKUPS_KEPT
+    assert all(p.exists() for p in planted)
+
+
+def test_a_file_planted_at_the_next_generations_name_is_set_aside(made: Made) -> None:
+    add_person(made.store, "Alex Example")
+    current = made.store.generation
+    target = files.generation_path(made.path, current)
+    target.write_bytes(b"planted to keep this generation out of backups/")
+    add_person(made.store, "Sam Sample")
+    assert peek_header(target)[0].generation == current  # the genuine file was kept
+    aside = [p for p in target.parent.iterdir() if p.name.startswith(f"{target.name}.set-aside")]
+    assert [p.read_bytes() for p in aside] == [b"planted to keep this generation out of backups/"]
