@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from store import files, lineage, signing, state, trust, vouchers
+from store import files, lineage, mirror, signing, state, trust, vouchers
 from store.crypto import (
     SlotKeys,
     SlotLocked,
@@ -35,6 +35,7 @@ from store.crypto import (
 )
 from store.errors import (
     AdminRemoved,
+    NotOpenable,
     StoreDamaged,
     StoreError,
     StoreTampered,
@@ -60,6 +61,39 @@ from store.opening import (
 )
 
 RecordFailure = Callable[[str], None]  # count a failed attempt for this slot name
+
+OTHER_STORE = (
+    "That file is a different store, not a generation of this one, so it cannot replace "
+    "it. Nothing was restored."
+)
+
+
+def identities(path: Path) -> set[str]:
+    """Which store lives at ``path``, as far as anything beside it (or this machine) can
+    tell when the store file itself does not open: its header if that still reads, every
+    generation in ``backups/`` whose signature verifies, the admins' records in the state
+    file and this machine's mirrors for this location (:mod:`store.mirror`). Empty when
+    nothing tells (a new machine, everything lost): then any store may be restored here.
+
+    Why: a restore over a damaged store must put back *this* store, not another that the
+    same name and passphrase happen to open (the admin's test store, another home's)."""
+    found: set[str] = set()
+    with contextlib.suppress(StoreError, OSError):
+        found.add(peek_header(path)[0].store_id)
+    for candidate in lineage.store_and_generations(path)[1:]:
+        with contextlib.suppress(StoreError, OSError, ValueError):
+            parsed = parse(candidate.read_bytes())
+            check_signature(parsed)
+            found.add(parsed.header.store_id)
+    records = state.load(path).get("trust")
+    if isinstance(records, dict):
+        found.update(
+            r["store_id"]
+            for r in records.values()
+            if isinstance(r, dict) and isinstance(r.get("store_id"), str)
+        )
+    found.update(mirror.store_ids(path))
+    return found
 
 
 @dataclass(slots=True)
@@ -88,7 +122,8 @@ def prepare(
     ``path`` and run every check that does not need the store lock.
 
     WrongPassphrase (counted through ``record_failure``), StoreDamaged, StoreTampered
-    (a fork, or an old file that no genuine header lists) or AdminRemoved. Whether the
+    (a fork, or an old file that no genuine header lists), NotOpenable (another store's
+    file: :func:`identities`) or AdminRemoved. Whether the
     store is really damaged is the caller's check (:meth:`store.Store.restore_damaged`).
     """
     raw, _ = _read_file(gen_path)
@@ -98,6 +133,9 @@ def prepare(
     except StoreDamaged:
         raise StoreDamaged("That generation is damaged too.", list_generations(path)) from None
     header = parsed.header
+    known = identities(path)
+    if known and header.store_id not in known:
+        raise NotOpenable(OTHER_STORE)
     if admin == RECOVERY_SLOT:
         normalized = normalize_recovery_code(passphrase)
         slot = header.slot(RECOVERY_SLOT) if normalized else None

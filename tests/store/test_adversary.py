@@ -20,6 +20,7 @@ from store import (
     RECOVERY_SLOT,
     AccessRevoked,
     KdfParams,
+    NotOpenable,
     Store,
     StoreDamaged,
     StoreRollback,
@@ -32,6 +33,7 @@ from store.body import encode_fresh
 from store.crypto import encrypt_body, new_data_key, wrap_data_key
 from store.format import encode_header, parse, peek_header
 from store.layout import SIG_LEN
+from tests.conftest import FAST_KDF
 from tests.store.conftest import ADMIN, PASSPHRASE, Made
 from tests.store.helpers import add_person, names
 
@@ -1012,3 +1014,46 @@ def test_a_file_planted_at_the_next_generations_name_is_set_aside(made: Made) ->
     assert peek_header(target)[0].generation == current  # the genuine file was kept
     aside = [p for p in target.parent.iterdir() if p.name.startswith(f"{target.name}.set-aside")]
     assert [p.read_bytes() for p in aside] == [b"planted to keep this generation out of backups/"]
+
+
+# --- second review, 4: another store's file as a restore source -------------------------
+
+
+def test_restore_damaged_refuses_another_stores_file(
+    made: Made, tmp_path: Path, private_state_dir: Path
+) -> None:
+    """Ann keeps a test store of her own with the same name and passphrase: it must not
+    take the place of the care home's damaged store."""
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    other, _ = Store.create(tmp_path / "mine" / "kiosk.store", ADMIN, PASSPHRASE, kdf=FAST_KDF)
+    add_person(other, "Only In The Other Store")
+    other.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF  # the body is damaged; the header still names the store
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    with pytest.raises(NotOpenable, match="different store"):
+        Store.restore_damaged(made.path, other.path, ADMIN, PASSPHRASE)
+    assert made.path.read_bytes() == before
+    # the header unreadable too, the state file and this machine's mirror gone: the
+    # generations in backups/ still name the store
+    data[40] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    files.state_path(made.path).unlink()
+    shutil.rmtree(private_state_dir)
+    with pytest.raises(NotOpenable, match="different store"):
+        Store.restore_damaged(made.path, other.path, ADMIN, PASSPHRASE)
+    newest = Store.list_generations(made.path)[0]
+    restored = Store.restore_damaged(made.path, newest.path, ADMIN, PASSPHRASE)
+    assert restored.generation > newest.generation  # forward, as every restore
+    assert "Only In The Other Store" not in names(restored)
+    restored.close()
+
+
+def test_restore_onto_a_new_machine_still_takes_any_backup(made: Made, tmp_path: Path) -> None:
+    """Nothing beside the path names a store (a new machine): a backup is restored."""
+    made.store.close()
+    empty = tmp_path / "new" / "kiosk.store"
+    empty.parent.mkdir(mode=0o700)
+    Store.restore_damaged(empty, made.path, ADMIN, PASSPHRASE).close()
