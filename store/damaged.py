@@ -36,6 +36,7 @@ from store.crypto import (
 from store.errors import (
     AdminRemoved,
     NotOpenable,
+    SaveFailed,
     StoreDamaged,
     StoreError,
     StoreTampered,
@@ -205,8 +206,7 @@ def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
             with contextlib.suppress(StoreError):
                 current_generation = peek_header(path)[0].generation
             _keep_replaced(store)
-            stamp = clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-            os.rename(path, path.with_name(f"{path.name}.damaged-{stamp}"))
+            _set_aside(path, clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
         top = max(
             [
                 header.generation,
@@ -230,6 +230,19 @@ def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
             _vouch(store, header, private)
         store._append_audit(store.admin, "store.restore_damaged", None, None, detail)
         store._save()
+
+
+def _set_aside(path: Path, stamp: str) -> None:
+    """Rename the file a restore replaces to ``<store>.damaged-<stamp>``, or with ``-2``,
+    ``-3``... when that name is taken: two restores in the same second (two admins at
+    two screens) must not rename over the damaged file the first one set aside. The lock
+    is held, so no other kiosk takes the name between the check and the rename."""
+    for n in range(1, 10_000):
+        target = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{n}" if n > 1 else ""))
+        if not os.path.lexists(target):
+            os.rename(path, target)
+            return
+    raise SaveFailed("The damaged store file could not be set aside; nothing was restored.")
 
 
 def _vouch(store: KeysMixin, restored: Header, private: X25519PrivateKey) -> None:

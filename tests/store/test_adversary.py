@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import struct
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -1057,3 +1058,44 @@ def test_restore_onto_a_new_machine_still_takes_any_backup(made: Made, tmp_path:
     empty = tmp_path / "new" / "kiosk.store"
     empty.parent.mkdir(mode=0o700)
     Store.restore_damaged(empty, made.path, ADMIN, PASSPHRASE).close()
+
+
+# --- second review, 7: two restores of a damaged store at once ---------------------------
+
+
+def test_two_restores_at_once_keep_the_damaged_file(
+    made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two admins restore the damaged store in the same second: the second restore's
+    rename must not overwrite the damaged file the first one set aside."""
+    from datetime import UTC, datetime
+
+    from store import damaged
+
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    damaged_bytes = made.path.read_bytes()
+    newest = Store.list_generations(made.path)[0].path
+    moment = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    real_finish = damaged.finish
+    others: list[Store] = []
+    started: list[bool] = []
+
+    def interleaved(store: Store, prep: damaged.Prepared, clock: Callable[[], datetime]) -> None:
+        # The first restore has checked that the store is damaged; before it takes the
+        # lock, the second one does all of its restore.
+        if not started:
+            started.append(True)
+            others.append(
+                Store.restore_damaged(made.path, newest, ADMIN, PASSPHRASE, now=lambda: moment)
+            )
+        real_finish(store, prep, clock)
+
+    monkeypatch.setattr(damaged, "finish", interleaved)
+    Store.restore_damaged(made.path, newest, ADMIN, PASSPHRASE, now=lambda: moment).close()
+    others[0].close()
+    set_aside = [p for p in made.path.parent.iterdir() if ".damaged-" in p.name]
+    assert damaged_bytes in [p.read_bytes() for p in set_aside]
