@@ -271,6 +271,12 @@ def write(
         "admins": sorted(s.public.hex() for s in header.slots),
         "seen": when,
     }
+    own = header.slot(name)
+    if own is not None:
+        # the salt and Argon2id settings that ``keys`` came from, so that the record can be
+        # checked from the passphrase alone (store.lineage.trusted_pin)
+        record["salt"] = own.salt.hex()
+        record["kdf"] = [own.kdf.memory_kib, own.kdf.iterations, own.kdf.lanes]
     record["mac"] = signing.record_mac(keys.record_key, record)
     table = _records(doc)
     if _may_replace(table.get(name), header, keys, replace=True):

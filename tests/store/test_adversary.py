@@ -1099,3 +1099,43 @@ def test_two_restores_at_once_keep_the_damaged_file(
     others[0].close()
     set_aside = [p for p in made.path.parent.iterdir() if ".damaged-" in p.name]
     assert damaged_bytes in [p.read_bytes() for p in set_aside]
+
+
+# --- second review, 6: decoys that use up the record lookup's Argon2id runs -------------
+
+
+def plant_decoy(victim: Path, out: Path, generation: int) -> None:
+    """Attacker (a): a file that verifies (signed by a key of their own) with a slot named
+    like the admin's but a salt of their own: each one would cost an Argon2id run."""
+    header = parse(victim.read_bytes()).header
+    own = signing.new_signing_key()
+    slots = tuple(
+        replace(s, salt=os.urandom(16)) if s.name == ADMIN else s for s in header.slots
+    )
+    decoy = replace(
+        header,
+        generation=generation,
+        slots=slots,
+        sign_public=signing.public_bytes(own),
+        rotations=(),
+        lineage=(),
+    )
+    head = encode_header(decoy)
+    body = os.urandom(64)
+    out.write_bytes(head + body + signing.sign_file(own, head, body))
+
+
+def test_decoys_in_backups_do_not_hide_the_admins_record(made: Made) -> None:
+    from store import lineage
+
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()  # Ann's record names the key
+    key = parse(made.path.read_bytes()).header.sign_public
+    assert lineage.trusted_pin(made.path, ADMIN, PASSPHRASE) == key
+    for n in range(4):
+        number = 10**7 + n
+        plant_decoy(made.path, files.generation_path(made.path, number), number)
+    plant_decoy(made.path, made.path, 10**8)  # and over the store itself
+    assert lineage.trusted_pin(made.path, ADMIN, PASSPHRASE) == key
+    assert lineage.trusted_pin(made.path, ADMIN, "not her passphrase") is None
