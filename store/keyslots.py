@@ -12,7 +12,7 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from store import signing, state, trust
+from store import signing, state, trust, vouchers
 from store.crypto import (
     SlotKeys,
     new_data_key,
@@ -189,6 +189,17 @@ class KeysMixin(Session):
                 if fresh is not None:
                     self._repin(RECOVERY_SLOT, fresh_private, keys)
                     keys.wipe()
+                # A restore's vouchers were for a key the removed admin holds: from this
+                # removal on they count for nothing (store.vouchers), so the admin doing
+                # it vouches for the new key instead (not when removing yourself).
+                removal = self._next_generation()
+                assert self._private is not None
+                reissued = (
+                    ()
+                    if slot.name == self.admin
+                    else vouchers.reissue(self._header, self._private, self._sign_public(), removal)
+                )
+                self._header = replace(self._header, vouchers=reissued)
                 tx.audit("admin.remove", detail=slot.name)
                 if fresh is not None:
                     tx.audit("recovery.regenerate", detail="the removed admin had seen it")
@@ -196,6 +207,7 @@ class KeysMixin(Session):
                 state.forget_admin(doc, slot.name)
                 trust.forget(doc, self.path, self._header.store_id, slot.name)
                 state.note_removed(doc, slot.name)
+                trust.note_removal(doc, self.path, self._header.store_id, removal)
                 if fresh is not None and old_recovery is not None:
                     state.retire_recovery(doc, old_recovery.public.hex())
                 state.save(self.path, doc)

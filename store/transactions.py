@@ -340,14 +340,11 @@ class Session:
         copied back never makes a number be used twice.
         """
         old = self._header
-        # Only genuine generations count (store.lineage): a name planted in backups/ must
-        # not push the number out of range.
-        newest_kept = max((n for n, _ in lineage.genuine_generations(self.path, old)), default=0)
         current = signing.public_bytes(self._sign)
         new = replace(
             old,
             version=FORMAT_VERSION,
-            generation=max(old.generation, newest_kept) + 1,
+            generation=self._next_generation(),
             saved_at=now_iso(self._now()),
             saved_by=self.admin,
             audit_length=self._audit_len,
@@ -418,6 +415,15 @@ class Session:
             )
         with contextlib.suppress(OSError):
             lineage.prune(self.path, new)
+
+    def _next_generation(self) -> int:
+        """The number the next save gets (lock held): past this session's and every number
+        ``backups/`` holds, so that a file copied back never makes a number be used twice.
+        Only genuine generations count (store.lineage): a name planted in backups/ must not
+        push the number out of range."""
+        old = self._header
+        kept = max((n for n, _ in lineage.genuine_generations(self.path, old)), default=0)
+        return max(old.generation, kept) + 1
 
     def _remember(self) -> None:
         """Move this admin's trust record forward to the newest header this session
@@ -536,6 +542,7 @@ class Session:
             self._private,
             {s.public for s in self._header.slots},
             self._header.generation,
+            trust.removed_at(self.path, header.store_id),
         )
 
     def _current_db(self) -> TinyDB:

@@ -166,7 +166,10 @@ def check(
             return [*notes, DAMAGED]
         if not signing.reaches(header.rotations, header.store_id, pinned, header.sign_public):
             recorded = generation if isinstance(generation, int) else 0
-            if private is not None and vouchers.vouched(header, private, _admins(record), recorded):
+            removed = removed_at(store_path, header.store_id)
+            if private is not None and vouchers.vouched(
+                header, private, _admins(record), recorded, removed
+            ):
                 return [*notes, VOUCHED]
             raise StoreTampered(FORKED)
     return notes
@@ -308,3 +311,34 @@ def forget(doc: dict[str, Any], store_path: Path, store_id: str, name: str) -> N
         mirrored = mirror.load(store_path, store_id)
         if mirror.records(mirrored).pop(name, None) is not None:
             mirror.save(store_path, store_id, mirrored)
+
+
+# --- removals ------------------------------------------------------------------------
+#
+# The newest generation at which an admin was removed, beside the store and in this
+# machine's mirror: a restore's voucher older than it counts for nothing (see
+# store.vouchers). Unauthenticated, like the list of removed admins: a false, higher
+# number only makes vouchers count for less, and the mirror is out of reach of someone
+# who can write only the store's folder.
+
+
+def _removal(doc: dict[str, Any]) -> int:
+    value = doc.get("removed_at")
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_PLAUSIBLE:
+        return value
+    return 0
+
+
+def note_removal(doc: dict[str, Any], store_path: Path, store_id: str, generation: int) -> None:
+    """An admin is removed by the save numbered ``generation`` (``doc``: the state
+    document, saved by the caller; the mirror is saved here). Lock held."""
+    doc["removed_at"] = max(_removal(doc), generation)
+    with contextlib.suppress(OSError):
+        mirrored = mirror.load(store_path, store_id)
+        mirrored["removed_at"] = max(_removal(mirrored), generation)
+        mirror.save(store_path, store_id, mirrored)
+
+
+def removed_at(store_path: Path, store_id: str) -> int:
+    """The newest removal's generation known beside the store or on this machine."""
+    return max(_removal(state.load(store_path)), _removal(mirror.load(store_path, store_id)))

@@ -1139,3 +1139,57 @@ def test_decoys_in_backups_do_not_hide_the_admins_record(made: Made) -> None:
     plant_decoy(made.path, made.path, 10**8)  # and over the store itself
     assert lineage.trusted_pin(made.path, ADMIN, PASSPHRASE) == key
     assert lineage.trusted_pin(made.path, ADMIN, "not her passphrase") is None
+
+
+# --- second review, 2: a restore's vouchers replayed after a later removal ---------------
+
+
+def test_vouchers_from_before_a_removal_are_refused_after_it(made: Made, tmp_path: Path) -> None:
+    """Cleo last unlocked before a restore that could not carry the newest key (its
+    vouchers name a key Bea, then still an admin, holds). Bea is removed afterwards; Cleo
+    has not unlocked since. Bea forks her copy, vouchers and all, and erases the state
+    file beside the store: the removal this machine knows of refuses the old vouchers.
+    The genuine store, whose vouchers the removal re-issued, still opens for Cleo."""
+    dee, dee_pass = "Dee Admin", "copper lantern meadow"
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    made.store.add_admin(dee, dee_pass)
+    made.store.remove_admin(dee)  # a rotation Cleo's record will name
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, CLEO, CLEO_PASS).close()
+    newest_key = parse(made.path.read_bytes()).header.sign_public
+    for gen in Store.list_generations(made.path):
+        if peek_header(gen.path)[0].sign_public == newest_key:
+            gen.path.unlink()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    old = Store.list_generations(made.path)[0].path
+    ann = Store.restore_damaged(made.path, old, ADMIN, PASSPHRASE)
+    assert ann._header.vouchers  # the newest key could not be carried forward
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    ann.remove_admin(BEA)
+    ann.close()
+    genuine = made.path.read_bytes()
+
+    bea = Store.open(mine, BEA, BEA_PASS)
+    add_person(bea, "Planted By Bea")
+    key = bytes(bea._data_key or b"")
+    bea.close()
+    renumber(mine, key, 500)
+    shutil.copyfile(mine, made.path)
+    files.state_path(made.path).unlink()
+    with pytest.raises(StoreTampered):
+        Store.open(made.path, CLEO, CLEO_PASS)
+
+    made.path.write_bytes(genuine)
+    cleo = Store.open(made.path, CLEO, CLEO_PASS)
+    try:
+        assert "trust_vouched" in [getattr(w, "code", "") for w in cleo.warnings]
+        assert BEA not in [a.name for a in cleo.admins()]
+        assert "Planted By Bea" not in names(cleo)
+    finally:
+        cleo.close()
