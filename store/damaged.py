@@ -35,7 +35,7 @@ from store.crypto import (
 )
 from store.errors import (
     AdminRemoved,
-    NotOpenable,
+    OtherStore,
     SaveFailed,
     StoreDamaged,
     StoreError,
@@ -62,12 +62,6 @@ from store.opening import (
 )
 
 RecordFailure = Callable[[str], None]  # count a failed attempt for this slot name
-
-OTHER_STORE = (
-    "That file is a different store, not a generation of this one, so it cannot replace "
-    "it. Nothing was restored."
-)
-
 
 def identities(path: Path) -> set[str]:
     """Which store lives at ``path``, as far as anything beside it (or this machine) can
@@ -123,7 +117,7 @@ def prepare(
     ``path`` and run every check that does not need the store lock.
 
     WrongPassphrase (counted through ``record_failure``), StoreDamaged, StoreTampered
-    (a fork, or an old file that no genuine header lists), NotOpenable (another store's
+    (a fork, or an old file that no genuine header lists), OtherStore (another store's
     file: :func:`identities`) or AdminRemoved. Whether the
     store is really damaged is the caller's check (:meth:`store.Store.restore_damaged`).
     """
@@ -136,7 +130,7 @@ def prepare(
     header = parsed.header
     known = identities(path)
     if known and header.store_id not in known:
-        raise NotOpenable(OTHER_STORE)
+        raise OtherStore()
     if admin == RECOVERY_SLOT:
         normalized = normalize_recovery_code(passphrase)
         slot = header.slot(RECOVERY_SLOT) if normalized else None

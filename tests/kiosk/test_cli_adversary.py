@@ -472,3 +472,21 @@ def test_check_exits_2_on_a_store_copied_back_with_its_state_file(
     result = run_process(*store_args(made, "check"))
     assert result.returncode == 2, result.stdout + result.stderr
     assert "older than the one you last used on" in result.stdout
+
+
+def test_restore_over_a_damaged_store_refuses_another_stores_file(
+    made: Made, tmp_path: Path
+) -> None:
+    from tests.conftest import FAST_KDF
+
+    other, _ = Store.create(tmp_path / "mine" / "kiosk.store", ADMIN, PASSPHRASE, kdf=FAST_KDF)
+    other.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    result = run_process(*store_args(made, "restore", str(other.path), "--yes"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "another store's" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert made.path.read_bytes() == before

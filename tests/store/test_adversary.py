@@ -21,7 +21,7 @@ from store import (
     RECOVERY_SLOT,
     AccessRevoked,
     KdfParams,
-    NotOpenable,
+    OtherStore,
     Store,
     StoreDamaged,
     StoreRollback,
@@ -1034,7 +1034,7 @@ def test_restore_damaged_refuses_another_stores_file(
     data[-100] ^= 0xFF  # the body is damaged; the header still names the store
     made.path.write_bytes(bytes(data))
     before = made.path.read_bytes()
-    with pytest.raises(NotOpenable, match="different store"):
+    with pytest.raises(OtherStore, match="different store"):
         Store.restore_damaged(made.path, other.path, ADMIN, PASSPHRASE)
     assert made.path.read_bytes() == before
     # the header unreadable too, the state file and this machine's mirror gone: the
@@ -1043,7 +1043,7 @@ def test_restore_damaged_refuses_another_stores_file(
     made.path.write_bytes(bytes(data))
     files.state_path(made.path).unlink()
     shutil.rmtree(private_state_dir)
-    with pytest.raises(NotOpenable, match="different store"):
+    with pytest.raises(OtherStore, match="different store"):
         Store.restore_damaged(made.path, other.path, ADMIN, PASSPHRASE)
     newest = Store.list_generations(made.path)[0]
     restored = Store.restore_damaged(made.path, newest.path, ADMIN, PASSPHRASE)
