@@ -172,6 +172,11 @@ def newer_backup(path: Path, header: Header) -> Header | None:
         if number <= header.generation:
             break
         try:
+            # the header first: a planted file (of any size) that is not a newer file of
+            # this store is never read whole
+            peeked, _ = peek_header(gen_path)
+            if peeked.store_id != header.store_id or peeked.generation <= header.generation:
+                continue
             raw, _ = _read_file(gen_path)
             parsed = parse(raw)
             check_signature(parsed)
