@@ -8,7 +8,6 @@ Thin: the rules and the wording of refusals are in :mod:`kiosk.admins` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import work
@@ -16,12 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
-from kiosk import records, timefmt
+from kiosk import timefmt
 from kiosk.admins import (
-    AdminChangeError,
     AdminRow,
     add_admin,
     admin_rows,
@@ -29,12 +27,14 @@ from kiosk.admins import (
     regenerate_recovery,
     remove_admin,
 )
+from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import _, ngettext
-from kiosk.retention import due_for_erasure, erase_due, left_on
+from kiosk.retention import erase_due, left_on, pending
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
@@ -55,7 +55,7 @@ class AdminsScreen(KioskScreen):
         self._working = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal(
             _(
                 "Each admin has their own passphrase (NHSmail forbids shared passwords). Removing "
@@ -85,8 +85,8 @@ class AdminsScreen(KioskScreen):
         keep_cursor(table, keep)
         table.focus()
         self.sub_title = _("Admins")
-        db = self.session.db()
-        due = due_for_erasure(records.people(db), records.settings(db), self.session.clock.today())
+        asked = pending(self.session.db(), self.session.clock.today())
+        due = asked.people
         line = self.query_one("#retention-line", Static)
         if due:
             line.update(
@@ -96,7 +96,7 @@ class AdminsScreen(KioskScreen):
                     "{n} people left more than {months} months ago: press x to erase their "
                     "mobile and personal email.",
                     len(due),
-                ).format(n=len(due), months=records.settings(db).retention_months)
+                ).format(n=len(due), months=asked.months)
             )
         else:
             line.update(_("Retention: nobody's personal details are due for erasure."))
@@ -143,7 +143,7 @@ class AdminsScreen(KioskScreen):
     def _remove(self, name: str) -> None:
         try:
             removal = remove_admin(self.session.store, name)
-        except AdminChangeError as error:
+        except FormRejected as error:
             self.notify(str(error), severity="error")
             return
         if removal.yourself:
@@ -181,7 +181,7 @@ class AdminsScreen(KioskScreen):
     def _regenerate_in_thread(self) -> tuple[str, str]:
         try:
             return ("code", regenerate_recovery(self.session.store))
-        except AdminChangeError as error:
+        except FormRejected as error:
             return ("error", str(error))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -199,10 +199,9 @@ class AdminsScreen(KioskScreen):
         self.app.push_screen(RecoveryKeyDialog(value), lambda _done: self.refresh_data())
 
     def action_retention(self) -> None:
-        db = self.session.db()
         today = self.session.clock.today()
-        settings = records.settings(db)
-        due = due_for_erasure(records.people(db), settings, today)
+        asked = pending(self.session.db(), today)
+        due = asked.people
         if not due:
             self.notify(_("Nobody's personal details are due for erasure."))
             return
@@ -217,7 +216,7 @@ class AdminsScreen(KioskScreen):
         text = _(
             "These people left more than {months} months ago. Erase their personal mobile and "
             "personal email? Their names and dates stay for the audit trail.\n{names}"
-        ).format(months=settings.retention_months, names=names)
+        ).format(months=asked.months, names=names)
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -249,7 +248,7 @@ class _PassphraseDialog(FieldDialog[str]):
     _busy = False
 
     def apply(self, values: dict[str, str]) -> str:
-        """Do the change (in a worker thread); AdminChangeError for what to show."""
+        """Do the change (in a worker thread); FormRejected for what to show."""
         raise NotImplementedError
 
     def action_save(self) -> None:
@@ -266,10 +265,10 @@ class _PassphraseDialog(FieldDialog[str]):
         super().action_cancel()
 
     @work(thread=True, exclusive=True, group="passphrase")
-    def _apply_in_thread(self, values: dict[str, str]) -> str | dict[str, str]:
+    def _apply_in_thread(self, values: dict[str, str]) -> str | FieldErrors:
         try:
             return self.apply(values)
-        except AdminChangeError as error:
+        except FormRejected as error:
             return error.errors
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -279,10 +278,10 @@ class _PassphraseDialog(FieldDialog[str]):
         result = event.worker.result
         if isinstance(result, str):
             self.dismiss(result)
-        elif isinstance(result, dict):
+        elif isinstance(result, FieldErrors):
             self._failed(result)
 
-    def _failed(self, errors: Mapping[str, str]) -> None:
+    def _failed(self, errors: FieldErrors) -> None:
         self._busy = False
         self.query_one("#dialog-box").loading = False
         self.show_errors(errors)

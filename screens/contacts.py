@@ -15,12 +15,12 @@ from typing import ClassVar
 from rich.padding import Padding
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from kiosk import calls, facts, records
-from kiosk.calls import FormErrors
 from kiosk.clock import LONDON
+from kiosk.forms import FormRejected
 from kiosk.i18n import _
 from kiosk.model import LocalSupport
 from kiosk.nas_hours import describe, nas_status
@@ -29,6 +29,7 @@ from kiosk.validators import display_phone
 from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.text import choice
 
 
@@ -145,7 +146,7 @@ class ContactsScreen(KioskScreen):
         self._rows: list[Row] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield OptionList(id="contacts-list")
         yield Footer()
 
@@ -228,6 +229,6 @@ class LocalSupportDialog(FieldDialog[LocalSupport]):
                 values["email"],
                 values["phone"],
             )
-        except FormErrors as problem:
+        except FormRejected as problem:
             self.show_errors(problem.errors)
             return None

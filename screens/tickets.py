@@ -16,10 +16,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from kiosk import calls, records, scripts, timefmt
-from kiosk.calls import FormErrors
+from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import _
 from kiosk.model import Channel, NasContact, Site, TicketStatus
 from kiosk.nas_hours import parse_london
@@ -28,6 +28,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog, day_text, optional_value
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.table import cursor_key
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 
@@ -49,7 +50,7 @@ class TicketsScreen(KioskScreen):
         self._contacts: dict[str, NasContact] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         table = LiteralTable(id="tickets-table", cursor_type="row")
         table.add_column(_("When"), key="when")
         table.add_column(_("How"), key="how")
@@ -238,7 +239,7 @@ class EditTicketDialog(FieldDialog[NasContact]):
                 values["ticket"],
                 values["notes"],
             )
-        except FormErrors as problem:
+        except FormRejected as problem:
             self.show_errors(problem.errors)
             return None
 
@@ -262,7 +263,7 @@ class FollowUpDialog(FieldDialog[NasContact]):
         self._entry = entry
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         follow_up = optional_value(values, "follow_up", parse_day, errors)
         if errors:
             self.show_errors(errors)
@@ -322,7 +323,7 @@ class AddContactDialog(FieldDialog[NasContact]):
         return widgets
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         try:
             at = parse_london(values["at"])
         except ValidationError as error:
@@ -346,6 +347,6 @@ class AddContactDialog(FieldDialog[NasContact]):
                 follow_up=follow_up,
                 status=TicketStatus.OPEN,
             )
-        except FormErrors as problem:
+        except FormRejected as problem:
             self.show_errors(problem.errors)
             return None

@@ -23,7 +23,7 @@ from kiosk.people import needs_new_address, record_answer
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskModal
 from screens.widgets.footer import Footer
-from screens.widgets.text import Literal, LiteralLabel
+from screens.widgets.text import Literal, LiteralLabel, one_line
 from screens.widgets.toggles import Choice
 
 FIELD_FOR_RULE = {
@@ -32,6 +32,8 @@ FIELD_FOR_RULE = {
     "day_invalid": "day",
     "day_before_sent": "day",
     "day_future": "day",
+    "ticket_control": "ticket",
+    "ticket_format": "ticket",
 }
 
 
@@ -73,6 +75,7 @@ class AnswerDialog(KioskModal[bool]):
             yield Literal("", id="answer-day-error", classes="field-error")
             yield LiteralLabel(_("Ticket reference"), classes="field-label")
             yield Input(id="answer-ticket", placeholder=_("e.g. INC1234567"))
+            yield Literal("", id="answer-ticket-error", classes="field-error")
             yield LiteralLabel(
                 _("The new NHSmail address (the username NAS gave)"),
                 classes="field-label",
@@ -92,7 +95,8 @@ class AnswerDialog(KioskModal[bool]):
         today = self.session.clock.today()
         self.query_one("#answer-day", Input).value = today.isoformat()
         # The reference NAS gave when the request was logged: kept, and shown to confirm.
-        self.query_one("#answer-ticket", Input).value = self._request.ticket
+        # one_line: a reference from an older file may hold a control character.
+        self.query_one("#answer-ticket", Input).value = one_line(self._request.ticket)
         self._show_fields()
         self.query_one("#answer-outcome", RadioSet).focus()
 
@@ -117,7 +121,7 @@ class AnswerDialog(KioskModal[bool]):
         self.dismiss(False)
 
     def action_save(self) -> None:
-        errors = {name: "" for name in ("day", "nhsmail", "reason", "")}
+        errors = {name: "" for name in ("day", "ticket", "nhsmail", "reason", "")}
         store = self.session.store
         try:
             day = parse_day(self.query_one("#answer-day", Input).value)

@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from kiosk.forms import FORM, FieldErrors
 from kiosk.i18n import _
 from kiosk.validators import ValidationError
 from screens.widgets.base import KioskModal
@@ -29,7 +30,7 @@ from screens.widgets.text import Literal, LiteralLabel, one_line
 T = TypeVar("T")
 V = TypeVar("V")
 
-FORM_ERROR = "_form"  # errors that belong to no single field
+FORM_ERROR = FORM  # the error line for what belongs to no single field (kiosk.forms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +133,9 @@ class FieldDialog(KioskModal[T | None], Generic[T]):
     def values(self) -> dict[str, str]:
         return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self._fields}
 
-    def show_errors(self, errors: Mapping[str, str]) -> None:
-        """Each message under its field (unknown fields under the form); others cleared."""
+    def show_errors(self, errors: FieldErrors) -> None:
+        """Each message under its field (FORM's, and any unknown field's, under the form);
+        the others cleared. Every form check returns, or FormRejected carries, this type."""
         names = {f.name for f in self._fields}
         general = [message for name, message in errors.items() if name not in names]
         for field in self._fields:
@@ -177,7 +179,7 @@ def optional_value(
     values: Mapping[str, str],
     name: str,
     parse: Callable[[str], V],
-    errors: dict[str, str],
+    errors: FieldErrors,
 ) -> V | None:
     """An optional field: left empty it is None; otherwise what ``parse`` makes of it, or
     None with the rule it broke put in ``errors[name]`` for :meth:`FieldDialog.show_errors`."""
