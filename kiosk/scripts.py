@@ -24,7 +24,12 @@ from datetime import date, datetime, time
 from enum import StrEnum
 
 from kiosk import facts
-from kiosk.calls import (
+from kiosk.clock import LONDON
+from kiosk.drafts import Draft
+from kiosk.i18n import N_, _
+from kiosk.model import Person, Site
+from kiosk.nas_hours import describe, nas_status
+from kiosk.tickets import (
     SCRIPT_ESCALATE,
     SCRIPT_NO_ACCESS,
     SCRIPT_ODS_CHANGE,
@@ -33,11 +38,6 @@ from kiosk.calls import (
     NewOwner,
     default_follow_up,
 )
-from kiosk.clock import LONDON
-from kiosk.drafts import Draft
-from kiosk.i18n import N_, _
-from kiosk.model import Person, Site
-from kiosk.nas_hours import describe, nas_status
 from kiosk.timefmt import long_day, time_of_day
 from kiosk.validators import display_phone
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from kiosk import facts, scripts
-from kiosk.calls import NewOwner
 from kiosk.clock import LONDON
 from kiosk.drafts import Draft
 from kiosk.model import Site
 from kiosk.scripts import LineKind, ScriptContext
+from kiosk.tickets import NewOwner
 
 GOLDEN = Path(__file__).parent / "golden" / "scripts"
 
