@@ -48,7 +48,7 @@ from kiosk.validators import (
     validate_uk_phone,
 )
 
-# The scripts a contact can be recorded against (kiosk.scripts uses the same ids).
+# The scripts a contact can be recorded against (kiosk.call_scripts uses the same ids).
 SCRIPT_NO_ACCESS = "no_access"
 SCRIPT_ESCALATE = "escalate"
 SCRIPT_SHARED_ACCESS = "shared_access"

@@ -5,7 +5,7 @@ copied (``c``); a drafted email can be copied whole (``e``); ``s`` saves the who
 as printable text. Steps that need details ask for them in a small form: the new owner
 (``o``), the ticket being escalated (``t``), the person without mailbox access (``p``),
 and the record of the call or email (``r``); those forms are in
-:mod:`screens.script_run_dialogs`. The wording lives in :mod:`kiosk.scripts`
+:mod:`screens.script_run_dialogs`. The wording lives in :mod:`kiosk.call_scripts`
 and every write in :mod:`kiosk.tickets`; this screen only gathers input and renders.
 """
 
@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk import records, scripts, tickets, timefmt
+from kiosk import call_scripts, records, scripts, tickets, timefmt
 from kiosk.i18n import _
 from kiosk.model import PersonStatus, Site, TicketEntry
 from kiosk.scripts import FilledLine, FilledStep, Form, LineKind, Script, ScriptContext
@@ -66,7 +66,7 @@ class ScriptRunScreen(KioskScreen):
         contact_id: int | None = None,
     ) -> None:
         super().__init__()
-        self.script: Script = scripts.script(script_id)
+        self.script: Script = call_scripts.script(script_id)
         self.site_id = site_id
         self.contact_id = contact_id
         self.step = 0

@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 
-from kiosk import records, scripts, tickets
+from kiosk import call_scripts, records, scripts, tickets
 from kiosk.clock import LONDON, FixedClock
 from kiosk.model import (
     PEOPLE,
@@ -435,7 +435,7 @@ async def test_escalation_email_is_copied_whole_or_by_part() -> None:
             call_at=logged.at,
             no_access=True,  # a no-access ticket: not from the shared mailbox nobody can open
         )
-        assert copied == [scripts.escalation_draft(ctx).as_text()]
+        assert copied == [call_scripts.escalation_draft(ctx).as_text()]
         assert copied[0].startswith("From: [your own NHSmail address]\n")
         screen = app.screen
         assert isinstance(screen, ScriptRunScreen)
@@ -463,7 +463,7 @@ async def test_save_writes_the_printable_script_into_drafts_and_never_overwrites
         site = records.sites(store.read())[0]
         target = tmp_path / "drafts" / f"no-access-{site.ods_code}-2026-11-24.txt"
         expected = scripts.script_text(
-            scripts.NO_ACCESS, scripts.ScriptContext(site, NOW.replace(tzinfo=LONDON))
+            call_scripts.NO_ACCESS, scripts.ScriptContext(site, NOW.replace(tzinfo=LONDON))
         )
         assert target.read_text(encoding="utf-8") == expected
         assert target.stat().st_mode & 0o777 == 0o600
