@@ -230,3 +230,10 @@ def test_a_recovery_key_shown_in_a_recovery_session_goes_with_any_removed_admin(
     ann.close()
     with pytest.raises(WrongPassphrase):
         Store.open_with_recovery(path, seen_by_bob)
+
+
+def test_an_admin_name_that_reads_as_an_existing_one_is_refused() -> None:
+    errors = new_admin_problems(
+        "Ann Adm\u0131n", "three rivers meet at dawn", "three rivers meet at dawn", ["Ann Admin"]
+    )
+    assert "Ann Admin" in errors["name"]
