@@ -39,6 +39,7 @@ from kiosk.session import Session
 from kiosk.validators import neutralise
 from screens.nav import NAV, NavEntry
 from screens.shell import DemoCredentials, KioskShell, StoreChanged
+from screens.widgets.saving import after_save, save_in_thread, save_pending, say_still_saving
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -211,15 +212,20 @@ class KioskApp(App[int]):
             "Their names and dates stay for the audit trail."
         )
 
+        def erased(people: list[int]) -> None:
+            self.notify(
+                ngettext(
+                    "Personal details erased for {n} person who left.",
+                    "Personal details erased for {n} people who left.",
+                    len(people),
+                ).format(n=len(people))
+            )
+
         def answered(erase: bool | None) -> None:
             if erase and self._session is session:
-                erased = retention.erase_due(session.store, session.clock.today())
-                self.notify(
-                    ngettext(
-                        "Personal details erased for {n} person who left.",
-                        "Personal details erased for {n} people who left.",
-                        len(erased),
-                    ).format(n=len(erased))
+                today = session.clock.today()
+                save_in_thread(
+                    self.screen, lambda: retention.erase_due(session.store, today), erased
                 )
 
         self.push_screen(ConfirmDialog(_("Leavers' details"), text, _("Erase")), answered)
@@ -231,6 +237,10 @@ class KioskApp(App[int]):
     def action_lock(self) -> None:
         """Forget the key and every screen that shows personal data."""
         if self._session is None:
+            return
+        if save_pending(self):  # the save holds the store: lock the moment it is done
+            say_still_saving(self.screen)
+            after_save(self, self.action_lock)
             return
         session, self._session = self._session, None
         self._clear_stack()
@@ -329,6 +339,7 @@ class KioskApp(App[int]):
     def _check_idle(self) -> None:
         if (
             self._session is not None
+            and not save_pending(self)  # the settings read would wait for the save
             and time.monotonic() - self._last_key >= self.idle_limit_seconds()
         ):
             self.action_lock()
@@ -340,8 +351,8 @@ class KioskApp(App[int]):
         idle check reads the settings) takes the other process's save in, after which
         ``changed()`` is false although the screen still shows the old state.
         """
-        if self._session is None:
-            return
+        if self._session is None or save_pending(self):
+            return  # during our own save, a read would wait on its lock: next poll
         store = self._session.store
         from store import StoreError
 
@@ -352,7 +363,7 @@ class KioskApp(App[int]):
             # taken in quietly: the session locks and says why. Anything else (busy, a
             # passing problem) is reported on the next save.
             if getattr(error, "code", "") in {"damaged", "tampered", "rollback"}:
-                self._store_problem(error, screen_broken=False)
+                self.store_problem(error)
             return
         if store.generation == self._seen_generation:
             return
@@ -370,6 +381,9 @@ class KioskApp(App[int]):
         """Open the named screen (see :data:`screens.nav.NAV`) over the current one: the
         one way any screen, key or palette entry navigates."""
         if self._session is None:
+            return
+        if save_pending(self):  # the new screen would read the store under the save's lock
+            say_still_saving(self.screen)
             return
         for entry in NAV:
             if entry.name == name:
@@ -450,7 +464,7 @@ class KioskApp(App[int]):
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except StoreError as error:
-            self._store_problem(error, screen_broken=False)
+            self.store_problem(error)
             return True
 
     def _handle_exception(self, error: Exception) -> None:
@@ -460,11 +474,13 @@ class KioskApp(App[int]):
         from store import StoreError
 
         if isinstance(error, StoreError) and self._session is not None:
-            self.call_later(self._store_problem, error, True)
+            self.call_later(self.store_problem, error, True)
             return
         super()._handle_exception(error)
 
-    def _store_problem(self, error: Exception, screen_broken: bool) -> None:
+    def store_problem(self, error: Exception, screen_broken: bool = False) -> None:
+        """A store error met by a key's action or a save's worker, told in a sentence;
+        the session locks when the store can no longer be trusted or the screen broke."""
         from kiosk.cli_common import describe_store_error
 
         message = describe_store_error(error)

@@ -19,14 +19,13 @@ from textual.widgets import Header, OptionList
 from textual.widgets.option_list import Option
 
 from kiosk import calls, facts, records
-from kiosk.calls import FormErrors
 from kiosk.clock import LONDON
 from kiosk.i18n import _
 from kiosk.model import LocalSupport
 from kiosk.nas_hours import describe, nas_status
 from kiosk.timefmt import time_of_day
 from kiosk.validators import display_phone
-from screens.dialogs.field_dialog import Field, FieldDialog
+from screens.dialogs.field_dialog import Field, FieldDialog, form_errors
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.text import choice
@@ -221,13 +220,11 @@ class LocalSupportDialog(FieldDialog[LocalSupport]):
         )
 
     def submit(self, values: dict[str, str]) -> LocalSupport | None:
-        try:
-            return calls.save_local_support(
-                self.session.store,
-                values["name"],
-                values["email"],
-                values["phone"],
-            )
-        except FormErrors as problem:
-            self.show_errors(problem.errors)
-            return None
+        store = self.session.store
+        self.save_then_close(
+            lambda: calls.save_local_support(
+                store, values["name"], values["email"], values["phone"]
+            ),
+            form_errors,
+        )
+        return None

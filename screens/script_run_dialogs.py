@@ -9,7 +9,7 @@ reads as a screen. Each checks through a domain function (:mod:`kiosk.calls`,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from textual.widget import Widget
@@ -27,7 +27,13 @@ from kiosk.validators import (
     validate_nhsmail,
     validate_ticket,
 )
-from screens.dialogs.field_dialog import Field, FieldDialog, day_text, optional_value
+from screens.dialogs.field_dialog import (
+    Field,
+    FieldDialog,
+    day_text,
+    form_errors,
+    optional_value,
+)
 from screens.widgets.text import LiteralLabel, LiteralSelect, one_line
 
 _NEW = "new"
@@ -282,21 +288,25 @@ class RecordCallDialog(FieldDialog[calls.NoAccessRecord]):
         if at is None or errors:
             self.show_errors(errors)
             return None
-        session = self.session
-        try:
-            return calls.record_no_access_call(
-                session.store,
-                site_id=self._site.id,
-                at=at,
-                owner=self._owner,
+        store, site_id, owner, when = self.session.store, self._site.id, self._owner, at
+
+        def refused(error: Exception) -> Mapping[str, str] | None:
+            if isinstance(error, KeyError):
+                return {"_form": _("The chosen person is no longer on record.")}
+            return form_errors(error)
+
+        self.save_then_close(
+            lambda: calls.record_no_access_call(
+                store,
+                site_id=site_id,
+                at=when,
+                owner=owner,
                 ticket=values["ticket"],
                 notes=values["notes"],
                 follow_up=follow_up,
-            )
-        except FormErrors as problem:
-            self.show_errors(problem.errors)
-        except KeyError:
-            self.show_errors({"_form": _("The chosen person is no longer on record.")})
+            ),
+            refused,
+        )
         return None
 
 
@@ -336,20 +346,25 @@ class RecordEmailDialog(FieldDialog[NasContact]):
         if errors:
             self.show_errors(errors)
             return None
-        session = self.session
-        try:
-            return calls.record_email(
-                session.store,
-                site_id=self._site.id,
-                at=self._now,
-                script=self._script_id,
+        store, site_id, now = self.session.store, self._site.id, self._now
+        script, escalates = self._script_id, self._escalates
+
+        def refused(error: Exception) -> Mapping[str, str] | None:
+            if isinstance(error, KeyError):
+                return {"_form": _("The escalated ticket is no longer in the log.")}
+            return form_errors(error)
+
+        self.save_then_close(
+            lambda: calls.record_email(
+                store,
+                site_id=site_id,
+                at=now,
+                script=script,
                 ticket=values["ticket"],
                 notes=values["notes"],
                 follow_up=follow_up,
-                escalates=self._escalates,
-            )
-        except FormErrors as problem:
-            self.show_errors(problem.errors)
-        except KeyError:
-            self.show_errors({"_form": _("The escalated ticket is no longer in the log.")})
+                escalates=escalates,
+            ),
+            refused,
+        )
         return None

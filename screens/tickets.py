@@ -19,15 +19,21 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Select, Static
 
 from kiosk import calls, records, scripts, timefmt
-from kiosk.calls import FormErrors
 from kiosk.i18n import _
 from kiosk.model import Channel, NasContact, Site, TicketStatus
 from kiosk.nas_hours import parse_london
 from kiosk.validators import ValidationError, parse_day
 from screens.dialogs.confirm import ConfirmDialog
-from screens.dialogs.field_dialog import Field, FieldDialog, day_text, optional_value
+from screens.dialogs.field_dialog import (
+    Field,
+    FieldDialog,
+    day_text,
+    form_errors,
+    optional_value,
+)
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.saving import save_in_thread
 from screens.widgets.table import cursor_key
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 
@@ -159,9 +165,13 @@ class TicketsScreen(KioskScreen):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            calls.set_status(self.session.store, entry.id, new)
-            self.notify(_("Ticket set to {status}.").format(status=calls.status_label(new)))
-            self.refresh_data()
+            store = self.session.store
+
+            def changed(_result: object) -> None:
+                self.notify(_("Ticket set to {status}.").format(status=calls.status_label(new)))
+                self.refresh_data()
+
+            save_in_thread(self, lambda: calls.set_status(store, entry.id, new), changed)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -231,16 +241,12 @@ class EditTicketDialog(FieldDialog[NasContact]):
         self._entry = entry
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        try:
-            return calls.edit_ticket(
-                self.session.store,
-                self._entry.id,
-                values["ticket"],
-                values["notes"],
-            )
-        except FormErrors as problem:
-            self.show_errors(problem.errors)
-            return None
+        store, entry_id = self.session.store, self._entry.id
+        self.save_then_close(
+            lambda: calls.edit_ticket(store, entry_id, values["ticket"], values["notes"]),
+            form_errors,
+        )
+        return None
 
 
 class FollowUpDialog(FieldDialog[NasContact]):
@@ -267,11 +273,9 @@ class FollowUpDialog(FieldDialog[NasContact]):
         if errors:
             self.show_errors(errors)
             return None
-        return calls.set_follow_up(
-            self.session.store,
-            self._entry.id,
-            follow_up,
-        )
+        store, entry_id = self.session.store, self._entry.id
+        self.save_then_close(lambda: calls.set_follow_up(store, entry_id, follow_up), form_errors)
+        return None
 
 
 class AddContactDialog(FieldDialog[NasContact]):
@@ -334,18 +338,21 @@ class AddContactDialog(FieldDialog[NasContact]):
         site_id = self._sites[0].id
         if len(self._sites) > 1:
             site_id = int(str(self.query_one("#contact-site", Select).value))
-        try:
-            return calls.record_contact(
-                self.session.store,
+        store = self.session.store
+        channel = Channel(str(self.query_one("#contact-channel", Select).value))
+        script = str(self.query_one("#contact-script", Select).value)
+        self.save_then_close(
+            lambda: calls.record_contact(
+                store,
                 site_id=site_id,
                 at=at,
-                channel=Channel(str(self.query_one("#contact-channel", Select).value)),
-                script=str(self.query_one("#contact-script", Select).value),
+                channel=channel,
+                script=script,
                 ticket=values["ticket"],
                 notes=values["notes"],
                 follow_up=follow_up,
                 status=TicketStatus.OPEN,
-            )
-        except FormErrors as problem:
-            self.show_errors(problem.errors)
-            return None
+            ),
+            form_errors,
+        )
+        return None
