@@ -64,6 +64,7 @@ async def open_filled_form(app: Any, pilot: Any) -> PersonFormScreen:
     return form
 
 
+@pytest.mark.holds_save
 async def test_a_held_save_leaves_the_screen_answering_and_lands_after(
     tmp_path: Path, held: tuple[threading.Event, list[str]]
 ) -> None:
@@ -101,6 +102,7 @@ async def test_a_held_save_leaves_the_screen_answering_and_lands_after(
         assert names.count("Bea Example") == 1
 
 
+@pytest.mark.holds_save
 async def test_the_poll_the_idle_lock_and_ctrl_l_wait_for_the_save(
     tmp_path: Path, held: tuple[threading.Event, list[str]]
 ) -> None:
