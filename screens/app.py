@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import sys
 import time
@@ -35,7 +36,6 @@ from kiosk import facts
 from kiosk.clock import Clock, SystemClock
 from kiosk.crash import EXIT_INTERNAL_ERROR, safe_crash_report
 from kiosk.i18n import _, ngettext
-from kiosk.session import Session
 from kiosk.validators import neutralise
 from screens.nav import NAV, NavEntry
 from screens.shell import DemoCredentials, KioskShell, StoreChanged
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from textual.actions import ActionParseResult
     from textual.dom import DOMNode
 
+    from kiosk.session import Session
     from store import KdfParams, Store
 
 SETTLE_ROUNDS = 6  # message hops from a field's Enter to the focus moving, with margin
@@ -142,6 +143,11 @@ class KioskApp(App[int]):
         self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
         self._show_front_door()
 
+    def on_ready(self) -> None:
+        """The first screen is up: the cycle collector runs again (``kiosk.cli.main``
+        holds it off while kiosk starts; nothing to do when it was not held)."""
+        self.call_after_refresh(gc.enable)
+
     def _show_front_door(self) -> None:
         from store import peek
 
@@ -164,6 +170,8 @@ class KioskApp(App[int]):
 
     def start_session(self, store: Store) -> None:
         """Called by the unlock screen or the setup wizard with the opened store."""
+        from kiosk.session import Session  # TinyDB: not needed before the store is open
+
         self._session = Session(store=store, clock=self.clock)
         self._seen_generation = store.generation
         self._last_key = time.monotonic()
