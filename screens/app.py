@@ -418,6 +418,15 @@ class KioskApp(App[int]):
     def action_open(self, name: str) -> None:
         self.open_screen(name)
 
+    async def action_quit(self) -> None:
+        """Quit, but never in the middle of a save: it finishes (or fails and says so)
+        first, then kiosk quits."""
+        if save_pending(self):
+            say_still_saving(self.screen)
+            after_save(self, self.exit)
+            return
+        self.exit()
+
     def action_help(self) -> None:
         """The FAQ in kiosk's words (``?`` or F1 anywhere, locked or not: no personal data)."""
         from screens.help import HelpScreen

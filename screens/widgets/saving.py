@@ -147,9 +147,11 @@ def save_in_thread(
         try:
             result = save()
         except Exception as error:  # handed to the event loop, which decides
-            app.call_from_thread(finish, None, error)
-            return
-        app.call_from_thread(finish, result, None)
+            outcome: tuple[T | None, Exception | None] = (None, error)
+        else:
+            outcome = (result, None)
+        if app.is_running:  # gone (a crash elsewhere): nothing left to tell
+            app.call_from_thread(finish, *outcome)
 
     screen.run_worker(in_thread, thread=True, group="save", name="save", exit_on_error=True)
     return True

@@ -165,3 +165,26 @@ async def test_a_store_error_in_the_worker_is_the_apps_sentence(
         assert any(str(n.message) == sentence for n in app._notifications)
         assert not save_pending(app) and not form.query(SavingLine)
         assert app.session.store.path.read_bytes() == before
+
+
+@pytest.mark.holds_save
+async def test_quitting_during_a_save_waits_for_it(
+    tmp_path: Path, held: tuple[threading.Event, list[str]]
+) -> None:
+    release, _threads = held
+    app = await unlocked_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_filled_form(app, pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+q")  # not half-way through the save
+        await pilot.pause()
+        assert app.is_running and app.screen is form
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.is_running
+    from store import Store
+
+    reopened = Store.open(tmp_path / "kiosk.store", "Ann Example", PASSPHRASE)
+    assert "Bea Example" in [p.full_name for p in records.people(reopened.read())]
