@@ -18,21 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kiosk.cli_common import describe_store_error
+from kiosk.forms import FORM, FieldErrors, FormRejected
 from kiosk.i18n import _
 from kiosk.passphrase import passphrase_problem
-from kiosk.validators import ValidationError, validate_full_name
+from kiosk.store_errors import describe_store_error
+from kiosk.validators import ValidationError, validate_admin_name
 
 if TYPE_CHECKING:
     from store import Store
-
-
-class AdminChangeError(Exception):
-    """An admin change that was refused; ``errors`` maps form fields to sentences."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,27 +49,23 @@ def admin_rows(store: Store) -> list[AdminRow]:
 
 def new_admin_problems(
     name: str, passphrase: str, again: str, existing: list[str]
-) -> dict[str, str]:
+) -> FieldErrors:
     """Field errors for a new admin, all at once (``name``, ``passphrase``)."""
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     try:
-        clean = validate_full_name(name)
+        clean = validate_admin_name(name)
     except ValidationError as error:
         errors["name"] = error.message
     else:
         if clean.casefold() in {n.casefold() for n in existing}:
             errors["name"] = _("There is already an admin called {name}.").format(name=clean)
-        elif clean.startswith("#"):
-            errors["name"] = _("An admin name must not start with #.")
-        elif len(clean) > 64:
-            errors["name"] = _("An admin name must be at most 64 characters.")
     problem = passphrase_problem(passphrase, again)
     if problem:
         errors["passphrase"] = problem
     return errors
 
 
-def _refused(error: Exception, field: str = "form") -> AdminChangeError:
+def _refused(error: Exception, field: str = FORM) -> FormRejected:
     code = getattr(error, "code", "")
     messages = {
         "admin_exists": _("There is already an admin with that name."),
@@ -89,7 +78,7 @@ def _refused(error: Exception, field: str = "form") -> AdminChangeError:
         "access_revoked": _("This session's key no longer opens the store: lock and unlock again."),
         "locked": _("The store is locked: unlock it again to continue."),
     }
-    return AdminChangeError({field: messages.get(code) or describe_store_error(error)})
+    return FormRejected({field: messages.get(code) or describe_store_error(error)})
 
 
 def add_admin(store: Store, name: str, passphrase: str, again: str) -> str:
@@ -102,8 +91,8 @@ def add_admin(store: Store, name: str, passphrase: str, again: str) -> str:
     existing = [info.name for info in store.admins()]
     errors = new_admin_problems(name, passphrase, again, existing)
     if errors:
-        raise AdminChangeError(errors)
-    clean = validate_full_name(name)
+        raise FormRejected(errors)
+    clean = validate_admin_name(name)
     try:
         store.add_admin(clean, passphrase)
     except StoreError as error:
@@ -128,8 +117,8 @@ def remove_admin(store: Store, name: str) -> Removal:
     from store import StoreError
 
     if len(store.admins()) <= 1:
-        raise AdminChangeError(
-            {"form": _("The last admin cannot be removed: add another admin first.")}
+        raise FormRejected(
+            {FORM: _("The last admin cannot be removed: add another admin first.")}
         )
     yourself = name == store.admin
     try:
@@ -150,21 +139,21 @@ def change_own_passphrase(store: Store, current: str, new: str, again: str) -> N
     from store import StoreError
 
     if store.is_recovery:
-        raise AdminChangeError(
-            {"form": _("A recovery session has no passphrase of its own: add an admin instead.")}
+        raise FormRejected(
+            {FORM: _("A recovery session has no passphrase of its own: add an admin instead.")}
         )
     problem = passphrase_problem(new, again)
     if problem:
-        raise AdminChangeError({"passphrase": problem})
+        raise FormRejected({"passphrase": problem})
     if new == current:
-        raise AdminChangeError(
+        raise FormRejected(
             {"passphrase": _("The new passphrase is the same as the current one.")}
         )
     try:
         StoreClass.open(store.path, store.admin, current).close()
     except StoreError as error:
         if error.code == "wrong_passphrase":
-            raise AdminChangeError({"current": _("That is not your current passphrase.")}) from None
+            raise FormRejected({"current": _("That is not your current passphrase.")}) from None
         raise _refused(error, "current") from None
     try:
         store.change_passphrase(store.admin, new)
@@ -195,18 +184,18 @@ def recover(store: Store, name: str, passphrase: str, again: str) -> tuple[str, 
     from store import StoreError
 
     if not store.is_recovery:
-        raise AdminChangeError(
-            {"form": _("Only a session opened with the recovery key can do this.")}
+        raise FormRejected(
+            {FORM: _("Only a session opened with the recovery key can do this.")}
         )
     existing = {info.name.casefold(): info.name for info in store.admins()}
     try:
-        clean = validate_full_name(name)
+        clean = validate_admin_name(name)
     except ValidationError as error:
-        raise AdminChangeError({"name": error.message}) from None
+        raise FormRejected({"name": error.message}) from None
     if clean.casefold() in existing:
         problem = passphrase_problem(passphrase, again)
         if problem:
-            raise AdminChangeError({"passphrase": problem})
+            raise FormRejected({"passphrase": problem})
         clean = existing[clean.casefold()]
         try:
             store.change_passphrase(clean, passphrase)

@@ -20,6 +20,7 @@ from tinydb import TinyDB
 
 from kiosk import facts, records
 from kiosk.clock import LONDON
+from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import N_, _
 from kiosk.model import (
     CONTACTS,
@@ -58,17 +59,6 @@ SCRIPT_OTHER = "other"  # a contact the admin logs by hand, outside any script
 _NOTES_MAX = 2000
 
 
-class FormErrors(ValueError):
-    """Several fields broke their rules at once; ``errors`` maps each field to its sentence.
-
-    A form shows every message beside its field, so the admin fixes them all in one go.
-    """
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
 # --- reading the log -------------------------------------------------------------------
 
 
@@ -91,10 +81,11 @@ def overdue_followups(contacts: Sequence[NasContact], today: date) -> list[NasCo
 @dataclass(frozen=True)
 class Ticket:
     """One NAS ticket, however many calls and emails it took: contacts that share a
-    reference (case and spaces ignored) are one ticket; a contact with no reference is a
-    ticket of its own."""
+    reference (case and spaces ignored) are one ticket, and so is an escalation email with
+    the contact it escalates (its ``escalates`` link), with or without a reference; any
+    other contact with no reference is a ticket of its own."""
 
-    reference: str  # "" when none was given
+    reference: str  # "" when none was given (the oldest reference among its contacts)
     contacts: tuple[NasContact, ...]  # oldest first
 
     @property
@@ -118,12 +109,43 @@ def ticket_key(reference: str) -> str:
 
 
 def tickets(contacts: Iterable[NasContact]) -> list[Ticket]:
-    """The contacts grouped into tickets (see :class:`Ticket`), oldest first."""
-    groups: dict[str, list[NasContact]] = {}
-    for c in sorted(contacts, key=lambda c: (c.at, c.id)):
-        key = ticket_key(c.ticket) if c.ticket.strip() else f"#{c.id}"
-        groups.setdefault(key, []).append(c)
-    return [Ticket(group[0].ticket.strip(), tuple(group)) for group in groups.values()]
+    """The contacts grouped into tickets (see :class:`Ticket`), oldest first.
+
+    The one grouping every count uses (the dashboard, ``kiosk status``, the report, the
+    Tickets screen's changes): a call and its escalation email are one ticket."""
+    ordered = sorted(contacts, key=lambda c: (c.at, c.id))
+    parent: dict[int, int] = {c.id: c.id for c in ordered}
+
+    def root(cid: int) -> int:
+        while parent[cid] != cid:
+            parent[cid] = parent[parent[cid]]
+            cid = parent[cid]
+        return cid
+
+    def join(a: int, b: int) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    by_reference: dict[str, int] = {}
+    for c in ordered:
+        if c.ticket.strip():
+            join(c.id, by_reference.setdefault(ticket_key(c.ticket), c.id))
+        if c.escalates is not None and c.escalates in parent:
+            join(c.id, c.escalates)
+    groups: dict[int, list[NasContact]] = {}
+    for c in ordered:
+        groups.setdefault(root(c.id), []).append(c)
+    found = [
+        Ticket(next((c.ticket.strip() for c in group if c.ticket.strip()), ""), tuple(group))
+        for group in groups.values()
+    ]
+    return sorted(found, key=lambda t: (t.contacts[0].at, t.contacts[0].id))
+
+
+def ticket_of(contacts: Iterable[NasContact], contact_id: int) -> Ticket | None:
+    """The ticket the contact ``contact_id`` belongs to."""
+    return next((t for t in tickets(contacts) if any(c.id == contact_id for c in t.contacts)), None)
 
 
 def open_tickets(contacts: Iterable[NasContact]) -> list[Ticket]:
@@ -157,8 +179,8 @@ def validate_notes(text: str) -> str:
 
 def _checked_ticket_and_notes(ticket: str, notes: str) -> tuple[str, str]:
     """The ticket reference and notes every logged contact carries, each by its own rule;
-    FormErrors names both problems at once."""
-    errors: dict[str, str] = {}
+    FormRejected names both problems at once."""
+    errors = FieldErrors()
     try:
         ticket = validate_ticket(ticket)
     except ValidationError as error:
@@ -168,7 +190,7 @@ def _checked_ticket_and_notes(ticket: str, notes: str) -> tuple[str, str]:
     except ValidationError as error:
         errors["notes"] = error.message
     if errors:
-        raise FormErrors(errors)
+        raise FormRejected(errors)
     return ticket, notes
 
 
@@ -232,7 +254,8 @@ def set_status(store: records.StoreLike, contact_id: int, status: TicketStatus) 
         current = contact(tx.db, contact_id)
         if current is None:
             raise KeyError(f"contact {contact_id} no longer exists")
-        group = next(t for t in tickets(records.contacts(tx.db)) if current in t.contacts)
+        group = ticket_of(records.contacts(tx.db), contact_id)
+        assert group is not None
         for entry in group.contacts:
             if entry.status is not status:
                 records.save(
@@ -242,11 +265,28 @@ def set_status(store: records.StoreLike, contact_id: int, status: TicketStatus) 
 
 
 def edit_ticket(store: records.StoreLike, contact_id: int, ticket: str, notes: str) -> NasContact:
-    """Correct a contact's ticket reference and notes (validated, audited)."""
+    """Correct a ticket's reference and a contact's notes (validated, each change audited).
+
+    The reference belongs to the ticket, so every contact of it takes the new one (a call
+    corrected alone would split from its emails into two tickets); the notes stay the
+    edited contact's own."""
     ticket, notes = _checked_ticket_and_notes(ticket, notes)
-    return _change(
-        store, contact_id, "contact.edit", "ticket and notes", ticket=ticket, notes=notes
-    )
+    with store.transaction() as tx:
+        current = contact(tx.db, contact_id)
+        if current is None:
+            raise KeyError(f"contact {contact_id} no longer exists")
+        group = ticket_of(records.contacts(tx.db), contact_id)
+        assert group is not None
+        for entry in group.contacts:
+            if entry.id == contact_id:
+                continue
+            if entry.ticket != ticket:
+                records.save(
+                    tx, CONTACTS, replace(entry, ticket=ticket), "contact.edit", "ticket"
+                )
+        updated = replace(current, ticket=ticket, notes=notes)
+        records.save(tx, CONTACTS, updated, "contact.edit", detail="ticket and notes")
+    return updated
 
 
 def set_follow_up(store: records.StoreLike, contact_id: int, follow_up: date | None) -> NasContact:
@@ -288,7 +328,7 @@ def record_email(
             earlier = contact(tx.db, escalates)
             if earlier is None:
                 raise KeyError(f"contact {escalates} no longer exists")
-            entry = replace(entry, request_id=earlier.request_id)
+            entry = replace(entry, request_id=earlier.request_id, escalates=earlier.id)
             waiting = replace(earlier, status=TicketStatus.WAITING, follow_up=due)
             records.save(tx, CONTACTS, waiting, "contact.status", detail="waiting (escalated)")
         new_id = records.save(tx, CONTACTS, entry, "contact.add", detail=f"email {script}")
@@ -346,7 +386,7 @@ def new_owner_from_form(name: str, mobile: str, email: str, nhsmail: str) -> New
     address first when the person already has one. A personal email is only optional then:
     NAS needs it to send a brand-new account's details.
     """
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     values: dict[str, str | None] = {}
     checks: tuple[tuple[str, Callable[[str], str], str], ...] = (
         ("full_name", validate_full_name, name),
@@ -375,7 +415,7 @@ def new_owner_from_form(name: str, mobile: str, email: str, nhsmail: str) -> New
         except ValidationError as error:
             errors["nhsmail"] = error.message
     if errors:
-        raise FormErrors(errors)
+        raise FormRejected(errors)
     return NewOwner(
         full_name=values["full_name"] or "",
         personal_mobile=values["personal_mobile"] or "",
@@ -415,25 +455,25 @@ def record_no_access_call(
 ) -> NoAccessRecord:
     """Record the call that asked NAS for a new owner, all in one transaction.
 
-    The new owner becomes (or is added as) a joiner with the owner role at the site, a
-    NO_ACCESS request tracks NAS's answer, and the call itself goes into the log with its
-    ticket, linked to the request. Either all three are saved or none is.
+    A new owner typed in is added as a joiner with the owner role at the site; someone
+    picked from the people on record is left exactly as they are (the call asks NAS, it
+    changes nothing yet). A NO_ACCESS request tracks NAS's answer, and the call itself goes
+    into the log with its ticket, linked to the request. All is saved or none is.
     """
     ticket, notes = _checked_ticket_and_notes(ticket, notes)
     at_utc = _utc(at)
     day = at.astimezone(LONDON).date()
     with store.transaction() as tx:
         if owner.person_id is not None:
-            current = records.person(tx.db, owner.person_id)
-            if current is None:
+            # Someone on record: the call only asks NAS. Their record (details, role,
+            # status) is left as it is until NAS's answer is recorded (people.record_answer).
+            if records.person(tx.db, owner.person_id) is None:
                 raise KeyError(f"person {owner.person_id} no longer exists")
-            access = {**current.access, site_id: Role.OWNER}
-            person = replace(current, access=access, status=PersonStatus.JOINER, status_since=day)
-            person_id = records.save(tx, PEOPLE, person, "person.change", detail="no_access owner")
+            person_id = owner.person_id
         else:
             twin = _same_person(tx.db, owner)
             if twin is not None:
-                raise FormErrors(
+                raise FormRejected(
                     {
                         "personal_mobile": _(
                             "{name} is already on record with this mobile or NHSmail address: "
@@ -533,7 +573,7 @@ def check_local_support(name: str, email: str, phone: str) -> LocalSupport:
     """
     if not (name.strip() or email.strip() or phone.strip()):
         return LocalSupport()
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     values = {"name": "", "email": "", "phone": ""}
     try:
         values["name"] = validate_full_name(name)
@@ -554,7 +594,7 @@ def check_local_support(name: str, email: str, phone: str) -> LocalSupport:
     if not email.strip() and not phone.strip():
         errors["email"] = _("Give an email address, a telephone number, or both.")
     if errors:
-        raise FormErrors(errors)
+        raise FormRejected(errors)
     return LocalSupport(**values)
 
 

@@ -13,10 +13,12 @@ column may also be called ``nhsmail`` (so ``NHSmail address`` works). An export 
 the same columns plus ``site`` and ``status`` (the one status, :class:`kiosk.lifecycle.
 PersonCode`, as of the export), one row per site a person can reach (or one row with access
 ``none``), so importing an export gives the same people back: rows with identical personal
-details and different sites are one person. The import reads ``status`` only to keep a
-person who has ``left`` as left (their access stays on record until an owner removes it);
-every other status is worked out again from the dates. Cells a spreadsheet would run as a
-formula are written with a leading ``'``, which the import removes again.
+details and different sites are one person. The import keeps a person who has ``left``
+as left (their access stays on record until an owner removes it) and works every other
+status out again from the dates; a status the row cannot carry (one only kiosk can know,
+such as ``leaving``, or one its dates contradict) is refused (:func:`imported_status`).
+Cells a spreadsheet would run as a formula are written with a leading ``'``, which the
+import removes again.
 """
 
 from __future__ import annotations
@@ -107,6 +109,74 @@ class OnRecord(Protocol):
     def erased(self) -> object: ...
 
 
+# The account's own progress, in the order the days move it on: a status the file gives
+# from this list is true of the row if the row's dates have reached it or gone past it
+# (the file was exported on an earlier day); one ahead of the dates contradicts them.
+_BY_DATES: tuple[PersonCode, ...] = (
+    PersonCode.ACTIVE,
+    PersonCode.DUE_SOON,
+    PersonCode.INACTIVE,
+    PersonCode.DELETED,
+    PersonCode.GONE,
+)
+# Statuses only kiosk itself can know: a request to NAS (joining, leaving), a first
+# sign-in still to do, leave recorded through NAS. An import cannot make them true, and
+# reading them as active would count the person as cover.
+_NOT_IMPORTABLE = frozenset(
+    {PersonCode.JOINING, PersonCode.LEAVING, PersonCode.FIRST_SIGN_IN, PersonCode.DISABLED}
+)
+
+
+def imported_status(
+    word: str, person: Person, today: date
+) -> tuple[Person, tuple[str, str] | None]:
+    """``person`` (as the row's other columns make them) with the status the file's
+    ``status`` cell gives, or a problem (rule, message) when the row cannot carry it.
+
+    The one rule for the status column. Empty: the status is worked out from the dates.
+    ``left`` keeps a person left (their access stays until an owner removes it). A status
+    the dates decide is accepted when the row's dates have reached it (an export from an
+    earlier day) and refused when they contradict it, as is ``no_account`` beside an
+    NHSmail address; statuses only kiosk can know are refused, and so is any other word."""
+    text = word.strip().casefold()
+    if not text:
+        return person, None
+    try:
+        code = PersonCode(text)
+    except ValueError:
+        return person, (
+            "status_unknown",
+            _("The status is empty or one of: {words}.").format(
+                words=", ".join(c.value for c in PersonCode)
+            ),
+        )
+    if code is PersonCode.LEFT:
+        return replace(person, status=PersonStatus.LEFT), None
+    if code in _NOT_IMPORTABLE:
+        return person, (
+            "status_not_importable",
+            _(
+                "An import cannot record the status {status}: it comes from a request to "
+                "NAS, a first sign-in or leave recorded in kiosk. Record it there, or empty "
+                "the cell to import the person by their dates."
+            ).format(status=code.value),
+        )
+    actual = person_status(person, today).code
+    if code == actual or (
+        code in _BY_DATES and actual in _BY_DATES and _BY_DATES.index(code) <= _BY_DATES.index(
+            actual
+        )
+    ):
+        return person, None
+    return person, (
+        "status_contradicts",
+        _(
+            "The status {status} contradicts this row's NHSmail address and last activity, "
+            "which make it {actual}."
+        ).format(status=code.value, actual=actual.value),
+    )
+
+
 def _unescape(cell: str) -> str:
     """Remove the ``'`` an export (or a careful admin) put before a formula character."""
     if len(cell) > 1 and cell[0] == "'" and cell[1] in (*_FORMULA_START, "'"):
@@ -152,7 +222,7 @@ def plan_import(
     """Check a whole CSV file (the text, BOM already removed) against the record.
 
     Callers run this before taking the store's lock, on a read of the record, so other
-    admins never wait while a large file is checked (see ``kiosk.cli_people``).
+    admins never wait while a large file is checked (see ``kiosk.cli.people``).
     """
     plan = ImportPlan()
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -245,8 +315,8 @@ def plan_import(
             [],  # duplicates are checked below, without naming anyone
             today,
         )
-        for column, error in checked.errors.items():
-            problems.append(RowProblem(line, column, error.rule, error.message))
+        for column, message in checked.errors.items():
+            problems.append(RowProblem(line, column, checked.errors.rules[column], message))
 
         word = cells["access"].strip().lower() or "none"
         role: Role | None = None
@@ -319,20 +389,22 @@ def plan_import(
             plan.problems.extend(problems)
             continue
         access = {site.id: role} if role is not None and site is not None else {}
-        left = cells.get(STATUS_COLUMN, "").strip().casefold() == PersonCode.LEFT.value
-        plan.people.append(
-            Person(
-                status=PersonStatus.LEFT if left else PersonStatus.ACTIVE,
-                full_name=checked.full_name,
-                personal_mobile=checked.personal_mobile,
-                personal_email=checked.personal_email,
-                nhsmail=checked.nhsmail,
-                access=access,
-                status_since=today,
-                last_activity=checked.last_activity,
-                first_login_done=checked.nhsmail is not None,
-            )
+        person = Person(
+            full_name=checked.full_name,
+            personal_mobile=checked.personal_mobile,
+            personal_email=checked.personal_email,
+            nhsmail=checked.nhsmail,
+            access=access,
+            status_since=today,
+            last_activity=checked.last_activity,
+            first_login_done=checked.nhsmail is not None,
         )
+        person, status_problem = imported_status(cells.get(STATUS_COLUMN, ""), person, today)
+        if status_problem:
+            rule, message = status_problem
+            plan.problems.append(RowProblem(line, STATUS_COLUMN, rule, message))
+            continue
+        plan.people.append(person)
         index = len(plan.people) - 1
         seen_person[key] = (line, index)
         seen_mobile[checked.personal_mobile] = line

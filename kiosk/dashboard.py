@@ -48,6 +48,45 @@ class Level(IntEnum):
     OK = 3
 
 
+MARKS = {Level.BAD: "\u2716", Level.WARN: "!", Level.INFO: "\u2022", Level.OK: "\u2714"}
+
+
+def mark(level: Level) -> str:
+    """The one mark for a level, on the dashboard and in ``kiosk status`` alike (a plain
+    terminal without colour still tells a cross from a tick)."""
+    return MARKS[level]
+
+
+def cover_level(cover: Coverage) -> Level:
+    return {CoverLevel.OK: Level.OK, CoverLevel.WARN: Level.WARN}.get(cover.level, Level.BAD)
+
+
+def logins_level(overdue: int, due: int) -> Level:
+    if overdue:
+        return Level.BAD
+    return Level.WARN if due else Level.OK
+
+
+def requests_level(open_count: int, late_count: int) -> Level:
+    """Open too long is wrong now (``kiosk status`` exits 4): a joiner or leaver is stuck."""
+    if late_count:
+        return Level.BAD
+    return Level.INFO if open_count else Level.OK
+
+
+def tickets_level(open_count: int, late_count: int) -> Level:
+    if late_count:
+        return Level.WARN
+    return Level.INFO if open_count else Level.OK
+
+
+def dspt_level(verdict_level: str) -> Level:
+    return {"ok": Level.OK, "warn": Level.WARN}.get(verdict_level, Level.BAD)
+
+
+ACCESS_TO_REMOVE_LEVEL = Level.WARN  # a leaver's access still to take away
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     level: Level
@@ -110,7 +149,7 @@ def _build(db: TinyDB, now: datetime) -> Dashboard:
     for person, site in access_to_remove(everyone, sites, today):
         top.append(
             Line(
-                Level.WARN,
+                ACCESS_TO_REMOVE_LEVEL,
                 _(
                     "Remove {name}'s access to {mailbox}: they are a leaver. An owner removes "
                     "it in the NHSmail portal; then record it (x on People)."
@@ -143,7 +182,7 @@ def _build(db: TinyDB, now: datetime) -> Dashboard:
 
 def _coverage_lines(site: Site, cover: Coverage) -> list[Line]:
     counts = _("{mailbox}: {cover}").format(mailbox=site.mailbox, cover=cover_sentence(cover))
-    level = {CoverLevel.OK: Level.OK, CoverLevel.WARN: Level.WARN}.get(cover.level, Level.BAD)
+    level = cover_level(cover)
     if cover.ok:
         return [Line(level, counts, "people")]
     return [Line(level, counts + " \u2014 " + "; ".join(cover.problems), "people")]
@@ -176,12 +215,7 @@ def _no_owner_line(site: Site, cover: Coverage) -> Line:
 
 
 def _logins_line(overdue: int, due: int) -> Line:
-    if overdue:
-        level = Level.BAD
-    elif due:
-        level = Level.WARN
-    else:
-        level = Level.OK
+    level = logins_level(overdue, due)
     text = _("Logins: {overdue}, {due}").format(
         overdue=ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue),
         due=ngettext("{n} due within {days} days", "{n} due within {days} days", due).format(
@@ -205,9 +239,7 @@ def _request_lines(site: Site, requests: Sequence[NasRequest], today: date) -> l
             "{n} open more than {days} working days: escalate",
             len(late),
         ).format(n=len(late), days=facts.REQUEST_ESCALATE_WORKING_DAYS)
-        # Wrong now, as `kiosk status` says it (exit 4): a joiner or leaver is stuck.
-        return [Line(Level.BAD, text, "requests")]
-    return [Line(Level.INFO, text, "requests")]
+    return [Line(requests_level(len(open_here), len(late)), text, "requests")]
 
 
 def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
@@ -219,7 +251,7 @@ def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
     for ticket in late:
         lines.append(
             Line(
-                Level.WARN,
+                tickets_level(len(open_ones), len(late)),
                 _("Ticket {ticket} is past its follow-up date: escalate it").format(
                     ticket=ticket.reference or _("(no reference)")
                 ),
@@ -230,7 +262,7 @@ def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
     if open_ones and not late:
         lines.append(
             Line(
-                Level.INFO,
+                tickets_level(len(open_ones), 0),
                 ngettext("{n} open NAS ticket", "{n} open NAS tickets", len(open_ones)).format(
                     n=len(open_ones)
                 ),
@@ -242,8 +274,8 @@ def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
 
 def _dspt_line(site: Site, today: date) -> Line:
     verdict = dspt_verdict(site, today)
-    level = {"ok": Level.OK, "warn": Level.WARN}.get(verdict.level, Level.BAD)
-    return Line(level, _("DSPT: {message}").format(message=verdict.message), "sites")
+    text = _("DSPT: {message}").format(message=verdict.message)
+    return Line(dspt_level(verdict.level), text, "sites")
 
 
 def _review_lines(site: Site, settings: Settings, today: date) -> list[Line]:

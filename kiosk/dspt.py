@@ -142,6 +142,37 @@ def suggest_version(published: date, calendar: DeadlineCalendar = CALENDAR) -> s
     return version_name(published.year if published <= this_year else published.year + 1)
 
 
+def check_version(
+    text: str, published: date, calendar: DeadlineCalendar = CALENDAR
+) -> str:
+    """The Toolkit version typed for a publication on ``published``, named ("2025-26"),
+    or ValidationError naming the rule.
+
+    A publication answers the version whose deadline is next (the one open that day) or
+    the one before it (finished late, as most July to September publications are); never
+    a later one, which is not open yet and would put the renewal a year or more later
+    than the Toolkit allows, nor an earlier one. The one check for every way a version is
+    typed (the Sites screen's publication, ``kiosk init``, the site form)."""
+    end = parse_version(text)
+    current = published.year if published <= calendar.deadline(published.year) else (
+        published.year + 1
+    )
+    if end not in (current, current - 1):
+        raise ValidationError(
+            _(
+                "A publication on {day} answers the Toolkit version {current} or the one "
+                "before it, {previous}: {version} is not open yet or ended long before."
+            ).format(
+                day=timefmt.day(published),
+                current=version_name(current),
+                previous=version_name(current - 1),
+                version=version_name(end),
+            ),
+            "dspt_version_date",
+        )
+    return version_name(end)
+
+
 def version_of(site: Site) -> str | None:
     """The version the site's publication answers: recorded, or suggested for a publication
     recorded before versions were kept (the upgrade); None when nothing is published."""
@@ -152,8 +183,38 @@ def version_of(site: Site) -> str | None:
     return suggest_version(site.dspt_published)
 
 
+def approaching_used(
+    before: Site | None, status: DsptStatus, published: date | None
+) -> date | None:
+    """The day of the one Approaching Standards the site has used, once its DSPT reads
+    ``status`` published on ``published``; ``before`` is the site as recorded (None for a
+    new one). The one place the allowance is decided: a new site, the edit form and a new
+    publication all take ``dspt_approaching_used`` from here, so no way of recording a
+    status can hand the allowance out twice (:func:`approaching_refused` then reads it).
+
+    Re-entering the recorded publication (same date) is a correction: it never uses the
+    allowance up afresh, and correcting the Approaching one to another status gives it
+    back. A record from before the day was kept counts an Approaching current or previous
+    status as used (on an unknown earlier day when only the previous one says so)."""
+    used = before.dspt_approaching_used if before is not None else None
+    same = before is not None and before.dspt_published is not None and (
+        published == before.dspt_published
+    )
+    if before is not None and used is None:
+        if before.dspt_previous_status == DsptStatus.APPROACHING:
+            used = date.min
+        elif before.dspt_status == DsptStatus.APPROACHING and not same:
+            used = before.dspt_published or date.min
+    if same and used == published and status != DsptStatus.APPROACHING:
+        used = None
+    if used is None and status == DsptStatus.APPROACHING:
+        used = published or date.min
+    return used
+
+
 def approaching_refused(site: Site) -> bool:
-    """The site's latest publication is an Approaching Standards after the one allowed."""
+    """The site's latest publication is an Approaching Standards after the one allowed
+    (recorded by :func:`approaching_used`)."""
     if site.dspt_status != DsptStatus.APPROACHING:
         return False
     used = site.dspt_approaching_used

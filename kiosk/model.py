@@ -291,6 +291,7 @@ class NasContact:
     follow_up: date | None = None
     notes: str = ""
     request_id: int | None = None
+    escalates: int | None = None  # the contact (usually a call) this email escalates
     id: int = 0
 
     def to_doc(self) -> dict[str, Any]:
@@ -304,6 +305,7 @@ class NasContact:
             "follow_up": _iso(self.follow_up),
             "notes": self.notes,
             "request_id": self.request_id,
+            "escalates": self.escalates,
         }
 
     @classmethod
@@ -321,6 +323,7 @@ class NasContact:
             follow_up=_d(doc.get("follow_up")),
             notes=doc.get("notes", ""),
             request_id=doc.get("request_id"),
+            escalates=doc.get("escalates"),
         )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from kiosk import facts, records
+from kiosk.forms import FieldErrors
 from kiosk.i18n import N_, _
 from kiosk.lifecycle import leaver_days_left, leaver_deadline, person_status
 from kiosk.model import (
@@ -95,7 +96,7 @@ class Checked:
     personal_email: str | None = None
     nhsmail: str | None = None
     last_activity: date | None = None
-    errors: dict[str, ValidationError] = field(default_factory=dict)
+    errors: FieldErrors = field(default_factory=FieldErrors)
 
     @property
     def ok(self) -> bool:
@@ -185,7 +186,7 @@ def check_person(
     ).items():
         errors.setdefault(name, error)
     if errors:
-        return Checked(errors=errors)
+        return Checked(errors=FieldErrors.of(errors))
     activity = values.get("last_activity")
     email = values.get("personal_email")
     return Checked(
@@ -216,7 +217,7 @@ class Saved:
     """The id written, or the errors that stopped the write (nothing was written)."""
 
     person_id: int = 0
-    errors: dict[str, ValidationError] = field(default_factory=dict)
+    errors: FieldErrors = field(default_factory=FieldErrors)
 
     @property
     def ok(self) -> bool:
@@ -284,7 +285,7 @@ def _site(tx: Tx, site_id: int) -> Site:
 
 def joiner_details(
     form: PersonForm, has_account: bool, people: Iterable[Person], today: date, exclude_id: int = 0
-) -> tuple[JoinerDetails | None, dict[str, ValidationError]]:
+) -> tuple[JoinerDetails | None, FieldErrors]:
     """Check exactly the FAQ's fields for the case: new (name, mobile, personal email) or
     existing (name, NHSmail address, the mobile linked to it)."""
     form = replace(form, personal_email="") if has_account else replace(form, nhsmail="")
@@ -306,7 +307,7 @@ def joiner_details(
             personal_email=checked.personal_email,
             nhsmail=checked.nhsmail,
         ),
-        {},
+        FieldErrors(),
     )
 
 
@@ -459,10 +460,20 @@ def _answered(
 def _no_access_answered(
     person: Person, request: NasRequest, done: bool, day: date, nhsmail: str | None
 ) -> Person:
-    """The owner asked for on the no-access call stops "Joining" either way. Done: they own
-    the shared mailbox, and a new account (or one never signed in) has its first sign-in
-    pending as for any joiner. Rejected: the owner role recorded on the call is taken away.
-    """
+    """NAS's answer to the no-access call. A new owner the call added ("Joining") stops
+    joining either way: Done, they own the shared mailbox and a new account (or one never
+    signed in) has its first sign-in pending as for any joiner; Rejected, the owner role
+    the call recorded is taken away. Someone picked from the people on record was left as
+    they were by the call: Done gives them the owner role (and a new account's address
+    when NAS made one), Rejected changes nothing."""
+    added_by_call = person.status is PersonStatus.JOINER
+    if not added_by_call:
+        if not done:
+            return person
+        person = _with_role(person, request.site_id, request.role or Role.OWNER)
+        if nhsmail:
+            person = replace(person, nhsmail=nhsmail, account_created=day, first_login_done=False)
+        return person
     person = replace(person, status=PersonStatus.ACTIVE, status_since=day)
     if not done:
         return _with_role(person, request.site_id, None)

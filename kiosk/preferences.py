@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from kiosk import records
+from kiosk.forms import FieldErrors
 from kiosk.i18n import N_, _
 from kiosk.model import Settings
 
@@ -23,11 +24,9 @@ RANGES: Mapping[str, tuple[str, int, int]] = {
 }
 
 
-def check_settings(
-    raw: Mapping[str, str], current: Settings
-) -> tuple[Settings | None, dict[str, str]]:
+def check_settings(raw: Mapping[str, str], current: Settings) -> Settings | FieldErrors:
     """The new settings, or the rule each bad field breaks (all at once)."""
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     values: dict[str, int] = {}
     for name, (label, low, high) in RANGES.items():
         text = raw.get(name, "").strip()
@@ -38,15 +37,12 @@ def check_settings(
         else:
             values[name] = int(text)
     if errors:
-        return None, errors
-    return (
-        replace(
-            current,
-            idle_lock_minutes=values["idle_lock_minutes"],
-            review_months=values["review_months"],
-            retention_months=values["retention_months"],
-        ),
-        {},
+        return errors
+    return replace(
+        current,
+        idle_lock_minutes=values["idle_lock_minutes"],
+        review_months=values["review_months"],
+        retention_months=values["retention_months"],
     )
 
 

@@ -9,7 +9,7 @@ an inspector. Domain modules use these helpers instead of raw TinyDB documents.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -182,20 +182,49 @@ def settings(db: TinyDB) -> Settings:
     return _memo(db, SETTINGS, build)
 
 
+def changed_fields(doc: Mapping[str, Any], stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The part of ``doc`` that differs from ``stored`` (all of it for a new record):
+    nested maps field by field, any other value whole.
+
+    What a save must check. A value today's rules refuse may already be in the store (an
+    older file, a restore); checking the whole record would refuse every later change to
+    it (a status, a first sign-in) and lock the admin out of an unrelated edit, while the
+    old value is shown neutralised on every way out anyway. Every field the save writes
+    anew is still checked."""
+    if stored is None:
+        return dict(doc)
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        old = stored.get(key)
+        if value == old:
+            continue
+        if isinstance(value, Mapping) and isinstance(old, Mapping):
+            inner = changed_fields(value, old)
+            if inner:
+                out[key] = inner
+        else:
+            out[key] = value
+    return out
+
+
 def save(tx: Tx, table: str, record: R, action: str, detail: str = "") -> int:
     """Insert (id 0) or replace a record, audit it, and return its id.
 
     Raises :class:`~kiosk.validators.ValidationError` (naming the rule) for a record with
-    a control character or an over-long text in it, before anything is written."""
+    a control character or an over-long text in any field it writes anew (a new record:
+    every field; a replaced one: each field that changes, :func:`changed_fields`), before
+    anything is written."""
     tbl = tx.db.table(table)
     doc = record.to_doc()
-    check_document(doc)
     if record.id:
-        if not tbl.contains(doc_id=record.id):
+        stored = tbl.get(doc_id=record.id)
+        if stored is None:
             raise KeyError(f"{table} record {record.id} no longer exists")
+        check_document(changed_fields(doc, stored))
         tbl.update(doc, doc_ids=[record.id])  # to_doc writes every field, so this replaces
         record_id = record.id
     else:
+        check_document(doc)
         record_id = tbl.insert(doc)
     tx.audit(action, table, record_id, detail)
     return record_id
@@ -229,8 +258,9 @@ def delete(tx: Tx, table: str, record_id: int, action: str, detail: str = "") ->
 
 def save_settings(tx: Tx, value: Settings) -> None:
     doc = value.to_doc()
-    check_document(doc)
     tbl = tx.db.table(SETTINGS)
+    stored = tbl.all()
+    check_document(changed_fields(doc, stored[0] if stored else None))
     tbl.truncate()
     tbl.insert(doc)
     tx.audit("settings.change", SETTINGS, None)

@@ -18,7 +18,8 @@ The rule, pinned:
   still kept on 15 March 2026, due on 16 March 2026.
 * Someone with nothing left to erase (no mobile, no personal email) is not due.
 
-``due_for_erasure`` is pure (the unlock flow shows the admin who is due and asks);
+``due_for_erasure`` is pure; :func:`pending` is the prompt's one decision (who is due and
+the period to name), which the unlock flow and the Admins screen show before asking;
 ``erase`` runs inside the caller's transaction and re-checks the rule there, so a person
 changed by another admin in the meantime is never erased by mistake.
 """
@@ -27,8 +28,10 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
+
+from tinydb import TinyDB
 
 from kiosk import records
 from kiosk.model import PEOPLE, Person, PersonStatus, Settings
@@ -72,6 +75,23 @@ def due_for_erasure(people: Iterable[Person], settings: Settings, today: date) -
     """Who is due for erasure on ``today``, longest gone first (then by name)."""
     due = [p for p in people if is_due(p, settings, today)]
     return sorted(due, key=lambda p: (left_on(p) or today, p.full_name.casefold(), p.id))
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """Whose personal details the admin should be asked to erase, and the retention period
+    (months) the question names; ``people`` empty means nothing to ask."""
+
+    people: list[Person]
+    months: int
+
+
+def pending(db: TinyDB, today: date) -> Pending:
+    """The retention prompt's decision, read from the store: everyone due on ``today``
+    (as :func:`due_for_erasure` orders them) under the store's own retention setting.
+    The unlock flow and the Admins screen both ask this, and say what it returns."""
+    settings = records.settings(db)
+    return Pending(due_for_erasure(records.people(db), settings, today), settings.retention_months)
 
 
 def erased_copy(person: Person, today: date) -> Person:

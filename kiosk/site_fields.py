@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.dspt import approaching_used, check_version
+from kiosk.forms import FieldErrors
 from kiosk.i18n import N_, _
 from kiosk.model import DsptStatus, Site
 from kiosk.validators import (
@@ -43,7 +45,7 @@ class SiteCheck:
     """The outcome of checking a site form: the site, or errors by field; warnings too."""
 
     site: Site | None
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: FieldErrors = field(default_factory=FieldErrors)
     warnings: dict[str, str] = field(default_factory=dict)
 
 
@@ -60,7 +62,7 @@ def _site_name(text: str) -> str:
 
 def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None) -> SiteCheck:
     """Validate every field of ``raw``; ``base`` keeps the id and history of an edited site."""
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     warnings: dict[str, str] = {}
     values: dict[str, object] = {}
 
@@ -104,6 +106,16 @@ def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None)
             "Give the date the DSPT assessment was published (it counts for a year)."
         )
 
+    version: str | None = None
+    version_text = raw.get("dspt_version", "").strip()
+    if version_text and published is not None and "dspt_published" not in errors:
+        try:
+            version = check_version(version_text, published)
+        except ValidationError as error:
+            errors["dspt_version"] = error.message
+    elif version_text and status is DsptStatus.NOT_PUBLISHED:
+        errors["dspt_version"] = _("A Toolkit version needs a publication status and date.")
+
     if errors:
         return SiteCheck(None, errors, warnings)
     kept = (
@@ -124,6 +136,8 @@ def check_site(raw: Mapping[str, str], *, today: date, base: Site | None = None)
         mailbox=str(values["mailbox"]),
         dspt_status=status,
         dspt_published=published,
+        dspt_approaching_used=approaching_used(base, status, published),
+        dspt_version=version,
         **kept,  # type: ignore[arg-type]
     )
-    return SiteCheck(site, {}, warnings)
+    return SiteCheck(site, FieldErrors(), warnings)

@@ -24,7 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from kiosk import records
-from kiosk.dspt import parse_version, suggest_version, version_name
+from kiosk.dspt import approaching_used, check_version, suggest_version
+from kiosk.forms import FieldErrors
 from kiosk.i18n import _
 from kiosk.lifecycle import person_status
 from kiosk.model import PEOPLE, SITES, DsptStatus, Person, Site
@@ -117,11 +118,8 @@ def check_site_form(
             base.dspt_published,
             base.dspt_status,
         )
-        site = replace(
-            site,
-            dspt_version=base.dspt_version if same_publication else None,
-            dspt_approaching_used=base.dspt_approaching_used,
-        )
+        kept = base.dspt_version if same_publication else None
+        site = replace(site, dspt_version=site.dspt_version or kept)
         if site.mailbox != base.mailbox:
             check.warnings["mailbox"] = _(
                 "NHSmail cannot change a shared mailbox address: only correct a typo here."
@@ -134,7 +132,7 @@ def check_site_form(
     check.errors.update(unique_problems(site, sites, ignore=ignore))
     if check.errors:
         return SiteCheck(None, check.errors, check.warnings)
-    return SiteCheck(site, {}, check.warnings)
+    return SiteCheck(site, FieldErrors(), check.warnings)
 
 
 def add_site(store: records.StoreLike, site: Site) -> int:
@@ -194,25 +192,14 @@ def with_publication(
             _("A new publication needs a status: Not Met, Approaching, Met or Exceeded.")
         )
     try:
-        end_year = parse_version(version or suggest_version(published))
+        name = check_version(version or suggest_version(published), published)
     except ValidationError as error:
         raise SiteError(error.message) from error
-    name = version_name(end_year)
-    used = site.dspt_approaching_used
-    if used is None and site.dspt_previous_status == DsptStatus.APPROACHING:
-        used = date.min  # records from before it was kept: used on an earlier, unknown day
+    used = approaching_used(site, status, published)
     if site.dspt_published is not None and published == site.dspt_published:
-        if used == published and status != DsptStatus.APPROACHING:
-            used = None  # the correction gives the allowance back
-        if used is None and status == DsptStatus.APPROACHING:
-            used = published
         return replace(site, dspt_status=status, dspt_version=name, dspt_approaching_used=used)
     if site.dspt_published is not None and published < site.dspt_published:
         raise SiteError(_("A newer publication cannot be dated before the one recorded."))
-    if site.dspt_status == DsptStatus.APPROACHING and used is None:
-        used = site.dspt_published
-    if status == DsptStatus.APPROACHING and used is None:
-        used = published
     previous = site.dspt_status if site.dspt_status != DsptStatus.NOT_PUBLISHED else None
     return replace(
         site,

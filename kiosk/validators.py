@@ -12,6 +12,7 @@ The rules follow the FAQ (a personal mobile "must start '07'") and the identifie
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
@@ -232,6 +233,35 @@ def validate_full_name(text: str) -> str:
     return value
 
 
+ADMIN_NAME_MAX = 64  # the store's limit on a key slot's name (store.format.MAX_NAME)
+
+
+def validate_admin_name(text: str) -> str:
+    """An admin's name as the store keeps it: NFC, trimmed, inner spaces collapsed; or
+    ValidationError naming the rule (required, no control characters, at most 64
+    characters, not starting with #, which marks the store's own slots).
+
+    The one rule for every way an admin name is typed: ``kiosk init``, the setup wizard,
+    the Admins screen and recovery. The store checks the same (``store.format.valid_name``)
+    but can only refuse in general terms, after the passphrase has been typed."""
+    if any(is_control(ch) for ch in text):
+        raise ValidationError(
+            _("An admin name must not contain control characters or line breaks."),
+            "admin_name_control",
+        )
+    value = " ".join(unicodedata.normalize("NFC", text).split())
+    if not value:
+        raise ValidationError(_("An admin name is required."), "admin_name_required")
+    if len(value) > ADMIN_NAME_MAX:
+        raise ValidationError(
+            _("An admin name must be at most {limit} characters.").format(limit=ADMIN_NAME_MAX),
+            "admin_name_too_long",
+        )
+    if value.startswith("#"):
+        raise ValidationError(_("An admin name must not start with #."), "admin_name_hash")
+    return value
+
+
 def validate_ods_code(text: str) -> tuple[str, str | None]:
     """An ODS code, upper-cased, with a warning (not a refusal) when it looks unusual.
 
@@ -356,7 +386,12 @@ def display_phone(number: str) -> str:
 
 
 def validate_ticket(text: str) -> str:
-    """A NAS ticket reference, or "" when NAS gave none (the call time then identifies it)."""
+    """A NAS ticket reference, or "" when NAS gave none (the call time then identifies it).
+
+    Control characters and line breaks are refused with that rule named before anything
+    is trimmed, as for every single-line field (:func:`check_text`): a pasted escape
+    sequence is a mistake to show, not whitespace to drop."""
+    check_text(text, field=_("A ticket reference"), limit=len(text), rule="ticket")
     value = text.strip()
     if not value:
         return ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Checkbox, ContentSwitcher, Header, RadioButton, RadioSet, Select, Static
+from textual.widgets import Checkbox, ContentSwitcher, RadioButton, RadioSet, Select, Static
 
 from kiosk import records
 from kiosk.coverage import (
@@ -30,6 +30,7 @@ from kiosk.nas_requests import draft_access_change, role_word
 from kiosk.people import record_access_change
 from screens.widgets.draft import DraftPanel
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check, Choice, focus_on_pressed
@@ -61,7 +62,7 @@ class AccessScreen(WizardScreen):
 
     def compose(self) -> ComposeResult:
         self._sites = records.sites(self.session.db())
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="step-title")
         with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-change"):

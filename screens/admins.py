@@ -15,11 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
-from kiosk import records, timefmt
+from kiosk import timefmt
 from kiosk.admins import (
-    AdminChangeError,
     AdminRow,
     Removal,
     add_admin,
@@ -28,12 +27,14 @@ from kiosk.admins import (
     regenerate_recovery,
     remove_admin,
 )
+from kiosk.forms import FormRejected
 from kiosk.i18n import _, ngettext
-from kiosk.retention import due_for_erasure, erase_due, left_on
+from kiosk.retention import erase_due, left_on, pending
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread, saving_on, told
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
@@ -54,7 +55,7 @@ class AdminsScreen(KioskScreen):
         self._rows: dict[str, AdminRow] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal(
             _(
                 "Each admin has their own passphrase (NHSmail forbids shared passwords). Removing "
@@ -84,8 +85,8 @@ class AdminsScreen(KioskScreen):
         keep_cursor(table, keep)
         table.focus()
         self.sub_title = _("Admins")
-        db = self.session.db()
-        due = due_for_erasure(records.people(db), records.settings(db), self.session.clock.today())
+        asked = pending(self.session.db(), self.session.clock.today())
+        due = asked.people
         line = self.query_one("#retention-line", Static)
         if due:
             line.update(
@@ -95,7 +96,7 @@ class AdminsScreen(KioskScreen):
                     "{n} people left more than {months} months ago: press x to erase their "
                     "mobile and personal email.",
                     len(due),
-                ).format(n=len(due), months=records.settings(db).retention_months)
+                ).format(n=len(due), months=asked.months)
             )
         else:
             line.update(_("Retention: nobody's personal details are due for erasure."))
@@ -146,7 +147,7 @@ class AdminsScreen(KioskScreen):
             self,
             lambda: remove_admin(store, name),
             lambda removal: self._removed(name, removal),
-            refused=told(self, AdminChangeError),
+            refused=told(self, FormRejected),
         )
 
     def _removed(self, name: str, removal: Removal) -> None:
@@ -182,17 +183,16 @@ class AdminsScreen(KioskScreen):
                 lambda code: self.app.push_screen(
                     RecoveryKeyDialog(code), lambda _done: self.refresh_data()
                 ),
-                refused=told(self, AdminChangeError),
+                refused=told(self, FormRejected),
                 working=_("Making a new recovery key\u2026"),
             )
 
         self.app.push_screen(ConfirmDialog(_("New recovery key"), text, _("Make it")), confirmed)
 
     def action_retention(self) -> None:
-        db = self.session.db()
         today = self.session.clock.today()
-        settings = records.settings(db)
-        due = due_for_erasure(records.people(db), settings, today)
+        asked = pending(self.session.db(), today)
+        due = asked.people
         if not due:
             self.notify(_("Nobody's personal details are due for erasure."))
             return
@@ -207,7 +207,7 @@ class AdminsScreen(KioskScreen):
         text = _(
             "These people left more than {months} months ago. Erase their personal mobile and "
             "personal email? Their names and dates stay for the audit trail.\n{names}"
-        ).format(months=settings.retention_months, names=names)
+        ).format(months=asked.months, names=names)
 
         def erased(done: list[int]) -> None:
             self.notify(
@@ -241,7 +241,7 @@ class _PassphraseDialog(FieldDialog[str]):
     HIDDEN: ClassVar[tuple[str, ...]] = ()
 
     def apply(self, values: dict[str, str]) -> str:
-        """Do the change (in a worker thread); AdminChangeError for what to show."""
+        """Do the change (in a worker thread); FormRejected for what to show."""
         raise NotImplementedError
 
     def action_save(self) -> None:
@@ -250,7 +250,7 @@ class _PassphraseDialog(FieldDialog[str]):
 
         def refused(error: Exception) -> Mapping[str, str] | None:
             box.loading = False
-            return error.errors if isinstance(error, AdminChangeError) else None
+            return error.errors if isinstance(error, FormRejected) else None
 
         self.save_then_close(lambda: self.apply(values), refused)
         box.loading = saving_on(self)  # nothing typed changes under a running change

@@ -190,18 +190,19 @@ class KioskApp(App[int]):
                 severity="warning",
                 timeout=10,
             )
+        from kiosk.store_errors import describe_store_warning
+
         for warning in getattr(store, "warnings", []):
-            self.notify(str(warning), severity="error", timeout=15)
+            self.notify(describe_store_warning(warning, store.path), severity="error", timeout=15)
         self._offer_retention()
 
     def _offer_retention(self) -> None:
         """Leavers past the retention period: tell the admin, erase only if they agree."""
-        from kiosk import records, retention
+        from kiosk import retention
 
         session = self.session
-        db = session.db()
-        settings = records.settings(db)
-        due = retention.due_for_erasure(records.people(db), settings, session.clock.today())
+        asked = retention.pending(session.db(), session.clock.today())
+        due = asked.people
         if not due:
             return
         from screens.dialogs.confirm import ConfirmDialog
@@ -212,7 +213,7 @@ class KioskApp(App[int]):
             len(due),
         ).format(
             n=len(due),
-            months=settings.retention_months,
+            months=asked.months,
             names=", ".join(p.full_name for p in due),
         )
         text += " " + _(
@@ -498,7 +499,7 @@ class KioskApp(App[int]):
     def store_problem(self, error: Exception, screen_broken: bool = False) -> None:
         """A store error met by a key's action or a save's worker, told in a sentence;
         the session locks when the store can no longer be trusted or the screen broke."""
-        from kiosk.cli_common import describe_store_error
+        from kiosk.store_errors import describe_store_error
 
         message = describe_store_error(error)
         if screen_broken or getattr(error, "code", "") in {
@@ -586,12 +587,12 @@ def _run_demo() -> int:
     import tempfile
 
     from kiosk import demo
-    from store import Store
+    from kiosk.new_store import create_store
 
     folder = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     try:
         path = folder / "demo" / "kiosk.store"
-        store, _recovery = Store.create(path, demo.DEMO_ADMIN, demo.DEMO_PASSPHRASE)
+        store, _recovery = create_store(path, demo.DEMO_ADMIN, demo.DEMO_PASSPHRASE, None)
         demo.populate(store, SystemClock().today())
         store.close()
         app = KioskApp(path, demo=DemoCredentials(demo.DEMO_ADMIN, demo.DEMO_PASSPHRASE))

@@ -17,13 +17,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from kiosk import timefmt
 from kiosk.i18n import _, ngettext
 from kiosk.model import record_label
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.table import RowFeeder
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
@@ -61,7 +62,7 @@ class AuditScreen(KioskScreen):
         self._head = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="audit-chain")
         with Horizontal(id="audit-filter-row"):
             yield LiteralLabel(_("Filter (/):"), id="audit-filter-label")

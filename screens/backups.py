@@ -13,15 +13,17 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from kiosk import timefmt
-from kiosk.cli_common import describe_store_error
+from kiosk.forms import FieldErrors
 from kiosk.i18n import _
+from kiosk.store_errors import describe_store_error
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
@@ -42,7 +44,7 @@ class BackupsScreen(KioskScreen):
         self._busy = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal(
             _(
                 "Every save keeps the previous generation of the store here, encrypted (the "
@@ -197,6 +199,6 @@ class OldPassphraseDialog(FieldDialog[str]):
 
     def submit(self, values: dict[str, str]) -> str | None:
         if not values["passphrase"]:
-            self.show_errors({"passphrase": _("Type the passphrase, or press Escape.")})
+            self.show_errors(FieldErrors(passphrase=_("Type the passphrase, or press Escape.")))
             return None
         return values["passphrase"]

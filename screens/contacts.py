@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.padding import Padding
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from kiosk import calls, facts, records
@@ -28,6 +28,7 @@ from kiosk.validators import display_phone
 from screens.dialogs.field_dialog import Field, FieldDialog, form_errors
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.text import choice
 
 
@@ -144,7 +145,7 @@ class ContactsScreen(KioskScreen):
         self._rows: list[Row] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield OptionList(id="contacts-list")
         yield Footer()
 

@@ -11,18 +11,18 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from kiosk.dashboard import Dashboard, Level, Line, build_dashboard
+from kiosk.dashboard import Dashboard, Level, Line, build_dashboard, mark
 from kiosk.i18n import _
 from screens.nav import NAV
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.key_guide import KeyGuide
 from screens.widgets.text import choice, clean
 
-MARKS = {Level.BAD: "\u2716", Level.WARN: "!", Level.INFO: "\u2022", Level.OK: "\u2714"}
 STYLES = {Level.BAD: "bold red", Level.WARN: "yellow", Level.INFO: "", Level.OK: "green"}
 
 
@@ -48,7 +48,7 @@ class DashboardScreen(KioskScreen):
         self._targets: dict[str, Line] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield OptionList(id="dashboard-lines")
         yield KeyGuide(self.KEYS, id="key-guide")
         yield Footer()
@@ -70,7 +70,7 @@ class DashboardScreen(KioskScreen):
         items: list[Option | None] = []
 
         def add(line: Line, key: str) -> None:
-            text = Text.assemble((f" {MARKS[line.level]} ", STYLES[line.level]), clean(line.text))
+            text = Text.assemble((f" {mark(line.level)} ", STYLES[line.level]), clean(line.text))
             self._targets[key] = line
             items.append(Option(text, id=key, disabled=line.target is None))
 

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk import faq
@@ -23,6 +23,7 @@ from kiosk.i18n import _
 from screens.nav import route_text
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.text import Literal, LiteralLabel
 
 
@@ -39,7 +40,7 @@ class HelpScreen(KioskScreen):
         self._shown: list[faq.HelpEntry] = list(faq.ENTRIES)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         with Horizontal(id="help-search-row"):
             yield LiteralLabel(_("Search:"), id="help-search-label")
             yield Input(

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import (
     ContentSwitcher,
-    Header,
     Input,
     Label,
     RadioButton,
@@ -33,6 +32,7 @@ from kiosk.people import PersonForm, form_of, joiner_details, record_joiner
 from screens.person_form import field_widgets, fill_form, read_form, show_field_errors
 from screens.widgets.draft import DraftPanel
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Choice
@@ -73,7 +73,7 @@ class JoinerWizard(WizardScreen):
 
     def compose(self) -> ComposeResult:
         self._sites = records.sites(self.session.db())
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="step-title")
         with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-account"):

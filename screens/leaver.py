@@ -19,7 +19,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Checkbox, ContentSwitcher, Header, Input, Select, Static
+from textual.widgets import Checkbox, ContentSwitcher, Input, Select, Static
 
 from kiosk import facts, records, timefmt
 from kiosk.coverage import AccessChange, amber, cover_sentence, coverage_after, guard_sites
@@ -31,6 +31,7 @@ from kiosk.people import LEAVER_STEPS, leaver_handover, leaver_site, record_leav
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.draft import DraftPanel
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread, told
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check
@@ -67,13 +68,14 @@ class LeaverWizard(WizardScreen):
         self._sites: list[Site] = []
         self._leaving: date | None = None
         self._at_risk: dict[int, list[str]] = {}
+        self._can_promote = False  # the guard found a member who could become owner
         self.request_id: int | None = None  # for tests
 
     def compose(self) -> ComposeResult:
         db = self.session.db()
         self._sites = records.sites(db)
         candidates = [p for p in records.people(db) if p.status is not PersonStatus.LEFT]
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="step-title")
         with ContentSwitcher(initial=self.STEPS[0], id="steps"):
             with VerticalScroll(id="step-who"):
@@ -123,6 +125,7 @@ class LeaverWizard(WizardScreen):
             self._show_step()
         elif self.step == "step-guard":
             self._enter_step_guard()  # back from a joiner or a promotion: look again
+            self.refresh_bindings()  # j and p follow what the guard found
 
     # -- state ----------------------------------------------------------------------------
 
@@ -139,10 +142,12 @@ class LeaverWizard(WizardScreen):
         return leaver_site(person, self._sites)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """j and p only while the guard is showing a problem."""
+        """j and p only while the guard is showing a problem, and p only when there is a
+        member who could be promoted (else it would do nothing but sit in the footer)."""
         if action in ("start_joiner", "promote"):
-            return self.step == "step-guard" and bool(self._at_risk)
-        return True
+            offered = self.step == "step-guard" and bool(self._at_risk)
+            return offered and (action != "promote" or self._can_promote)
+        return super().check_action(action, parameters)
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -220,6 +225,7 @@ class LeaverWizard(WizardScreen):
                 [(p.full_name, p.id) for p in sorted(candidates, key=lambda p: p.full_name)]
             )
             members.display = bool(candidates)
+            self._can_promote = bool(candidates)
             offer.update(
                 _(
                     "Fix it first: j starts a joiner, p promotes the member chosen below to "

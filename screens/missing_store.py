@@ -1,10 +1,14 @@
-"""The front door when the store file is gone but its backups are beside it.
+"""The front door when the store file is gone or damaged and its backups are beside it.
 
 Losing ``kiosk.store`` (deleted by mistake, a failed copy) must not look like a new
 installation: the setup wizard would start an empty store next to the care group's
-encrypted history. This screen says what is missing, names the newest intact generation
-and, with an admin's passphrase, puts it back (the store's own ``restore_damaged``: the
-generation is decrypted with that admin's key, so only an admin can restore it).
+encrypted history. A damaged file (cut short, junk) must not be a dead end. This screen
+says what is wrong, names the newest intact generation and, with an admin's passphrase
+and a confirmation that says what is lost, puts it back (the store's own
+``restore_damaged``: the generation is decrypted with that admin's key, so only an admin
+can restore it; a damaged file is kept byte for byte beside the store, and the screen
+names it). It is the one way the TUI restores a store it cannot open: the unlock screen
+sends a damaged file here.
 """
 
 from __future__ import annotations
@@ -17,14 +21,22 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
-from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
-from kiosk.missing_store import missing_sentence
+from kiosk.missing_store import (
+    damaged_copies,
+    damaged_sentence,
+    kept_copy,
+    missing_sentence,
+    restore_warning,
+)
+from kiosk.store_errors import describe_store_error
 from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from store import Store
     from store.models import Generation
 
@@ -35,41 +47,73 @@ class MissingStoreScreen(ShellScreen):
         Binding("enter", "restore", _("Restore it"), show=True, priority=False),
     ]
 
-    def __init__(self, newest: Generation) -> None:
+    def __init__(
+        self, newest: Generation | None, *, damaged: bool = False, admin: str | None = None
+    ) -> None:
+        """``newest``: the generation to offer (None: there is none, so only the sentence
+        is shown); ``damaged``: the file is there but cannot be opened (else it is gone);
+        ``admin``: who was trying to unlock, chosen first."""
         super().__init__()
         self._newest = newest
+        self._damaged = damaged
+        self._admin = admin
 
     def compose(self) -> ComposeResult:
         from store import StoreError, peek
 
-        try:
-            names = peek.admin_names(self._newest.path)
-        except (StoreError, OSError, ValueError):
-            names = []
+        path = self.kiosk.store_path
+        names: list[str] = []
+        last = self._admin
+        if self._newest is not None:
+            try:
+                names = peek.admin_names(self._newest.path)
+                last = last or peek.last_admin(path)
+            except (StoreError, OSError, ValueError):
+                pass
         with Vertical(id="missing-box"):
-            yield Literal(_("The store file is missing"), id="missing-title")
-            yield Literal(missing_sentence(self.kiosk.store_path, self._newest), id="missing-text")
-            yield Literal(
-                _(
-                    "kiosk will not start a new, empty store here. Unlock the newest backup "
-                    "to put it back; nothing else is changed."
-                ),
-                id="missing-offer",
-            )
-            yield LiteralLabel(_("Admin"))
-            yield LiteralSelect(
-                [(name, name) for name in names],
-                value=names[0] if names else Select.BLANK,
-                allow_blank=not names,
-                id="admin",
-            )
-            yield LiteralLabel(_("Passphrase"))
-            yield Input(password=True, id="passphrase", placeholder=_("your own passphrase"))
-            yield Literal("", id="missing-message")
+            if self._damaged:
+                yield Literal(_("The store file is damaged"), id="missing-title")
+                yield Literal(damaged_sentence(path, self._newest), id="missing-text")
+            elif self._newest is not None:
+                yield Literal(_("The store file is missing"), id="missing-title")
+                yield Literal(missing_sentence(path, self._newest), id="missing-text")
+                yield Literal(
+                    _(
+                        "kiosk will not start a new, empty store here. Unlock the newest "
+                        "backup to put it back."
+                    ),
+                    id="missing-offer",
+                )
+            else:  # gone since kiosk looked, and nothing to offer
+                yield Literal(_("The store file is missing"), id="missing-title")
+                yield Literal(
+                    _("There is no store file at {path}. Quit and start kiosk again.").format(
+                        path=path
+                    ),
+                    id="missing-text",
+                )
+            if self._newest is not None:
+                yield LiteralLabel(_("Admin"))
+                yield LiteralSelect(
+                    [(name, name) for name in names],
+                    value=last if last in names else (names[0] if names else Select.BLANK),
+                    allow_blank=not names,
+                    id="admin",
+                )
+                yield LiteralLabel(_("Passphrase"))
+                yield Input(
+                    password=True, id="passphrase", placeholder=_("your own passphrase")
+                )
+                yield Literal("", id="missing-message")
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """With no backup to offer there is nothing to restore: no key for it."""
+        return not (action == "restore" and self._newest is None)
+
     def on_mount(self) -> None:
-        self.query_one("#passphrase", Input).focus()
+        if self._newest is not None:
+            self.query_one("#passphrase", Input).focus()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#missing-message", Static)
@@ -81,6 +125,12 @@ class MissingStoreScreen(ShellScreen):
         self.action_restore()
 
     def action_restore(self) -> None:
+        """Ask first: what comes back, what is lost, where a damaged file is kept."""
+        from screens.dialogs.confirm import ConfirmDialog
+
+        newest = self._newest
+        if newest is None:
+            return
         field = self.query_one("#passphrase", Input)
         admin = self.query_one("#admin", Select).value
         if field.disabled:
@@ -88,12 +138,28 @@ class MissingStoreScreen(ShellScreen):
         if not isinstance(admin, str) or not field.value:
             self._say(_("Type your passphrase, then press Enter."), error=True)
             return
-        field.disabled = True
-        self._say(_("Restoring\u2026"))
-        self._restore(admin, field.value)
+        passphrase = field.value
+
+        def answered(restore: bool | None) -> None:
+            if not restore:
+                self._say(_("Nothing was restored."))
+                field.focus()
+                return
+            field.disabled = True
+            self._say(_("Restoring\u2026"))
+            self._restore(newest, admin, passphrase)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Restore the store"),
+                restore_warning(self.kiosk.store_path, newest, damaged=self._damaged),
+                _("Restore"),
+            ),
+            answered,
+        )
 
     @work(thread=True, exclusive=True)
-    def _restore(self, admin: str, passphrase: str) -> None:
+    def _restore(self, newest: Generation, admin: str, passphrase: str) -> None:
         from kiosk.unlock_policy import turn
         from store import Store, StoreError
 
@@ -103,26 +169,25 @@ class MissingStoreScreen(ShellScreen):
             )
             self.app.call_from_thread(self._say, text)
 
+        path = self.kiosk.store_path
+        before = damaged_copies(path)
         try:
-            with turn(self.kiosk.store_path, notice=notice):  # the one throttle (P4)
+            with turn(path, notice=notice):  # the one throttle (P4)
                 store = Store.restore_damaged(
-                    self.kiosk.store_path,
-                    self._newest.path,
-                    admin,
-                    passphrase,
-                    now=self.kiosk.store_clock,
+                    path, newest.path, admin, passphrase, now=self.kiosk.store_clock
                 )
         except StoreError as error:
             self.app.call_from_thread(self._failed, describe_store_error(error))
             return
-        self.app.call_from_thread(self._restored, store)
+        self.app.call_from_thread(self._restored, store, newest, kept_copy(path, before))
 
-    def _restored(self, store: Store) -> None:
+    def _restored(self, store: Store, newest: Generation, kept: Path | None) -> None:
         self.query_one("#passphrase", Input).value = ""
         self.kiosk.start_session(store)
-        self.app.notify(
-            _("Generation {n} was restored.").format(n=self._newest.generation), timeout=10
-        )
+        text = _("Generation {n} was restored.").format(n=newest.generation)
+        if kept is not None:
+            text += " " + _("The damaged file is kept, unchanged, as {path}.").format(path=kept)
+        self.app.notify(text, timeout=15)
 
     def _failed(self, message: str) -> None:
         field = self.query_one("#passphrase", Input)

@@ -22,7 +22,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from kiosk import records, timefmt
 from kiosk.coverage import CoverLevel, can_sign_in, cover_short, coverage
@@ -49,6 +49,7 @@ from screens.people_rows import (
 )
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.key_guide import KeyGuide
 from screens.widgets.saving import save_in_thread
 from screens.widgets.table import FIRST_ROWS, RowFeeder, cursor_key, name_cell
@@ -94,7 +95,7 @@ class PeopleScreen(KioskScreen):
         self._columns: tuple[tuple[str, str, int], ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Input(placeholder=_("Type to filter (name, NHSmail, status)…"), id="people-filter")
         table = FixedWidthTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield table

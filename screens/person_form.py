@@ -18,15 +18,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Header, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from kiosk import records
+from kiosk.forms import FieldErrors
 from kiosk.i18n import N_, _
 from kiosk.model import Role
 from kiosk.people import PersonForm, Saved, add_person, edit_person, form_of
-from kiosk.validators import ValidationError
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
 
@@ -76,14 +77,14 @@ def fill_form(node: DOMNode, prefix: str, form: PersonForm, names: Iterable[str]
 
 
 def show_field_errors(
-    node: DOMNode, prefix: str, names: Iterable[str], errors: Mapping[str, ValidationError]
+    node: DOMNode, prefix: str, names: Iterable[str], errors: FieldErrors
 ) -> None:
     """Each field's error under it (cleared when fixed); focus the first bad field."""
     first: str | None = None
     for name in names:
         error = errors.get(name)
         line = node.query_one(f"#{prefix}-{name}-error", Static)
-        line.update(error.message if error else "")
+        line.update(error or "")
         line.set_class(error is None, "empty")
         if error is not None and first is None:
             first = name
@@ -107,7 +108,7 @@ class PersonFormScreen(KioskScreen):
         self._site_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         with VerticalScroll(id="person-form"):
             yield Literal("", id="form-intro")
             yield from field_widgets("person", FIELDS)

@@ -23,10 +23,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, Static
 
-from kiosk.admins import AdminChangeError, recover
-from kiosk.cli_common import describe_store_error
+from kiosk.admins import recover
+from kiosk.forms import FORM, FieldErrors, FormRejected
 from kiosk.i18n import _
 from kiosk.passphrase import strength_hint
+from kiosk.store_errors import describe_store_error
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel
 
@@ -145,7 +146,7 @@ class RecoveryWizard(Screen["Store | None"]):
 
         try:
             admin, code = recover(self._rescue, name, passphrase, again)
-        except AdminChangeError as error:
+        except FormRejected as error:
             self.app.call_from_thread(self._refused, error.errors)
             return
         try:
@@ -160,10 +161,10 @@ class RecoveryWizard(Screen["Store | None"]):
             self.app.call_from_thread(self.notify, describe_store_error(error), severity="error")
         self.app.call_from_thread(self._recovered, code, opened)
 
-    def _refused(self, errors: dict[str, str]) -> None:
+    def _refused(self, errors: FieldErrors) -> None:
         self._show(0)
         self.query_one("#recovery-name-error", Static).update(
-            errors.get("name") or errors.get("form", "")
+            errors.get("name") or errors.get(FORM, "")
         )
         self.query_one("#recovery-pass-error", Static).update(errors.get("passphrase", ""))
         if "passphrase" in errors:

@@ -14,8 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
+from kiosk.store_errors import describe_store_error
 from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.text import Literal, LiteralLabel

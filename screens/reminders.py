@@ -1,8 +1,10 @@
 """Logins: everyone with an NHSmail account, most urgent first, in the lifecycle's bands.
 
 Bands follow :data:`kiosk.lifecycle.URGENCY_ORDER`: gone, deleted (NAS can restore),
-inactive, due soon, fine, disabled. Each band's heading row says what its date column
-means ("restore by", "sign in by", "kept until"), and the line under the table carries
+inactive, due soon, fine, disabled; accounts created but not yet signed in have a band of
+their own before the fine ones, "Cannot sign in yet: not cover", as cover counts them.
+Each band's heading row says what its date column means ("restore by", "sign in by",
+"kept until"), and the line under the table carries
 the person's advice from :func:`kiosk.lifecycle.account_state`, so the screen reads the
 same with NO_COLOR=1. Writes go through :mod:`kiosk.activity` only.
 
@@ -24,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from kiosk import records, timefmt
 from kiosk.activity import (
@@ -39,7 +41,6 @@ from kiosk.activity import (
 from kiosk.drafts import Draft
 from kiosk.i18n import _, ngettext
 from kiosk.lifecycle import (
-    URGENCY_ORDER,
     AccountState,
     LifecycleState,
     PersonCode,
@@ -51,45 +52,77 @@ from kiosk.model import Person, Role, Site
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread, told
 from screens.widgets.table import FIRST_ROWS, RowFeeder, name_cell
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
 MARK = "\u2714"
+# An account created but never signed in is not cover (kiosk.coverage, and People's one
+# status, PersonCode.FIRST_SIGN_IN): it has a band of its own, never "Active".
+FIRST_SIGN_IN_BAND = "first_sign_in"
+BANDS: tuple[str, ...] = (
+    LifecycleState.GONE.value,
+    LifecycleState.DELETED.value,
+    LifecycleState.INACTIVE.value,
+    LifecycleState.DUE_SOON.value,
+    FIRST_SIGN_IN_BAND,
+    LifecycleState.ACTIVE.value,
+    LifecycleState.DISABLED.value,
+)  # kiosk.lifecycle.URGENCY_ORDER, with first sign-in pending before Active
 BAND_STYLES = {
-    LifecycleState.GONE: "bold red",
-    LifecycleState.DELETED: "bold red",
-    LifecycleState.INACTIVE: "bold yellow",
-    LifecycleState.DUE_SOON: "bold yellow",
-    LifecycleState.ACTIVE: "bold green",
-    LifecycleState.DISABLED: "bold",
+    LifecycleState.GONE.value: "bold red",
+    LifecycleState.DELETED.value: "bold red",
+    LifecycleState.INACTIVE.value: "bold yellow",
+    LifecycleState.DUE_SOON.value: "bold yellow",
+    FIRST_SIGN_IN_BAND: "bold yellow",
+    LifecycleState.ACTIVE.value: "bold green",
+    LifecycleState.DISABLED.value: "bold",
 }
 
 
 
-def _band_title(state: LifecycleState) -> str:
+def _band_of(person: Person, state: AccountState, today: date) -> str:
+    """The band a person's row goes in: first sign-in pending by the one status (as People
+    and cover read it), else the account's lifecycle state."""
+    if person_status(person, today).code is PersonCode.FIRST_SIGN_IN:
+        return FIRST_SIGN_IN_BAND
+    return state.state.value
+
+
+def _band_title(band: str) -> str:
     titles = {
-        LifecycleState.GONE: _("Gone for good"),
-        LifecycleState.DELETED: _("Deleted: NAS can restore"),
-        LifecycleState.INACTIVE: _("Inactive"),
-        LifecycleState.DUE_SOON: _("Due soon"),
-        LifecycleState.ACTIVE: _("Active"),
-        LifecycleState.DISABLED: _("Disabled for leave"),
+        LifecycleState.GONE.value: _("Gone for good"),
+        LifecycleState.DELETED.value: _("Deleted: NAS can restore"),
+        LifecycleState.INACTIVE.value: _("Inactive"),
+        LifecycleState.DUE_SOON.value: _("Due soon"),
+        FIRST_SIGN_IN_BAND: _("Cannot sign in yet: not cover"),
+        LifecycleState.ACTIVE.value: _("Active"),
+        LifecycleState.DISABLED.value: _("Disabled for leave"),
     }
-    return titles[state]
+    return titles[band]
 
 
-def _band_date_meaning(state: LifecycleState) -> str:
+def _band_label(band: str) -> str:
+    """The band's word in the summary line (short: the line must fit 80 columns; the
+    rows of that band say "(new)" too)."""
+    if band == FIRST_SIGN_IN_BAND:
+        return _("New")
+    return state_label(LifecycleState(band))
+
+
+def _band_date_meaning(band: str) -> str:
     """What the date column means in this band (shown on the band's heading row)."""
     meanings = {
-        LifecycleState.GONE: _("last used"),
-        LifecycleState.DELETED: _("restore by"),
-        LifecycleState.INACTIVE: _("sign in by"),
-        LifecycleState.DUE_SOON: _("sign in by"),
-        LifecycleState.ACTIVE: _("sign in by"),
-        LifecycleState.DISABLED: _("kept until"),
+        LifecycleState.GONE.value: _("last used"),
+        LifecycleState.DELETED.value: _("restore by"),
+        LifecycleState.INACTIVE.value: _("sign in by"),
+        LifecycleState.DUE_SOON.value: _("sign in by"),
+        FIRST_SIGN_IN_BAND: _("first sign-in by"),
+        LifecycleState.ACTIVE.value: _("sign in by"),
+        LifecycleState.DISABLED.value: _("kept until"),
     }
-    return meanings[state]
+    return meanings[band]
 
 
 def _shown_day(state: AccountState) -> date | None:
@@ -131,7 +164,7 @@ class RemindersScreen(KioskScreen):
         self._today = date.min
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="reminders-summary")
         table = LiteralTable(id="reminders-table", cursor_type="row")
         table.add_column(" ", key="mark")
@@ -160,16 +193,19 @@ class RemindersScreen(KioskScreen):
         table.clear()
         self._rows.clear()
         self._bands.clear()
-        counts: dict[LifecycleState, int] = {}
+        counts: dict[str, int] = {}
         # Every row in order: a band's heading carries its cells, a person's are made
         # when the row is added (so a mark set meanwhile shows).
         specs: list[tuple[str, tuple[str | Text, ...] | None]] = []
-        for band in URGENCY_ORDER:
-            members = [(p, s) for p, s in found if s.state is band]
+        by_band: dict[str, list[tuple[Person, AccountState]]] = {}
+        for person, state in found:
+            by_band.setdefault(_band_of(person, state, self._today), []).append((person, state))
+        for band in BANDS:
+            members = by_band.get(band, [])
             if not members:
                 continue
             counts[band] = len(members)
-            band_key = f"band:{band.value}"
+            band_key = f"band:{band}"
             self._bands[band_key] = [p.id for p, _s in members]
             specs.append(
                 (
@@ -228,15 +264,15 @@ class RemindersScreen(KioskScreen):
             when,
         )
 
-    def _show_summary(self, counts: dict[LifecycleState, int]) -> None:
+    def _show_summary(self, counts: dict[str, int]) -> None:
         summary = self.query_one("#reminders-summary", Static)
         if not counts:
             summary.update(_("Nobody has an NHSmail account recorded yet."))
             return
         parts = [
-            _("{state} {n}").format(state=state_label(s), n=counts[s])
-            for s in URGENCY_ORDER
-            if s in counts
+            _("{state} {n}").format(state=_band_label(band), n=counts[band])
+            for band in BANDS
+            if band in counts
         ]
         marked = len(self._marked)
         line = " · ".join(parts)
@@ -324,7 +360,7 @@ class RemindersScreen(KioskScreen):
         for key, (person, _state) in self._rows.items():
             if key in table.rows:  # rows still to come are drawn with their mark
                 table.update_cell(key, "mark", MARK if person.id in self._marked else "")
-        counts = {LifecycleState(k.split(":", 1)[1]): len(v) for k, v in self._bands.items()}
+        counts = {k.split(":", 1)[1]: len(v) for k, v in self._bands.items()}
         self._show_summary(counts)
 
     def _targets(self) -> list[Person]:

@@ -15,7 +15,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Header
 
 from kiosk import records
 from kiosk.call_card import call_card
@@ -37,6 +36,7 @@ from kiosk.timefmt import day
 from screens.dialogs.save_file import save_to_drafts
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread, told
 from screens.widgets.text import Literal, say
 
@@ -55,7 +55,7 @@ class ReportScreen(KioskScreen):
         self._choice = 0  # 0: every site; n: the n-th site only
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="report-scope")
         with VerticalScroll(id="report-preview", can_focus=True):
             yield Literal("", id="report-sites")

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from kiosk import records, timefmt
 from kiosk.i18n import _
@@ -30,6 +30,7 @@ from kiosk.nas_requests import (
 from screens.dialogs.answer import AnswerDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.table import FIRST_ROWS, RowFeeder, cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
 
@@ -51,7 +52,7 @@ class RequestsScreen(KioskScreen):
         self._feeder: RowFeeder[NasRequest] = RowFeeder(self)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         table = LiteralTable(id="requests-table", cursor_type="row")
         table.add_column(_("Sent"), key="sent")
         table.add_column(_("Request"), key="kind")

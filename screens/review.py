@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from kiosk import records, timefmt
 from kiosk.coverage import cover_sentence, coverage, new_problems, new_warnings
@@ -23,6 +23,7 @@ from kiosk.nas_requests import next_review, review_due, role_word
 from kiosk.people import apply_decisions, record_review, with_access_at
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread
 from screens.widgets.table import cursor_key, fit, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
@@ -54,7 +55,7 @@ class ReviewScreen(KioskScreen):
         self._decisions: dict[int, Role | None] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="review-intro")
         table = LiteralTable(id="review-table", cursor_type="row")
         table.add_column(_("Name"), key="name", width=NAME_WIDTH)

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk import calls, records, scripts, timefmt
@@ -38,6 +38,7 @@ from screens.script_run_dialogs import (
 )
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.text import Literal, choice
 
 
@@ -83,7 +84,7 @@ class ScriptRunScreen(KioskScreen):
         self._prefilled = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="step-title")
         yield OptionList(id="step-lines")
         yield Literal("", id="step-status")

@@ -16,7 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from kiosk import calls, timefmt
-from kiosk.calls import FormErrors, NewOwner
+from kiosk.calls import NewOwner
+from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import _
 from kiosk.model import NasContact, Person, Site
 from kiosk.nas_hours import parse_london
@@ -100,7 +101,7 @@ class OwnerDialog(FieldDialog[NewOwner]):
             if person is not None:
                 value = getattr(person, name) or ""
                 box.value = one_line(value)
-        self.show_errors({})
+        self.show_errors(FieldErrors())
 
     def submit(self, values: dict[str, str]) -> NewOwner | None:
         person = self._people.get(self._picked)
@@ -113,7 +114,7 @@ class OwnerDialog(FieldDialog[NewOwner]):
                 values["personal_email"],
                 values["nhsmail"],
             )
-        except FormErrors as errors:
+        except FormRejected as errors:
             self.show_errors(errors.errors)
             return None
 
@@ -170,7 +171,7 @@ class TicketDialog(FieldDialog[tuple[str, datetime | None, int | None]]):
             self.query_one("#field-call_at", Input).value = timefmt_field(found.at)
 
     def submit(self, values: dict[str, str]) -> tuple[str, datetime | None, int | None] | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         ticket = ""
         try:
             ticket = validate_ticket(values["ticket"])
@@ -230,7 +231,7 @@ class PersonDialog(FieldDialog[tuple[str, str]]):
             self.query_one("#field-nhsmail", Input).value = one_line(person.nhsmail or "")
 
     def submit(self, values: dict[str, str]) -> tuple[str, str] | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         name = nhsmail = ""
         try:
             name = validate_full_name(values["full_name"])
@@ -278,7 +279,7 @@ class RecordCallDialog(FieldDialog[calls.NoAccessRecord]):
         self._today = today
 
     def submit(self, values: dict[str, str]) -> calls.NoAccessRecord | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         at: datetime | None = None
         try:
             at = parse_london(values["at"], today=self._today)
@@ -341,7 +342,7 @@ class RecordEmailDialog(FieldDialog[NasContact]):
         self._escalates = escalates
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         follow_up = optional_value(values, "follow_up", parse_day, errors)
         if errors:
             self.show_errors(errors)

@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk import records, scripts
@@ -20,6 +20,7 @@ from kiosk.model import Site
 from kiosk.nas_hours import describe, nas_status
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.text import Literal
 
 
@@ -36,7 +37,7 @@ class ScriptsScreen(KioskScreen):
         self._site_index = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         yield Literal("", id="nas-status")
         yield Literal("", id="scripts-site")
         items: list[Option | None] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 
 from kiosk import preferences, records
+from kiosk.forms import FieldErrors
 from kiosk.i18n import _
 from kiosk.model import Settings
 from screens.dialogs.field_dialog import Field, FieldDialog
@@ -27,9 +28,9 @@ class SettingsDialog(FieldDialog[Settings]):
         yield from super().compose()
 
     def submit(self, values: dict[str, str]) -> Settings | None:
-        new, errors = preferences.check_settings(values, self._current)
-        if new is None:
-            self.show_errors(errors)
+        new = preferences.check_settings(values, self._current)
+        if isinstance(new, FieldErrors):
+            self.show_errors(new)
             return None
         store = self.session.store
 

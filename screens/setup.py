@@ -16,13 +16,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, ContentSwitcher, Input, Static
 
-from kiosk import records
-from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
-from kiosk.model import SITES, Site
+from kiosk.model import Site
 from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
-from kiosk.validators import ValidationError, validate_full_name
+from kiosk.store_errors import describe_store_error
+from kiosk.validators import ValidationError, validate_admin_name
 from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
@@ -38,7 +37,10 @@ class SetupWizard(ShellScreen):
     CSS_PATH = "setup.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "previous", _("Back")),
+        # One key, named for what it does on each step (check_action shows one of them).
         Binding("ctrl+s", "next", _("Next")),
+        Binding("ctrl+s", "create", _("Create the store")),
+        Binding("ctrl+s", "finish", _("Finish")),
     ]
 
     def __init__(self) -> None:
@@ -120,7 +122,11 @@ class SetupWizard(ShellScreen):
         if action == "previous":
             return self._step in (0, 1, 2)
         if action == "next":
-            return self._step in (0, 1, 2, 4)
+            return self._step in (0, 1)
+        if action == "create":
+            return self._step == 2
+        if action == "finish":
+            return self._step == 4
         return True
 
     def action_previous(self) -> None:
@@ -151,6 +157,57 @@ class SetupWizard(ShellScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "pass1":
             self.query_one("#pass-hint", Static).update(strength_hint(event.value))
+        self._recheck(event.input.id or "")
+
+    def _recheck(self, field_id: str) -> None:
+        """An error shown under a field is checked again as the field is edited: gone once
+        the field is put right, never left standing over a corrected value. Nothing is said
+        about a field before ctrl+s was pressed on its step."""
+        if field_id == "admin-name":
+            self._refresh_error("#admin-error", self._admin_problem())
+        elif field_id in ("pass1", "pass2"):
+            first = self.query_one("#pass1", Input).value
+            again = self.query_one("#pass2", Input).value if field_id == "pass2" else None
+            self._refresh_error("#pass-error", passphrase_problem(first, again))
+        elif field_id == "recovery-check":
+            self._refresh_error("#recovery-error", None)
+        elif field_id.startswith("site-"):
+            name = field_id.removeprefix("site-")
+            check = check_site(read_site_fields(self), today=self.kiosk.clock.today())
+            error = check.errors.get(name)
+            if self._refresh_error(f"#site-{name}-error", error or check.warnings.get(name)):
+                line = self.query_one(f"#site-{name}-error", Static)
+                line.set_class(error is None and name in check.warnings, "warning")
+                marked = any(
+                    str(self.query_one(f"#site-{other}-error", Static).render()).strip()
+                    for other in read_site_fields(self)
+                )
+                if not marked:
+                    self._refresh_error("#site-error", None)
+
+    def _refresh_error(self, selector: str, problem: str | None) -> bool:
+        """Update an error line that is showing (to the current problem, or nothing);
+        leave an empty one empty. True when it was showing."""
+        line = self.query_one(selector, Static)
+        if not str(line.render()).strip():
+            return False
+        line.update(problem or "")
+        return True
+
+    def _admin_problem(self) -> str | None:
+        try:
+            validate_admin_name(self.query_one("#admin-name", Input).value)
+        except ValidationError as error:
+            return error.message
+        return None
+
+    def action_create(self) -> None:
+        """ctrl+s on the site step: check it and create the store."""
+        self._site_done()
+
+    def action_finish(self) -> None:
+        """ctrl+s on the recovery step: check the typed group and open the dashboard."""
+        self._recovery_done()
 
     def action_next(self) -> None:
         handler = {
@@ -163,13 +220,10 @@ class SetupWizard(ShellScreen):
             handler()
 
     def _admin_done(self) -> None:
-        try:
-            validate_full_name(self.query_one("#admin-name", Input).value)
-        except ValidationError as error:
-            self.query_one("#admin-error", Static).update(error.message)
-            return
-        self.query_one("#admin-error", Static).update("")
-        self._show(1)
+        problem = self._admin_problem()
+        self.query_one("#admin-error", Static).update(problem or "")
+        if problem is None:
+            self._show(1)
 
     def _passphrase_done(self) -> None:
         problem = passphrase_problem(
@@ -198,25 +252,30 @@ class SetupWizard(ShellScreen):
         self._site = check.site
         self._show(3)
         self._create(
-            self.query_one("#admin-name", Input).value.strip(),
+            validate_admin_name(self.query_one("#admin-name", Input).value),
             self.query_one("#pass1", Input).value,
             check.site,
         )
 
     @work(thread=True, exclusive=True)
     def _create(self, admin: str, passphrase: str, site: Site) -> None:
-        from store import Store, StoreError
+        from kiosk.missing_store import creation_refused
+        from kiosk.new_store import create_store
+        from store import StoreError
 
+        refused = creation_refused(self.kiosk.store_path)
+        if refused:
+            self.app.call_from_thread(self._create_failed, refused)
+            return
         try:
-            store, recovery = Store.create(
+            store, recovery = create_store(
                 self.kiosk.store_path,
                 admin,
                 passphrase,
+                site,
                 kdf=self.kiosk.store_kdf,
                 now=self.kiosk.store_clock,
             )
-            with store.transaction() as tx:
-                records.save(tx, SITES, site, "site.add")
         except StoreError as error:
             self.app.call_from_thread(self._create_failed, describe_store_error(error))
             return

@@ -65,7 +65,7 @@ class KioskShell(Protocol):
 
     def store_problem(self, error: Exception, screen_broken: bool = False) -> None:
         """Say what a store error means in a sentence (never a crash); lock when the store
-        can no longer be trusted (see :func:`kiosk.cli_common.describe_store_error`)."""
+        can no longer be trusted (see :func:`kiosk.store_errors.describe_store_error`)."""
 
 
 class StoreChanged(Message):

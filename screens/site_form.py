@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Header, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from kiosk import records, timefmt
 from kiosk.coverage import cover_sentence, coverage
@@ -34,6 +34,7 @@ from kiosk.sites import (
 from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
@@ -84,7 +85,7 @@ class SiteFormScreen(KioskScreen):
         return records.site(self.session.db(), self._replacing_id)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         with VerticalScroll(id="site-form"):
             yield Literal("", id="form-intro")
             yield from site_field_widgets(label_classes="field-label", error_classes="field-error")

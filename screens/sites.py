@@ -13,11 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Header, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from kiosk import records, timefmt
 from kiosk.activity import ActivityError, record_mailbox_email
 from kiosk.dspt import dspt_verdict, status_label, suggest_version
+from kiosk.forms import FieldErrors
 from kiosk.i18n import _
 from kiosk.model import DsptStatus, Site
 from kiosk.sites import SiteError, history, people_with_access, record_publication
@@ -25,6 +26,7 @@ from kiosk.validators import ValidationError, display_phone, parse_day
 from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskModal, KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread, saving_on, say_still_saving
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
@@ -50,7 +52,7 @@ class SitesScreen(KioskScreen):
         self._sites: dict[str, Site] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         table = LiteralTable(id="sites-table", cursor_type="row")
         table.add_column(_("Site"), key="name")
         table.add_column(_("ODS"), key="ods")
@@ -305,7 +307,7 @@ class MailboxSentDialog(FieldDialog[Site]):
         try:
             day = parse_day(values["day"]) if values["day"].strip() else today
         except ValidationError as problem:
-            self.show_errors({"day": str(problem)})
+            self.show_errors(FieldErrors(day=str(problem)))
             return None
         self.save_then_close(
             lambda: record_mailbox_email(store, site_id, day, today),

@@ -16,9 +16,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, Select, Static
+from textual.widgets import DataTable, Select, Static
 
 from kiosk import calls, records, scripts, timefmt
+from kiosk.forms import FieldErrors
 from kiosk.i18n import _
 from kiosk.model import Channel, NasContact, Site, TicketStatus
 from kiosk.nas_hours import parse_london
@@ -33,6 +34,7 @@ from screens.dialogs.field_dialog import (
 )
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import KioskHeader
 from screens.widgets.saving import save_in_thread
 from screens.widgets.table import cursor_key
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
@@ -55,7 +57,7 @@ class TicketsScreen(KioskScreen):
         self._contacts: dict[str, NasContact] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield KioskHeader()
         table = LiteralTable(id="tickets-table", cursor_type="row")
         table.add_column(_("When"), key="when")
         table.add_column(_("How"), key="how")
@@ -268,7 +270,7 @@ class FollowUpDialog(FieldDialog[NasContact]):
         self._entry = entry
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         follow_up = optional_value(values, "follow_up", parse_day, errors)
         if errors:
             self.show_errors(errors)
@@ -326,7 +328,7 @@ class AddContactDialog(FieldDialog[NasContact]):
         return widgets
 
     def submit(self, values: dict[str, str]) -> NasContact | None:
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         try:
             at = parse_london(values["at"])
         except ValidationError as error:

@@ -4,6 +4,11 @@ The admin who last unlocked is preselected and the cursor starts in the passphra
 so the usual unlock is a passphrase and Enter. The key derivation (Argon2id) runs in a
 worker thread so the screen stays responsive. Nothing personal is on this screen: it is
 what a locked kiosk shows to whoever walks past.
+
+A store file that cannot be read (cut short, zero bytes, junk: found here, on unlocking,
+or by an open session's poll, which locks) is not a crash here: the screen gives way to
+the restore screen (:class:`screens.missing_store.MissingStoreScreen`), which says that
+the file is damaged, that kiosk left it as it was, and offers the newest backup.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
-from kiosk.cli_common import describe_store_error
 from kiosk.i18n import _
+from kiosk.store_errors import describe_store_error
 from kiosk.unlock_policy import unlock_delay
 from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
@@ -38,12 +43,19 @@ class UnlockScreen(ShellScreen):
         super().__init__()
         self._wait_until = 0.0
         self._counted = 0  # seconds of countdown already shown (not waited twice)
+        self._unreadable = False  # the header does not read: nothing to unlock
+        self._reason = ""  # why the last attempt failed, said with the wait after it
 
     def compose(self) -> ComposeResult:
-        from store import peek
+        from store import StoreError, peek
 
         path = self.kiosk.store_path
-        names = peek.admin_names(path)
+        try:
+            names = peek.admin_names(path)
+        except (StoreError, OSError):  # damaged, gone or unreadable since kiosk looked
+            self._unreadable = True
+            yield from self._compose_damaged()
+            return
         last = peek.last_admin(path)
         with Vertical(id="unlock-box"):
             yield Literal(_("kiosk is locked"), id="unlock-title")
@@ -66,9 +78,36 @@ class UnlockScreen(ShellScreen):
                 )
         yield Footer()
 
+    def _compose_damaged(self) -> ComposeResult:
+        from kiosk.missing_store import damaged_sentence, newest_intact
+
+        path = self.kiosk.store_path
+        with Vertical(id="unlock-box"):
+            yield Literal(_("The store file is damaged"), id="unlock-title")
+            yield Literal(damaged_sentence(path, newest_intact(path)), id="unlock-message")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Unlock and the recovery key have nothing to open when the file is damaged."""
+        return not (self._unreadable and action in ("unlock", "recovery"))
+
     def on_mount(self) -> None:
+        if self._unreadable:
+            self._to_restore(None)
+            return
         self.query_one("#passphrase", Input).focus()
         self._apply_throttle()
+
+    def _to_restore(self, admin: str | None) -> None:
+        """The file cannot be opened: the restore screen takes this one's place."""
+        from kiosk.missing_store import newest_intact
+        from screens.missing_store import MissingStoreScreen
+        from store import peek
+
+        path = self.kiosk.store_path
+        self.app.switch_screen(
+            MissingStoreScreen(newest_intact(path), damaged=peek.exists(path), admin=admin)
+        )
 
     def _failures(self) -> int:
         from store import peek
@@ -92,8 +131,10 @@ class UnlockScreen(ShellScreen):
         if left > 0:
             field.disabled = True
             self._say(
-                _("Too many failed attempts: you can try again in {seconds} s.").format(
-                    seconds=int(left + 0.999)
+                self._with_reason(
+                    _("Too many failed attempts: you can try again in {seconds} s.").format(
+                        seconds=int(left + 0.999)
+                    )
                 ),
                 error=True,
             )
@@ -101,7 +142,11 @@ class UnlockScreen(ShellScreen):
         else:
             field.disabled = False
             field.focus()
-            self._say(_("You can try again now."))
+            self._say(self._with_reason(_("You can try again now.")), error=bool(self._reason))
+
+    def _with_reason(self, text: str) -> str:
+        """The wait never hides why the attempt failed (a wrong passphrase, say)."""
+        return f"{self._reason} {text}" if self._reason else text
 
     def _say(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#unlock-message", Static)
@@ -121,13 +166,14 @@ class UnlockScreen(ShellScreen):
             self._say(_("Type your passphrase, then press Enter."), error=True)
             return
         field.disabled = True
+        self._reason = ""
         self._say(_("Unlocking\u2026"))
         self._open(admin, field.value)
 
     @work(thread=True, exclusive=True)
     def _open(self, admin: str, passphrase: str) -> None:
         from kiosk.unlock_policy import turn
-        from store import Store, StoreError
+        from store import Store, StoreDamaged, StoreError
 
         # In turn with every other attempt on this store (other processes too); the
         # countdown shown already covered the wait the failures here asked for.
@@ -136,6 +182,9 @@ class UnlockScreen(ShellScreen):
                 store = Store.open(
                     self.kiosk.store_path, admin, passphrase, now=self.kiosk.store_clock
                 )
+        except StoreDamaged:  # tampered too: only a restore may replace it
+            self.app.call_from_thread(self._to_restore, admin)
+            return
         except StoreError as error:
             self.app.call_from_thread(self._failed, describe_store_error(error))
             return
@@ -150,6 +199,7 @@ class UnlockScreen(ShellScreen):
         field.value = ""
         field.disabled = False
         field.focus()
+        self._reason = message
         self._say(message, error=True)
         self._apply_throttle()
 

@@ -24,7 +24,7 @@ from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskModal
 from screens.widgets.footer import Footer
 from screens.widgets.saving import save_in_thread, saving_on, say_still_saving
-from screens.widgets.text import Literal, LiteralLabel
+from screens.widgets.text import Literal, LiteralLabel, one_line
 from screens.widgets.toggles import Choice
 
 FIELD_FOR_RULE = {
@@ -33,6 +33,8 @@ FIELD_FOR_RULE = {
     "day_invalid": "day",
     "day_before_sent": "day",
     "day_future": "day",
+    "ticket_control": "ticket",
+    "ticket_format": "ticket",
 }
 
 
@@ -74,6 +76,7 @@ class AnswerDialog(KioskModal[bool]):
             yield Literal("", id="answer-day-error", classes="field-error")
             yield LiteralLabel(_("Ticket reference"), classes="field-label")
             yield Input(id="answer-ticket", placeholder=_("e.g. INC1234567"))
+            yield Literal("", id="answer-ticket-error", classes="field-error")
             yield LiteralLabel(
                 _("The new NHSmail address (the username NAS gave)"),
                 classes="field-label",
@@ -93,7 +96,8 @@ class AnswerDialog(KioskModal[bool]):
         today = self.session.clock.today()
         self.query_one("#answer-day", Input).value = today.isoformat()
         # The reference NAS gave when the request was logged: kept, and shown to confirm.
-        self.query_one("#answer-ticket", Input).value = self._request.ticket
+        # one_line: a reference from an older file may hold a control character.
+        self.query_one("#answer-ticket", Input).value = one_line(self._request.ticket)
         self._show_fields()
         self.query_one("#answer-outcome", RadioSet).focus()
 
@@ -160,7 +164,7 @@ class AnswerDialog(KioskModal[bool]):
 
     def _show_error(self, error: ValidationError) -> None:
         """The rule broken, under the field it is about; the other error lines cleared."""
-        errors = {name: "" for name in ("day", "nhsmail", "reason", "")}
+        errors = {name: "" for name in ("day", "ticket", "nhsmail", "reason", "")}
         field = FIELD_FOR_RULE.get(error.rule, "")
         if error.rule.startswith("nhsmail") or error.rule == "duplicate_nhsmail":
             field = "nhsmail"

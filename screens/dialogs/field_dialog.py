@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from kiosk.forms import FORM, FieldErrors
 from kiosk.i18n import _
 from kiosk.validators import ValidationError
 from screens.widgets.base import KioskModal
@@ -30,7 +31,7 @@ from screens.widgets.text import Literal, LiteralLabel, one_line
 T = TypeVar("T")
 V = TypeVar("V")
 
-FORM_ERROR = "_form"  # errors that belong to no single field
+FORM_ERROR = FORM  # the error line for what belongs to no single field (kiosk.forms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +134,9 @@ class FieldDialog(KioskModal[T | None], Generic[T]):
     def values(self) -> dict[str, str]:
         return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self._fields}
 
-    def show_errors(self, errors: Mapping[str, str]) -> None:
-        """Each message under its field (unknown fields under the form); others cleared."""
+    def show_errors(self, errors: FieldErrors) -> None:
+        """Each message under its field (FORM's, and any unknown field's, under the form);
+        the others cleared. Every form check returns, or FormRejected carries, this type."""
         names = {f.name for f in self._fields}
         general = [message for name, message in errors.items() if name not in names]
         for field in self._fields:
@@ -187,7 +189,7 @@ class FieldDialog(KioskModal[T | None], Generic[T]):
             errors = refused(error)
             if errors is None:
                 return False
-            self.show_errors(errors)
+            self.show_errors(errors if isinstance(errors, FieldErrors) else FieldErrors(errors))
             return True
 
         save_in_thread(self, save, saved, refused=failed)
@@ -201,10 +203,10 @@ class FieldDialog(KioskModal[T | None], Generic[T]):
 
 def form_errors(error: Exception) -> Mapping[str, str] | None:
     """A ``refused`` for :meth:`FieldDialog.save_then_close`: the fields a domain call's
-    :class:`~kiosk.calls.FormErrors` names (None for any other error)."""
-    from kiosk.calls import FormErrors
+    :class:`~kiosk.forms.FormRejected` names (None for any other error)."""
+    from kiosk.forms import FormRejected
 
-    return error.errors if isinstance(error, FormErrors) else None
+    return error.errors if isinstance(error, FormRejected) else None
 
 
 def day_text(value: date | None) -> str:
@@ -216,7 +218,7 @@ def optional_value(
     values: Mapping[str, str],
     name: str,
     parse: Callable[[str], V],
-    errors: dict[str, str],
+    errors: FieldErrors,
 ) -> V | None:
     """An optional field: left empty it is None; otherwise what ``parse`` makes of it, or
     None with the rule it broke put in ``errors[name]`` for :meth:`FieldDialog.show_errors`."""

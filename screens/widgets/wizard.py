@@ -43,8 +43,14 @@ class WizardScreen(KioskScreen):
     """Step navigation over ``#steps``; see the module docstring for what a wizard adds."""
 
     STEPS: ClassVar[tuple[str, ...]] = ()
+    # ctrl+s is named for what it does: Record on the step that records, Finish on the
+    # last. The footer and the palette show the first binding of a key that check_action
+    # allows, so those two come first; "next" stays allowed everywhere (a wizard's Enter
+    # runs it), and shows as Next on the other steps.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "previous", _("Back")),
+        Binding("ctrl+s", "record", _("Record")),
+        Binding("ctrl+s", "finish", _("Finish")),
         Binding("ctrl+s", "next", _("Next")),
     ]
 
@@ -83,6 +89,20 @@ class WizardScreen(KioskScreen):
     def _show_done(self) -> None:
         self._step = self.STEPS.index(DONE)
         self._show_step()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Record only on the step before :data:`DONE`, Finish only on it."""
+        if action == "record":
+            return self._step + 1 < len(self.STEPS) and self.STEPS[self._step + 1] == DONE
+        if action == "finish":
+            return self.step == DONE
+        return True
+
+    def action_record(self) -> None:
+        self.action_next()
+
+    def action_finish(self) -> None:
+        self.action_next()
 
     def action_next(self) -> None:
         if self.step == DONE:

@@ -11,7 +11,6 @@ import pytest
 
 from kiosk import records
 from kiosk.admins import (
-    AdminChangeError,
     add_admin,
     admin_rows,
     change_own_passphrase,
@@ -20,6 +19,7 @@ from kiosk.admins import (
     regenerate_recovery,
     remove_admin,
 )
+from kiosk.forms import FORM, FormRejected
 from kiosk.model import SITES, Site
 from store import RECOVERY_SLOT, Store, StoreLocked, WrongPassphrase
 from tests.conftest import FAST_KDF, KIOSK_ADMIN, KIOSK_PASSPHRASE
@@ -53,7 +53,7 @@ def test_new_admin_problems_all_at_once() -> None:
 
 
 def test_add_admin_with_their_own_passphrase(kiosk_store: Store) -> None:
-    with pytest.raises(AdminChangeError) as refused:
+    with pytest.raises(FormRejected) as refused:
         add_admin(kiosk_store, "Bea Example", "too short", "too short")
     assert set(refused.value.errors) == {"passphrase"}
     assert add_admin(kiosk_store, "  Bea   Example ", BEA_PASS, BEA_PASS) == "Bea Example"
@@ -62,15 +62,15 @@ def test_add_admin_with_their_own_passphrase(kiosk_store: Store) -> None:
     assert rows[0].last_unlock is None and rows[0].added is not None
     assert "admin.add" in actions(kiosk_store)
     Store.open(kiosk_store.path, "Bea Example", BEA_PASS).close()
-    with pytest.raises(AdminChangeError) as duplicate:
+    with pytest.raises(FormRejected) as duplicate:
         add_admin(kiosk_store, "bea example", BEA_PASS, BEA_PASS)
     assert "already" in duplicate.value.errors["name"]
 
 
 def test_last_admin_cannot_be_removed(kiosk_store: Store) -> None:
-    with pytest.raises(AdminChangeError) as refused:
+    with pytest.raises(FormRejected) as refused:
         remove_admin(kiosk_store, KIOSK_ADMIN)
-    assert "last admin" in refused.value.errors["form"]
+    assert "last admin" in refused.value.errors[FORM]
     assert [r.name for r in admin_rows(kiosk_store)] == [KIOSK_ADMIN]
 
 
@@ -113,10 +113,10 @@ def test_removing_yourself_locks_the_session(kiosk_store: Store) -> None:
 
 def test_change_own_passphrase_needs_the_current_one(kiosk_store: Store) -> None:
     new = "seven green bottles standing"
-    with pytest.raises(AdminChangeError) as wrong:
+    with pytest.raises(FormRejected) as wrong:
         change_own_passphrase(kiosk_store, "not my passphrase", new, new)
     assert "current" in wrong.value.errors
-    with pytest.raises(AdminChangeError) as mismatch:
+    with pytest.raises(FormRejected) as mismatch:
         change_own_passphrase(kiosk_store, KIOSK_PASSPHRASE, new, new + "s")
     assert "passphrase" in mismatch.value.errors
     change_own_passphrase(kiosk_store, KIOSK_PASSPHRASE, new, new)
@@ -150,7 +150,7 @@ def test_recovery_end_to_end_when_every_admin_is_gone(tmp_path: Path) -> None:
 
     rescue = Store.open_with_recovery(path, code.lower().replace("-", " "))
     assert rescue.admin == RECOVERY_SLOT and rescue.is_recovery
-    with pytest.raises(AdminChangeError):
+    with pytest.raises(FormRejected):
         recover(rescue, "Cy Example", "short", "short")
     name, new_code = recover(
         rescue, "Cy Example", "three rivers meet at dawn", "three rivers meet at dawn"
@@ -185,5 +185,5 @@ def test_recovery_resets_a_forgotten_passphrase(tmp_path: Path) -> None:
 
 
 def test_recover_refuses_an_ordinary_session(kiosk_store: Store) -> None:
-    with pytest.raises(AdminChangeError):
+    with pytest.raises(FormRejected):
         recover(kiosk_store, "Cy Example", BEA_PASS, BEA_PASS)

@@ -24,7 +24,7 @@ import pytest
 
 from kiosk import demo, facts, html_page, records, timefmt
 from kiosk.call_card import call_card
-from kiosk.cli_report import AUDIT_ACTION
+from kiosk.cli.report import AUDIT_ACTION
 from kiosk.model import Person, Site
 from kiosk.validators import display_phone
 from store import Store

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 from kiosk import calls, records
-from kiosk.calls import FormErrors, NewOwner
+from kiosk.calls import NewOwner
 from kiosk.clock import LONDON
+from kiosk.forms import FormRejected
 from kiosk.model import (
     PEOPLE,
     SITES,
@@ -118,7 +120,7 @@ def test_record_contact_saves_in_utc_and_audits_without_personal_data() -> None:
 def test_record_contact_refuses_bad_fields_and_saves_nothing() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    with pytest.raises(FormErrors) as caught:
+    with pytest.raises(FormRejected) as caught:
         calls.record_contact(
             store,
             site_id=site_id,
@@ -243,7 +245,7 @@ def test_new_owner_form_normalises_each_field() -> None:
 
 
 def test_new_owner_form_names_every_broken_rule() -> None:
-    with pytest.raises(FormErrors) as caught:
+    with pytest.raises(FormRejected) as caught:
         calls.new_owner_from_form("", "01632 960123", "not-an-email", "priya@example.org")
     errors = caught.value.errors
     assert set(errors) == {"full_name", "personal_mobile", "personal_email", "nhsmail"}
@@ -253,7 +255,7 @@ def test_new_owner_form_names_every_broken_rule() -> None:
 
 
 def test_personal_email_is_required_only_without_nhsmail() -> None:
-    with pytest.raises(FormErrors) as caught:
+    with pytest.raises(FormRejected) as caught:
         calls.new_owner_from_form("Priya Shah", "07700900123", "", "")
     assert "NHSmail account" in caught.value.errors["personal_email"]
     owner = calls.new_owner_from_form("Priya Shah", "07700900123", "", "Priya.Shah@nhs.net")
@@ -314,7 +316,7 @@ def test_no_access_call_creates_joiner_owner_request_and_contact() -> None:
     assert "Priya" not in str(store.audit_entries) and "07700" not in str(store.audit_entries)
 
 
-def test_no_access_call_with_an_existing_person_promotes_them() -> None:
+def _tom_on_record() -> tuple[FakeStore, int, Person]:
     store = FakeStore()
     site_id = harbour_view(store)
     pid = add_person(
@@ -325,10 +327,21 @@ def test_no_access_call_with_an_existing_person_promotes_them() -> None:
             "tom.reed@example.org",
             "tom.reed@nhs.net",
             access={site_id: Role.MEMBER},
+            last_activity=date(2026, 11, 20),
         ),
     )
     person = records.person(store.read(), pid)
     assert person is not None
+    return store, site_id, person
+
+
+def test_no_access_call_leaves_an_existing_persons_record_untouched() -> None:
+    """Rewritten (M5): this test asserted that picking Tom made him a Joining owner at
+    once. The call only asks NAS; Tom's record (name, contacts, role, status) stays as
+    it was, so he still counts as the member he is, and only the request and the ticket
+    are added. His role changes when NAS's answer is recorded (next test)."""
+    store, site_id, person = _tom_on_record()
+    before = store.read().table(PEOPLE).get(doc_id=person.id)
     done = calls.record_no_access_call(
         store,
         site_id=site_id,
@@ -337,14 +350,34 @@ def test_no_access_call_with_an_existing_person_promotes_them() -> None:
         ticket="",
         follow_up=date(2026, 11, 26),
     )
-    assert done.person_id == pid
-    after = records.person(store.read(), pid)
-    assert after is not None
-    assert after.access == {site_id: Role.OWNER}
-    assert after.status is PersonStatus.JOINER
+    assert done.person_id == person.id
+    assert store.read().table(PEOPLE).get(doc_id=person.id) == before
     assert len(records.people(store.read())) == 1
+    [request] = records.requests(store.read())
+    assert (request.kind, request.person_id, request.role) == (
+        RequestKind.NO_ACCESS, person.id, Role.OWNER,
+    )
     assert records.contacts(store.read())[0].follow_up == date(2026, 11, 26)
-    assert store.audit_entries[-3]["action"] == "person.change"
+    assert [e["action"] for e in store.audit_entries[-2:]] == ["request.add", "contact.add"]
+    assert "person.change" not in [e["action"] for e in store.audit_entries]
+
+
+def test_nas_answer_on_an_existing_persons_no_access_request() -> None:
+    """Done makes them the owner and leaves the rest of their record as it was; Rejected
+    leaves them exactly as they were (their member access is not taken away)."""
+    from kiosk.people import record_answer
+
+    for done, role in ((True, Role.OWNER), (False, Role.MEMBER)):
+        store, site_id, person = _tom_on_record()
+        made = calls.record_no_access_call(
+            store, site_id=site_id, at=CALL_AT, owner=NewOwner.from_person(person), ticket="X1"
+        )
+        record_answer(
+            store, made.request_id, done=done, day=date(2026, 11, 25), reason="" if done else "No"
+        )
+        after = records.person(store.read(), person.id)
+        assert after is not None
+        assert after == replace(person, access={site_id: role}), done
 
 
 def test_no_access_call_refuses_someone_already_on_record() -> None:
@@ -352,7 +385,7 @@ def test_no_access_call_refuses_someone_already_on_record() -> None:
     site_id = harbour_view(store)
     add_person(store, Person("Tom Reed", "07700900456", "tom.reed@example.org"))
     owner = calls.new_owner_from_form("T Reed", "07700 900456", "t.reed@example.org", "")
-    with pytest.raises(FormErrors, match="Tom Reed is already on record"):
+    with pytest.raises(FormRejected, match="Tom Reed is already on record"):
         calls.record_no_access_call(store, site_id=site_id, at=CALL_AT, owner=owner, ticket="X1")
     db = store.read()
     assert len(records.people(db)) == 1
@@ -363,7 +396,7 @@ def test_no_access_call_with_a_bad_ticket_saves_nothing() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     owner = calls.new_owner_from_form("Priya Shah", "07700900123", "priya@example.org", "")
-    with pytest.raises(FormErrors):
+    with pytest.raises(FormRejected):
         calls.record_no_access_call(
             store, site_id=site_id, at=CALL_AT, owner=owner, ticket="no spaces please"
         )
@@ -419,7 +452,7 @@ def test_local_support_keeps_other_settings() -> None:
 def test_local_support_names_each_broken_rule(
     name: str, email: str, phone: str, fields: set[str]
 ) -> None:
-    with pytest.raises(FormErrors) as caught:
+    with pytest.raises(FormRejected) as caught:
         calls.check_local_support(name, email, phone)
     assert set(caught.value.errors) == fields
 
@@ -456,3 +489,61 @@ def test_no_access_call_is_all_or_nothing_on_the_real_store(
     )
     assert records.person(kiosk_store.read(), done.person_id) is not None
     assert kiosk_store.verify_audit().ok
+
+
+# --- one ticket, however many contacts (L2) --------------------------------------------------
+
+
+def _call_and_escalation(call_ticket: str, email_ticket: str) -> tuple[FakeStore, int, int]:
+    store = FakeStore()
+    site_id = harbour_view(store)
+    call = calls.record_contact(
+        store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="no_access",
+        ticket=call_ticket, follow_up=date(2026, 11, 25),
+    )
+    email = calls.record_email(
+        store, site_id=site_id, at=datetime(2026, 12, 2, 9, 30, tzinfo=LONDON),
+        script="escalate", ticket=email_ticket, escalates=call.id,
+        follow_up=date(2026, 12, 3),
+    )
+    return store, call.id, email.id
+
+
+@pytest.mark.parametrize(
+    ("call_ticket", "email_ticket"), [("", ""), ("INC0123456", ""), ("", "INC0123456")]
+)
+def test_a_call_and_its_escalation_email_are_one_ticket_everywhere(
+    call_ticket: str, email_ticket: str
+) -> None:
+    """L2: tickets were grouped by reference only, so a call logged without one (or with
+    the reference on only one of the two) and its escalation email counted as two open
+    tickets on the dashboard, in kiosk status and on the report. The email's escalates
+    link is stored and grouping follows it."""
+    from kiosk.dashboard import _ticket_lines
+    from kiosk.site_status import read_status
+
+    store, call_id, email_id = _call_and_escalation(call_ticket, email_ticket)
+    contacts = records.contacts(store.read())
+    [ticket] = calls.tickets(contacts)
+    assert {c.id for c in ticket.contacts} == {call_id, email_id}
+    assert ticket.reference == (call_ticket or email_ticket)
+    assert len(calls.open_tickets(contacts)) == 1
+    today = date(2026, 12, 2)
+    [site] = read_status(store.read(), today).sites
+    assert len(site.open_tickets) == 1
+    lines = " ".join(line.text for line in _ticket_lines(contacts, today))
+    assert "2 open" not in lines
+
+
+def test_editing_a_tickets_reference_changes_every_contact_of_it() -> None:
+    """L2: edit_ticket changed one contact, so correcting the reference on the call split
+    it from its email (two tickets again). The reference is the ticket's: every contact
+    of the ticket takes it, each change audited; notes stay the contact's own."""
+    store, call_id, email_id = _call_and_escalation("INC0123456", "INC0123456")
+    calls.edit_ticket(store, call_id, "INC0123457", "Typo in the reference")
+    by_id = {c.id: c for c in records.contacts(store.read())}
+    assert by_id[call_id].ticket == by_id[email_id].ticket == "INC0123457"
+    assert by_id[call_id].notes == "Typo in the reference" and by_id[email_id].notes == ""
+    assert len(calls.tickets(by_id.values())) == 1
+    edits = [e for e in store.audit_entries if e["action"] == "contact.edit"]
+    assert {e["record_id"] for e in edits} == {call_id, email_id}

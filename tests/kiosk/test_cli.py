@@ -66,6 +66,19 @@ def test_help_documents_every_subcommand() -> None:
         assert "usage: kiosk " + name in sub.stdout
 
 
+def test_the_registry_is_every_subcommand_once_in_help_order() -> None:
+    """SUBCOMMANDS is the one list: the parser has exactly its names, in its order, and a
+    module that registers several (check, backup, restore) is asked once."""
+    import argparse
+
+    from kiosk.cli import SUBCOMMANDS, build_parser
+
+    parser = build_parser()
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert len(actions) == 1
+    assert list(actions[0].choices) == list(SUBCOMMANDS)
+
+
 def test_init_creates_a_store_and_prints_the_recovery_key_once(tmp_path: Path) -> None:
     path = tmp_path / "store" / "kiosk.store"
     result = kiosk(*INIT, stdin=PASSPHRASE + "\n", store=path)
@@ -130,7 +143,7 @@ def test_unknown_option_is_refused_without_a_traceback() -> None:
 
 def test_an_internal_fault_prints_where_but_no_values() -> None:
     script = (
-        "import sys, kiosk.cli_nas as nas\n"
+        "import sys, kiosk.cli.nas as nas\n"
         "def run(args):\n"
         "    name, mobile = 'Jane Testperson', '07700900123'\n"
         "    raise ValueError(name + ' ' + mobile)\n"
@@ -159,6 +172,52 @@ def test_store_given_before_or_after_the_subcommand_is_the_same_store(tmp_path: 
         result = kiosk(*args, stdin=PASSPHRASE + "\n")
         assert "no store" not in result.stderr.lower(), where
         assert "Harbour View Care Home" in result.stdout, (where, result.stderr)
+
+
+def test_init_refuses_beside_the_backups_of_a_lost_store(tmp_path: Path) -> None:
+    """The store file deleted or moved, its backups/ still there: `kiosk init` must not
+    start an empty store next to the care group's history. It names `kiosk restore` (with
+    the --store the admin typed) and touches nothing."""
+    from tests.screens.test_missing_store import lost_store
+
+    path, newest = lost_store(tmp_path)
+    backups = {p.name: p.read_bytes() for p in (path.parent / "backups").iterdir()}
+    result = kiosk("--store", str(path), *INIT, stdin=PASSPHRASE + "\n")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert f"kiosk restore {newest} --store {path}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not path.exists()
+    assert {p.name: p.read_bytes() for p in (path.parent / "backups").iterdir()} == backups
+
+
+def test_init_checks_the_toolkit_version_against_the_date(tmp_path: Path) -> None:
+    """kiosk init takes a DSPT version through the same rule as the Sites screen
+    (kiosk.dspt.check_version): one not open on the publication date is refused."""
+    path = tmp_path / "kiosk.store"
+    dspt = ["--dspt-status", "met", "--dspt-date", "2026-10-15"]
+    result = kiosk(*INIT, *dspt, "--dspt-version", "2027-28", stdin=PASSPHRASE + "\n", store=path)
+    assert result.returncode == 1
+    assert "2026-27" in result.stderr and "not open yet" in result.stderr
+    assert not path.exists()
+    made = kiosk(*INIT, *dspt, "--dspt-version", "2026/27", stdin=PASSPHRASE + "\n", store=path)
+    assert made.returncode == 0, made.stderr
+    from kiosk import records
+    from store import Store
+
+    site = records.sites(Store.open(path, "Ann Example", PASSPHRASE).read())[0]
+    assert site.dspt_version == "2026-27"
+
+
+def test_init_names_the_admin_name_rule(tmp_path: Path) -> None:
+    """L4: kiosk init checked an admin name as a person's name (100 characters), then the
+    store refused a 65-character one with a generic message after the passphrase."""
+    path = tmp_path / "kiosk.store"
+    args = [a if a != "Ann Example" else "A" * 70 for a in INIT]
+    result = kiosk(*args, stdin=PASSPHRASE + "\n", store=path)
+    assert result.returncode == 1
+    assert "64" in result.stderr and "admin name" in result.stderr.lower()
+    assert not path.exists()
 
 
 def test_plain_kiosk_is_parsed_without_the_subcommands_and_as_the_whole_parser_would(

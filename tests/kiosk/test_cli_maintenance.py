@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -73,8 +74,20 @@ def run_in_process(
     return status, captured.out, captured.err
 
 
-def run_process(*argv: str, stdin: str = PASSPHRASE + "\n") -> subprocess.CompletedProcess[str]:
+def run_process(
+    *argv: str,
+    stdin: str = PASSPHRASE + "\n",
+    home: Path | None = None,
+    store_env: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``home``: run as a user whose default store is in there, with ``$KIOSK_STORE``
+    set to ``store_env`` (unset when None)."""
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    if home is not None:
+        env.pop("KIOSK_STORE", None)
+        env.update(HOME=str(home), XDG_DATA_HOME=str(home / ".local" / "share"))
+        if store_env is not None:
+            env["KIOSK_STORE"] = str(store_env)
     return subprocess.run(
         [sys.executable, "-m", "kiosk", *argv],
         input=stdin,
@@ -111,6 +124,37 @@ def test_check_good_store_prints_the_head_and_exits_0(
     assert "Result: all is well." in out
     # the check wrote nothing into the real store or its backups
     assert len(Store.list_generations(made.path)) == 3
+
+
+@pytest.mark.parametrize(
+    ("where", "mode", "fix"),
+    [("folder", 0o755, "chmod 700"), ("file", 0o644, "chmod 600"), ("backups", 0o755, "chmod 700")],
+)
+def test_check_reports_a_store_open_to_other_users_with_the_fix(
+    made: Made,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+    mode: int,
+    fix: str,
+) -> None:
+    """Review: unlock warned that the folder was open to other users, then ``kiosk check``
+    said "all is well". Both say it now, with the command that puts it right."""
+    target = {
+        "folder": made.path.parent,
+        "file": made.path,
+        "backups": made.path.parent / "backups",
+    }[where]
+    os.chmod(target, mode)
+    try:
+        status, out, err = run_in_process(monkeypatch, capsys, *store_args(made, "check"))
+    finally:
+        os.chmod(target, 0o700 if target.is_dir() else 0o600)
+    text = " ".join(out.split())
+    assert status == 0, out + err  # not damage
+    assert "all is well" not in text
+    assert f"{fix} {target}" in text
+    assert "other users" in text.split("Result:", 1)[1]
 
 
 def test_check_with_wrong_passphrase_is_a_user_error(
@@ -159,6 +203,49 @@ def test_flipped_byte_in_the_store_exits_2_and_names_the_newest_good_backup(
     assert f"Newest good backup: generation {newest.generation}" in result.stdout
     assert f"kiosk restore {newest.path}" in result.stdout
     assert made.path.read_bytes() == before  # left exactly as it was
+
+
+@pytest.mark.parametrize("store_option", ["given", "from the environment"])
+def test_checks_restore_advice_works_as_printed(
+    made: Made, tmp_path: Path, store_option: str
+) -> None:
+    """A store outside the default place: the command ``kiosk check`` prints carries
+    ``--store`` (without it, ``kiosk restore`` looked for the default store and said
+    "run kiosk init"), and the restore it runs names the file the damaged copy is in."""
+    data = made.path.read_bytes()
+    made.path.write_bytes(data[: len(data) // 2])
+    home = tmp_path / "someone"
+    home.mkdir()
+    if store_option == "given":
+        checked = run_process(*store_args(made, "check"), home=home)
+    else:
+        checked = run_process(
+            "check", "--admin", ADMIN, "--passphrase-stdin", home=home, store_env=made.path
+        )
+    assert checked.returncode == 2, checked.stdout + checked.stderr
+    advice = checked.stdout.split("Restore it with: ", 1)[1].splitlines()[0]
+    words = shlex.split(advice)
+    assert words[:2] == ["kiosk", "restore"], advice
+    restored = run_process(*words[1:], "--passphrase-stdin", "--yes", home=home)
+    out = restored.stdout + restored.stderr
+    assert restored.returncode == 0, out
+    assert "kiosk init" not in out
+    kept = [p for p in made.path.parent.iterdir() if ".damaged-" in p.name]
+    assert len(kept) == 1 and kept[0].read_bytes() == data[: len(data) // 2]
+    assert str(kept[0]) in " ".join(restored.stdout.split())
+
+
+def test_restore_with_no_store_there_names_the_place_not_kiosk_init(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "elsewhere" / "kiosk.store"
+    status, _out, err = run_in_process(
+        monkeypatch, capsys, "restore", "3", "--store", str(path), "--admin", ADMIN,
+        "--passphrase-stdin", "--yes",
+    )
+    assert status == 1
+    assert str(path) in err and "--store" in err
+    assert "kiosk init" not in err
 
 
 def test_flipped_byte_in_a_generation_is_found(
@@ -238,7 +325,7 @@ def test_restore_without_a_terminal_needs_yes(
     made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     oldest = Store.list_generations(made.path)[-1]
-    monkeypatch.setattr("kiosk.cli_maintenance._ask_terminal", lambda question: None)
+    monkeypatch.setattr("kiosk.cli.maintenance._ask_terminal", lambda question: None)
     status, _out, err = run_in_process(
         monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
     )
@@ -252,7 +339,7 @@ def test_restore_asks_and_a_no_restores_nothing(
     oldest = Store.list_generations(made.path)[-1]
     asked: list[str] = []
     monkeypatch.setattr(
-        "kiosk.cli_maintenance._ask_terminal", lambda question: asked.append(question) or "no\n"
+        "kiosk.cli.maintenance._ask_terminal", lambda question: asked.append(question) or "no\n"
     )
     status, out, _err = run_in_process(
         monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
@@ -260,7 +347,7 @@ def test_restore_asks_and_a_no_restores_nothing(
     assert status == 0 and "Nothing was restored." in out
     assert f"generation {oldest.generation}" in asked[0] and "Type y to restore" in asked[0]
     assert site_names(made.path) == ["Site 1", "Site 2", "Site 3"]
-    monkeypatch.setattr("kiosk.cli_maintenance._ask_terminal", lambda question: "yes\n")
+    monkeypatch.setattr("kiosk.cli.maintenance._ask_terminal", lambda question: "yes\n")
     status, out, _err = run_in_process(
         monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
     )

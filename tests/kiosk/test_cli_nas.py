@@ -68,7 +68,7 @@ def test_without_at_answers_for_now(tmp_path: Path) -> None:
 def test_run_does_not_import_the_store() -> None:
     code = (
         "import sys, argparse\n"
-        "from kiosk import cli_nas\n"
+        "from kiosk.cli import nas as cli_nas\n"
         "status = cli_nas.run(argparse.Namespace(at='2026-11-28 10:00'))\n"
         "assert status == 3, status\n"
         "assert 'store' not in sys.modules, 'kiosk nas imported the store'\n"

@@ -219,7 +219,8 @@ def test_an_import_checked_before_another_admins_save_is_checked_again(
     the plan is checked again inside the lock and nothing is imported."""
     import argparse
 
-    from kiosk import cli_common, cli_people
+    from kiosk.cli import common as cli_common
+    from kiosk.cli import people as cli_people
 
     csv_file = tmp_path / "one.csv"
     csv_file.write_text(HEADER + "\nNew Example,07700 900555,,,member,\n", encoding="utf-8")
@@ -255,3 +256,23 @@ def test_an_import_checked_before_another_admins_save_is_checked_again(
     )
     assert cli_people.run_import(args) == 1
     assert sorted(p.full_name for p in people_in(store_path)) == ["Olu Owner", "Same Mobile"]
+
+
+def test_an_export_to_a_full_disk_says_the_output_could_not_be_written(store_path: Path) -> None:
+    """L5: `kiosk export > file` on a full disk said 'nothing was saved' (the store was
+    never asked to save) or claimed nothing at all; it must say the output could not be
+    written and exit non-zero."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system to stand for a full disk")
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_COLOR="1")
+    env.pop("KIOSK_STORE", None)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "kiosk", "export", "--store", str(store_path), "--admin",
+             KIOSK_ADMIN, "--passphrase-stdin"],
+            input=KIOSK_PASSPHRASE + "\n", stdout=full, stderr=subprocess.PIPE, text=True,
+            env=env, timeout=120, check=False,
+        )
+    assert result.returncode != 0
+    assert "Output could not be written: No space left on device" in result.stderr
+    assert "saved" not in result.stderr and "Exception ignored" not in result.stderr

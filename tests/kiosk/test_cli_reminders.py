@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from kiosk import cli_reminders, records
-from kiosk.cli_common import UserError
-from kiosk.cli_reminders import (
+from kiosk import records
+from kiosk.cli import reminders as cli_reminders
+from kiosk.cli.common import UserError
+from kiosk.cli.reminders import (
     EXIT_DUE,
     EXIT_NONE_DUE,
     EXIT_OVERDUE,
@@ -262,7 +263,7 @@ def test_run_in_process(
     fine_store: FakeStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     add_person(fine_store, "Eve Due", 30)
-    monkeypatch.setattr("kiosk.cli_common.open_store", lambda args: fine_store)
+    monkeypatch.setattr("kiosk.cli.common.open_store", lambda args: fine_store)
     args = argparse.Namespace(within="7", as_of="2026-11-24", json=True)
     assert cli_reminders.run(args) == EXIT_DUE
     assert json.loads(capsys.readouterr().out)["people"][0]["name"] == "Eve Due"
@@ -272,7 +273,7 @@ def test_bad_option_fails_before_asking_for_the_passphrase(monkeypatch: pytest.M
     def must_not_open(args: argparse.Namespace) -> None:
         raise AssertionError("opened the store")
 
-    monkeypatch.setattr("kiosk.cli_common.open_store", must_not_open)
+    monkeypatch.setattr("kiosk.cli.common.open_store", must_not_open)
     with pytest.raises(UserError):
         cli_reminders.run(argparse.Namespace(within="x", as_of=None, json=False))
     with pytest.raises(UserError):

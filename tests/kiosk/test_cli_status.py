@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from kiosk import records
-from kiosk.cli_status import as_json, as_text
+from kiosk.cli.status import as_json, as_text
 from kiosk.model import (
     CONTACTS,
     PEOPLE,
@@ -119,3 +119,33 @@ def test_one_ticket_with_two_contacts_counts_once() -> None:
             )
     report = read_status(store.read(), TODAY)
     assert as_json(report)["sites"][0]["tickets"] == {"open": 1, "overdue": 0}
+
+
+def test_status_marks_each_line_as_the_dashboard_does() -> None:
+    """Review: the dashboard marked no usable owner with a cross, kiosk status with "!"
+    and its other lines with nothing. Both take the mark from kiosk.dashboard.mark."""
+    from kiosk.clock import LONDON
+    from kiosk.dashboard import build_dashboard, mark
+
+    for store in (
+        world(("Ann", 70, Role.OWNER), ("Bea", 100, Role.MEMBER)),  # red, logins overdue
+        world(("Ann", 1, Role.OWNER), ("Bea", 2, Role.OWNER), ("Cy", 3, Role.MEMBER)),
+        world(("Ann", 1, Role.OWNER), ("Bea", 40, Role.MEMBER), dspt_version=None,
+              dspt_published=None),
+    ):
+        db = store.read()
+        board = build_dashboard(db, datetime(2026, 11, 24, 10, 0, tzinfo=LONDON))
+        text = as_text(read_status(db, TODAY)).splitlines()
+        lines = board.sites[0].lines
+        for target, start in (("people", "on record"), ("reminders", "Logins:"), ("sites", "DSPT")):
+            (line,) = [ln for ln in lines if ln.target == target and start in ln.text]
+            (said,) = [t for t in text if start in t]
+            assert said.startswith(f"  {mark(line.level)} "), (said, line)
+
+
+def test_a_site_with_no_dspt_record_says_so() -> None:
+    store = world(("Ann", 1, Role.OWNER), ("Bea", 2, Role.OWNER), dspt_version=None,
+                  dspt_published=None, dspt_status=DsptStatus.NOT_PUBLISHED)
+    text = as_text(read_status(store.read(), TODAY))
+    assert "DSPT \u2014" not in text
+    assert "No publication recorded" in text

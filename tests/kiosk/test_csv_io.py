@@ -258,3 +258,56 @@ def test_more_rows_than_the_limit_is_refused_naming_it(monkeypatch: pytest.Monke
     assert (problem.line, problem.rule) == (5, "too_many_rows")
     assert "50,000 rows" not in problem.message  # the message names the limit in force
     assert "2 rows" in problem.message and "20 MB" in problem.message
+
+
+STATUS_HEADER = HEADER.strip() + ",status\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "rule"),
+    [
+        # statuses an import can never make true: they come from a request to NAS or a
+        # first sign-in recorded in kiosk; imported as active they would count as cover
+        ("Lee Leaving,07700900201,,lee.l@nhs.net,owner,{recent},leaving", "status_not_importable"),
+        ("Jo Joining,07700900202,jo@example.org,,member,,joining", "status_not_importable"),
+        ("Nia New,07700900203,,nia.n@nhs.net,owner,,first_sign_in", "status_not_importable"),
+        ("Dee Leave,07700900204,,dee.l@nhs.net,member,{recent},disabled", "status_not_importable"),
+        # contradicted by the row's own columns
+        ("Ann Account,07700900205,,ann.a@nhs.net,owner,{recent},no_account", "status_contradicts"),
+        ("Bob None,07700900206,bob@example.org,,member,,active", "status_contradicts"),
+        ("Gus Recent,07700900207,,gus.r@nhs.net,owner,{recent},gone", "status_contradicts"),
+        # not a status at all
+        ("Val Typo,07700900208,,val.t@nhs.net,owner,{recent},actve", "status_unknown"),
+    ],
+)
+def test_a_status_the_row_cannot_carry_is_refused_naming_line_and_rule(row: str, rule: str) -> None:
+    """L1: the import read the status column only for 'left' and silently ignored any
+    other value, so a person exported as leaving (or joining, or not yet signed in) came
+    back active and counted as cover."""
+    from datetime import timedelta
+
+    recent = (TODAY - timedelta(days=2)).isoformat()
+    result = plan(STATUS_HEADER + row.format(recent=recent) + "\n")
+    assert not result.ok and result.people == []
+    [problem] = result.problems
+    assert (problem.line, problem.column, problem.rule) == (2, "status", rule)
+    assert "line 2, status:" in problem.describe()
+
+
+def test_a_status_the_row_can_carry_is_accepted() -> None:
+    from datetime import timedelta
+
+    recent = (TODAY - timedelta(days=2)).isoformat()
+    old = (TODAY - timedelta(days=40)).isoformat()
+    rows = [
+        f"Amy Active,07700900301,,amy.a@nhs.net,owner,{recent},active",
+        f"Ben Bygone,07700900302,,ben.b@nhs.net,member,{old},active",  # true when exported
+        f"Cal Case,07700900303,,cal.c@nhs.net,member,{old}, Inactive ",
+        "Dot Noacc,07700900304,dot@example.org,,none,,no_account",
+        f"Eve Left,07700900305,,eve.l@nhs.net,owner,{recent},left",
+        f"Fay Blank,07700900306,,fay.b@nhs.net,member,{recent},",
+    ]
+    result = plan(STATUS_HEADER + "\n".join(rows) + "\n")
+    assert result.ok, [p.describe() for p in result.problems]
+    status = {p.full_name: p.status for p in result.people}
+    assert status["Eve Left"] is PersonStatus.LEFT and status["Amy Active"] is PersonStatus.ACTIVE

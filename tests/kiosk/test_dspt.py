@@ -238,3 +238,95 @@ def test_level_follows_the_deadline_for_any_day(published: date, offset: int) ->
     expected = "bad" if left < 0 else "warn" if left <= facts.DSPT_WARN_DAYS else "ok"
     assert verdict.level == expected
     assert verdict.ok == (expected == "ok")
+
+
+def _edited(before: Site, status: DsptStatus, published: date) -> Site:
+    """``before`` after the Sites edit form saved a new DSPT status and date on it."""
+    from kiosk.sites import check_site_form
+
+    raw = {
+        "name": before.name,
+        "ods_code": before.ods_code,
+        "cqc_location_id": before.cqc_location_id,
+        "site_phone": before.site_phone,
+        "mailbox": before.mailbox,
+        "dspt_status": status.value,
+        "dspt_published": published.isoformat(),
+        "dspt_previous_status": "",
+    }
+    check = check_site_form(raw, [before], today=published, base=before)
+    assert check.site is not None, check.errors
+    return check.site
+
+
+def test_approaching_once_holds_through_the_edit_form_too() -> None:
+    """M3: the edit form changed status and date with the allowance copied from the old
+    record, never deciding it, so Approaching -> Met -> Approaching passed there. Every
+    way a status is recorded (form, new publication, a new site) asks the one function,
+    dspt.approaching_used."""
+    start = site(status=DsptStatus.MET, published=date(2025, 10, 1))
+    first = _edited(start, DsptStatus.APPROACHING, date(2026, 10, 1))
+    assert dspt_verdict(first, date(2026, 10, 2)).level == "warn"
+    met = _edited(first, DsptStatus.MET, date(2027, 10, 1))
+    assert dspt_verdict(met, date(2027, 10, 2)).level == "ok"
+    again = _edited(met, DsptStatus.APPROACHING, date(2028, 10, 1))
+    verdict = dspt_verdict(again, date(2028, 10, 2))
+    assert verdict.level == "bad" and "only once per site" in verdict.message
+    # and mixing the two ways in: a form's Approaching, then two publications
+    mixed = with_publication(first, DsptStatus.MET, date(2027, 10, 1))
+    mixed = with_publication(mixed, DsptStatus.APPROACHING, date(2028, 10, 1))
+    assert dspt_verdict(mixed, date(2028, 10, 2)).level == "bad"
+
+
+def test_a_new_site_at_approaching_has_used_its_allowance() -> None:
+    from kiosk.site_fields import check_site
+
+    raw = {
+        "name": "Test House", "ods_code": "VZZ01", "cqc_location_id": "1-123456789",
+        "site_phone": "01632960001", "mailbox": "test.house@nhs.net",
+        "dspt_status": "approaching", "dspt_published": "2026-10-01",
+    }
+    new = check_site(raw, today=date(2026, 10, 2)).site
+    assert new is not None and new.dspt_approaching_used == date(2026, 10, 1)
+
+
+
+@pytest.mark.parametrize(
+    ("published", "typed", "stored"),
+    [
+        (date(2026, 7, 15), "2025-26", "2025-26"),  # finishing the version just ended
+        (date(2026, 7, 15), "2026/27", "2026-27"),  # the new one, already open
+        (date(2026, 10, 15), "2026-27", "2026-27"),
+        (date(2026, 6, 20), "2025-26", "2025-26"),
+    ],
+)
+def test_check_version_accepts_the_versions_a_date_can_answer(
+    published: date, typed: str, stored: str
+) -> None:
+    from kiosk.dspt import check_version
+
+    assert check_version(typed, published) == stored
+
+
+@pytest.mark.parametrize(
+    ("published", "typed"),
+    [
+        (date(2026, 10, 15), "2027-28"),  # not open yet: would overstate renewal by a year
+        (date(2026, 6, 20), "2026-27"),  # opens after 30 Jun 2026
+        (date(2026, 10, 15), "2023-24"),  # ended long before
+    ],
+)
+def test_check_version_refuses_a_version_the_date_cannot_answer(
+    published: date, typed: str
+) -> None:
+    """M4: any two consecutive years were taken, so a version not yet open pushed the
+    renewal a year or more later than the Toolkit allows. The message names the rule."""
+    from kiosk.dspt import check_version
+    from kiosk.validators import ValidationError
+
+    with pytest.raises(ValidationError) as raised:
+        check_version(typed, published)
+    assert raised.value.rule == "dspt_version_date"
+    assert "version" in raised.value.message
+    with pytest.raises(SiteError):  # and the publication path refuses it with that message
+        with_publication(site(), DsptStatus.MET, published, typed)

@@ -186,3 +186,48 @@ def test_kiosk_init_refuses_control_characters_and_long_names(
     assert result.returncode == 1, result.stdout + result.stderr
     assert words in result.stderr
     assert not (tmp_path / "k" / "kiosk.store").exists()
+
+
+def _planted(field: str, value: str) -> tuple[FakeStore, int]:
+    """Ann, with ``field`` holding ``value`` as an older file or a restore left it
+    (written past the model, as no kiosk of today could)."""
+    store = FakeStore()
+    with store.transaction() as tx:
+        records.save(tx, SITES, HARBOUR, "site.add")
+        ann = records.save(
+            tx, PEOPLE, staff(1, "Ann Example", account_created=date(2026, 11, 1)), "person.add"
+        )
+        tx.db.table(PEOPLE).update({field: value}, doc_ids=[ann])
+    return store, ann
+
+
+def test_an_old_bad_value_does_not_lock_out_an_unrelated_change() -> None:
+    """M2: save() checked the whole record, so a control character an older file left in
+    one field refused every later change to the person (a status change, a first
+    sign-in). Only what the save changes is checked; the old value stays as it was."""
+    from kiosk.people import record_first_login
+
+    store, ann = _planted("full_name", "Ann \x1b[31mExample")
+    record_first_login(store, ann, date(2026, 11, 20))
+    after = records.person(store.read(), ann)
+    assert after is not None and after.first_login_done
+    assert after.full_name == "Ann \x1b[31mExample"  # untouched; neutralised on every way out
+
+
+def test_every_field_a_save_changes_is_still_checked() -> None:
+    """The other direction: a bad value in a field the save changes is refused with the
+    rule named, beside a bad old one or not, and nothing is written."""
+    store, ann = _planted("full_name", "Ann \x1b[31mExample")
+    before = store.read().table(PEOPLE).get(doc_id=ann)
+    person = records.person(store.read(), ann)
+    assert person is not None
+    for changed in (
+        replace(person, full_name="Ann \x1b]0;x\x07Example"),
+        replace(person, nhsmail="ann\x07@nhs.net"),
+        replace(person, personal_email="a" * 300 + "@example.org"),
+    ):
+        with pytest.raises(ValidationError), store.transaction() as tx:
+            records.save(tx, PEOPLE, changed, "person.edit")
+    assert store.read().table(PEOPLE).get(doc_id=ann) == before
+    with pytest.raises(ValidationError), store.transaction() as tx:  # a new record: all of it
+        records.save(tx, PEOPLE, replace(person, id=0, first_login_done=True), "person.add")

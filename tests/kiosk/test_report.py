@@ -354,3 +354,43 @@ def test_headless_chromium_prints_the_report_to_pdf(demo_store: Store, tmp_path:
             ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
         ).stdout
         assert "(A4)" in info
+
+
+def test_a_report_that_cannot_be_written_says_so_and_fails(
+    demo_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """L5: a report whose file could not be written (disk full) ended in the general
+    'nothing was saved' although its audit entry was saved; the CLI must say the output
+    could not be written, exit non-zero and leave no half-written file."""
+    import errno
+    import io as io_module
+
+    from kiosk import cli_report
+    from kiosk.cli import main
+
+    class Full(io_module.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    class FullDisk:
+        def __getattr__(self, name: str) -> object:
+            return getattr(os, name)
+
+        @staticmethod
+        def fdopen(fd: int, *args: object, **kwargs: object) -> Full:
+            os.close(fd)
+            return Full()
+
+    monkeypatch.setattr(cli_report, "os", FullDisk())
+    monkeypatch.setattr("sys.stdin", io_module.StringIO(KIOSK_PASSPHRASE + "\n"))
+    out = tmp_path / "report.html"
+    code = main(["report", "--out", str(out), "--store", str(demo_path), "--admin", KIOSK_ADMIN,
+                 "--passphrase-stdin"])
+    said = capsys.readouterr()
+    assert code != 0
+    assert "Output could not be written: No space left on device" in said.err
+    assert "Wrote" not in said.out and "saved" not in said.err
+    assert not out.exists()

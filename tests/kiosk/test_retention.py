@@ -17,6 +17,7 @@ from kiosk.retention import (
     erase_due,
     erasure_cutoff,
     months_before,
+    pending,
 )
 from tests.fakes import FakeStore
 
@@ -151,6 +152,22 @@ def test_retention_months_come_from_the_settings() -> None:
     assert due == {ids[k] for k in DUE | {"recent", "gone_exactly_12"}}
     assert set(erase_due(store, TODAY)) == due
     assert {p.id for p in records.people(store.read()) if p.erased == TODAY} == due
+
+
+def test_pending_is_the_prompts_one_decision_under_the_stored_setting() -> None:
+    """What the unlock prompt and the Admins screen ask about: the due people in order and
+    the months to name, both from the store (not a default)."""
+    store = FakeStore()
+    ids = load(store, Settings(retention_months=1))
+    asked = pending(store.read(), TODAY)
+    assert asked.months == 1
+    assert [p.id for p in asked.people] == [
+        p.id
+        for p in due_for_erasure(records.people(store.read()), Settings(retention_months=1), TODAY)
+    ]
+    assert {p.id for p in asked.people} == {ids[k] for k in DUE | {"recent", "gone_exactly_12"}}
+    erase_due(store, TODAY)
+    assert pending(store.read(), TODAY).people == []
 
 
 def test_erase_due_with_default_settings() -> None:

@@ -300,3 +300,53 @@ def test_ticket_reference_rule_is_named(typed: str) -> None:
     with pytest.raises(ValidationError) as raised:
         validate_ticket(typed)
     assert raised.value.rule == "ticket_format"
+
+
+@pytest.mark.parametrize("typed", ["INC1\n", "\tINC1", "INC\x1b[31m1", "INC1\u202e", "INC1\x85"])
+def test_ticket_reference_refuses_control_characters_like_every_single_line_field(
+    typed: str,
+) -> None:
+    """The rule every single-line field has (check_text): a control character or line
+    break is refused with that rule named, never trimmed away or stored."""
+    from kiosk.validators import ValidationError, validate_ticket
+
+    with pytest.raises(ValidationError) as raised:
+        validate_ticket(typed)
+    assert raised.value.rule == "ticket_control"
+    assert "control characters" in raised.value.message
+
+
+# --- admin names (L4) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "rule", "words"),
+    [
+        ("", "admin_name_required", "required"),
+        ("   ", "admin_name_required", "required"),
+        ("Ann\x1b[31m Example", "admin_name_control", "control characters"),
+        ("Ann\nExample", "admin_name_control", "control characters"),
+        ("A" * 65, "admin_name_too_long", "64"),
+        ("#recovery", "admin_name_hash", "#"),
+    ],
+)
+def test_admin_name_rules_are_named(typed: str, rule: str, words: str) -> None:
+    """One rule for every way an admin name is typed (kiosk init, the setup wizard, the
+    Admins screen, recovery): the store's own limit (64, no leading #) named before the
+    store is touched, not a generic refusal after the passphrase and site were typed."""
+    from kiosk.validators import ValidationError, validate_admin_name
+
+    with pytest.raises(ValidationError) as raised:
+        validate_admin_name(typed)
+    assert raised.value.rule == rule
+    assert words in raised.value.message
+
+
+def test_admin_name_is_trimmed_to_what_the_store_keeps() -> None:
+    from kiosk.validators import validate_admin_name
+    from store.format import valid_name
+
+    for typed, kept in ((" Ann  Example ", "Ann Example"), ("A" * 64, "A" * 64),
+                        ("Evil [/] Admin", "Evil [/] Admin")):
+        assert validate_admin_name(typed) == kept
+        assert valid_name(kept)

@@ -40,7 +40,7 @@ class ScreenHarness(App[None]):
     def store_problem(self, error: Exception, screen_broken: bool = False) -> None:
         """As the app's: the store error in a sentence (the lock part is the app's own,
         tested in tests/screens/test_app.py)."""
-        from kiosk.cli_common import describe_store_error
+        from kiosk.store_errors import describe_store_error
 
         self.notify(describe_store_error(error), severity="error", markup=False)
 

@@ -128,6 +128,24 @@ async def test_wrong_passphrase_says_so_and_throttles_after_three(tmp_path: Path
     assert len(store.pending_failures) == 3
 
 
+async def test_the_throttle_still_says_the_passphrase_was_wrong(tmp_path: Path) -> None:
+    """The wait message used to replace the reason: after the third wrong passphrase the
+    admin saw only "try again in N s", not that the passphrase was wrong."""
+    path = tmp_path / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for attempt in range(3):
+            await type_text(pilot, f"wrong guess {attempt}")
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            shown = app.screen.query_one("#unlock-message", Static).render()
+            message = " ".join(str(shown).split())
+            assert "do not open this store" in message, (attempt, message)
+        assert "try again" in message  # the wait (or its end) is said too
+
+
 async def test_ctrl_l_locks_and_forgets_the_session(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.store"
     make_store(path, "Ann Example").close()
@@ -300,3 +318,36 @@ async def test_a_forged_store_locks_the_open_session_and_says_why(tmp_path: Path
         assert not app.unlocked
         assert type(app.screen).__name__ == "UnlockScreen"
         assert any("tampered" in str(n.message) for n in app._notifications)
+
+
+async def test_a_folder_open_to_other_users_is_warned_with_the_fix(tmp_path: Path) -> None:
+    folder = tmp_path / "office"
+    folder.mkdir(mode=0o700)
+    path = folder / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    folder.chmod(0o755)
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.unlocked
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "other users" in said
+        assert f"chmod 700 {folder}" in said
+
+
+async def test_setup_wizard_names_the_admin_name_rule_at_once(tmp_path: Path) -> None:
+    """L4: the wizard checked the admin name as a person's name (100 characters), so a
+    65-character name passed step one and the store refused it after everything else was
+    typed, in general words. kiosk.validators.validate_admin_name now decides at step one."""
+    path = tmp_path / "k" / "kiosk.store"
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#admin-name", Input).value = "A" * 65
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "64" in str(app.screen.query_one("#admin-error", Static).render())
+        assert app.screen.query_one("#admin-name", Input).has_focus
+    assert not path.exists()

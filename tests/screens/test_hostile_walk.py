@@ -113,6 +113,12 @@ async def test_every_screen_survives_hostile_records(tmp_path: Path) -> None:
             assert app.is_running, name
             assert type(app.screen).__name__ == nav_class(name), name
             check(name)
+            # and the next screenful too: a long list (Logins, People) shows only its
+            # most urgent rows first, and every hostile text must be seen somewhere
+            await pilot.press("pagedown")
+            await settle(pilot)
+            assert app.is_running, name
+            check(f"{name} (next page)")
             await pilot.press("escape")
             await settle(pilot)
         await pilot.press("ctrl+l")

@@ -138,6 +138,38 @@ async def test_guard_offers_to_promote_a_member_first() -> None:
     assert person is not None and person.access == {1: Role.OWNER}
 
 
+def footer_text(app: ScreenHarness) -> str:
+    from tests.screens.screen_walk import screen_lines
+
+    return screen_lines(app)[-1]
+
+
+@pytest.mark.asyncio
+async def test_promote_is_offered_only_when_there_is_a_member_to_promote() -> None:
+    """With no member who could become owner, p did nothing yet stayed in the footer."""
+    alone, _sites, (olu,) = store_with(active(101, "Olu Owner", {1: Role.OWNER}))
+    app = harness(alone, LeaverWizard(person_id=olu))
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = app.screen
+        assert isinstance(wizard, LeaverWizard)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert wizard.step == "step-guard" and wizard._at_risk  # red: no owner
+        assert "Start a joiner" in footer_text(app)
+        assert "Promote" not in footer_text(app)
+        assert not wizard.check_action("promote", ())
+        await pilot.press("p")
+        assert app.screen is wizard  # nothing opened
+    store, olu, _mia = last_owner_store()
+    app = harness(store, LeaverWizard(person_id=olu))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Promote" in footer_text(app)
+
+
 @pytest.mark.asyncio
 async def test_guard_offers_a_joiner() -> None:
     store, olu, _mia = last_owner_store()

@@ -43,6 +43,11 @@ async def test_the_tui_offers_the_newest_backup_not_the_setup_wizard(tmp_path: P
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")
         await settle(pilot)
+        question = " ".join(" ".join(screen_lines(app)).split())
+        assert f"generation {newest}" in question and "lost" in question  # later changes
+        assert not path.exists()  # nothing before the answer
+        await pilot.press("y")
+        await settle(pilot)
         assert type(app.screen).__name__ == "DashboardScreen"
         assert path.is_file()
         assert [s.name for s in records.sites(app.session.db())] == ["Harbour View Care Home"]
@@ -55,6 +60,8 @@ async def test_a_wrong_passphrase_restores_nothing(tmp_path: Path) -> None:
         await settle(pilot)
         await type_text(pilot, "not the passphrase")
         await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, MissingStoreScreen)
         assert not path.exists()
@@ -71,5 +78,44 @@ def test_kiosk_check_names_the_newest_backup(tmp_path: Path) -> None:
         check=False,
     )
     assert f"the newest is generation {newest}" in " ".join(result.stdout.split())
-    assert f"kiosk restore {newest}" in result.stdout
+    assert f"kiosk restore {newest} --store {path} --admin 'Ann Example'" in result.stdout
     assert "kiosk init" not in result.stdout + result.stderr
+
+
+async def test_the_setup_wizard_creates_no_store_beside_backups(tmp_path: Path) -> None:
+    """The wizard obeys the same rule as `kiosk init` (kiosk.missing_store.creation_refused).
+    Here every generation is damaged, so the front door has nothing to offer and shows
+    the wizard; creating must still be refused, naming `kiosk restore`."""
+    from textual.widgets import Input, Static
+
+    path, newest = lost_store(tmp_path)
+    for gen_path in (path.parent / "backups").iterdir():
+        gen_path.write_bytes(b"damaged")
+    backups = {p.name: p.read_bytes() for p in (path.parent / "backups").iterdir()}
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SetupWizard"
+        app.screen.query_one("#admin-name", Input).value = "Ann Example"
+        await pilot.press("enter")
+        app.screen.query_one("#pass1", Input).value = PASSPHRASE
+        app.screen.query_one("#pass2", Input).value = PASSPHRASE
+        await pilot.press("ctrl+s")
+        values = {
+            "name": "Harbour View Care Home",
+            "ods_code": "vzz01",
+            "cqc_location_id": "1-000000001",
+            "site_phone": "01632 960123",
+            "mailbox": "harbourview.care@nhs.net",
+        }
+        for name, value in values.items():
+            app.screen.query_one(f"#site-{name}", Input).value = value
+        app.screen.query_one("#mailbox-confirmed").value = True  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        said = " ".join(str(app.screen.query_one("#creating-message", Static).render()).split())
+        assert f"kiosk restore {newest}" in said
+        assert type(app.screen).__name__ == "SetupWizard"
+    assert not path.exists()
+    assert {p.name: p.read_bytes() for p in (path.parent / "backups").iterdir()} == backups

@@ -117,9 +117,13 @@ async def test_bands_in_order_of_urgency_without_left_or_no_account() -> None:
             "band:deleted", p["Dora Deleted"],
             "band:inactive", p["Uma Unknown"], p["Ian Inactive"],
             "band:due_soon", p["Dan Due"], p["Dee Due"],
-            "band:active", p["Nina New"], p["Fred Fine"],
+            "band:first_sign_in", p["Nina New"],
+            "band:active", p["Fred Fine"],
             "band:disabled", p["Lena Leave"],
         ]  # fmt: skip
+        # L3: Nina's account was created but never signed in: not cover (kiosk.coverage,
+        # People's "first sign-in pending"), so never under "Active" (this test said so
+        # before; rewritten to the rule).
         assert cursor_key(app) == p["Gail Gone"]  # starts on the most urgent person
         table = app.screen.query_one("#reminders-table", DataTable)
         row = table.get_row(p["Dan Due"])
@@ -127,8 +131,13 @@ async def test_bands_in_order_of_urgency_without_left_or_no_account() -> None:
         assert str(table.get_row(p["Gail Gone"])[4]) == "100 days ago"
         assert [str(c) for c in table.get_row(p["Uma Unknown"])][3:] == ["not recorded", ""]
         assert str(table.get_row(p["Nina New"])[1]) == "Nina New (new)"
+        heading = [str(c) for c in table.get_row("band:first_sign_in")]
+        assert heading[1] == "Cannot sign in yet: not cover (1)"
+        assert heading[3] == "first sign-in by"
         summary = str(app.screen.query_one("#reminders-summary", Static).render())
-        assert summary.startswith("Gone 1 · Deleted 1 · Inactive 2 · Due soon 2 · Active 2")
+        assert summary.startswith(
+            "Gone 1 · Deleted 1 · Inactive 2 · Due soon 2 · New 1 · Active 1 · Disabled 1"
+        )
 
 
 @pytest.mark.asyncio

@@ -229,6 +229,38 @@ async def test_a_no_access_owner_leaves_joining_when_nas_answers_done() -> None:
     assert person_status(tom, NOW.date()).code is PersonCode.FIRST_SIGN_IN
 
 
+@pytest.mark.asyncio
+async def test_the_ticket_field_is_one_line_clean_both_ways() -> None:
+    """A reference from an older file holding an escape sequence and a line break is
+    prefilled harmless (screens.widgets.text.one_line), and a typed control character is
+    refused beside the field with the rule named (kiosk.validators.validate_ticket):
+    nothing is stored until the reference is clean."""
+    store, _new, old = seeded()
+    with store.transaction() as tx:  # as an older kiosk or a restore might have left it
+        tx.db.table(REQUESTS).update({"ticket": "INC\x1b]0;pwn\x07\n42"}, doc_ids=[old])
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "r")
+        dialog = app.screen
+        assert isinstance(dialog, AnswerDialog)
+        ticket = dialog.query_one("#answer-ticket", Input)
+        assert ticket.value.isprintable() and "\x1b" not in ticket.value
+        ticket.value = "INC42\x1b[31m"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "control characters" in text_of(app, "#answer-ticket-error")
+        assert isinstance(app.screen, AnswerDialog)
+        request = next(r for r in records.requests(store.read()) if r.id == old)
+        assert request.status is RequestStatus.OPEN
+        ticket.value = "INC4200042"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestsScreen)
+    request = next(r for r in records.requests(store.read()) if r.id == old)
+    assert (request.status, request.ticket) == (RequestStatus.DONE, "INC4200042")
+
+
 async def test_many_requests_are_fed_in_batches_all_in_order_and_the_cursor_kept() -> None:
     """Issue 15: the table does not fill in one go with the data; every request still
     arrives, newest first, and a refresh keeps the cursor on a row past the first batch."""

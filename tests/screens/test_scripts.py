@@ -241,7 +241,10 @@ async def test_no_access_walk_from_start_to_recorded_ticket(kiosk_store: Any) ->
 
 
 @pytest.mark.asyncio
-async def test_picking_someone_on_record_promotes_them() -> None:
+async def test_picking_someone_on_record_leaves_their_record_untouched() -> None:
+    """Rewritten (M5): this test asserted that Tom became a Joining owner when the call
+    was recorded. The call only asks NAS: Tom's record stays as it was (a member), and a
+    request for his owner role and the ticket are logged."""
     store = FakeStore()
     site_id = seed(store)
     app = harness(store, ScriptRunScreen("no_access"))
@@ -264,7 +267,9 @@ async def test_picking_someone_on_record_promotes_them() -> None:
         await pilot.pause()
         await fill(pilot, {"ticket": "", "at": "10:05"})
     [tom] = records.people(store.read())
-    assert tom.access == {site_id: Role.OWNER} and tom.status is PersonStatus.JOINER
+    assert tom.access == {site_id: Role.MEMBER} and tom.status is PersonStatus.ACTIVE
+    [request] = records.requests(store.read())
+    assert (request.person_id, request.role) == (tom.id, Role.OWNER)
     assert records.contacts(store.read())[0].ticket == ""
 
 

@@ -8,6 +8,7 @@ from textual.widgets import Input, Static
 
 from kiosk import preferences, records
 from kiosk.clock import FixedClock
+from kiosk.forms import FieldErrors
 from kiosk.model import Settings
 from kiosk.session import Session
 from screens.settings import SettingsDialog
@@ -18,12 +19,16 @@ NOW = datetime(2026, 11, 24, 10, 0)
 
 
 def test_check_settings_names_each_rule() -> None:
-    new, errors = preferences.check_settings(
+    errors = preferences.check_settings(
         {"idle_lock_minutes": "0", "review_months": "three", "retention_months": "24"}, Settings()
     )
-    assert new is None
+    assert isinstance(errors, FieldErrors)
     assert set(errors) == {"idle_lock_minutes", "review_months"}
     assert "1 to 60" in errors["idle_lock_minutes"]
+    good = preferences.check_settings(
+        {"idle_lock_minutes": "15", "review_months": "3", "retention_months": "24"}, Settings()
+    )
+    assert good == Settings(idle_lock_minutes=15, review_months=3, retention_months=24)
 
 
 async def test_settings_dialog_saves_good_values(kiosk_store: Store) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli_common import UserError
+from kiosk.cli.common import UserError
 from kiosk.i18n import _
 
 EXIT_OPEN = 0

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from kiosk.i18n import _
 from kiosk.paths import resolve_store_path
+from kiosk.store_errors import describe_store_error
 
 if TYPE_CHECKING:
     from store import Store
@@ -27,6 +29,32 @@ EXIT_USER_ERROR = 1
 
 class UserError(Exception):
     """Something the user can fix; its text is shown as it is, on one line."""
+
+
+def output_failed(error: OSError) -> UserError:
+    """The one sentence for output kiosk could not write (an export, a report or call
+    card): disk full, permission denied, a closed pipe. Never "saved": the store may
+    have nothing to do with it (an export) or may have saved its audit entry (a report),
+    and either way the file the admin asked for is not there."""
+    reason = error.strerror or error.__class__.__name__
+    return UserError(_("Output could not be written: {reason}").format(reason=reason))
+
+
+def write_stdout(write: Callable[[TextIO], None]) -> None:
+    """Run ``write`` on standard output and flush it; UserError (:func:`output_failed`)
+    if that fails. Standard output is then pointed at the null device, so the
+    interpreter's own flush at exit neither fails again nor prints a traceback."""
+    try:
+        write(sys.stdout)
+        sys.stdout.flush()
+    except OSError as error:
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+        except (OSError, ValueError):
+            pass
+        raise output_failed(error) from None
 
 
 def add_store_options(
@@ -101,7 +129,8 @@ def open_store(args: argparse.Namespace) -> Store:
 
         newest = newest_backup(path) if getattr(error, "code", "") == "missing" else None
         if newest is not None:  # never "run kiosk init" beside the care group's backups
-            raise UserError(f"{missing_sentence(path, newest)} {restore_hint(newest)}") from None
+            hint = restore_hint(path, newest, admin)
+            raise UserError(f"{missing_sentence(path, newest)} {hint}") from None
         raise UserError(describe_store_error(error)) from None
 
 
@@ -135,65 +164,3 @@ def store_path_and_admin(args: argparse.Namespace) -> tuple[Path, str]:
     if not args.admin:
         raise UserError(_("--admin NAME is required to open the store"))
     return path, args.admin
-
-
-def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
-    """The translated sentence for a store error (the store itself knows no gettext).
-
-    ``recovery``: the admin typed the recovery key, not a name and passphrase, so a wrong
-    one is named as such (the store raises the same error for both)."""
-    code = getattr(error, "code", "")
-    if recovery and code == "wrong_passphrase":
-        return _(
-            "That recovery key does not open this store. Check each group against the "
-            "printed key (dashes, spaces and case do not matter)."
-        )
-    if recovery and code == "admin_removed":
-        return _(
-            "That recovery key was replaced by a newer one, so it cannot restore this "
-            "store. Use the newest recovery key or an admin's passphrase."
-        )
-    messages = {
-        "wrong_passphrase": _("That admin name and passphrase do not open this store."),
-        "damaged": _(
-            "The store file is damaged or has been tampered with; it was left exactly as it was. "
-            "Run 'kiosk check' to see which backup is the newest good one."
-        ),
-        "tampered": _(
-            "The store file was written from an old copy by someone who no longer has "
-            "access: it is signed by a key that the store you last opened here does not "
-            "lead to. It was left exactly as it was; run 'kiosk check' to see which backup "
-            "is the newest good one, and 'kiosk restore' to put it back."
-        ),
-        "missing": _(
-            "There is no store at that path yet: run 'kiosk init' or start 'kiosk' to set one up."
-        ),
-        "exists": _("A store already exists at that path; it was not touched."),
-        "busy": _("Another admin is saving the store right now; try again in a moment."),
-        "unknown_format": _("This store was written by a newer kiosk: upgrade kiosk to open it."),
-        "last_admin": _("The last admin cannot be removed: add another admin first."),
-        "rollback": _(
-            "This store is older than the one you last used on {when}; if you meant to go "
-            "back, use 'kiosk restore'."
-        ).format(when=_last_used(error)),
-        "access_revoked": _(
-            "Your passphrase or the store's key was changed in another session: unlock again."
-        ),
-        "admin_removed": _(
-            "This admin was removed from the store: they cannot restore it or open it "
-            "again. Another admin, or the newest recovery key, can restore it."
-        ),
-        "locked": _("The store is locked: unlock again."),
-        "save_failed": _(
-            "The change was NOT saved (is the disk full or read-only?); "
-            "the store file was left as it was."
-        ),
-    }
-    return messages.get(code, _("The store could not be opened or saved."))
-
-
-def _last_used(error: Exception) -> str:
-    from kiosk import timefmt
-
-    moment = getattr(error, "last_used", None)
-    return timefmt.moment(moment, "short") if moment is not None else _("an earlier day")

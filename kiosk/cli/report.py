@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk.cli_common import EXIT_OK, UserError, add_store_command
+from kiosk.cli.common import EXIT_OK, UserError, add_store_command
 from kiosk.i18n import _, ngettext
 
 __all__ = ["register", "run_report"]  # and, lazily, ACTION_ASSURANCE and AUDIT_ACTION
@@ -82,8 +82,8 @@ def _exists(path: Path) -> UserError:
 def run_report(args: argparse.Namespace) -> int:
     from kiosk import report
     from kiosk.call_card import call_card
-    from kiosk.cli_common import open_store
-    from kiosk.cli_reminders import parse_as_of
+    from kiosk.cli.common import open_store, output_failed
+    from kiosk.cli.reminders import parse_as_of
     from kiosk.clock import SystemClock
     from kiosk.report_html import render_report
 
@@ -106,7 +106,10 @@ def run_report(args: argparse.Namespace) -> int:
             sites = report.select_sites(store.read(), args.site)
         except report.ReportError as error:
             raise UserError(str(error)) from None
-        fd = _new_file(out)
+        try:
+            fd = _new_file(out)
+        except OSError as error:  # a folder that is not there or not writable
+            raise output_failed(error) from None
         try:
             if args.card:
                 report.record_generation(store, report.ACTION_CARD, sites)
@@ -118,10 +121,12 @@ def run_report(args: argparse.Namespace) -> int:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 fd = -1
                 handle.write(html)
-        except BaseException:
+        except BaseException as error:
             if fd >= 0:
                 os.close(fd)
             out.unlink(missing_ok=True)
+            if isinstance(error, OSError):  # disk full: the file is not there, say so
+                raise output_failed(error) from None
             raise
     finally:
         store.close()

@@ -13,7 +13,7 @@ import argparse
 import os
 import sys
 
-from kiosk.cli_common import EXIT_OK, EXIT_USER_ERROR, UserError, add_store_command
+from kiosk.cli.common import EXIT_OK, EXIT_USER_ERROR, UserError, add_store_command
 from kiosk.i18n import _, ngettext
 
 
@@ -78,7 +78,7 @@ def _read(path: str) -> str:
 
 def run_import(args: argparse.Namespace) -> int:
     from kiosk import records
-    from kiosk.cli_common import open_store
+    from kiosk.cli.common import open_store
     from kiosk.clock import SystemClock
     from kiosk.csv_io import plan_import
     from kiosk.model import PEOPLE
@@ -127,7 +127,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from kiosk import records
-    from kiosk.cli_common import open_store
+    from kiosk.cli.common import open_store, write_stdout
     from kiosk.clock import SystemClock
     from kiosk.csv_io import export_rows, write_csv, write_json
 
@@ -146,9 +146,6 @@ def run_export(args: argparse.Namespace) -> int:
         ),
         file=sys.stderr,
     )
-    if args.format == "json":
-        write_json(rows, sys.stdout)
-    else:
-        write_csv(rows, sys.stdout)
-    sys.stdout.flush()
+    write = write_json if args.format == "json" else write_csv
+    write_stdout(lambda out: write(rows, out))
     return EXIT_OK

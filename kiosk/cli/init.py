@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.cli_common import UserError, add_store_options, describe_store_error, read_passphrase
+from kiosk.cli.common import UserError, add_store_options, read_passphrase
 from kiosk.i18n import _
+from kiosk.store_errors import describe_store_error
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,27 +44,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--dspt-status",
         default="not_published",
-        choices=["not_published", "approaching", "met", "exceeded"],
+        choices=["not_published", "not_met", "approaching", "met", "exceeded"],
         help=_("the site's DSPT status"),
     )
     parser.add_argument("--dspt-date", default="", metavar="DATE", help=_("DSPT publication date"))
+    parser.add_argument(
+        "--dspt-version",
+        default="",
+        metavar="YYYY-YY",
+        help=_("the Toolkit version the publication answers (default: suggested from the date)"),
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk import records
     from kiosk.clock import SystemClock
-    from kiosk.model import SITES
+    from kiosk.missing_store import creation_refused
+    from kiosk.new_store import create_store
     from kiosk.passphrase import passphrase_problem
     from kiosk.paths import resolve_store_path
     from kiosk.site_fields import check_site
-    from kiosk.validators import ValidationError, validate_full_name
+    from kiosk.validators import ValidationError, validate_admin_name
     from store import Store, StoreError
 
     if not args.admin:
         raise UserError(_("--admin NAME is required"))
     try:
-        admin = validate_full_name(args.admin)
+        admin = validate_admin_name(args.admin)
     except ValidationError as error:
         raise UserError(_("admin name: {message}").format(message=error.message)) from None
     check = check_site(
@@ -75,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
             "mailbox": args.mailbox,
             "dspt_status": args.dspt_status,
             "dspt_published": args.dspt_date,
+            "dspt_version": args.dspt_version,
         },
         today=SystemClock().today(),
     )
@@ -86,15 +94,16 @@ def run(args: argparse.Namespace) -> int:
     path = resolve_store_path(getattr(args, "store", None))
     if Store.exists(path):
         raise UserError(_("A store already exists at that path; it was not touched."))
+    refused = creation_refused(path)
+    if refused:
+        raise UserError(refused)
     passphrase = read_passphrase(args, _("New passphrase: "))
     again = passphrase if args.passphrase_stdin else read_passphrase(args, _("Passphrase again: "))
     problem = passphrase_problem(passphrase, again)
     if problem:
         raise UserError(problem)
     try:
-        store, recovery = Store.create(path, admin, passphrase)
-        with store.transaction() as tx:
-            records.save(tx, SITES, check.site, "site.add")
+        store, recovery = create_store(path, admin, passphrase, check.site)
         store.close()
     except StoreError as error:
         raise UserError(describe_store_error(error)) from None

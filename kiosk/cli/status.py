@@ -40,7 +40,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from kiosk.cli_common import add_store_command
+from kiosk.cli.common import add_store_command
 from kiosk.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -120,65 +120,92 @@ def as_json(report: StatusReport) -> dict[str, Any]:
 
 
 def as_text(report: StatusReport) -> str:
-    """Plain text, one block per site; safe for a terminal (no stored text as escapes)."""
-    from kiosk.cli_reminders import _cell
+    """Plain text, one block per site; safe for a terminal (no stored text as escapes).
+
+    Each line starts with the dashboard's mark for its level (:func:`kiosk.dashboard.mark`,
+    from the same level functions), so a cross here is a cross there."""
+    from kiosk.cli.reminders import _cell
     from kiosk.coverage import cover_sentence
+    from kiosk.dashboard import (
+        ACCESS_TO_REMOVE_LEVEL,
+        Level,
+        cover_level,
+        dspt_level,
+        logins_level,
+        mark,
+        requests_level,
+        tickets_level,
+    )
     from kiosk.timefmt import day
+
+    def marked(level: Level, text: str) -> str:
+        return f"  {mark(level)} {text}"
 
     if not report.sites:
         return _("No open site on record.")
     blocks: list[str] = []
     for s in report.sites:
+        cover = cover_level(s.cover)
         lines = [
             _cell(f"{s.site.name} ({s.site.ods_code}) · {s.site.mailbox}"),
-            "  " + cover_sentence(s.cover),
+            marked(cover, cover_sentence(s.cover)),
         ]
-        lines.extend("  ! " + problem for problem in s.cover.problems)
+        lines.extend(marked(cover, problem) for problem in s.cover.problems)
         lines.append(
-            "  "
-            + _("Logins: {overdue}, {due}").format(
-                overdue=ngettext("{n} overdue", "{n} overdue", s.logins_overdue).format(
-                    n=s.logins_overdue
+            marked(
+                logins_level(s.logins_overdue, s.logins_due),
+                _("Logins: {overdue}, {due}").format(
+                    overdue=ngettext("{n} overdue", "{n} overdue", s.logins_overdue).format(
+                        n=s.logins_overdue
+                    ),
+                    due=ngettext("{n} due", "{n} due", s.logins_due).format(n=s.logins_due),
                 ),
-                due=ngettext("{n} due", "{n} due", s.logins_due).format(n=s.logins_due),
             )
         )
         lines.append(
-            "  "
-            + _(
-                "Requests to NAS: {open} open, {late} overdue; tickets: {topen} open, "
-                "{tlate} past follow-up"
-            ).format(
-                open=len(s.open_requests),
-                late=len(s.overdue_requests),
-                topen=len(s.open_tickets),
-                tlate=len(s.overdue_tickets),
+            marked(
+                min(
+                    requests_level(len(s.open_requests), len(s.overdue_requests)),
+                    tickets_level(len(s.open_tickets), len(s.overdue_tickets)),
+                ),
+                _(
+                    "Requests to NAS: {open} open, {late} overdue; tickets: {topen} open, "
+                    "{tlate} past follow-up"
+                ).format(
+                    open=len(s.open_requests),
+                    late=len(s.overdue_requests),
+                    topen=len(s.open_tickets),
+                    tlate=len(s.overdue_tickets),
+                ),
             )
         )
         for person in s.access_to_remove:
             lines.append(
-                "  "
-                + _cell(
-                    _("Remove {name}'s access to {mailbox} (a leaver).").format(
-                        name=person.full_name, mailbox=s.site.mailbox
-                    )
+                marked(
+                    ACCESS_TO_REMOVE_LEVEL,
+                    _cell(
+                        _("Remove {name}'s access to {mailbox} (a leaver).").format(
+                            name=person.full_name, mailbox=s.site.mailbox
+                        )
+                    ),
                 )
             )
         due = s.dspt.deadline
-        lines.append(
-            "  "
-            + _("DSPT {version}: {message}").format(
-                version=s.dspt_version or "—", message=s.dspt.message
-            )
-            + (f" [{day(due)}]" if due else "")
+        # No version without a publication on record: the message says what is missing
+        # (as the dashboard's "DSPT: ..." line), never a placeholder version "DSPT —:".
+        dspt = (
+            _("DSPT {version}: {message}").format(version=s.dspt_version, message=s.dspt.message)
+            if s.dspt_version
+            else _("DSPT: {message}").format(message=s.dspt.message)
         )
+        lines.append(marked(dspt_level(s.dspt.level), dspt + (f" [{day(due)}]" if due else "")))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.cli_common import open_store
-    from kiosk.cli_reminders import parse_as_of
+    from kiosk.cli.common import open_store
+    from kiosk.cli.reminders import parse_as_of
     from kiosk.clock import SystemClock
     from kiosk.site_status import read_status
 

@@ -31,16 +31,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kiosk.cli_common import (
+from kiosk.cli.common import (
     EXIT_OK,
     UserError,
     add_store_command,
-    describe_store_error,
     read_passphrase,
     store_path_and_admin,
     wait_for_turn,
 )
 from kiosk.i18n import _, ngettext
+from kiosk.store_errors import (
+    MODE_WARNINGS,
+    describe_store_error,
+    describe_store_warning,
+    mode_fix,
+)
 
 if TYPE_CHECKING:
     from store import Generation, Store
@@ -101,14 +106,21 @@ def _when(moment: datetime | None) -> str:
     return timefmt.moment(moment, "short") if moment is not None else _("unknown time")
 
 
-def _credentials(args: argparse.Namespace) -> tuple[Path, str, str]:
-    from store import Store
+def _credentials(args: argparse.Namespace, *, restoring: bool = False) -> tuple[Path, str, str]:
+    from store import Store, StoreMissing
 
     path, admin = store_path_and_admin(args)
     if not Store.exists(path) and not Store.list_generations(path):
-        from store import StoreMissing
-
-        raise UserError(describe_store_error(StoreMissing()))
+        if not restoring:
+            raise UserError(describe_store_error(StoreMissing()))
+        # Name the place looked at: a store kept elsewhere is the likely cause, and
+        # "run kiosk init" would start an empty store beside nothing the admin meant.
+        raise UserError(
+            _(
+                "There is no store file and no backups at {path}. If the store is kept "
+                "elsewhere, give its path with --store PATH."
+            ).format(path=path)
+        )
     passphrase = read_passphrase(args)
     wait_for_turn(path)
     return path, admin, passphrase
@@ -310,6 +322,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     say(_("kiosk check: {path}").format(path=path))
     store: Store | None = None
+    open_to_others: list[str] = []  # permission warnings: not damage, never "all is well"
     unknown_freshness = False
     own_generation = 0
     try:
@@ -324,7 +337,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         newest = newest_backup(path)
         if newest is not None:
             say(missing_sentence(path, newest))
-            say(restore_hint(newest))
+            say(restore_hint(path, newest, admin))
     except StoreRollback as error:
         say(
             _("Store file:   OLDER than the one you last used: {sentence}").format(
@@ -381,7 +394,10 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             say(_("Audit head:   {head}").format(head=report.head or _("(no entries)")))
             own_generation = store.generation
             for warning in store.warnings:
-                say(_("Warning:      {text}").format(text=warning))
+                say(_("Warning:      {text}").format(text=describe_store_warning(warning, path)))
+            open_to_others = [
+                mode_fix(w, path) for w in store.warnings if getattr(w, "code", "") in MODE_WARNINGS
+            ]
             # Freshness is known from this admin's record here, or from backups/ (a newer
             # generation there); with neither, "all is well" would claim too much.
             unrecorded = any(
@@ -426,6 +442,14 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             )
         )
         return EXIT_OK
+    if not problems and open_to_others:
+        say(
+            _(
+                "Result: no damage found, but the store is open to other users (see the "
+                "warning above). Fix it with: {command}"
+            ).format(command=" && ".join(open_to_others))
+        )
+        return EXIT_OK
     if not problems:
         say(_("Result: all is well."))
         return EXIT_OK
@@ -439,7 +463,13 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         )
         say(f"  {gen.path}")
         if store is None:
-            say(_("Restore it with: kiosk restore {path}").format(path=gen.path))
+            from kiosk.missing_store import restore_command
+
+            say(
+                _("Restore it with: {command}").format(
+                    command=restore_command(path, str(gen.path), admin)
+                )
+            )
     else:
         say(_("No good backup was found."))
     if store is not None and bad and len(problems) == len(bad):
@@ -484,7 +514,7 @@ def backup_destination(dest: Path, store_name: str, now: datetime) -> Path:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from kiosk.cli_common import open_store
+    from kiosk.cli.common import open_store
     from store import StoreError, StoreExists
 
     store = open_store(args)
@@ -589,7 +619,7 @@ def run_restore(args: argparse.Namespace) -> int:
         WrongPassphrase,
     )
 
-    path, admin, passphrase = _credentials(args)
+    path, admin, passphrase = _credentials(args, restoring=True)
     source, gen = _resolve_source(args.src, path)
     what = (
         _("generation {n}, saved {when} by {admin}").format(
@@ -599,6 +629,7 @@ def run_restore(args: argparse.Namespace) -> int:
         else _("the backup file {path}").format(path=source)
     )
     store: Store | None = None
+    kept: Path | None = None  # where restore_damaged set the damaged file aside
     try:
         store = Store.open(path, admin, passphrase)
     except (StoreDamaged, StoreMissing, StoreRollback):
@@ -616,7 +647,8 @@ def run_restore(args: argparse.Namespace) -> int:
     else:
         question = _(
             "The store {store} cannot be opened. Set it aside (renamed, byte for byte) and "
-            "restore {what}? Type y to restore, n to keep it as it is: "
+            "restore {what}? Any change saved after it is lost. Type y to restore, n to "
+            "keep it as it is: "
         ).format(store=path, what=what)
     try:
         if not args.yes and not _confirm(question):
@@ -626,7 +658,11 @@ def run_restore(args: argparse.Namespace) -> int:
             if store is not None:
                 store.restore(source, passphrase=passphrase)
             else:
+                from kiosk.missing_store import damaged_copies, kept_copy
+
+                before = damaged_copies(path)
                 store = Store.restore_damaged(path, source, admin, passphrase)
+                kept = kept_copy(path, before)
         except StoreTampered:
             print(
                 _(
@@ -660,6 +696,8 @@ def run_restore(args: argparse.Namespace) -> int:
                 what=what, n=store.generation
             )
         )
+        if kept is not None:
+            print(_("The damaged file is kept, unchanged, as {path}.").format(path=kept))
     finally:
         if store is not None:
             store.close()

@@ -1,9 +1,12 @@
 """The ``kiosk`` command: the TUI by default, and subcommands for scripts and cron.
 
-Subcommands live in their own modules and register themselves through
-:data:`SUBCOMMANDS` (name -> module); each module has ``register(subparsers)`` that adds
-its parser and sets ``func`` (taking the parsed args, returning an exit status). Modules
-are imported only when needed so that ``kiosk`` starts fast.
+Each subcommand lives in its own module of this package (``kiosk/cli/<name>.py``; one
+module may hold a family, as ``maintenance`` holds check, backup and restore) and is named
+once, in :data:`SUBCOMMANDS` (name -> module): the one registry that builds the parser, and
+so the dispatch, since each module's ``register(subparsers)`` adds its parsers and sets
+``func`` (taking the parsed args, returning an exit status). Store opening, passphrases and
+the user-error rule are in :mod:`kiosk.cli.common`. The domain does the work; a subcommand
+only reads arguments and prints.
 """
 
 from __future__ import annotations
@@ -15,21 +18,21 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli_common import EXIT_USER_ERROR, UserError, add_store_options
+from kiosk.cli.common import EXIT_USER_ERROR, UserError, add_store_options
 from kiosk.i18n import DEFAULT_LOCALE, _, set_locale
 
 # name -> module with register(subparsers). Order is the order of --help.
 SUBCOMMANDS: dict[str, str] = {
-    "init": "kiosk.cli_init",
-    "nas": "kiosk.cli_nas",
-    "reminders": "kiosk.cli_reminders",
-    "status": "kiosk.cli_status",
-    "check": "kiosk.cli_maintenance",  # its register() adds check, backup and restore once
-    "backup": "kiosk.cli_maintenance",
-    "restore": "kiosk.cli_maintenance",
-    "import": "kiosk.cli_people",  # its register() adds import and export once
-    "export": "kiosk.cli_people",
-    "report": "kiosk.cli_report",
+    "init": "kiosk.cli.init",
+    "nas": "kiosk.cli.nas",
+    "reminders": "kiosk.cli.reminders",
+    "status": "kiosk.cli.status",
+    "check": "kiosk.cli.maintenance",  # its register() adds check, backup and restore once
+    "backup": "kiosk.cli.maintenance",
+    "restore": "kiosk.cli.maintenance",
+    "import": "kiosk.cli.people",  # its register() adds import and export once
+    "export": "kiosk.cli.people",
+    "report": "kiosk.cli.report",
 }
 
 
@@ -75,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line: kiosk's options and every subcommand's parser."""
     parser = _top_level_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in SUBCOMMANDS.values():
+    for module_name in dict.fromkeys(SUBCOMMANDS.values()):  # each module's register once
         importlib.import_module(module_name).register(sub)
     return parser
 
@@ -132,7 +135,7 @@ def _main(argv: list[str]) -> int:
         print(f"kiosk: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except StoreError as error:  # a save or open the store refused: one plain sentence
-        from kiosk.cli_common import describe_store_error
+        from kiosk.store_errors import describe_store_error
 
         print(f"kiosk: {describe_store_error(error)}", file=sys.stderr)
         return EXIT_USER_ERROR

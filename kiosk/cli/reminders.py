@@ -61,7 +61,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from kiosk import facts
-from kiosk.cli_common import UserError, add_store_options
+from kiosk.cli.common import UserError, add_store_options
 from kiosk.i18n import _, ngettext
 from kiosk.validators import neutralise
 
@@ -276,7 +276,7 @@ def as_table(report: Report) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.cli_common import open_store
+    from kiosk.cli.common import open_store
     from kiosk.clock import SystemClock
 
     within = parse_within(args.within)
