@@ -156,7 +156,7 @@ async def test_a_store_error_in_the_worker_is_the_apps_sentence(
         monkeypatch.setattr(app.session.store, "transaction", busy)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        from kiosk.cli_common import describe_store_error
+        from kiosk.store_errors import describe_store_error
 
         assert ran_in and ran_in[0] != threading.main_thread().name
         assert app.is_running and app.unlocked and app.screen is form
@@ -182,7 +182,10 @@ async def test_quitting_during_a_save_waits_for_it(
         assert app.is_running and app.screen is form
         release.set()
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(20):  # the exit runs on the app's own queue, a few hops later
+            if not app.is_running:
+                break
+            await pilot.pause()
         assert not app.is_running
     from store import Store
 
