@@ -146,6 +146,9 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
         folder = Path(tmp)
+        # the admins' trust-record mirror (store.mirror) goes with the throwaway stores,
+        # not into the user's real state folder
+        os.environ["KIOSK_STATE_DIR"] = str(folder / "state")
         bench_unlock(folder, 3 if args.quick else 5)
         for people in sizes:
             bench_size(folder, people, args.saves if people < 10000 else args.saves // 2, 2000)

@@ -132,9 +132,13 @@ def change_own_passphrase(store: Store, current: str, new: str, again: str) -> N
     """Change the unlocking admin's passphrase after checking the current one.
 
     Asking for the current passphrase means someone passing an unlocked kiosk cannot take
-    it over; a wrong one counts as a failed unlock like any other. The store rewrites this
-    admin's slot, rotates the data key and audits ``admin.passphrase_change``.
+    it over; a wrong one counts as a failed unlock like any other, and the check waits its
+    turn under the one throttle (P4: the same delay as the unlock screen, so the dialog is
+    no faster way to guess). Call it off the UI thread (the dialog does): it may sleep.
+    The store rewrites this admin's slot, rotates the data key and audits
+    ``admin.passphrase_change``.
     """
+    from kiosk.unlock_policy import turn
     from store import Store as StoreClass
     from store import StoreError
 
@@ -150,7 +154,8 @@ def change_own_passphrase(store: Store, current: str, new: str, again: str) -> N
             {"passphrase": _("The new passphrase is the same as the current one.")}
         )
     try:
-        StoreClass.open(store.path, store.admin, current).close()
+        with turn(store.path):
+            StoreClass.open(store.path, store.admin, current).close()
     except StoreError as error:
         if error.code == "wrong_passphrase":
             raise FormRejected({"current": _("That is not your current passphrase.")}) from None

@@ -59,6 +59,10 @@ def describe_store_error(error: Exception, *, recovery: bool = False) -> str:
             "again. Another admin, or the newest recovery key, can restore it."
         ),
         "locked": _("The store is locked: unlock again."),
+        "other_store": _(
+            "That file is another store's, not a backup or generation of this one, so it "
+            "cannot replace it; nothing was restored."
+        ),
         "save_failed": _(
             "The change was NOT saved (is the disk full or read-only?); "
             "the store file was left as it was."

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from store import files, lineage, signing, state, trust, vouchers
+from store import files, lineage, mirror, signing, state, trust, vouchers
 from store.crypto import (
     SlotKeys,
     SlotLocked,
@@ -35,6 +35,8 @@ from store.crypto import (
 )
 from store.errors import (
     AdminRemoved,
+    OtherStore,
+    SaveFailed,
     StoreDamaged,
     StoreError,
     StoreTampered,
@@ -60,6 +62,33 @@ from store.opening import (
 )
 
 RecordFailure = Callable[[str], None]  # count a failed attempt for this slot name
+
+def identities(path: Path) -> set[str]:
+    """Which store lives at ``path``, as far as anything beside it (or this machine) can
+    tell when the store file itself does not open: its header if that still reads, every
+    generation in ``backups/`` whose signature verifies, the admins' records in the state
+    file and this machine's mirrors for this location (:mod:`store.mirror`). Empty when
+    nothing tells (a new machine, everything lost): then any store may be restored here.
+
+    Why: a restore over a damaged store must put back *this* store, not another that the
+    same name and passphrase happen to open (the admin's test store, another home's)."""
+    found: set[str] = set()
+    with contextlib.suppress(StoreError, OSError):
+        found.add(peek_header(path)[0].store_id)
+    for candidate in lineage.store_and_generations(path)[1:]:
+        with contextlib.suppress(StoreError, OSError, ValueError):
+            parsed = parse(candidate.read_bytes())
+            check_signature(parsed)
+            found.add(parsed.header.store_id)
+    records = state.load(path).get("trust")
+    if isinstance(records, dict):
+        found.update(
+            r["store_id"]
+            for r in records.values()
+            if isinstance(r, dict) and isinstance(r.get("store_id"), str)
+        )
+    found.update(mirror.store_ids(path))
+    return found
 
 
 @dataclass(slots=True)
@@ -88,7 +117,8 @@ def prepare(
     ``path`` and run every check that does not need the store lock.
 
     WrongPassphrase (counted through ``record_failure``), StoreDamaged, StoreTampered
-    (a fork, or an old file that no genuine header lists) or AdminRemoved. Whether the
+    (a fork, or an old file that no genuine header lists), OtherStore (another store's
+    file: :func:`identities`) or AdminRemoved. Whether the
     store is really damaged is the caller's check (:meth:`store.Store.restore_damaged`).
     """
     raw, _ = _read_file(gen_path)
@@ -98,6 +128,9 @@ def prepare(
     except StoreDamaged:
         raise StoreDamaged("That generation is damaged too.", list_generations(path)) from None
     header = parsed.header
+    known = identities(path)
+    if known and header.store_id not in known:
+        raise OtherStore()
     if admin == RECOVERY_SLOT:
         normalized = normalize_recovery_code(passphrase)
         slot = header.slot(RECOVERY_SLOT) if normalized else None
@@ -125,11 +158,7 @@ def prepare(
     except StoreDamaged as exc:
         keys.wipe()
         raise type(exc)(exc.message, list_generations(path)) from None
-    record, authentic = trust.read(path, slot.name, keys)
-    pinned = None
-    if authentic and record is not None:
-        with contextlib.suppress(TypeError, ValueError):
-            pinned = bytes.fromhex(record["sign_public"])
+    pinned = trust.pinned_key(path, header.store_id, slot.name, keys)
     found = lineage.newest_genuine(lineage.store_and_generations(path), pinned, header.store_id)
     newest = None if found is None else found[1]
     newest_mark = lineage.file_mark(found[0]) if found is not None else None
@@ -171,16 +200,15 @@ def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
             with contextlib.suppress(StoreError):
                 current_generation = peek_header(path)[0].generation
             _keep_replaced(store)
-            stamp = clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-            os.rename(path, path.with_name(f"{path.name}.damaged-{stamp}"))
+            _set_aside(path, clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
         top = max(
             [
                 header.generation,
                 current_generation,
-                trust.newest_generation(path, slot.name, keys),
-                trust.highest_recorded(path),
+                trust.newest_generation(path, header.store_id, slot.name, keys),
+                trust.highest_recorded(path, header.store_id),
             ]
-            + [n for n, _ in files.list_generation_files(path)]
+            + [n for n, _ in lineage.genuine_generations(path, newest or header)]
         )
         store._header = replace(
             store._header,
@@ -196,6 +224,19 @@ def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
             _vouch(store, header, private)
         store._append_audit(store.admin, "store.restore_damaged", None, None, detail)
         store._save()
+
+
+def _set_aside(path: Path, stamp: str) -> None:
+    """Rename the file a restore replaces to ``<store>.damaged-<stamp>``, or with ``-2``,
+    ``-3``... when that name is taken: two restores in the same second (two admins at
+    two screens) must not rename over the damaged file the first one set aside. The lock
+    is held, so no other kiosk takes the name between the check and the rename."""
+    for n in range(1, 10_000):
+        target = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{n}" if n > 1 else ""))
+        if not os.path.lexists(target):
+            os.rename(path, target)
+            return
+    raise SaveFailed("The damaged store file could not be set aside; nothing was restored.")
 
 
 def _vouch(store: KeysMixin, restored: Header, private: X25519PrivateKey) -> None:

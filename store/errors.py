@@ -181,6 +181,17 @@ class NotOpenable(StoreError):
     )
 
 
+class OtherStore(StoreError):
+    """A restore over a damaged store from a file of another store (not a generation or
+    backup of the one at that location): refused before any passphrase is tried."""
+
+    code = "other_store"
+    default_message = (
+        "That file is a different store, not a generation of this one, so it cannot "
+        "replace it. Nothing was restored."
+    )
+
+
 class StoreRollback(StoreError):
     """The store file is older than the one this admin last opened here: someone copied
     an earlier generation over it. ``last_used`` is when that newer one was opened (UTC)."""

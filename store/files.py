@@ -176,7 +176,12 @@ def keep_generation(path: Path, generation: int) -> None:
         ensure_private_dir(folder)
     target = generation_path(path, generation)
     if target.exists():
-        return
+        if not path.exists() or _same_file(path, target):
+            return
+        # Numbers are never reused, so something else was put here first (planted in
+        # backups/ to keep this generation out): set it aside, never delete it.
+        with contextlib.suppress(OSError):
+            os.rename(target, target.with_name(f"{target.name}.set-aside-{secrets.token_hex(4)}"))
     try:
         os.link(path, target)
     except FileNotFoundError:
@@ -185,7 +190,12 @@ def keep_generation(path: Path, generation: int) -> None:
         atomic_write(target, path.read_bytes())
 
 
-def prune_generations(path: Path, keep: int = BACKUPS_KEPT) -> None:
-    for _, old in list_generation_files(path)[keep:]:
-        with contextlib.suppress(OSError):
-            os.unlink(old)
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b) or a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+# Pruning lives in store.lineage (lineage.prune): only genuine generations are counted
+# and deleted, never a file someone put in backups/.

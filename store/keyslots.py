@@ -12,7 +12,7 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from store import signing, state, trust
+from store import signing, state, trust, vouchers
 from store.crypto import (
     SlotKeys,
     new_data_key,
@@ -114,7 +114,10 @@ class KeysMixin(Session):
         """Start ``name``'s trust record at the generation about to be saved (lock held)."""
         doc = state.load(self.path)
         upcoming = replace(self._header, generation=self._header.generation + 1)
-        trust.write(doc, upcoming, name, keys, now_iso(self._now()))
+        # A new passphrase's keys cannot verify the old record: replacing it is the point.
+        trust.write(
+            doc, self.path, upcoming, name, keys, now_iso(self._now()), replace_damaged=True
+        )
         state.save(self.path, doc)
 
     def add_admin(self, name: str, passphrase: str) -> None:
@@ -186,13 +189,25 @@ class KeysMixin(Session):
                 if fresh is not None:
                     self._repin(RECOVERY_SLOT, fresh_private, keys)
                     keys.wipe()
+                # A restore's vouchers were for a key the removed admin holds: from this
+                # removal on they count for nothing (store.vouchers), so the admin doing
+                # it vouches for the new key instead (not when removing yourself).
+                removal = self._next_generation()
+                assert self._private is not None
+                reissued = (
+                    ()
+                    if slot.name == self.admin
+                    else vouchers.reissue(self._header, self._private, self._sign_public(), removal)
+                )
+                self._header = replace(self._header, vouchers=reissued)
                 tx.audit("admin.remove", detail=slot.name)
                 if fresh is not None:
                     tx.audit("recovery.regenerate", detail="the removed admin had seen it")
                 doc = state.load(self.path)
                 state.forget_admin(doc, slot.name)
-                trust.forget(doc, slot.name)
+                trust.forget(doc, self.path, self._header.store_id, slot.name)
                 state.note_removed(doc, slot.name)
+                trust.note_removal(doc, self.path, self._header.store_id, removal)
                 if fresh is not None and old_recovery is not None:
                     state.retire_recovery(doc, old_recovery.public.hex())
                 state.save(self.path, doc)

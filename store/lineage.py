@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from store import files, signing, state
+from store import files, mirror, signing, state
 from store.crypto import derive_kek, passphrase_secret, slot_keys
 from store.errors import StoreError
-from store.format import MAX_LINEAGE, Header, Parsed, parse
-from store.opening import _find_admin_slot, check_signature
+from store.format import MAX_LINEAGE, Header, Parsed, parse, peek_header
+from store.models import KdfParams
+from store.opening import check_signature
 
 Lineage = tuple[tuple[int, str], ...]
 
@@ -77,44 +79,132 @@ MAX_PIN_TRIES = 2
 
 
 def trusted_pin(path: Path, admin: str, passphrase: str) -> bytes | None:
-    """The signing key in ``admin``'s trust record beside the store at ``path``, only
-    when its MAC verifies under the key ``passphrase`` yields (None otherwise: a record
-    someone else wrote, or none, steers nothing).
+    """The signing key in ``admin``'s newest trust record (beside the store at ``path`` or
+    in this machine's mirror), only when its MAC verifies under the key ``passphrase``
+    yields (None otherwise: a record someone else wrote, or none, steers nothing).
 
     For a caller that holds the passphrase but no open store (``kiosk check`` when the
     store file is refused or damaged). The record's key derives from the admin's slot
-    salt, so the slot is taken from the store's header or, failing that, the newest
-    generation's whose signature verifies; at most :data:`MAX_PIN_TRIES` Argon2id runs,
-    and none without a record.
-    """
-    records = state.load(path).get("trust")
-    if not isinstance(records, dict) or not records:
+    salt and Argon2id settings, which the record itself names (and its MAC covers), so
+    one Argon2id run per distinct record copy is all it takes: files planted in the
+    folder cannot use the runs up (review 2, finding 6), and a copy is tried only when a
+    verified file beside the store has a slot of this admin with that salt and those
+    settings (a cheap check, so an edited record cannot ask for an absurd Argon2id run).
+    A record from before records named their salt falls back to finding the slot in the
+    store's files, at most :data:`MAX_PIN_TRIES` runs, counting only slots the record
+    lists among the ways in."""
+    copies = _record_copies(path, admin)
+    if not copies:
         return None
     secret = passphrase_secret(passphrase)
-    tried: set[bytes] = set()
-    for candidate in store_and_generations(path):
-        parsed = _parsed(candidate)
-        if parsed is None:
-            continue
-        header = parsed.header
-        slot = _find_admin_slot(header, admin)
-        record = records.get(slot.name) if slot is not None else None
-        if slot is None or not isinstance(record, dict) or slot.salt in tried:
-            continue
-        tried.add(slot.salt)
-        keys = slot_keys(derive_kek(secret, slot.salt, slot.kdf), header.store_id, slot.name)
-        try:
-            mac = record.get("mac")
-            if isinstance(mac, str) and hmac.compare_digest(
-                mac, signing.record_mac(keys.record_key, record)
-            ):
-                with contextlib.suppress(TypeError, ValueError):
-                    return bytes.fromhex(record["sign_public"])
-                return None
-        finally:
-            keys.wipe()
+    headers = [p.header for c in store_and_generations(path) if (p := _parsed(c)) is not None]
+    names = {name for name, _ in copies}
+    slots = {
+        (s.name, s.salt, s.kdf, h.store_id) for h in headers for s in h.slots if s.name in names
+    }
+    best: tuple[int, bytes] | None = None
+    tried: set[tuple[str, bytes, KdfParams]] = set()
+    for name, record in copies:
         if len(tried) >= MAX_PIN_TRIES:
             break
+        found = _named_slot(record)
+        if found is not None:
+            salt, kdf = found
+            if (name, salt, kdf) in tried or (name, salt, kdf, record["store_id"]) not in slots:
+                continue
+            tried.add((name, salt, kdf))
+            sign = _verified_sign(record, secret, salt, kdf, name)
+        else:
+            sign = _legacy_pin(headers, name, record, secret, tried)
+        generation = record.get("generation")
+        if (
+            sign is not None
+            and isinstance(generation, int)
+            and (best is None or generation > best[0])
+        ):
+            best = (generation, sign)
+    return None if best is None else best[1]
+
+
+def _record_copies(path: Path, admin: str) -> list[tuple[str, dict[str, object]]]:
+    """(slot name, record) of ``admin``'s records beside the store and in the mirrors for
+    this location (the typed name matched exactly, else caselessly)."""
+    tables: list[object] = [state.load(path).get("trust")]
+    for store_id in sorted(mirror.store_ids(path)):
+        tables.append(mirror.records(mirror.load(path, store_id)))
+    out: list[tuple[str, dict[str, object]]] = []
+    wanted = admin.strip()
+    for table in tables:
+        if not isinstance(table, dict):
+            continue
+        names = [n for n in table if isinstance(n, str)]
+        exact = [n for n in names if n == wanted]
+        folded = [n for n in names if n.casefold() == wanted.casefold()]
+        chosen = exact or (folded if len(folded) == 1 else [])
+        for name in chosen:
+            record = table[name]
+            if isinstance(record, dict) and isinstance(record.get("store_id"), str):
+                out.append((name, record))
+    return out
+
+
+def _named_slot(record: dict[str, object]) -> tuple[bytes, KdfParams] | None:
+    """The salt and Argon2id settings a record names (None for an older record)."""
+    settings = record.get("kdf")
+    if not isinstance(settings, list) or len(settings) != 3:
+        return None
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in settings):
+        return None
+    try:
+        salt = bytes.fromhex(str(record["salt"]))
+        return salt, KdfParams(settings[0], settings[1], settings[2])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _verified_sign(
+    record: dict[str, object], secret: bytes, salt: bytes, kdf: KdfParams, name: str
+) -> bytes | None:
+    keys = slot_keys(derive_kek(secret, salt, kdf), str(record["store_id"]), name)
+    try:
+        mac = record.get("mac")
+        if isinstance(mac, str) and hmac.compare_digest(
+            mac, signing.record_mac(keys.record_key, record)
+        ):
+            with contextlib.suppress(TypeError, ValueError):
+                return bytes.fromhex(str(record["sign_public"]))
+        return None
+    finally:
+        keys.wipe()
+
+
+def _legacy_pin(
+    headers: list[Header],
+    name: str,
+    record: dict[str, object],
+    secret: bytes,
+    tried: set[tuple[str, bytes, KdfParams]],
+) -> bytes | None:
+    """A record that does not name its salt: try the slots of ``name`` in the verified
+    files whose public key the record lists among the ways in, newest first, within the
+    runs left."""
+    listed = record.get("admins")
+    admins = {a for a in listed if isinstance(a, str)} if isinstance(listed, list) else set()
+    for header in headers:
+        if len(tried) >= MAX_PIN_TRIES:
+            return None
+        slot = header.slot(name)
+        if (
+            slot is None
+            or slot.public.hex() not in admins
+            or header.store_id != record["store_id"]
+            or (name, slot.salt, slot.kdf) in tried
+        ):
+            continue
+        tried.add((name, slot.salt, slot.kdf))
+        sign = _verified_sign(record, secret, slot.salt, slot.kdf, name)
+        if sign is not None:
+            return sign
     return None
 
 
@@ -187,3 +277,89 @@ def file_mark(path: Path) -> tuple[int, str] | None:
     """(generation, digest hex) of a file that verifies, or None."""
     parsed = _parsed(path)
     return None if parsed is None else (parsed.header.generation, parsed.digest.hex())
+
+
+# --- which files in backups/ count ---------------------------------------------------------
+#
+# Anyone who can write the folder can put files in backups/. A name is only a claim: a
+# planted "kiosk.store.g99999999999999999999" once pushed the next generation number past
+# what the header can hold (no save could be made), and ten planted names made pruning
+# delete every genuine backup. So numbering and pruning count only *genuine* generations;
+# anything else is ignored (kiosk check reports it) and never deleted.
+
+MAX_GENERATION = 2**40  # a million saves a day for three thousand years
+_CACHE_LIMIT = 256
+_StatKey = tuple[int, int, int, int]
+# path -> (stat key, header and digest of the verified file, or None): a save checks the
+# files in backups/ with a stat each, reading only a file it has not seen as it is now.
+_verified_cache: dict[str, tuple[_StatKey, tuple[Header, bytes] | None]] = {}
+
+
+def _key(st: os.stat_result) -> _StatKey:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def remember(path: Path, stat: _StatKey, header: Header, digest: bytes) -> None:
+    """A file known to verify (the store file a save is about to keep as a generation)."""
+    if len(_verified_cache) >= _CACHE_LIMIT:
+        _verified_cache.clear()
+    _verified_cache[str(path)] = (stat, (header, digest))
+
+
+def _verified_file(path: Path, number: int, store_id: str) -> tuple[Header, bytes] | None:
+    """(header, digest) when the file at ``path`` verifies, is of the store ``store_id`` and
+    its header's generation is the ``number`` its name claims; None otherwise."""
+    try:
+        stat = _key(os.stat(path, follow_symlinks=False))
+    except OSError:
+        return None
+    cached = _verified_cache.get(str(path))
+    if cached is not None and cached[0] == stat:
+        found = cached[1]
+    else:
+        found = None
+        with contextlib.suppress(StoreError, OSError, ValueError):
+            # the header first: a planted file of another store, or with a number its name
+            # does not claim, is never read whole
+            peeked, _ = peek_header(path)
+            if peeked.store_id == store_id and peeked.generation == number:
+                parsed = _parsed(path)
+                if parsed is not None:
+                    found = (parsed.header, parsed.digest)
+        if len(_verified_cache) >= _CACHE_LIMIT:
+            _verified_cache.clear()
+        _verified_cache[str(path)] = (stat, found)
+    if found is None or found[0].store_id != store_id or found[0].generation != number:
+        return None
+    return found
+
+
+def genuine_generations(path: Path, head: Header) -> list[tuple[int, Path]]:
+    """The generations in ``backups/`` that belong to the store whose newest genuine
+    header is ``head``, newest first: the file verifies, is of this store, its name's
+    number is its header's generation (and a plausible one), and either ``head`` vouches
+    for it (:func:`vouches`: its own key, or listed in its lineage) or it is a later file
+    signed by a key ``head``'s leads to."""
+    out: list[tuple[int, Path]] = []
+    for number, gen_path in files.list_generation_files(path):
+        if not 0 < number <= MAX_GENERATION:
+            continue
+        found = _verified_file(gen_path, number, head.store_id)
+        if found is None:
+            continue
+        h, digest = found
+        if vouches(head, h, digest) or (
+            h.version >= 2
+            and head.version >= 2
+            and signing.reaches(h.rotations, h.store_id, head.sign_public, h.sign_public)
+        ):
+            out.append((number, gen_path))
+    return out
+
+
+def prune(path: Path, head: Header, keep: int = files.BACKUPS_KEPT) -> None:
+    """Delete the genuine generations beyond the newest ``keep``; nothing else."""
+    for _, old in genuine_generations(path, head)[keep:]:
+        with contextlib.suppress(OSError):
+            os.unlink(old)
+        _verified_cache.pop(str(old), None)

@@ -158,6 +158,41 @@ def list_generations(path: Path) -> list[Generation]:
     return out
 
 
+def newer_backup(path: Path, header: Header) -> Header | None:
+    """A genuine generation in ``backups/`` newer than the store file ``header`` describes:
+    its signature verifies, it is of the same store, and its signing key is the store
+    file's own or one that key leads to through the rotation certificates (so a removed
+    admin's fork under a retired key, planted with a high number, is not one). Such a file
+    means the store was copied back from an older generation (with its state file, too,
+    perhaps): a rollback, whatever the records say. Only names numbered above the store's
+    generation are read, so an unlock usually reads none."""
+    if header.version < 2:
+        return None  # nothing to reach from: the records (and kiosk check) still tell
+    for number, gen_path in files.list_generation_files(path):
+        if number <= header.generation:
+            break
+        try:
+            # the header first: a planted file (of any size) that is not a newer file of
+            # this store is never read whole
+            peeked, _ = peek_header(gen_path)
+            if peeked.store_id != header.store_id or peeked.generation <= header.generation:
+                continue
+            raw, _ = _read_file(gen_path)
+            parsed = parse(raw)
+            check_signature(parsed)
+        except (StoreError, OSError):
+            continue
+        h = parsed.header
+        if (
+            h.version >= 2
+            and h.store_id == header.store_id
+            and h.generation > header.generation
+            and signing.reaches(h.rotations, h.store_id, header.sign_public, h.sign_public)
+        ):
+            return h
+    return None
+
+
 def _parse_or_damaged(raw: bytes, store_path: Path) -> Parsed:
     """Parse and, for format 2, check the signature with the header's own key: an edited
     header field (KDF parameters included) is damage, found before any passphrase."""

@@ -23,6 +23,7 @@ moves its slot's pin and its record forward. The other seams: :mod:`store.transa
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -91,6 +92,7 @@ from store.opening import (
     _utcnow,
     check_slot,
     list_generations,
+    newer_backup,
 )
 
 __all__ = ["AUDIT_TABLE", "DEFAULT_LOCK_TIMEOUT", "Store", "Transaction", "list_generations"]
@@ -272,13 +274,18 @@ class Store(KeysMixin, GenerationsMixin):
         lock_timeout: float,
     ) -> Store:
         """The passphrase was right: check that the slot vouches for the file's signer
-        (P1) and that the file is not older than this admin's record (P2), decrypt."""
+        (P1) and that the file is not older than this admin's records (P2) nor than a
+        genuine generation in ``backups/`` (a copy-back that brought its old state file
+        along), decrypt."""
         private, keys = opened_slot
         try:
             for _attempt in range(5):
                 notes = check_slot(parsed.header, slot)
                 try:
                     notes += trust.check(path, parsed.header, slot.name, keys, private)
+                    ahead = newer_backup(path, parsed.header)
+                    if ahead is not None:
+                        raise StoreRollback(datetime.fromisoformat(ahead.saved_at))
                     break
                 except StoreRollback:
                     # Another session of this admin may have saved (and moved the record
@@ -357,7 +364,15 @@ class Store(KeysMixin, GenerationsMixin):
                 state.clear_failures(doc)
                 state.record_unlock(doc, self.admin, when, preselect=self.admin != RECOVERY_SLOT)
                 if self._slot_keys is not None:
-                    trust.write(doc, self._header, self.admin, self._slot_keys, when)
+                    trust.write(
+                        doc,
+                        self.path,
+                        self._header,
+                        self.admin,
+                        self._slot_keys,
+                        when,
+                        replace_damaged=trust.MIRROR_DAMAGED in self.warnings,
+                    )
                 state.save(self.path, doc)
                 self.pending_failures = pending
         except StoreBusy:

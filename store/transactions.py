@@ -340,12 +340,11 @@ class Session:
         copied back never makes a number be used twice.
         """
         old = self._header
-        newest_kept = max((n for n, _ in files.list_generation_files(self.path)), default=0)
         current = signing.public_bytes(self._sign)
         new = replace(
             old,
             version=FORMAT_VERSION,
-            generation=max(old.generation, newest_kept) + 1,
+            generation=self._next_generation(),
             saved_at=now_iso(self._now()),
             saved_by=self.admin,
             audit_length=self._audit_len,
@@ -379,6 +378,19 @@ class Session:
             tmp = files.write_temp(self.path, head + body + signature)
             try:
                 if old.generation > 0:
+                    if (
+                        self._stat is not None
+                        and self._mark is not None
+                        and self._mark[0] == old.generation
+                    ):
+                        # the file about to be kept is the one this session verified:
+                        # pruning need not read it again (store.lineage)
+                        lineage.remember(
+                            files.generation_path(self.path, old.generation),
+                            self._stat,
+                            old,
+                            self._mark[1],
+                        )
                     files.keep_generation(self.path, old.generation)
                 os.replace(tmp, self.path)
             except BaseException:
@@ -402,7 +414,16 @@ class Session:
                 StoreWarning("fsync_failed", "The store's folder could not be flushed to disk.")
             )
         with contextlib.suppress(OSError):
-            files.prune_generations(self.path)
+            lineage.prune(self.path, new)
+
+    def _next_generation(self) -> int:
+        """The number the next save gets (lock held): past this session's and every number
+        ``backups/`` holds, so that a file copied back never makes a number be used twice.
+        Only genuine generations count (store.lineage): a name planted in backups/ must not
+        push the number out of range."""
+        old = self._header
+        kept = max((n for n, _ in lineage.genuine_generations(self.path, old)), default=0)
+        return max(old.generation, kept) + 1
 
     def _remember(self) -> None:
         """Move this admin's trust record forward to the newest header this session
@@ -415,7 +436,9 @@ class Session:
             return
         with contextlib.suppress(OSError):
             doc = state.load(self.path)
-            trust.write(doc, self._header, self.admin, self._slot_keys, now_iso(self._now()))
+            trust.write(
+                doc, self.path, self._header, self.admin, self._slot_keys, now_iso(self._now())
+            )
             state.save(self.path, doc)
 
     # --- loading -------------------------------------------------------------------
@@ -519,6 +542,7 @@ class Session:
             self._private,
             {s.public for s in self._header.slots},
             self._header.generation,
+            trust.removed_at(self.path, header.store_id),
         )
 
     def _current_db(self) -> TinyDB:

@@ -81,15 +81,25 @@ def make(
     return tuple(out)
 
 
-def vouched(header: Header, private: X25519PrivateKey, trusted: set[bytes], recorded: int) -> bool:
+def vouched(
+    header: Header,
+    private: X25519PrivateKey,
+    trusted: set[bytes],
+    recorded: int,
+    removed_at: int = 0,
+) -> bool:
     """Does ``header`` carry a voucher to the slot of ``private``, from a slot in
     ``trusted`` (the ways in this admin's record lists), made by a restore newer than
-    ``recorded`` (the record's generation), for a key that reaches the header's signing
-    key?
+    ``recorded`` (the record's generation) and not older than ``removed_at`` (the newest
+    removal of an admin that this machine knows of), for a key that reaches the header's
+    signing key?
 
-    The generation stops a replay: a removed admin who kept a copy of a file with an
+    The generations stop a replay: a removed admin who kept a copy of a file with an
     older restore's vouchers (and its key) can put them in a fork, but every record
-    written since the removal is newer than that restore.
+    written since the removal is newer than that restore, and a voucher from before the
+    removal counts for nothing once the removal is known even to an admin who has not
+    unlocked since (review 2, finding 2). A removal re-issues the vouchers for the new
+    key (:func:`reissue`), so the genuine store stays acceptable to that admin.
     """
     own = public_of(private)
     for v in header.vouchers:
@@ -98,6 +108,7 @@ def vouched(header: Header, private: X25519PrivateKey, trusted: set[bytes], reco
             or v.source == own
             or v.source not in trusted
             or v.generation <= recorded
+            or v.generation < removed_at
             or v.generation > header.generation
         ):
             continue
@@ -114,3 +125,16 @@ def vouched(header: Header, private: X25519PrivateKey, trusted: set[bytes], reco
         if expected is not None and hmac.compare_digest(expected, v.mac):
             return True
     return False
+
+
+def reissue(
+    header: Header, private: X25519PrivateKey, sign_public: bytes, generation: int
+) -> tuple[Voucher, ...]:
+    """The vouchers of a save that removes an admin: the old ones were for a key the
+    removed admin holds, and count for nothing from this removal on, so the admin doing
+    the removal vouches for the new key ``sign_public`` to every other slot, as made at
+    ``generation`` (the removal's save). None when ``header`` carried none: the other
+    admins' records then reach the new key through the rotation certificates."""
+    if not header.vouchers:
+        return ()
+    return make(private, header.store_id, sign_public, generation, header.slots)

@@ -88,3 +88,15 @@ def pilot_waits_for_saves(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(Pilot, "press", press)
     monkeypatch.setattr(Pilot, "pause", pause)
+
+
+@pytest.fixture(autouse=True)
+def private_state_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own ``KIOSK_STATE_DIR`` (the mirror of the admins' trust
+    records, see store.mirror): no test may read or write the real user's state folder.
+    Subprocesses inherit it through ``os.environ``."""
+    folder = tmp_path_factory.mktemp("kiosk-state")
+    monkeypatch.setenv("KIOSK_STATE_DIR", str(folder))
+    return folder

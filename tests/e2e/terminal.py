@@ -344,7 +344,10 @@ class Tmux:
         prefix = ["env"]
         for variable in unset:
             prefix += ["-u", variable]
-        prefix += [f"{key}={value}" for key, value in (env or {}).items()]
+        # The test's own trust-record mirror (tests/conftest.py): a tmux server started by
+        # an earlier test keeps that test's environment, so it is passed each time.
+        passed = {k: os.environ[k] for k in ("KIOSK_STATE_DIR",) if k in os.environ}
+        prefix += [f"{key}={value}" for key, value in {**passed, **(env or {})}.items()]
         pane = Pane(self, name)
         # A shell runs the program and records its exit status; the pane then stays open
         # (remain-on-exit) showing the program's last screen and anything printed after it.

@@ -172,7 +172,9 @@ def run_sshd(tmp_path: Path, match_block: Sequence[str] = ()) -> Iterator[SshSer
 def _remote_kiosk(kiosk_bin: str, store: Path) -> str:
     """The command line the server runs: the installed kiosk on the test's store. The
     passphrase is never part of it: it is typed into the terminal."""
-    return shlex.join(["env", f"KIOSK_STORE={store}", str(Path(kiosk_bin).resolve())])
+    passed = os.environ.get("KIOSK_STATE_DIR")  # the test's own (tests/conftest.py)
+    state = [f"KIOSK_STATE_DIR={passed}"] if passed else []
+    return shlex.join(["env", f"KIOSK_STORE={store}", *state, str(Path(kiosk_bin).resolve())])
 
 
 def _ssh_quit(pane: Pane) -> None:

@@ -111,6 +111,27 @@ def test_removing_yourself_locks_the_session(kiosk_store: Store) -> None:
     bea.close()
 
 
+def test_change_own_passphrase_goes_through_the_one_throttle(
+    kiosk_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review 2, finding 3 (P4): someone at an unlocked kiosk guessing the current
+    passphrase in the change dialog waits like any other guesser, and every wrong guess
+    counts into the same audited failure count."""
+    import kiosk.unlock_policy
+    from store import peek
+
+    slept: list[float] = []
+    monkeypatch.setattr(kiosk.unlock_policy.time, "sleep", slept.append)
+    for _ in range(kiosk.unlock_policy.FREE_TRIES + 2):
+        Store.record_failed_attempt(kiosk_store.path, KIOSK_ADMIN)
+    failures = peek.consecutive_failures(kiosk_store.path)
+    new = "seven green bottles standing"
+    with pytest.raises(FormRejected):
+        change_own_passphrase(kiosk_store, "a guess at it", new, new)
+    assert slept == [kiosk.unlock_policy.unlock_delay(failures)]
+    assert peek.consecutive_failures(kiosk_store.path) == failures + 1
+
+
 def test_change_own_passphrase_needs_the_current_one(kiosk_store: Store) -> None:
     new = "seven green bottles standing"
     with pytest.raises(FormRejected) as wrong:

@@ -66,15 +66,21 @@ def test_copied_back_generation_check_exits_2_then_restore_goes_forward(made: Ma
     assert run_process(*store_args(made, "check")).returncode == 0
 
 
-def test_check_exits_2_when_a_backup_is_newer_than_the_store(made: Made) -> None:
-    """Even for an admin with no record here (a fresh machine), backups/ tells."""
+def test_check_exits_2_when_a_backup_is_newer_than_the_store(
+    made: Made, private_state_dir: Path
+) -> None:
+    """Even for an admin with no record here (a fresh machine), backups/ tells: the
+    store is refused at unlock as older, and the newest good generation is named."""
     old = Store.list_generations(made.path)[-1]
+    newest = Store.list_generations(made.path)[0]
     shutil.copyfile(old.path, made.path)
     state = made.path.with_name(made.path.name + ".state")
     state.unlink()
+    shutil.rmtree(private_state_dir)
     result = run_process(*store_args(made, "check"))
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "older than generation" in result.stdout
+    assert "older than the one you last used on" in result.stdout
+    assert f"kiosk restore {newest.path}" in result.stdout
 
 
 def test_cli_attempts_share_the_throttle_and_are_audited(made: Made) -> None:
@@ -245,10 +251,14 @@ def test_attempts_from_parallel_processes_go_in_turn(made: Made) -> None:
     assert _failures(made) == 1
 
 
-def test_check_does_not_call_an_unverifiable_copy_all_well(made: Made) -> None:
-    """No record of the newest store here and no backups: nothing to compare with."""
+def test_check_does_not_call_an_unverifiable_copy_all_well(
+    made: Made, private_state_dir: Path
+) -> None:
+    """No record of the newest store here (neither beside it nor in this machine's state
+    folder) and no backups: nothing to compare with."""
     shutil.rmtree(made.path.parent / "backups")
     made.path.with_name(made.path.name + ".state").unlink()
+    shutil.rmtree(private_state_dir)
     result = run_process(*store_args(made, "check"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "all is well" not in result.stdout
@@ -445,3 +455,38 @@ def test_check_by_another_admin_after_a_restore_without_the_newest_key(
     assert result.returncode == 0, result.stdout + result.stderr
     assert "restored from an older generation by another admin" in result.stdout
     assert "TAMPERED" not in result.stdout
+
+
+def test_check_exits_2_on_a_store_copied_back_with_its_state_file(
+    made: Made, tmp_path: Path
+) -> None:
+    """The whole folder (store, state file, backups/) put back as it was: the mirror of
+    the admin's record outside it (KIOSK_STATE_DIR, passed to the subprocess) tells."""
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    shutil.copytree(made.path.parent, tmp_path / "then")
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_site(store, 4)
+    store.close()
+    shutil.rmtree(made.path.parent)
+    shutil.copytree(tmp_path / "then", made.path.parent)
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "older than the one you last used on" in result.stdout
+
+
+def test_restore_over_a_damaged_store_refuses_another_stores_file(
+    made: Made, tmp_path: Path
+) -> None:
+    from tests.conftest import FAST_KDF
+
+    other, _ = Store.create(tmp_path / "mine" / "kiosk.store", ADMIN, PASSPHRASE, kdf=FAST_KDF)
+    other.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    result = run_process(*store_args(made, "restore", str(other.path), "--yes"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "another store's" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert made.path.read_bytes() == before

@@ -368,8 +368,8 @@ def test_a_report_that_cannot_be_written_says_so_and_fails(
     import errno
     import io as io_module
 
-    from kiosk import cli_report
     from kiosk.cli import main
+    from kiosk.cli import report as cli_report
 
     class Full(io_module.StringIO):
         def write(self, text: str) -> int:

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import struct
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from store import (
     RECOVERY_SLOT,
     AccessRevoked,
     KdfParams,
+    OtherStore,
     Store,
     StoreDamaged,
     StoreRollback,
@@ -32,6 +34,7 @@ from store.body import encode_fresh
 from store.crypto import encrypt_body, new_data_key, wrap_data_key
 from store.format import encode_header, parse, peek_header
 from store.layout import SIG_LEN
+from tests.conftest import FAST_KDF
 from tests.store.conftest import ADMIN, PASSPHRASE, Made
 from tests.store.helpers import add_person, names
 
@@ -374,7 +377,9 @@ def test_a_recovered_admin_is_recorded_as_shown_the_new_key(made: Made) -> None:
     rescue.close()
 
 
-def test_missing_or_damaged_record_is_reported_never_silently_recreated(made: Made) -> None:
+def test_missing_or_damaged_record_is_reported_never_silently_recreated(
+    made: Made, private_state_dir: Path
+) -> None:
     add_person(made.store)
     made.store.close()
     state_file = made.path.with_name(made.path.name + ".state")
@@ -385,6 +390,11 @@ def test_missing_or_damaged_record_is_reported_never_silently_recreated(made: Ma
     assert "trust_damaged" in [getattr(w, "code", "") for w in store.warnings]
     store.close()
     state_file.unlink()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)  # this machine's mirror still holds
+    assert "trust_restored" in [getattr(w, "code", "") for w in store.warnings]
+    store.close()
+    state_file.unlink()
+    shutil.rmtree(private_state_dir)  # and a machine where it never was
     store = Store.open(made.path, ADMIN, PASSPHRASE)
     assert "trust_missing" in [getattr(w, "code", "") for w in store.warnings]
     store.close()
@@ -441,6 +451,16 @@ def test_removal_as_the_last_save_then_a_damaged_header_brings_nobody_back(
     Store.open(made.path, ADMIN, PASSPHRASE).close()
 
 
+def renumber(path: Path, data_key: bytes, generation: int) -> int:
+    """The removed admin pushes her fork's generation number past the store's: she holds
+    its data key and (inside the body) its signing key, so she re-signs the header with
+    any number she likes."""
+    from tests.store.helpers import rewrite
+
+    rewrite(path, data_key, lambda body: None, lambda h: replace(h, generation=generation))
+    return generation
+
+
 def plant_fork(
     made: Made,
     tmp_path: Path,
@@ -474,12 +494,11 @@ def plant_fork(
     again = Store.open(made.path, admin, passphrase)
     add_person(again, "Sam Sample")
     again.close()
-    (mine.parent / "backups").mkdir(mode=0o700)
-    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
     bea = Store.open(mine, BEA, BEA_PASS)
     add_person(bea, "Planted By Bea")
-    forked = bea.generation
+    key = bytes(bea._data_key or b"")
     bea.close()
+    forked = renumber(mine, key, 500)
     if into_backups:  # beside the genuine store, as the newest "generation"
         planted = made.path.parent / "backups" / f"{made.path.name}.g{forked:08d}"
         shutil.copyfile(mine, planted)
@@ -744,8 +763,6 @@ def test_a_removed_admins_fork_with_her_own_vouchers_stays_refused(
     add_person(made.store, "Alex Example")
     made.store.close()
     cleo = Store.open(made.path, CLEO, CLEO_PASS)  # stays open: its poll must refuse too
-    (mine.parent / "backups").mkdir(mode=0o700)
-    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
     bea = Store.open(mine, BEA, BEA_PASS)
     assert bea._private is not None
     h = bea._header
@@ -753,7 +770,9 @@ def test_a_removed_admins_fork_with_her_own_vouchers_stays_refused(
     made_here = vouchers.make(bea._private, h.store_id, sign, 10**6, h.slots)
     bea._header = replace(h, vouchers=made_here)
     add_person(bea, "Planted By Bea")
+    key = bytes(bea._data_key or b"")
     bea.close()
+    renumber(mine, key, 500)
     assert parse(mine.read_bytes()).header.vouchers
     shutil.copyfile(mine, made.path)
     with pytest.raises(StoreDamaged):
@@ -786,11 +805,11 @@ def test_an_old_restores_vouchers_replayed_in_a_fork_count_for_nothing(
     add_person(ann, "Sam Sample")
     ann.close()
     Store.open(made.path, CLEO, CLEO_PASS).close()  # Cleo's record: after the removal
-    (mine.parent / "backups").mkdir(mode=0o700)
-    (mine.parent / "backups" / "kiosk.store.g00000500").write_bytes(b"x")
     bea = Store.open(mine, BEA, BEA_PASS)
     add_person(bea, "Planted By Bea")
+    key = bytes(bea._data_key or b"")
     bea.close()
+    renumber(mine, key, 500)
     assert parse(mine.read_bytes()).header.vouchers  # carried into her fork
     shutil.copyfile(mine, made.path)
     with pytest.raises(StoreTampered):
@@ -823,3 +842,354 @@ def test_an_open_session_takes_a_restore_vouched_for_to_it(made: Made) -> None:
         cleo.close()
     Store.open(made.path, ADMIN, PASSPHRASE).close()
     Store.open(made.path, CLEO, CLEO_PASS).close()
+
+
+# --- second review, 1: the state file copied back together with the store ---------------
+
+
+def _snapshot(folder: Path, into: Path) -> None:
+    """Attacker (a): a copy of the whole store folder (store, state file, backups/)."""
+    shutil.copytree(folder, into)
+
+
+def _put_back(snapshot: Path, folder: Path) -> None:
+    shutil.rmtree(folder)
+    shutil.copytree(snapshot, folder)
+
+
+def test_old_store_copied_back_with_its_state_file_and_backups_is_a_rollback(
+    made: Made, tmp_path: Path
+) -> None:
+    """The record beside the store goes back with the folder; the mirror outside it (in
+    the user's state folder) does not."""
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    _snapshot(made.path.parent, tmp_path / "then")
+    again = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_person(again, "Sam Sample")
+    again.close()
+    _put_back(tmp_path / "then", made.path.parent)
+    with pytest.raises(StoreRollback, match="older than the one you last used on"):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_old_store_and_state_copied_back_is_refused_by_a_newer_genuine_backup(
+    made: Made, tmp_path: Path, private_state_dir: Path
+) -> None:
+    """No mirror on this machine (a fresh one): the genuine newer generation in backups/
+    still tells that the store file is old."""
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    state_file = files.state_path(made.path)
+    old_store, old_state = made.path.read_bytes(), state_file.read_bytes()
+    again = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_person(again, "Sam Sample")
+    add_person(again, "Jo Bloggs")  # backups/ now holds a generation newer than old_store
+    again.close()
+    made.path.write_bytes(old_store)
+    state_file.write_bytes(old_state)
+    shutil.rmtree(private_state_dir)
+    with pytest.raises(StoreRollback, match="kiosk restore"):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_a_fork_planted_in_backups_is_no_rollback_of_the_genuine_store(
+    made: Made, tmp_path: Path
+) -> None:
+    """Only a generation the store's own key leads to calls the store old: a removed
+    admin's fork with a higher number in backups/ does not lock the admins out."""
+    plant_fork(made, tmp_path, into_backups=True)
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+
+
+def test_missing_mirror_is_made_again_from_an_authentic_record(
+    made: Made, private_state_dir: Path
+) -> None:
+    add_person(made.store)
+    made.store.close()
+    for mirrored in private_state_dir.iterdir():
+        mirrored.unlink()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert not [w for w in store.warnings if getattr(w, "code", "").startswith("trust")]
+    store.close()
+    assert list(private_state_dir.iterdir())  # made again
+
+
+def test_damaged_mirror_is_reported_and_still_stops_a_rollback(
+    made: Made, tmp_path: Path, private_state_dir: Path
+) -> None:
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    _snapshot(made.path.parent, tmp_path / "then")
+    again = Store.open(made.path, ADMIN, PASSPHRASE)
+    add_person(again, "Sam Sample")
+    again.close()
+    (mirrored,) = private_state_dir.iterdir()
+    doc = json.loads(mirrored.read_text("utf-8"))
+    doc["trust"][ADMIN]["seen"] = "2001-01-01T00:00:00+00:00"  # the MAC no longer fits
+    mirrored.write_text(json.dumps(doc), "utf-8")
+    edited = mirrored.read_bytes()
+    store = Store.open(made.path, ADMIN, PASSPHRASE)  # the record beside still holds
+    assert "trust_mirror_damaged" in [getattr(w, "code", "") for w in store.warnings]
+    store.close()
+    assert mirrored.read_bytes() != edited  # replaced, after saying so
+    reopened = Store.open(made.path, ADMIN, PASSPHRASE)
+    assert not [w for w in reopened.warnings if getattr(w, "code", "").startswith("trust")]
+    reopened.close()
+    _put_back(tmp_path / "then", made.path.parent)
+    with pytest.raises(StoreRollback):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+
+
+def test_a_throwaway_copy_never_moves_the_stores_mirror(made: Made, tmp_path: Path) -> None:
+    """kiosk check restores generations into a copy elsewhere: that copy's higher
+    generation must not make the real store look old."""
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    copy = tmp_path / "probe" / "kiosk.store"
+    copy.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, copy)
+    probe = Store.open(copy, ADMIN, PASSPHRASE)
+    add_person(probe, "Only In The Copy")
+    add_person(probe, "Also In The Copy")
+    probe.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+
+
+# --- second review, 5: files planted in backups/ ------------------------------------------
+
+
+def test_a_planted_huge_generation_name_does_not_brick_saves(made: Made) -> None:
+    add_person(made.store, "Alex Example")
+    planted = files.backups_dir(made.path) / f"{made.path.name}.g{'9' * 30}"
+    planted.write_bytes(b"not a generation")
+    before = made.store.generation
+    add_person(made.store, "Sam Sample")
+    add_person(made.store, "Jo Bloggs")
+    assert made.store.generation == before + 2  # numbering ignores the planted name
+    assert planted.read_bytes() == b"not a generation"  # ignored, never deleted
+    assert not next(g for g in Store.list_generations(made.path) if g.path == planted).ok
+    made.store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+
+
+def test_a_genuine_file_planted_under_a_higher_name_does_not_move_numbering(
+    made: Made,
+) -> None:
+    add_person(made.store, "Alex Example")
+    genuine = Store.list_generations(made.path)[0].path
+    planted = files.backups_dir(made.path) / f"{made.path.name}.g{2**63:020d}"
+    shutil.copyfile(genuine, planted)  # it verifies, but its name lies about its number
+    before = made.store.generation
+    add_person(made.store, "Sam Sample")
+    assert made.store.generation == before + 1
+    assert planted.exists()
+
+
+def test_planted_names_do_not_make_pruning_delete_the_genuine_backups(made: Made) -> None:
+    for n in range(4):
+        add_person(made.store, f"Person {n}")
+    genuine = {g.path for g in Store.list_generations(made.path)}
+    backups = files.backups_dir(made.path)
+    planted = [backups / f"{made.path.name}.g{90000000 + n:08d}" for n in range(12)]
+    for p in planted:
+        p.write_bytes(b"planted")
+    add_person(made.store, "One More")
+    assert genuine <= {g.path for g in Store.list_generations(made.path)}
+    assert all(p.read_bytes() == b"planted" for p in planted)
+    for n in range(12):  # and pruning still keeps ten genuine generations, no more
+        add_person(made.store, f"Later {n}")
+    kept = [g for g in Store.list_generations(made.path) if g.ok]
+    assert len(kept) == files.BACKUPS_KEPT
+    assert all(p.exists() for p in planted)
+
+
+def test_a_file_planted_at_the_next_generations_name_is_set_aside(made: Made) -> None:
+    add_person(made.store, "Alex Example")
+    current = made.store.generation
+    target = files.generation_path(made.path, current)
+    target.write_bytes(b"planted to keep this generation out of backups/")
+    add_person(made.store, "Sam Sample")
+    assert peek_header(target)[0].generation == current  # the genuine file was kept
+    aside = [p for p in target.parent.iterdir() if p.name.startswith(f"{target.name}.set-aside")]
+    assert [p.read_bytes() for p in aside] == [b"planted to keep this generation out of backups/"]
+
+
+# --- second review, 4: another store's file as a restore source -------------------------
+
+
+def test_restore_damaged_refuses_another_stores_file(
+    made: Made, tmp_path: Path, private_state_dir: Path
+) -> None:
+    """Ann keeps a test store of her own with the same name and passphrase: it must not
+    take the place of the care home's damaged store."""
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    other, _ = Store.create(tmp_path / "mine" / "kiosk.store", ADMIN, PASSPHRASE, kdf=FAST_KDF)
+    add_person(other, "Only In The Other Store")
+    other.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF  # the body is damaged; the header still names the store
+    made.path.write_bytes(bytes(data))
+    before = made.path.read_bytes()
+    with pytest.raises(OtherStore, match="different store"):
+        Store.restore_damaged(made.path, other.path, ADMIN, PASSPHRASE)
+    assert made.path.read_bytes() == before
+    # the header unreadable too, the state file and this machine's mirror gone: the
+    # generations in backups/ still name the store
+    data[40] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    files.state_path(made.path).unlink()
+    shutil.rmtree(private_state_dir)
+    with pytest.raises(OtherStore, match="different store"):
+        Store.restore_damaged(made.path, other.path, ADMIN, PASSPHRASE)
+    newest = Store.list_generations(made.path)[0]
+    restored = Store.restore_damaged(made.path, newest.path, ADMIN, PASSPHRASE)
+    assert restored.generation > newest.generation  # forward, as every restore
+    assert "Only In The Other Store" not in names(restored)
+    restored.close()
+
+
+def test_restore_onto_a_new_machine_still_takes_any_backup(made: Made, tmp_path: Path) -> None:
+    """Nothing beside the path names a store (a new machine): a backup is restored."""
+    made.store.close()
+    empty = tmp_path / "new" / "kiosk.store"
+    empty.parent.mkdir(mode=0o700)
+    Store.restore_damaged(empty, made.path, ADMIN, PASSPHRASE).close()
+
+
+# --- second review, 7: two restores of a damaged store at once ---------------------------
+
+
+def test_two_restores_at_once_keep_the_damaged_file(
+    made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two admins restore the damaged store in the same second: the second restore's
+    rename must not overwrite the damaged file the first one set aside."""
+    from datetime import UTC, datetime
+
+    from store import damaged
+
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    damaged_bytes = made.path.read_bytes()
+    newest = Store.list_generations(made.path)[0].path
+    moment = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    real_finish = damaged.finish
+    others: list[Store] = []
+    started: list[bool] = []
+
+    def interleaved(store: Store, prep: damaged.Prepared, clock: Callable[[], datetime]) -> None:
+        # The first restore has checked that the store is damaged; before it takes the
+        # lock, the second one does all of its restore.
+        if not started:
+            started.append(True)
+            others.append(
+                Store.restore_damaged(made.path, newest, ADMIN, PASSPHRASE, now=lambda: moment)
+            )
+        real_finish(store, prep, clock)
+
+    monkeypatch.setattr(damaged, "finish", interleaved)
+    Store.restore_damaged(made.path, newest, ADMIN, PASSPHRASE, now=lambda: moment).close()
+    others[0].close()
+    set_aside = [p for p in made.path.parent.iterdir() if ".damaged-" in p.name]
+    assert damaged_bytes in [p.read_bytes() for p in set_aside]
+
+
+# --- second review, 6: decoys that use up the record lookup's Argon2id runs -------------
+
+
+def plant_decoy(victim: Path, out: Path, generation: int) -> None:
+    """Attacker (a): a file that verifies (signed by a key of their own) with a slot named
+    like the admin's but a salt of their own: each one would cost an Argon2id run."""
+    header = parse(victim.read_bytes()).header
+    own = signing.new_signing_key()
+    slots = tuple(
+        replace(s, salt=os.urandom(16)) if s.name == ADMIN else s for s in header.slots
+    )
+    decoy = replace(
+        header,
+        generation=generation,
+        slots=slots,
+        sign_public=signing.public_bytes(own),
+        rotations=(),
+        lineage=(),
+    )
+    head = encode_header(decoy)
+    body = os.urandom(64)
+    out.write_bytes(head + body + signing.sign_file(own, head, body))
+
+
+def test_decoys_in_backups_do_not_hide_the_admins_record(made: Made) -> None:
+    from store import lineage
+
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, ADMIN, PASSPHRASE).close()  # Ann's record names the key
+    key = parse(made.path.read_bytes()).header.sign_public
+    assert lineage.trusted_pin(made.path, ADMIN, PASSPHRASE) == key
+    for n in range(4):
+        number = 10**7 + n
+        plant_decoy(made.path, files.generation_path(made.path, number), number)
+    plant_decoy(made.path, made.path, 10**8)  # and over the store itself
+    assert lineage.trusted_pin(made.path, ADMIN, PASSPHRASE) == key
+    assert lineage.trusted_pin(made.path, ADMIN, "not her passphrase") is None
+
+
+# --- second review, 2: a restore's vouchers replayed after a later removal ---------------
+
+
+def test_vouchers_from_before_a_removal_are_refused_after_it(made: Made, tmp_path: Path) -> None:
+    """Cleo last unlocked before a restore that could not carry the newest key (its
+    vouchers name a key Bea, then still an admin, holds). Bea is removed afterwards; Cleo
+    has not unlocked since. Bea forks her copy, vouchers and all, and erases the state
+    file beside the store: the removal this machine knows of refuses the old vouchers.
+    The genuine store, whose vouchers the removal re-issued, still opens for Cleo."""
+    dee, dee_pass = "Dee Admin", "copper lantern meadow"
+    made.store.add_admin(CLEO, CLEO_PASS)
+    made.store.add_admin(BEA, BEA_PASS)
+    made.store.add_admin(dee, dee_pass)
+    made.store.remove_admin(dee)  # a rotation Cleo's record will name
+    add_person(made.store, "Alex Example")
+    made.store.close()
+    Store.open(made.path, CLEO, CLEO_PASS).close()
+    newest_key = parse(made.path.read_bytes()).header.sign_public
+    for gen in Store.list_generations(made.path):
+        if peek_header(gen.path)[0].sign_public == newest_key:
+            gen.path.unlink()
+    data = bytearray(made.path.read_bytes())
+    data[-100] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    old = Store.list_generations(made.path)[0].path
+    ann = Store.restore_damaged(made.path, old, ADMIN, PASSPHRASE)
+    assert ann._header.vouchers  # the newest key could not be carried forward
+    mine = tmp_path / "bea" / "kiosk.store"
+    mine.parent.mkdir(mode=0o700)
+    shutil.copyfile(made.path, mine)
+    ann.remove_admin(BEA)
+    ann.close()
+    genuine = made.path.read_bytes()
+
+    bea = Store.open(mine, BEA, BEA_PASS)
+    add_person(bea, "Planted By Bea")
+    key = bytes(bea._data_key or b"")
+    bea.close()
+    renumber(mine, key, 500)
+    shutil.copyfile(mine, made.path)
+    files.state_path(made.path).unlink()
+    with pytest.raises(StoreTampered):
+        Store.open(made.path, CLEO, CLEO_PASS)
+
+    made.path.write_bytes(genuine)
+    cleo = Store.open(made.path, CLEO, CLEO_PASS)
+    try:
+        assert "trust_vouched" in [getattr(w, "code", "") for w in cleo.warnings]
+        assert BEA not in [a.name for a in cleo.admins()]
+        assert "Planted By Bea" not in names(cleo)
+    finally:
+        cleo.close()
