@@ -204,7 +204,7 @@ def _utc(at: datetime) -> datetime:
 # --- writing the log --------------------------------------------------------------------
 
 
-def record_contact(
+def record_entry(
     store: records.StoreLike,
     *,
     site_id: int,

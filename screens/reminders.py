@@ -53,6 +53,7 @@ from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread, told
 from screens.widgets.table import FIRST_ROWS, RowFeeder, name_cell
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
@@ -391,11 +392,15 @@ class RemindersScreen(KioskScreen):
             self.notify(_("Highlight a person or mark some with space first."), severity="warning")
             return
         today = self.session.clock.today()
-        try:
-            saved = record_activity(self.session.store, [p.id for p in people], day, today)
-        except ActivityError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            return
+        store, ids = self.session.store, [p.id for p in people]
+        save_in_thread(
+            self,
+            lambda: record_activity(store, ids, day, today),
+            lambda saved: self._recorded(saved, day, today),
+            refused=told(self, ActivityError),
+        )
+
+    def _recorded(self, saved: list[Person], day: date, today: date) -> None:
         self._marked.clear()
         when = _("today") if day == today else timefmt.day(day)
         self.notify(
@@ -429,20 +434,23 @@ class RemindersScreen(KioskScreen):
         def done(sent: bool | None) -> None:
             if not sent:
                 return
-            try:
-                record_leave_request(
-                    self.session.store, person.id, site.id, self.session.clock.today()
+            store, today = self.session.store, self.session.clock.today()
+
+            def recorded(_result: object) -> None:
+                message = (
+                    _("Recorded: {name}'s account re-enabled; they must sign in within 30 days.")
+                    if enabling
+                    else _("Recorded: {name}'s account disabled for long-term leave.")
                 )
-            except ActivityError as error:
-                self.notify(str(error), severity="error", timeout=8)
-                return
-            message = (
-                _("Recorded: {name}'s account re-enabled; they must sign in within 30 days.")
-                if enabling
-                else _("Recorded: {name}'s account disabled for long-term leave.")
+                self.notify(message.format(name=person.full_name))
+                self.refresh_data()
+
+            save_in_thread(
+                self,
+                lambda: record_leave_request(store, person.id, site.id, today),
+                recorded,
+                refused=told(self, ActivityError),
             )
-            self.notify(message.format(name=person.full_name))
-            self.refresh_data()
 
         self.app.push_screen(DraftDialog(draft, enabling), done)
 

@@ -8,6 +8,7 @@ ticket (and, for a new account, its NHSmail address), or rejected with the reaso
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -30,7 +31,7 @@ from screens.dialogs.answer import AnswerDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
-from screens.widgets.table import cursor_key, keep_cursor
+from screens.widgets.table import FIRST_ROWS, RowFeeder, cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
 
 
@@ -48,6 +49,7 @@ class RequestsScreen(KioskScreen):
         self._requests: dict[str, NasRequest] = {}
         self._people: dict[int, Person] = {}
         self._sites: dict[int, Site] = {}
+        self._feeder: RowFeeder[NasRequest] = RowFeeder(self)
 
     def compose(self) -> ComposeResult:
         yield KioskHeader()
@@ -74,23 +76,27 @@ class RequestsScreen(KioskScreen):
         table = self.query_one("#requests-table", DataTable)
         keep = table.cursor_row
         table.clear()
-        self._requests = {}
-        for request in shown:
-            key = str(request.id)
-            self._requests[key] = request
-            person = self._people.get(request.person_id or 0)
-            site = self._sites.get(request.site_id)
-            late = is_overdue(request, today)
-            table.add_row(
-                timefmt.day(request.sent, "short"),
-                kind_label(request.kind),
-                person.full_name if person else "—",
-                site.ods_code if site else "?",
-                ("! " if late else "") + status_label(request.status),
-                str(days_since_sent(request, request.resolved or today)),
-                request.ticket or "—",
-                key=key,
-            )
+        self._requests = {str(request.id): request for request in shown}
+
+        def add(batch: Sequence[NasRequest]) -> None:
+            for request in batch:
+                person = self._people.get(request.person_id or 0)
+                site = self._sites.get(request.site_id)
+                late = is_overdue(request, today)
+                table.add_row(
+                    timefmt.day(request.sent, "short"),
+                    kind_label(request.kind),
+                    person.full_name if person else "—",
+                    site.ods_code if site else "?",
+                    ("! " if late else "") + status_label(request.status),
+                    str(days_since_sent(request, request.resolved or today)),
+                    request.ticket or "—",
+                    key=str(request.id),
+                )
+
+        # A screenful at once, the rest in batches after each refresh (as People and
+        # Logins): at a care group's scale, all requests ("a") are thousands of rows.
+        self._feeder.feed(shown, add, first=max(FIRST_ROWS, keep + 1))
         open_count = sum(1 for r in every if r.status is RequestStatus.OPEN)
         self.sub_title = (
             _("All requests ({open} open)").format(open=open_count)

@@ -97,7 +97,7 @@ def test_default_follow_up_is_five_nas_working_days() -> None:
 def test_record_contact_saves_in_utc_and_audits_without_personal_data() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    saved = tickets.record_contact(
+    saved = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 7, 1, 10, 0, tzinfo=LONDON),
@@ -121,7 +121,7 @@ def test_record_contact_refuses_bad_fields_and_saves_nothing() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     with pytest.raises(FormRejected) as caught:
-        tickets.record_contact(
+        tickets.record_entry(
             store,
             site_id=site_id,
             at=CALL_AT,
@@ -138,7 +138,7 @@ def test_record_contact_refuses_bad_fields_and_saves_nothing() -> None:
 def test_naive_time_is_refused() -> None:
     store = FakeStore()
     with pytest.raises(ValueError):
-        tickets.record_contact(
+        tickets.record_entry(
             store,
             site_id=1,
             at=datetime(2026, 11, 24, 10, 0),
@@ -150,7 +150,7 @@ def test_naive_time_is_refused() -> None:
 def test_set_status_and_follow_up_are_audited() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    saved = tickets.record_contact(
+    saved = tickets.record_entry(
         store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="other", ticket="A1"
     )
     tickets.set_status(store, saved.id, TicketStatus.WAITING)
@@ -173,7 +173,7 @@ def test_set_status_and_follow_up_are_audited() -> None:
 def test_escalation_email_is_logged_and_puts_the_ticket_on_waiting_at_once() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    call = tickets.record_contact(
+    call = tickets.record_entry(
         store,
         site_id=site_id,
         at=CALL_AT,
@@ -224,7 +224,7 @@ def test_log_is_newest_first() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     for hour in (9, 14, 11):
-        tickets.record_contact(
+        tickets.record_entry(
             store,
             site_id=site_id,
             at=datetime(2026, 11, 24, hour, 0, tzinfo=LONDON),
@@ -497,7 +497,7 @@ def test_no_access_call_is_all_or_nothing_on_the_real_store(
 def _call_and_escalation(call_ticket: str, email_ticket: str) -> tuple[FakeStore, int, int]:
     store = FakeStore()
     site_id = harbour_view(store)
-    call = tickets.record_contact(
+    call = tickets.record_entry(
         store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="no_access",
         ticket=call_ticket, follow_up=date(2026, 11, 25),
     )

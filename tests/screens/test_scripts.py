@@ -409,7 +409,7 @@ async def test_copy_puts_the_highlighted_sentence_on_the_clipboard() -> None:
 async def test_escalation_email_is_copied_whole_or_by_part() -> None:
     store = FakeStore()
     site_id = seed(store)
-    logged = tickets.record_contact(
+    logged = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 11, 17, 14, 5, tzinfo=LONDON),
@@ -485,7 +485,7 @@ async def test_save_writes_the_printable_script_into_drafts_and_never_overwrites
 async def test_escalation_by_typed_ticket_and_recorded_email() -> None:
     store = FakeStore()
     site_id = seed(store)
-    call = tickets.record_contact(
+    call = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 11, 10, 11, 0, tzinfo=LONDON),

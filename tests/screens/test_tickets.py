@@ -38,7 +38,7 @@ def seeded() -> tuple[FakeStore, int, int]:
             ),
             "site.add",
         )
-    call = tickets.record_contact(
+    call = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 11, 10, 11, 20, tzinfo=LONDON),
@@ -48,7 +48,7 @@ def seeded() -> tuple[FakeStore, int, int]:
         follow_up=date(2026, 11, 17),
         notes="Agent said two working days.",
     )
-    email = tickets.record_contact(
+    email = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 11, 20, 9, 5, tzinfo=LONDON),
