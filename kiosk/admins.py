@@ -22,7 +22,7 @@ from kiosk.forms import FORM, FieldErrors, FormRejected
 from kiosk.i18n import _
 from kiosk.passphrase import passphrase_problem
 from kiosk.store_errors import describe_store_error
-from kiosk.validators import ValidationError, validate_admin_name
+from kiosk.validators import ValidationError, admin_name_key, validate_admin_name
 
 if TYPE_CHECKING:
     from store import Store
@@ -47,9 +47,7 @@ def admin_rows(store: Store) -> list[AdminRow]:
     )
 
 
-def new_admin_problems(
-    name: str, passphrase: str, again: str, existing: list[str]
-) -> FieldErrors:
+def new_admin_problems(name: str, passphrase: str, again: str, existing: list[str]) -> FieldErrors:
     """Field errors for a new admin, all at once (``name``, ``passphrase``)."""
     errors = FieldErrors()
     try:
@@ -57,8 +55,12 @@ def new_admin_problems(
     except ValidationError as error:
         errors["name"] = error.message
     else:
-        if clean.casefold() in {n.casefold() for n in existing}:
-            errors["name"] = _("There is already an admin called {name}.").format(name=clean)
+        same = [n for n in existing if admin_name_key(n) == admin_name_key(clean)]
+        if same:
+            errors["name"] = _(
+                "There is already an admin called {name}: two admin names must differ in "
+                "more than case, accents or dots."
+            ).format(name=same[0])
     problem = passphrase_problem(passphrase, again)
     if problem:
         errors["passphrase"] = problem
@@ -117,9 +119,7 @@ def remove_admin(store: Store, name: str) -> Removal:
     from store import StoreError
 
     if len(store.admins()) <= 1:
-        raise FormRejected(
-            {FORM: _("The last admin cannot be removed: add another admin first.")}
-        )
+        raise FormRejected({FORM: _("The last admin cannot be removed: add another admin first.")})
     yourself = name == store.admin
     try:
         code = store.remove_admin(name)
@@ -150,9 +150,7 @@ def change_own_passphrase(store: Store, current: str, new: str, again: str) -> N
     if problem:
         raise FormRejected({"passphrase": problem})
     if new == current:
-        raise FormRejected(
-            {"passphrase": _("The new passphrase is the same as the current one.")}
-        )
+        raise FormRejected({"passphrase": _("The new passphrase is the same as the current one.")})
     try:
         with turn(store.path):
             StoreClass.open(store.path, store.admin, current).close()
@@ -189,19 +187,17 @@ def recover(store: Store, name: str, passphrase: str, again: str) -> tuple[str, 
     from store import StoreError
 
     if not store.is_recovery:
-        raise FormRejected(
-            {FORM: _("Only a session opened with the recovery key can do this.")}
-        )
-    existing = {info.name.casefold(): info.name for info in store.admins()}
+        raise FormRejected({FORM: _("Only a session opened with the recovery key can do this.")})
+    existing = {admin_name_key(info.name): info.name for info in store.admins()}
     try:
         clean = validate_admin_name(name)
     except ValidationError as error:
         raise FormRejected({"name": error.message}) from None
-    if clean.casefold() in existing:
+    if admin_name_key(clean) in existing:
         problem = passphrase_problem(passphrase, again)
         if problem:
             raise FormRejected({"passphrase": problem})
-        clean = existing[clean.casefold()]
+        clean = existing[admin_name_key(clean)]
         try:
             store.change_passphrase(clean, passphrase)
         except StoreError as error:

@@ -259,7 +259,53 @@ def validate_admin_name(text: str) -> str:
         )
     if value.startswith("#"):
         raise ValidationError(_("An admin name must not start with #."), "admin_name_hash")
+    if any(_invisible(ch) for ch in value):
+        raise ValidationError(
+            _("An admin name must not contain invisible or formatting characters."),
+            "admin_name_invisible",
+        )
+    if any(len(_scripts(word)) > 1 for word in value.split()):
+        raise ValidationError(
+            _(
+                "Each word of an admin name must be written in one alphabet (not Latin and "
+                "Cyrillic letters mixed, for example)."
+            ),
+            "admin_name_mixed_script",
+        )
     return value
+
+
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+"""Letters that render as nothing (Hangul and Braille blanks, the Mongolian separator)."""
+
+
+def _invisible(ch: str) -> bool:
+    """A character that shows as nothing: a format or unassigned code point, a blank
+    letter, or a mark that attaches to nothing (combining class 0, e.g. a variation
+    selector)."""
+    category = unicodedata.category(ch)
+    return (
+        ch in _FILLERS
+        or category in ("Cf", "Co", "Cn")
+        or (category == "Mn" and not unicodedata.combining(ch))
+    )
+
+
+def _scripts(word: str) -> set[str]:
+    """The alphabets of a word's letters, by the first word of each letter's Unicode
+    name (LATIN, CYRILLIC, GREEK…): a look-alike name mixes them, a real one rarely does."""
+    return {
+        unicodedata.name(ch, "?").split(" ")[0] for ch in word if unicodedata.category(ch)[0] == "L"
+    }
+
+
+def admin_name_key(name: str) -> str:
+    """What two admin names must not share: the name without case, accents or dots
+    (``Ann Admın``, ``ANN ADMIN`` and ``Ánn Admin`` all read as ``Ann Admin`` on the
+    lock screen). New admins are compared by it, so the lock screen, the Admins list and
+    the audit trail never show two names a reader could take for one."""
+    folded = unicodedata.normalize("NFKD", name.replace("\u0131", "i")).casefold()
+    return " ".join("".join(ch for ch in folded if not unicodedata.combining(ch)).split())
 
 
 def validate_ods_code(text: str) -> tuple[str, str | None]:

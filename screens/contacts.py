@@ -18,7 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from kiosk import calls, facts, records
+from kiosk import facts, records
+from kiosk import tickets as calls
 from kiosk.clock import LONDON
 from kiosk.forms import FormRejected
 from kiosk.i18n import _

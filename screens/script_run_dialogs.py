@@ -3,7 +3,7 @@ without mailbox access, and the record of the call or of the email.
 
 Opened only by :class:`screens.script_run.ScriptRunScreen` (``o``, ``t``, ``p``, ``r``),
 so they live beside it rather than in :mod:`screens.dialogs`; apart, so that the screen
-reads as a screen. Each checks through a domain function (:mod:`kiosk.calls`,
+reads as a screen. Each checks through a domain function (:mod:`kiosk.tickets`,
 :mod:`kiosk.validators`) and shows the messages beside their fields.
 """
 
@@ -15,12 +15,14 @@ from datetime import datetime
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from kiosk import calls, timefmt
-from kiosk.calls import NewOwner
+from kiosk import tickets as calls
+from kiosk import timefmt
 from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import _
-from kiosk.model import NasContact, Person, Site
+from kiosk.model import Person, Site
+from kiosk.model import TicketEntry as NasContact
 from kiosk.nas_hours import parse_london
+from kiosk.tickets import NewOwner
 from kiosk.validators import (
     ValidationError,
     parse_day,

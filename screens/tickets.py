@@ -18,10 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import DataTable, Select, Static
 
-from kiosk import calls, records, scripts, timefmt
+from kiosk import records, scripts, timefmt
+from kiosk import tickets as calls
 from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import _
-from kiosk.model import Channel, NasContact, Site, TicketStatus
+from kiosk.model import Channel, Site, TicketStatus
+from kiosk.model import TicketEntry as NasContact
 from kiosk.nas_hours import parse_london
 from kiosk.validators import ValidationError, parse_day
 from screens.dialogs.confirm import ConfirmDialog

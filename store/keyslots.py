@@ -283,9 +283,9 @@ class KeysMixin(Session):
         """A new recovery code (returned once); the old code stops working, and the data
         and signing keys are rotated so that it opens nothing saved from now on either.
 
-        The code is recorded as shown to this admin, or to ``shown_to`` (the admin a
-        recovery session just let in, who is the one reading it off the screen): removing
-        an admin who was shown the current code replaces it.
+        The code is recorded as shown to this admin, or to ``shown_to``; from a recovery
+        session, as shown to every admin (whoever held the old code may be any of them):
+        removing an admin who was shown the current code replaces it.
         """
         with self._rlock:
             self._check_unlocked()
@@ -298,10 +298,14 @@ class KeysMixin(Session):
                     doc = state.load(self.path)
                     state.retire_recovery(doc, old.public.hex())
                     state.save(self.path, doc)
-                viewer = shown_to or self.admin
-                shown = (viewer,) if self._header.slot(viewer) is not None else ()
-                if viewer == RECOVERY_SLOT:
-                    shown = ()
+                if own:
+                    # Nobody knows who sat at the recovery screen (one admin may reset
+                    # another's passphrase): the code counts as seen by every admin, so
+                    # removing any of them replaces it.
+                    shown = tuple(s.name for s in slots)
+                else:
+                    viewer = shown_to or self.admin
+                    shown = (viewer,) if self._header.slot(viewer) is not None else ()
                 self._header = replace(self._header, recovery_shown=shown)
                 self._rotated((*slots, fresh))
                 self._repin(RECOVERY_SLOT, private, keys)

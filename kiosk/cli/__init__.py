@@ -1,7 +1,7 @@
 """The ``kiosk`` command: the TUI by default, and subcommands for scripts and cron.
 
 Each subcommand lives in its own module of this package (``kiosk/cli/<name>.py``; one
-module may hold a family, as ``maintenance`` holds check, backup and restore) and is named
+module may hold a family, as ``people`` holds import and export) and is named
 once, in :data:`SUBCOMMANDS` (name -> module): the one registry that builds the parser, and
 so the dispatch, since each module's ``register(subparsers)`` adds its parsers and sets
 ``func`` (taking the parsed args, returning an exit status). Store opening, passphrases and
@@ -26,9 +26,9 @@ SUBCOMMANDS: dict[str, str] = {
     "nas": "kiosk.cli.nas",
     "reminders": "kiosk.cli.reminders",
     "status": "kiosk.cli.status",
-    "check": "kiosk.cli.maintenance",  # its register() adds check, backup and restore once
-    "backup": "kiosk.cli.maintenance",
-    "restore": "kiosk.cli.maintenance",
+    "check": "kiosk.cli.check",
+    "backup": "kiosk.cli.backup",
+    "restore": "kiosk.cli.restore",
     "import": "kiosk.cli.people",  # its register() adds import and export once
     "export": "kiosk.cli.people",
     "report": "kiosk.cli.report",

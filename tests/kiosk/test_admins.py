@@ -208,3 +208,32 @@ def test_recovery_resets_a_forgotten_passphrase(tmp_path: Path) -> None:
 def test_recover_refuses_an_ordinary_session(kiosk_store: Store) -> None:
     with pytest.raises(FormRejected):
         recover(kiosk_store, "Cy Example", BEA_PASS, BEA_PASS)
+
+
+def test_a_recovery_key_shown_in_a_recovery_session_goes_with_any_removed_admin(
+    tmp_path: Path,
+) -> None:
+    """P3: nobody knows who sat at the recovery screen (Bob may have reset Ann's passphrase
+    for her), so the key it showed counts as seen by every admin, and removing any of
+    them replaces it: removed Bob's copy of it opens nothing saved after his removal."""
+    path = tmp_path / "kiosk.store"
+    store, first_key = Store.create(path, "Ann Admin", KIOSK_PASSPHRASE, kdf=FAST_KDF)
+    store.add_admin("Bob Builder", "bob secret passphrase 1")
+    store.close()
+    rescue = Store.open_with_recovery(path, first_key)
+    _, seen_by_bob = recover(rescue, "Ann Admin", "ann new passphrase 22", "ann new passphrase 22")
+    rescue.close()
+    ann = Store.open(path, "Ann Admin", "ann new passphrase 22")
+    assert set(ann.recovery_shown_to()) == {"Ann Admin", "Bob Builder"}
+    assert ann.remove_admin("Bob Builder") is not None  # a new key, shown to Ann
+    add_site(ann, "Saved after Bob left")
+    ann.close()
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(path, seen_by_bob)
+
+
+def test_an_admin_name_that_reads_as_an_existing_one_is_refused() -> None:
+    errors = new_admin_problems(
+        "Ann Adm\u0131n", "three rivers meet at dawn", "three rivers meet at dawn", ["Ann Admin"]
+    )
+    assert "Ann Admin" in errors["name"]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk import validators as v
-from kiosk.validators import ValidationError
+from kiosk.validators import ValidationError, admin_name_key, validate_admin_name
 
 MOBILE_OK = [
     ("07700900123", "07700900123"),
@@ -346,7 +346,41 @@ def test_admin_name_is_trimmed_to_what_the_store_keeps() -> None:
     from kiosk.validators import validate_admin_name
     from store.format import valid_name
 
-    for typed, kept in ((" Ann  Example ", "Ann Example"), ("A" * 64, "A" * 64),
-                        ("Evil [/] Admin", "Evil [/] Admin")):
+    for typed, kept in (
+        (" Ann  Example ", "Ann Example"),
+        ("A" * 64, "A" * 64),
+        ("Evil [/] Admin", "Evil [/] Admin"),
+    ):
         assert validate_admin_name(typed) == kept
         assert valid_name(kept)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Ann Admin\u3164", "admin_name_invisible"),  # Hangul filler: shows as nothing
+        ("Ann\u200b Admin", "admin_name_invisible"),  # zero-width space
+        ("Ann Admin\ufe0f", "admin_name_invisible"),  # variation selector
+        ("\u0410nn Admin", "admin_name_mixed_script"),  # Cyrillic А among Latin letters
+        ("Ann Adm\u0456n", "admin_name_mixed_script"),  # Cyrillic і
+    ],
+)
+def test_admin_names_that_pass_for_another_are_refused(text: str, rule: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        validate_admin_name(text)
+    assert info.value.rule == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Zoë Ó Briain", "Łucja Wójcik", "Αλέξης Παπαδόπουλος", "Ольга Иванова", "Jo-Ann O'Neil"],
+)
+def test_real_admin_names_in_any_one_alphabet_pass(text: str) -> None:
+    assert validate_admin_name(text) == text
+
+
+def test_admin_name_key_reads_look_alikes_as_one_name() -> None:
+    base = admin_name_key("Ann Admin")
+    for other in ("ANN ADMIN", "Ann Adm\u0131n", "\u00c1nn Admin", "Ann  Admin"):
+        assert admin_name_key(other) == base
+    assert admin_name_key("Anne Admin") != base

@@ -195,8 +195,8 @@ async def test_the_ticket_reference_is_prefilled_and_kept() -> None:
 async def test_a_no_access_owner_leaves_joining_when_nas_answers_done() -> None:
     from datetime import UTC
 
-    from kiosk.calls import new_owner_from_form, record_no_access_call
     from kiosk.lifecycle import PersonCode, person_status
+    from kiosk.tickets import new_owner_from_form, record_no_access_call
 
     store, _sites, _ids = store_with(staff(101, "Olu Owner", {1: Role.OWNER}))
     owner = new_owner_from_form("Tom Newowner", "07700 900555", "tom@example.org", "")
