@@ -24,12 +24,12 @@ if TYPE_CHECKING:
 
 
 def newest_intact(path: Path) -> Generation | None:
-    """The newest generation in ``backups/`` whose header reads (whether the store file
-    is there or not); None when there is none."""
+    """The newest generation in ``backups/`` worth offering (whether the store file is
+    there or not): its signature verifies and it is no fork, so a planted copy of a
+    header with a higher number is never offered; None when there is none."""
     from store import Store
 
-    intact = [g for g in Store.list_generations(path) if g.ok]
-    return max(intact, key=lambda g: g.generation) if intact else None
+    return Store.newest_restorable(path)
 
 
 def newest_backup(path: Path) -> Generation | None:

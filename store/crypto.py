@@ -242,7 +242,10 @@ def open_slot(store_id: str, slot: Slot, secret: bytes) -> tuple[X25519PrivateKe
             _private_aad(store_id, slot, pinned=slot.pinned),
         )
     except InvalidTag:
+        tampered = _opens_as_other_format(kek, store_id, slot)
         wipe(kek)
+        if tampered:
+            raise SlotTampered() from None
         raise SlotLocked() from None
     if len(raw) != KEY_LEN:
         wipe(kek)
@@ -256,6 +259,23 @@ def open_slot(store_id: str, slot: Slot, secret: bytes) -> tuple[X25519PrivateKe
         keys.wipe()
         raise SlotTampered()
     return private, keys
+
+
+def _opens_as_other_format(kek: bytearray, store_id: str, slot: Slot) -> bool:
+    """Does the slot's private key open under the *other* format's context? Then the
+    passphrase is right and the slot was edited: a pinned slot with its pin stripped (to
+    pass as a format-1 slot that "pins nothing yet", issue 12 review), or an unpinned one
+    given a pin. Tampering, not a wrong passphrase (no failed try is counted). One AES-GCM
+    decryption: the KEK is already derived."""
+    try:
+        AESGCM(kek).decrypt(
+            slot.private_nonce,
+            slot.private_wrapped,
+            _private_aad(store_id, slot, pinned=not slot.pinned),
+        )
+    except InvalidTag:
+        return False
+    return True
 
 
 def wrap_data_key(store_id: str, slot: Slot, data_key: bytes | bytearray, key_id: str) -> Slot:

@@ -22,6 +22,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from store import files, lineage, mirror, signing, state, trust, vouchers
+from store import format as store_format
 from store.crypto import (
     SlotKeys,
     SlotLocked,
@@ -45,7 +46,7 @@ from store.errors import (
 from store.format import Header, Parsed, parse, peek_header
 from store.keyslots import KeysMixin
 from store.layout import Slot
-from store.models import StoreWarning
+from store.models import Generation, StoreWarning
 from store.opening import (
     NOT_IN_LINEAGE,
     RECOVERY_SLOT,
@@ -63,6 +64,7 @@ from store.opening import (
 
 RecordFailure = Callable[[str], None]  # count a failed attempt for this slot name
 
+
 def identities(path: Path) -> set[str]:
     """Which store lives at ``path``, as far as anything beside it (or this machine) can
     tell when the store file itself does not open: its header if that still reads, every
@@ -77,7 +79,7 @@ def identities(path: Path) -> set[str]:
         found.add(peek_header(path)[0].store_id)
     for candidate in lineage.store_and_generations(path)[1:]:
         with contextlib.suppress(StoreError, OSError, ValueError):
-            parsed = parse(candidate.read_bytes())
+            parsed = parse(_read_file(candidate, store_format.MAX_FILE)[0])
             check_signature(parsed)
             found.add(parsed.header.store_id)
     records = state.load(path).get("trust")
@@ -89,6 +91,50 @@ def identities(path: Path) -> set[str]:
         )
     found.update(mirror.store_ids(path))
     return found
+
+
+def slot_edited(path: Path, opened: Slot) -> bool:
+    """Is the store file at ``path`` one whose slot of the admin restoring has the key
+    pair of ``opened`` (the generation's slot that their passphrase just opened) but
+    another salt or other Argon2id settings? Then it was edited (issue 12, P5): no save
+    moves a key pair to new settings (a new passphrase makes a new key pair), and only
+    the passphrase's holder can wrap the private key under it. Such a file is damage
+    and may be restored over, with no passphrase tried on it (and no failed try
+    counted). Keyless: the header only."""
+    with contextlib.suppress(StoreError, OSError):
+        current = peek_header(path)[0].slot(opened.name)
+        return (
+            current is not None
+            and current.public == opened.public
+            and (current.salt, current.kdf) != (opened.salt, opened.kdf)
+        )
+    return False
+
+
+def newest_restorable(path: Path) -> Generation | None:
+    """The generation in ``backups/`` to offer for a restore when the store at ``path`` is
+    missing or will not open; None when there is none. Keyless, so it checks what can be
+    checked without a passphrase: the file's signature verifies (a planted copy of a
+    header with an edited number does not), its name's number is its header's, it is of
+    this store when that can be told (this machine's records for this location, else the
+    store file's header), and no other verified file shows its key was rotated away (a
+    removed admin's fork with a high number). The restore itself checks the rest."""
+    offered = {g.path: g for g in list_generations(path) if g.ok}
+    if not offered:
+        return None
+    # this machine's records first: they are out of reach of whoever wrote the folder
+    known = mirror.store_ids(path)
+    store_id = next(iter(known)) if len(known) == 1 else None
+    if store_id is None:
+        with contextlib.suppress(StoreError, OSError):
+            store_id = peek_header(path)[0].store_id
+    checked = [
+        g.path
+        for g in offered.values()
+        if (mark := lineage.file_mark(g.path)) is not None and mark[0] == g.generation
+    ]
+    found = lineage.newest_genuine(checked, None, store_id)
+    return None if found is None else offered[found[0]]
 
 
 @dataclass(slots=True)
@@ -147,6 +193,8 @@ def prepare(
     try:
         private, keys = open_slot(header.store_id, slot, secret)
     except SlotLocked:
+        if trust.settings_edited(path, header, slot, secret):
+            raise StoreTampered(trust.SETTINGS_EDITED, list_generations(path)) from None
         record_failure(slot.name)
         raise WrongPassphrase() from None
     except SlotTampered:
@@ -184,7 +232,7 @@ def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
     with the newest signing key carried forward or vouched for, the ways in of the
     newest genuine header, and the damaged file renamed byte for byte."""
     path, header, newest = store.path, prep.header, prep.newest
-    slot, private, keys = prep.slot, prep.private, prep.keys
+    slot, private = prep.slot, prep.private
     with store._rlock, store._hold_lock():
         detail = f"generation {header.generation}"
         carried = newest_signer(path, header, slot.name, private)
@@ -201,15 +249,7 @@ def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
                 current_generation = peek_header(path)[0].generation
             _keep_replaced(store)
             _set_aside(path, clock().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
-        top = max(
-            [
-                header.generation,
-                current_generation,
-                trust.newest_generation(path, header.store_id, slot.name, keys),
-                trust.highest_recorded(path, header.store_id),
-            ]
-            + [n for n, _ in lineage.genuine_generations(path, newest or header)]
-        )
+        top = _next_number(store, prep, current_generation)
         store._header = replace(
             store._header,
             generation=top,
@@ -224,6 +264,33 @@ def finish(store: KeysMixin, prep: Prepared, clock: Clock) -> None:
             _vouch(store, header, private)
         store._append_audit(store.admin, "store.restore_damaged", None, None, detail)
         store._save()
+
+
+def _next_number(store: KeysMixin, prep: Prepared, current_generation: int) -> int:
+    """The generation a restore numbers from (its save is this + 1).
+
+    Only what is proven may move it (review of 2 December): the restored header, this
+    admin's own MAC-verified record, and the genuine generations in ``backups/``. A
+    record nobody can verify (another admin's, or one planted in the state file) moved
+    it once to 2**40, after which no later generation counted as genuine and pruning
+    stopped for good; so other records are not asked. The damaged file's own number
+    (its header may still read) is unverified too: it counts only a little above the
+    proven ones (a damaged genuine file is the save after the newest backup), so that a
+    genuine number is not reused. Never past :data:`store.lineage.MAX_GENERATION`."""
+    path, header, newest = store.path, prep.header, prep.newest
+    proven = max(
+        [
+            header.generation,
+            trust.newest_generation(path, header.store_id, prep.slot.name, prep.keys),
+        ]
+        + [n for n, _ in lineage.genuine_generations(path, newest or header)]
+    )
+    if proven < current_generation <= proven + UNPROVEN_SLACK:
+        proven = current_generation
+    return min(proven, lineage.MAX_GENERATION - 1)
+
+
+UNPROVEN_SLACK = 16  # how far a damaged file's own (unverifiable) number may lead
 
 
 def _set_aside(path: Path, stamp: str) -> None:

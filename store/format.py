@@ -64,6 +64,11 @@ READABLE_VERSIONS = (1, 2)
 _PREFIX = struct.Struct(">8sHI")
 CHECKSUM_LEN = 32
 MAX_HEADER = 1024 * 1024
+# The largest file kiosk reads *beside* the store on its own initiative (a backup that
+# might be newer, one to offer for a restore): a planted sparse file of hundreds of MB
+# was once read whole on every unlock. A care group's store is a few MB; this leaves a
+# hundred times that.
+MAX_FILE = 256 * 1024 * 1024
 MAX_SLOTS = 256
 MAX_NAME = 64
 MAX_ROTATIONS = 64

@@ -24,18 +24,19 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from store import files, mirror, signing, state
+from store import format as store_format
 from store.crypto import derive_kek, passphrase_secret, slot_keys
 from store.errors import StoreError
 from store.format import MAX_LINEAGE, Header, Parsed, parse, peek_header
 from store.models import KdfParams
-from store.opening import check_signature
+from store.opening import _read_file, check_signature
 
 Lineage = tuple[tuple[int, str], ...]
 
 
 def _verified(path: Path) -> Header | None:
     with contextlib.suppress(StoreError, OSError, ValueError):
-        parsed = parse(path.read_bytes())
+        parsed = parse(_read_file(path, store_format.MAX_FILE)[0])
         check_signature(parsed)
         return parsed.header
     return None
@@ -210,7 +211,7 @@ def _legacy_pin(
 
 def _parsed(path: Path) -> Parsed | None:
     with contextlib.suppress(StoreError, OSError, ValueError):
-        parsed = parse(path.read_bytes())
+        parsed = parse(_read_file(path, store_format.MAX_FILE)[0])
         check_signature(parsed)
         return parsed
     return None

@@ -7,10 +7,13 @@ from datetime import datetime
 from pathlib import Path
 
 # Sanity limits on KDF parameters read from a file header: a crafted header must not be
-# able to make an unlock attempt allocate gigabytes or run for hours.
-KDF_MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
-KDF_MAX_ITERATIONS = 64
+# able to make an unlock attempt allocate gigabytes or run for minutes (issue 12, P5: a
+# header re-signed by a folder-writer once asked for 1 GiB x 64 passes). The cost bound
+# (memory x passes) allows about five times the default's work: 256 MiB x 4, 64 MiB x 16.
+KDF_MAX_MEMORY_KIB = 256 * 1024  # 256 MiB
+KDF_MAX_ITERATIONS = 16
 KDF_MAX_LANES = 16
+KDF_MAX_COST = 1024 * 1024  # memory_kib x iterations
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,8 @@ class KdfParams:
             raise ValueError("iterations out of range")
         if not (8 * self.lanes <= self.memory_kib <= KDF_MAX_MEMORY_KIB):
             raise ValueError("memory_kib out of range")
+        if self.memory_kib * self.iterations > KDF_MAX_COST:
+            raise ValueError("memory_kib x iterations out of range")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from store import audit as audit_log
 from store import body as body_codec
 from store import files, peek, signing
+from store import format as store_format
 from store.crypto import (
     KeyUnwrapFailed,
     SlotKeys,
@@ -89,11 +90,20 @@ def _stat_key(st: os.stat_result) -> _StatKey:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _read_file(path: Path) -> tuple[bytes, _StatKey]:
+def _read_file(path: Path, limit: int | None = None) -> tuple[bytes, _StatKey]:
+    """The whole file and its stat. With ``limit``, a file larger than that is damage
+    and is not read (nor one that grows past it while being read)."""
     try:
         with open(path, "rb") as f:
             st = os.fstat(f.fileno())
-            return f.read(), _stat_key(st)
+            if limit is None:
+                return f.read(), _stat_key(st)
+            if st.st_size > limit:
+                raise StoreDamaged("The file is larger than any store; it was not read.")
+            data = f.read(limit + 1)
+            if len(data) > limit:
+                raise StoreDamaged("The file is larger than any store; it was not read.")
+            return data, _stat_key(st)
     except FileNotFoundError:
         raise StoreMissing() from None
     except IsADirectoryError:
@@ -177,7 +187,7 @@ def newer_backup(path: Path, header: Header) -> Header | None:
             peeked, _ = peek_header(gen_path)
             if peeked.store_id != header.store_id or peeked.generation <= header.generation:
                 continue
-            raw, _ = _read_file(gen_path)
+            raw, _ = _read_file(gen_path, store_format.MAX_FILE)
             parsed = parse(raw)
             check_signature(parsed)
         except (StoreError, OSError):
@@ -341,7 +351,7 @@ def newest_signer(
     best: tuple[int, Ed25519PrivateKey, tuple[Rotation, ...]] | None = None
     for candidate in candidates:
         try:
-            raw, _ = _read_file(candidate)
+            raw, _ = _read_file(candidate, store_format.MAX_FILE)
             parsed = parse(raw)
             check_signature(parsed)
         except (StoreError, OSError):

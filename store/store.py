@@ -54,6 +54,7 @@ from store.errors import (
     StoreLocked,
     StoreMissing,
     StoreRollback,
+    StoreTampered,
     WrongPassphrase,
 )
 from store.format import (
@@ -96,6 +97,14 @@ from store.opening import (
 )
 
 __all__ = ["AUDIT_TABLE", "DEFAULT_LOCK_TIMEOUT", "Store", "Transaction", "list_generations"]
+
+
+def _refuse_edited_settings(path: Path, header: Header, slot: Slot, secret: bytes) -> None:
+    """After a slot refused ``secret``: StoreTampered (not a wrong passphrase, and not
+    counted as a failed try) when the admin's own record shows the slot's salt or Argon2id
+    settings were edited (issue 12, P5; see :func:`store.trust.settings_edited`)."""
+    if trust.settings_edited(path, header, slot, secret):
+        raise StoreTampered(trust.SETTINGS_EDITED, list_generations(path))
 
 
 class Store(KeysMixin, GenerationsMixin):
@@ -223,6 +232,7 @@ class Store(KeysMixin, GenerationsMixin):
         try:
             private, keys = open_slot(parsed.header.store_id, slot, secret)
         except SlotLocked:
+            _refuse_edited_settings(path, parsed.header, slot, secret)
             cls._record_failure(path, slot.name, clock, lock_timeout)
             raise WrongPassphrase() from None
         except SlotTampered:
@@ -256,6 +266,7 @@ class Store(KeysMixin, GenerationsMixin):
         try:
             private, keys = open_slot(parsed.header.store_id, slot, recovery_secret(normalized))
         except SlotLocked:
+            _refuse_edited_settings(path, parsed.header, slot, recovery_secret(normalized))
             cls._record_failure(path, RECOVERY_SLOT, clock, lock_timeout)
             raise WrongPassphrase("That recovery code does not unlock this store.") from None
         except SlotTampered:
@@ -435,7 +446,7 @@ class Store(KeysMixin, GenerationsMixin):
             passphrase,
             lambda name: cls._record_failure(path, name, clock, lock_timeout),
         )
-        if path.exists():
+        if path.exists() and not damaged.slot_edited(path, prep.slot):
             # Only a store that cannot be opened may be replaced this way.
             try:
                 if admin == RECOVERY_SLOT:
@@ -483,6 +494,12 @@ class Store(KeysMixin, GenerationsMixin):
     @staticmethod
     def list_generations(path: str | os.PathLike[str]) -> list[Generation]:
         return list_generations(Path(path))
+
+    @staticmethod
+    def newest_restorable(path: str | os.PathLike[str]) -> Generation | None:
+        """The newest generation worth offering for a restore (its signature verifies;
+        see :func:`store.damaged.newest_restorable`), or None."""
+        return damaged.newest_restorable(Path(path))
 
     def unlock(self, passphrase: str) -> None:
         """Unlock this session again after :meth:`lock` (the recovery code for a

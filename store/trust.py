@@ -29,10 +29,11 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from store import mirror, signing, state, vouchers
-from store.crypto import SlotKeys
+from store.crypto import SlotKeys, derive_kek, slot_keys
 from store.errors import StoreDamaged, StoreRollback, StoreTampered
 from store.format import Header
-from store.models import StoreWarning
+from store.layout import Slot
+from store.models import KdfParams, StoreWarning
 
 MISSING = StoreWarning(
     "trust_missing",
@@ -71,6 +72,14 @@ DOWNGRADED = (
     "here: it was replaced. It has been left exactly as it was."
 )
 
+
+SETTINGS_EDITED = (
+    "The store file was changed outside kiosk: your key slot's salt or Argon2id settings "
+    "are not the ones your own record of this store names, and your passphrase opens that "
+    "record. This is tampering, not a wrong passphrase. It has been left exactly as it "
+    "was; restore a good generation with kiosk restore."
+)
+MAX_SETTINGS_TRIES = 2  # distinct (salt, settings) pairs tried from records: Argon2id each
 
 MAX_PLAUSIBLE = 2**40  # generations: a million saves a day for three thousand years
 
@@ -187,6 +196,72 @@ def _admins(record: dict[str, Any]) -> set[bytes]:
     return out
 
 
+def named_settings(record: Any) -> tuple[bytes, KdfParams] | None:
+    """The salt and Argon2id settings a record names (None for an older record, or one
+    whose settings are out of bounds: an edited record never asks for an absurd run)."""
+    if not isinstance(record, dict):
+        return None
+    settings = record.get("kdf")
+    if not isinstance(settings, list) or len(settings) != 3:
+        return None
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in settings):
+        return None
+    try:
+        salt = bytes.fromhex(str(record["salt"]))
+        return salt, KdfParams(settings[0], settings[1], settings[2])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def settings_edited(store_path: Path, header: Header, slot: Slot, secret: bytes) -> bool:
+    """The passphrase did not open ``slot``: was the slot's salt or Argon2id settings
+    edited (issue 12, P5)? True when one of this admin's records (beside the store or
+    mirrored) names other settings, its MAC verifies under the key ``secret`` yields with
+    *those* settings (so the passphrase is right: only it makes that MAC), and the file's
+    signer is not one the record's pinned key leads to (a current admin changing their
+    passphrase signs with the store's key; a forger re-signs with a key of their own).
+
+    Asked only after the slot refused the passphrase, so an ordinary unlock costs
+    nothing more; at most :data:`MAX_SETTINGS_TRIES` extra Argon2id runs, with settings
+    inside the bounds of :class:`KdfParams`."""
+    candidates = (
+        _records(state.load(store_path)).get(slot.name),
+        mirror.records(mirror.load(store_path, header.store_id)).get(slot.name),
+    )
+    tried: set[tuple[bytes, KdfParams]] = set()
+    for record in candidates:
+        named = named_settings(record)
+        if (
+            not isinstance(record, dict)
+            or record.get("store_id") != header.store_id
+            or named is None
+            or named == (slot.salt, slot.kdf)
+            or named in tried
+            or len(tried) >= MAX_SETTINGS_TRIES
+        ):
+            continue
+        tried.add(named)
+        keys = slot_keys(derive_kek(secret, *named), header.store_id, slot.name)
+        try:
+            authentic = _authentic(record, keys, header.store_id)
+        finally:
+            keys.wipe()
+        if not authentic:
+            continue
+        try:
+            pinned = bytes.fromhex(str(record.get("sign_public", "")))
+        except ValueError:
+            pinned = b""
+        if (
+            header.version >= 2
+            and pinned
+            and signing.reaches(header.rotations, header.store_id, pinned, header.sign_public)
+        ):
+            continue  # a genuine change made with the store's own key
+        return True
+    return False
+
+
 def check_restore(store_path: Path, header: Header, name: str, keys: SlotKeys) -> None:
     """Before a damaged store is restored from ``header``: StoreTampered when it is signed
     by a key the admin's record does not lead to yet is not older than the record. A
@@ -229,27 +304,6 @@ def newest_generation(store_path: Path, store_id: str, name: str, keys: SlotKeys
     """The generation in this admin's newest authentic record (0 without one)."""
     record = find(store_path, store_id, name, keys).record
     return max(0, _generation(record)) if record is not None else 0
-
-
-def highest_recorded(store_path: Path, store_id: str) -> int:
-    """The highest generation any admin's record beside the store or in this machine's
-    mirror names (MACs unchecked: only to keep a restore's number above every record's,
-    so that no admin's record calls the restored store older; absurd numbers are
-    ignored)."""
-    tables = (
-        _records(state.load(store_path)),
-        mirror.records(mirror.load(store_path, store_id)),
-    )
-    numbers = [
-        r["generation"]
-        for table in tables
-        for r in table.values()
-        if isinstance(r, dict)
-        and isinstance(r.get("generation"), int)
-        and not isinstance(r.get("generation"), bool)
-        and 0 <= r["generation"] <= MAX_PLAUSIBLE
-    ]
-    return max(numbers, default=0)
 
 
 def write(

@@ -490,3 +490,57 @@ def test_restore_over_a_damaged_store_refuses_another_stores_file(
     assert "another store's" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert made.path.read_bytes() == before
+
+
+def _resign_with_kdf(path: Path) -> None:
+    from dataclasses import replace
+
+    from store import KdfParams, signing
+    from store.format import encode_header, parse
+
+    parsed = parse(path.read_bytes())
+    kdf = KdfParams(memory_kib=16384, iterations=2, lanes=1)
+    own = signing.new_signing_key()
+    header = replace(
+        parsed.header,
+        slots=tuple(replace(s, kdf=kdf) for s in parsed.header.slots),
+        sign_public=signing.public_bytes(own),
+    )
+    head = encode_header(header)
+    path.write_bytes(head + parsed.body + signing.sign_file(own, head, parsed.body))
+
+
+def test_check_and_restore_over_an_edited_kdf_header(made: Made) -> None:
+    """P5: edited Argon2id settings (header re-signed by the attacker) are damage: check
+    exits 2, and the admin can restore a generation (not a wrong passphrase)."""
+    _resign_with_kdf(made.path)
+    result = run_process(*store_args(made, "check"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "do not open this store" not in result.stdout + result.stderr
+    newest = Store.list_generations(made.path)[0].generation
+    restored = run_process(*store_args(made, "restore", str(newest), "--yes"))
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert site_names(made.path) == ["Site 1", "Site 2"]  # the newest backup: before Site 3
+    assert _failures(made) == 0
+
+
+def test_damaged_store_advice_skips_a_planted_unsigned_newest(made: Made) -> None:
+    """A planted copy of the header with a higher number (its signature no longer
+    matches) is never offered as the newest backup."""
+    from dataclasses import replace
+
+    from kiosk.missing_store import newest_intact
+    from store.format import encode_header, parse
+
+    genuine = Store.list_generations(made.path)[0]
+    parsed = parse(made.path.read_bytes())
+    fake = encode_header(replace(parsed.header, generation=99_999_999))
+    planted = made.path.parent / "backups" / "kiosk.store.g99999999"
+    planted.write_bytes(fake + parsed.body + parsed.signature)
+    raw = bytearray(made.path.read_bytes())
+    raw[60] ^= 1
+    made.path.write_bytes(bytes(raw))
+    offered = newest_intact(made.path)
+    assert offered is not None
+    assert offered.generation == genuine.generation
+    assert offered.path == genuine.path

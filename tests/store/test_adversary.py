@@ -1111,9 +1111,7 @@ def plant_decoy(victim: Path, out: Path, generation: int) -> None:
     like the admin's but a salt of their own: each one would cost an Argon2id run."""
     header = parse(victim.read_bytes()).header
     own = signing.new_signing_key()
-    slots = tuple(
-        replace(s, salt=os.urandom(16)) if s.name == ADMIN else s for s in header.slots
-    )
+    slots = tuple(replace(s, salt=os.urandom(16)) if s.name == ADMIN else s for s in header.slots)
     decoy = replace(
         header,
         generation=generation,
@@ -1195,3 +1193,203 @@ def test_vouchers_from_before_a_removal_are_refused_after_it(made: Made, tmp_pat
         assert "Planted By Bea" not in names(cleo)
     finally:
         cleo.close()
+
+
+# --- review of 2 December: edited Argon2id settings, planted records and backups -----------
+
+
+def _resign_with_kdf(path: Path, kdf: KdfParams) -> None:
+    """Attacker (a): every slot's Argon2id settings edited, the header re-signed with a key
+    of their own, so that header and signature agree again."""
+    parsed = parse(path.read_bytes())
+    slots = tuple(replace(s, kdf=kdf) for s in parsed.header.slots)
+    own = signing.new_signing_key()
+    header = replace(parsed.header, slots=slots, sign_public=signing.public_bytes(own))
+    head = encode_header(header)
+    path.write_bytes(head + parsed.body + signing.sign_file(own, head, parsed.body))
+
+
+def test_absurd_kdf_settings_are_damage_before_any_argon2id(
+    made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """P5: the attacker must not choose the cost of an unlock (1 GiB x 64 passes)."""
+    made.store.close()
+    absurd = KdfParams(memory_kib=8192, iterations=1, lanes=1)
+    # the attacker's own tools need not respect KdfParams's bounds
+    object.__setattr__(absurd, "memory_kib", 1024 * 1024)
+    object.__setattr__(absurd, "iterations", 64)
+    _resign_with_kdf(made.path, absurd)
+    import store.crypto
+
+    runs: list[KdfParams] = []
+    real = store.crypto.derive_kek
+
+    def spy(secret: bytes, salt: bytes, kdf: KdfParams) -> bytearray:
+        runs.append(kdf)
+        return real(secret, salt, kdf)
+
+    monkeypatch.setattr(store.crypto, "derive_kek", spy)
+    monkeypatch.setattr("store.store.derive_kek", spy)
+    with pytest.raises(StoreDamaged):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+    assert runs == []
+    assert Store.consecutive_failures(made.path) == 0
+
+
+def test_resigned_kdf_edit_is_tampering_not_a_wrong_passphrase(made: Made) -> None:
+    """P5: the right passphrase on a slot whose settings were edited (and the header
+    re-signed) is tampering, found with the admin's authenticated record; no failed try."""
+    made.store.close()
+    _resign_with_kdf(made.path, KdfParams(memory_kib=16384, iterations=2, lanes=1))
+    before = made.path.read_bytes()
+    with pytest.raises(StoreTampered):
+        Store.open(made.path, ADMIN, PASSPHRASE)
+    assert Store.consecutive_failures(made.path) == 0
+    assert made.path.read_bytes() == before
+    with pytest.raises(WrongPassphrase):  # a wrong one is still just wrong, and counted
+        Store.open(made.path, ADMIN, "not the passphrase")
+    assert Store.consecutive_failures(made.path) == 1
+
+
+@pytest.mark.parametrize("record", [True, False], ids=["with-record", "no-record-here"])
+def test_restore_damaged_over_a_resigned_kdf_edit(
+    made: Made, record: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The admin can restore over such a file (it is damage), with or without a record."""
+    for n in range(3):
+        add_person(made.store, f"Person {n}")
+    made.store.close()
+    _resign_with_kdf(made.path, KdfParams(memory_kib=16384, iterations=2, lanes=1))
+    if not record:
+        made.path.with_name(made.path.name + ".state").unlink()
+        monkeypatch.setenv("KIOSK_STATE_DIR", str(tmp_path / "new-machine"))
+    newest = Store.list_generations(made.path)[0]
+    store = Store.restore_damaged(made.path, newest.path, ADMIN, PASSPHRASE)
+    try:
+        assert "Person 1" in names(store)
+        assert store.generation > newest.generation
+    finally:
+        store.close()
+    assert Store.consecutive_failures(made.path) == 0
+
+
+def _strip_pins(made: Made) -> None:
+    """Attacker (a): forged content under their own keys, every slot's pin stripped (a
+    format-1-style slot "pins nothing yet"), the real slot keys kept."""
+    header = parse(made.path.read_bytes()).header
+    data_key, key_id = new_data_key()
+    own = signing.new_signing_key()
+    slots = tuple(
+        replace(wrap_data_key(header.store_id, s, data_key, key_id), pin=b"", pin_public=b"")
+        for s in header.slots
+        if s.name != RECOVERY_SLOT
+    )
+    forged = replace(
+        header,
+        generation=header.generation + 5,
+        key_id=key_id,
+        slots=slots,
+        sign_public=signing.public_bytes(own),
+        body_nonce=os.urandom(12),
+        rotations=(),
+        vouchers=(),
+    )
+    head = encode_header(forged)
+    payload = encode_fresh(
+        {"people": {"1": {"full_name": "Mallory Forger"}}},
+        {"sign": signing.private_bytes(own).hex()},
+    )
+    body = encrypt_body(data_key, forged.body_nonce, payload, head)
+    made.path.write_bytes(head + body + signing.sign_file(own, head, body))
+
+
+@pytest.mark.parametrize("mirror", [True, False], ids=["mirror", "new-machine"])
+def test_stripped_pin_is_tampering_not_a_wrong_passphrase(
+    made: Made, mirror: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made.store.close()
+    _strip_pins(made)
+    made.path.with_name(made.path.name + ".state").unlink(missing_ok=True)
+    if not mirror:
+        monkeypatch.setenv("KIOSK_STATE_DIR", str(tmp_path / "new-machine"))
+    with pytest.raises(StoreDamaged) as err:
+        Store.open(made.path, ADMIN, PASSPHRASE)
+    assert not isinstance(err.value, WrongPassphrase)
+    assert Store.consecutive_failures(made.path) == 0
+
+
+def test_planted_record_does_not_move_numbering_at_restore(made: Made) -> None:
+    """An unauthenticated record with an absurd generation must not move a restore's
+    number: after it, no later generation would count as genuine and pruning would stop."""
+    for n in range(4):
+        add_person(made.store, f"Person {n}")
+    made.store.close()
+    state_file = made.path.with_name(made.path.name + ".state")
+    doc = json.loads(state_file.read_text())
+    store_id = peek_header(made.path)[0].store_id
+    doc.setdefault("trust", {})["Mallory"] = {"store_id": store_id, "generation": 2**40}
+    doc["trust"]["Mallory Two"] = {"store_id": store_id, "generation": 2**40 - 7}
+    state_file.write_text(json.dumps(doc))
+    raw = bytearray(made.path.read_bytes())
+    raw[40] ^= 0xFF
+    made.path.write_bytes(bytes(raw))
+    newest = Store.list_generations(made.path)[0]
+    store = Store.restore_damaged(made.path, newest.path, ADMIN, PASSPHRASE)
+    try:
+        assert store.generation <= newest.generation + 2
+        for n in range(12):
+            add_person(store, f"Later {n}")
+        from store import lineage
+
+        kept = lineage.genuine_generations(made.path, store._header)
+        assert len(kept) == files.BACKUPS_KEPT
+        assert len(list((made.path.parent / "backups").iterdir())) == files.BACKUPS_KEPT
+    finally:
+        store.close()
+
+
+def test_planted_big_backup_is_not_read_whole_at_unlock(
+    made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A planted backup claiming this store and a higher number, followed by junk: the
+    unlock's look for a newer backup reads no more than a store can be."""
+    made.store.close()
+    import store.format
+    import store.opening
+
+    monkeypatch.setattr(store.format, "MAX_FILE", 1024 * 1024, raising=False)
+    parsed = parse(made.path.read_bytes())
+    head = encode_header(replace(parsed.header, generation=99_999_999))
+    planted = made.path.parent / "backups" / "kiosk.store.g99999999"
+    planted.parent.mkdir(mode=0o700, exist_ok=True)
+    with open(planted, "wb") as f:
+        f.write(head)
+        f.truncate(len(head) + 3 * 1024 * 1024)
+    read: list[int] = []
+    real_open = open
+
+    class Spy:
+        def __init__(self, f: object) -> None:
+            self._f = f
+
+        def __enter__(self) -> Spy:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._f.close()  # type: ignore[attr-defined]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._f, name)
+
+        def read(self, n: int = -1) -> bytes:
+            data: bytes = self._f.read(n)  # type: ignore[attr-defined]
+            read.append(len(data))
+            return data
+
+    def spy_open(file: object, *args: object, **kwargs: object) -> object:
+        f = real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+        return Spy(f) if str(file) == str(planted) else f
+
+    monkeypatch.setattr("builtins.open", spy_open)
+    Store.open(made.path, ADMIN, PASSPHRASE).close()
+    assert sum(read) <= 1024 * 1024 + 64 * 1024
