@@ -23,6 +23,7 @@ moves its slot's pin and its record forward. The other seams: :mod:`store.transa
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -355,10 +356,20 @@ class Store(KeysMixin, GenerationsMixin):
                 stale = own is not None and (
                     self._header.version < 2 or own.pin_public != signing.public_bytes(self._sign)
                 )
-                if pending or unlisted or stale:
+                # The recovery code was just used, and nobody knows by whom: from now on it
+                # counts as seen by every admin, so removing any of them replaces it (P3),
+                # even if this session ends without changing anything.
+                everyone = tuple(s.name for s in self._header.slots if not s.name.startswith("#"))
+                widen = self.admin == RECOVERY_SLOT and set(self._header.recovery_shown) != set(
+                    everyone
+                )
+                if pending or unlisted or stale or widen:
                     with self._transaction() as tx:
                         if stale:
                             tx.audit("slot.pin", detail=self.admin)
+                        if widen:
+                            self._header = replace(self._header, recovery_shown=everyone)
+                            tx.audit("recovery.used")
                         for failure in pending:
                             self._append_audit(
                                 failure.admin,

@@ -1393,3 +1393,20 @@ def test_planted_big_backup_is_not_read_whole_at_unlock(
     monkeypatch.setattr("builtins.open", spy_open)
     Store.open(made.path, ADMIN, PASSPHRASE).close()
     assert sum(read) <= 1024 * 1024 + 64 * 1024
+
+
+def test_using_the_recovery_code_counts_it_as_seen_by_every_admin(made: Made) -> None:
+    """P3, second attack review: Bea opened a recovery session with the office's code and
+    cancelled the wizard; the code was still recorded as shown to Ann only, so removing
+    Bea did not replace it and Bea's memory of it opened everything saved afterwards."""
+    made.store.add_admin(BEA, BEA_PASS)
+    made.store.close()
+    Store.open_with_recovery(made.path, made.code).close()  # Bea, at the recovery screen
+    ann = Store.open(made.path, ADMIN, PASSPHRASE)
+    try:
+        assert set(ann.recovery_shown_to()) == {ADMIN, BEA}
+        assert ann.remove_admin(BEA) is not None  # a new code, for Ann to write down
+    finally:
+        ann.close()
+    with pytest.raises(WrongPassphrase):
+        Store.open_with_recovery(made.path, made.code)

@@ -171,9 +171,11 @@ def test_backup_copy_opens_with_the_same_slots(made: Made, tmp_path: Path) -> No
     made.store.backup_to(dest)
     assert _mode(dest) == 0o600
     assert names(Store.open(dest, "Bea Admin", "bea passphrase")) == ["In The Copy"]
-    assert names(Store.open_with_recovery(dest, made.code)) == ["In The Copy"]
     copy_audit = Store.open(dest, ADMIN, PASSPHRASE).audit_entries()
     assert copy_audit[-1].action == "store.backup" and copy_audit[-1].detail == dest.name
+    assert names(Store.open_with_recovery(dest, made.code)) == ["In The Copy"]
+    # using the recovery code is audited: from then on it counts as seen by every admin
+    assert Store.open(dest, ADMIN, PASSPHRASE).audit_entries()[-1].action == "recovery.used"
     with pytest.raises(StoreExists):
         made.store.backup_to(dest)
     made.store.backup_to(dest, overwrite=True)
