@@ -32,6 +32,7 @@ from kiosk.i18n import _, ngettext
 from kiosk.retention import erase_due, left_on, pending
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog
+from screens.dialogs.recovery_guard import ask_before_losing_key
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
@@ -349,6 +350,7 @@ class RecoveryKeyDialog(ModalScreen[bool]):
     CSS_PATH = "admins.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "done", _("Done")),
+        Binding("escape", "close", _("Close"), show=False),
     ]
 
     def __init__(self, code: str) -> None:
@@ -372,6 +374,20 @@ class RecoveryKeyDialog(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#recovery-check", Input).focus()
+
+    @property
+    def recovery_key_pending(self) -> bool:
+        """The new key is on screen and its last group not yet typed back."""
+        return bool(self._code)
+
+    def action_close(self) -> None:
+        """Escape: close without the check, only after asking (the key is not shown again)."""
+
+        def close() -> None:
+            self._code = ""
+            self.dismiss(False)
+
+        ask_before_losing_key(self.app, close, closing=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -225,6 +225,16 @@ class KioskApp(App[int]):
 
         self.push_screen(ConfirmDialog(_("Leavers' details"), text, _("Erase")), answered)
 
+    async def action_quit(self) -> None:
+        """Quit, but never silently past a recovery key on screen and not yet checked:
+        the store or the new key already exists, and the key cannot be shown again."""
+        from screens.dialogs.recovery_guard import ask_before_losing_key, recovery_key_pending
+
+        if recovery_key_pending(self.screen_stack):
+            ask_before_losing_key(self, self.exit)
+            return
+        self.exit()
+
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()

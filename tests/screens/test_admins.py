@@ -270,3 +270,35 @@ async def test_removing_an_admin_who_saw_the_recovery_key_shows_a_new_one(
         Store.open_with_recovery(store.path, bea_code)
     Store.open_with_recovery(store.path, code).close()
     assert store.recovery_shown_to() == (ADMIN,)
+
+
+async def test_the_new_recovery_key_dialog_asks_before_it_is_lost(tmp_path: Path) -> None:
+    """New-admin walk: Ctrl+Q on "The new recovery key" quit at once, the old key already
+    dead. Quit and Escape now ask first; Enter stays; only the typed-back group closes it
+    without a question."""
+    from tests.screens.screen_walk import make_demo_store, unlocked
+
+    path = make_demo_store(tmp_path)
+    async with unlocked(path, (80, 24)) as pilot:
+        app = pilot.app
+        app.push_screen(RecoveryKeyDialog("AAAA-BBBB-CCCC"))
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app.is_running
+        assert "Quit anyway?" in text(app.screen.query_one("#confirm-text", Static))
+        await pilot.press("enter")  # the default is to stay
+        await settle(pilot)
+        assert isinstance(app.screen, RecoveryKeyDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Close anyway?" in text(app.screen.query_one("#confirm-text", Static))
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, RecoveryKeyDialog)
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, RecoveryKeyDialog)
+        await pilot.press("ctrl+q")  # nothing on screen to lose: quits at once
+        await settle(pilot)
+        assert not app.is_running
