@@ -8,7 +8,8 @@ and a confirmation that says what is lost, puts it back (the store's own
 ``restore_damaged``: the generation is decrypted with that admin's key, so only an admin
 can restore it; a damaged file is kept byte for byte beside the store, and the screen
 names it). It is the one way the TUI restores a store it cannot open: the unlock screen
-sends a damaged file here.
+sends a damaged file here. The passphrase is checked against the generation (nothing
+written) before the confirmation is asked.
 """
 
 from __future__ import annotations
@@ -125,9 +126,9 @@ class MissingStoreScreen(ShellScreen):
         self.action_restore()
 
     def action_restore(self) -> None:
-        """Ask first: what comes back, what is lost, where a damaged file is kept."""
-        from screens.dialogs.confirm import ConfirmDialog
-
+        """Check the passphrase against the generation first, then ask: what comes back,
+        what is lost, where a damaged file is kept. Asking first had an admin with a
+        mistyped passphrase confirm a restore only to hear the passphrase was wrong."""
         newest = self._newest
         if newest is None:
             return
@@ -138,16 +139,48 @@ class MissingStoreScreen(ShellScreen):
         if not isinstance(admin, str) or not field.value:
             self._say(_("Type your passphrase, then press Enter."), error=True)
             return
-        passphrase = field.value
+        field.disabled = True
+        self._say(_("Checking the passphrase\u2026"))
+        self._check(newest, admin, field.value)
+
+    def _notice(self, seconds: int) -> None:
+        """From a worker: the throttle's wait before this attempt."""
+        text = _("Too many failed attempts: waiting {seconds} s before trying.").format(
+            seconds=seconds
+        )
+        self.app.call_from_thread(self._say, text)
+
+    @work(thread=True, exclusive=True)
+    def _check(self, newest: Generation, admin: str, passphrase: str) -> None:
+        """Open the generation as the restore would, writing nothing but the failure count
+        (in turn with every other attempt on this store: the one throttle, P4)."""
+        from kiosk.unlock_policy import turn
+        from store import Store, StoreError
+
+        path = self.kiosk.store_path
+        try:
+            with turn(path, notice=self._notice) as waited:
+                Store.check_restore_damaged(
+                    path, newest.path, admin, passphrase, now=self.kiosk.store_clock
+                )
+        except StoreError as error:
+            self.app.call_from_thread(self._failed, describe_store_error(error))
+            return
+        self.app.call_from_thread(self._ask, newest, admin, passphrase, waited)
+
+    def _ask(self, newest: Generation, admin: str, passphrase: str, waited: int) -> None:
+        from screens.dialogs.confirm import ConfirmDialog
+
+        field = self.query_one("#passphrase", Input)
 
         def answered(restore: bool | None) -> None:
             if not restore:
-                self._say(_("Nothing was restored."))
+                field.disabled = False
                 field.focus()
+                self._say(_("Nothing was restored."))
                 return
-            field.disabled = True
             self._say(_("Restoring\u2026"))
-            self._restore(newest, admin, passphrase)
+            self._restore(newest, admin, passphrase, waited)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -159,20 +192,15 @@ class MissingStoreScreen(ShellScreen):
         )
 
     @work(thread=True, exclusive=True)
-    def _restore(self, newest: Generation, admin: str, passphrase: str) -> None:
+    def _restore(self, newest: Generation, admin: str, passphrase: str, waited: int) -> None:
         from kiosk.unlock_policy import turn
         from store import Store, StoreError
-
-        def notice(seconds: int) -> None:
-            text = _("Too many failed attempts: waiting {seconds} s before trying.").format(
-                seconds=seconds
-            )
-            self.app.call_from_thread(self._say, text)
 
         path = self.kiosk.store_path
         before = damaged_copies(path)
         try:
-            with turn(path, notice=notice):  # the one throttle (P4)
+            # The check just now already waited out the failures before it.
+            with turn(path, notice=self._notice, already_waited=waited):
                 store = Store.restore_damaged(
                     path, newest.path, admin, passphrase, now=self.kiosk.store_clock
                 )

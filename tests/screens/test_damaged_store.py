@@ -11,9 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from kiosk import records
 from kiosk.model import SITES
+from screens.dialogs.confirm import ConfirmDialog
 from screens.missing_store import MissingStoreScreen
 from store import Store
 from store.format import _PREFIX
@@ -175,4 +177,29 @@ async def test_answering_no_restores_nothing(tmp_path: Path) -> None:
         assert isinstance(app.screen, MissingStoreScreen)
         assert not app.unlocked
     assert path.read_bytes() == bad
+    assert not list(path.parent.glob("kiosk.store.damaged-*"))
+
+
+async def test_a_wrong_passphrase_is_said_before_any_restore_question(tmp_path: Path) -> None:
+    """New-admin walk: the restore was confirmed first and only then came "That admin name
+    and passphrase do not open this store". The passphrase is checked first now: no
+    question, the reason, and nothing written; the right one is then asked about."""
+    path, newest = saved_store(tmp_path)
+    bad = damage(path, "truncated")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MissingStoreScreen)
+        await type_text(pilot, "not the passphrase at all")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MissingStoreScreen)  # no restore question
+        assert "do not open" in glass(app)
+        assert path.read_bytes() == bad
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert f"generation {newest}" in glass(app)
+        assert path.read_bytes() == bad  # checking wrote nothing
     assert not list(path.parent.glob("kiosk.store.damaged-*"))
