@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static
 
 from kiosk.i18n import _
@@ -72,27 +72,12 @@ class MissingStoreScreen(ShellScreen):
             except (StoreError, OSError, ValueError):
                 pass
         with Vertical(id="missing-box"):
-            if self._damaged:
-                yield Literal(_("The store file is damaged"), id="missing-title")
-                yield Literal(damaged_sentence(path, self._newest), id="missing-text")
-            elif self._newest is not None:
-                yield Literal(_("The store file is missing"), id="missing-title")
-                yield Literal(missing_sentence(path, self._newest), id="missing-text")
-                yield Literal(
-                    _(
-                        "kiosk will not start a new, empty store here. Unlock the newest "
-                        "backup to put it back."
-                    ),
-                    id="missing-offer",
-                )
-            else:  # gone since kiosk looked, and nothing to offer
-                yield Literal(_("The store file is missing"), id="missing-title")
-                yield Literal(
-                    _("There is no store file at {path}. Quit and start kiosk again.").format(
-                        path=path
-                    ),
-                    id="missing-text",
-                )
+            # The text scrolls within a capped height, so that the form and its message
+            # always fit at 80x24, whatever the length of the store's path.
+            with VerticalScroll(
+                id="missing-about", classes="with-form" if self._newest is not None else ""
+            ):
+                yield from self._compose_text(path)
             if self._newest is not None:
                 yield LiteralLabel(_("Admin"))
                 yield LiteralSelect(
@@ -107,6 +92,29 @@ class MissingStoreScreen(ShellScreen):
                 )
                 yield Literal("", id="missing-message")
         yield Footer()
+
+    def _compose_text(self, path: Path) -> ComposeResult:
+        if self._damaged:
+            yield Literal(_("The store file is damaged"), id="missing-title")
+            yield Literal(damaged_sentence(path, self._newest), id="missing-text")
+        elif self._newest is not None:
+            yield Literal(_("The store file is missing"), id="missing-title")
+            yield Literal(missing_sentence(path, self._newest), id="missing-text")
+            yield Literal(
+                _(
+                    "kiosk will not start a new, empty store here. Unlock the newest "
+                    "backup to put it back."
+                ),
+                id="missing-offer",
+            )
+        else:  # gone since kiosk looked, and nothing to offer
+            yield Literal(_("The store file is missing"), id="missing-title")
+            yield Literal(
+                _("There is no store file at {path}. Quit and start kiosk again.").format(
+                    path=path
+                ),
+                id="missing-text",
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """With no backup to offer there is nothing to restore: no key for it."""
@@ -218,8 +226,19 @@ class MissingStoreScreen(ShellScreen):
         self.app.notify(text, timeout=15)
 
     def _failed(self, message: str) -> None:
+        """Say why, and how long the next try will wait (the throttle's notice is shown
+        only during the wait itself), and put the cursor back in the passphrase field so
+        the next try can be typed at once."""
+        from kiosk.unlock_policy import delay_for
+
         field = self.query_one("#passphrase", Input)
         field.value = ""
         field.disabled = False
-        field.focus()
+        wait = delay_for(self.kiosk.store_path)
+        if wait:
+            message += " " + _(
+                "Too many failed attempts: the next try waits {seconds} s."
+            ).format(seconds=wait)
         self._say(message, error=True)
+        # After the field was disabled, focus it once it can take focus again.
+        self.call_after_refresh(field.focus)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from kiosk import records
 from kiosk.model import SITES
@@ -203,3 +203,37 @@ async def test_a_wrong_passphrase_is_said_before_any_restore_question(tmp_path: 
         assert f"generation {newest}" in glass(app)
         assert path.read_bytes() == bad  # checking wrote nothing
     assert not list(path.parent.glob("kiosk.store.damaged-*"))
+
+
+async def test_after_a_failed_try_the_cursor_and_the_wait_stay_and_all_fits(
+    tmp_path: Path,
+) -> None:
+    """New-admin walk at 80x24: after a failed try typing went nowhere until Tab, the
+    throttle's wait flashed and was gone, and the box was taller than the screen (its
+    bottom and the footer's keys cut). A long store path makes the text as long as it gets."""
+    deep = tmp_path / "care-group-shared-office-machine" / "kiosk-data-for-the-care-homes"
+    deep.mkdir(parents=True)
+    path, _newest = saved_store(deep)
+    damage(path, "truncated")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MissingStoreScreen)
+        field = screen.query_one("#passphrase", Input)
+        for attempt in range(3):  # three are free: no wait yet
+            await type_text(pilot, f"wrong guess {attempt}")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.focused is field, (attempt, app.focused)
+        message = " ".join(str(screen.query_one("#missing-message", Static).render()).split())
+        assert "do not open" in message
+        assert "next try waits 1 s" in message  # the wait stays said after the try
+        await type_text(pilot, "abc")  # typing goes into the field, not nowhere
+        assert field.value == "abc"
+        box = screen.query_one("#missing-box")
+        footer = screen.query_one("Footer")
+        assert box.region.y >= 0 and box.region.bottom <= footer.region.y
+        lines = screen_lines(app)
+        assert "next try waits 1 s" in " ".join(" ".join(lines).split())
+        assert "^q Quit" in lines[-1]
