@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from kiosk import records, timefmt
 from kiosk.i18n import _
@@ -30,8 +31,10 @@ from screens.dialogs.answer import AnswerDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
-from screens.widgets.table import cursor_key, keep_cursor
+from screens.widgets.table import cursor_key, fit, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
+
+PERSON_MIN_WIDTH = 8  # a name cut shorter than this says nothing
 
 
 class RequestsScreen(KioskScreen):
@@ -52,16 +55,45 @@ class RequestsScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield KioskHeader()
         table = LiteralTable(id="requests-table", cursor_type="row")
-        table.add_column(_("Sent"), key="sent")
-        table.add_column(_("Request"), key="kind")
-        table.add_column(_("Person"), key="person")
-        table.add_column(_("Site"), key="site")
-        table.add_column(_("Status"), key="status")
-        table.add_column(_("Days"), key="days")
-        table.add_column(_("Ticket"), key="ticket")
+        for key, label in self._labels():
+            table.add_column(label, key=key)
         yield table
         yield Literal("", id="request-detail")
         yield Footer()
+
+    @staticmethod
+    def _labels() -> list[tuple[str, str]]:
+        return [
+            ("sent", _("Sent")),
+            ("kind", _("Request")),
+            ("person", _("Person")),
+            ("site", _("Site")),
+            ("status", _("Status")),
+            ("days", _("Days")),
+            ("ticket", _("Ticket")),
+        ]
+
+    def _widths(self, rows: list[tuple[str, ...]]) -> list[int]:
+        """Each column as wide as its longest value, but the Person column gets only what
+        the others leave, so that every other one, the ticket reference above all, is
+        shown whole at 80 columns (a cut reference passes for another one); a name cut to
+        fit ends in an ellipsis. Set on the columns before the rows are added, so the
+        header is drawn at the same widths as the rows straight away."""
+        from rich.cells import cell_len
+
+        labels = self._labels()
+        widths = [
+            max([cell_len(label)] + [cell_len(row[i]) for row in rows])
+            for i, (_key, label) in enumerate(labels)
+        ]
+        person = [key for key, _label in labels].index("person")
+        table = self.query_one("#requests-table", DataTable)
+        room = table.size.width or self.app.size.width
+        if not table.size.height or len(rows) + 1 > table.size.height:
+            room -= table.styles.scrollbar_size_vertical  # the rows scroll: keep it free
+        left = room - 2 * table.cell_padding * len(widths) - (sum(widths) - widths[person])
+        widths[person] = max(PERSON_MIN_WIDTH, min(widths[person], left))
+        return widths
 
     def refresh_data(self) -> None:
         db = self.session.db()
@@ -73,24 +105,35 @@ class RequestsScreen(KioskScreen):
         shown.sort(key=lambda r: (r.status is not RequestStatus.OPEN, -r.sent.toordinal(), -r.id))
         table = self.query_one("#requests-table", DataTable)
         keep = table.cursor_row
-        table.clear()
         self._requests = {}
+        rows: list[tuple[str, ...]] = []
         for request in shown:
-            key = str(request.id)
-            self._requests[key] = request
+            self._requests[str(request.id)] = request
             person = self._people.get(request.person_id or 0)
             site = self._sites.get(request.site_id)
             late = is_overdue(request, today)
-            table.add_row(
-                timefmt.day(request.sent, "short"),
-                kind_label(request.kind),
-                person.full_name if person else "—",
-                site.ods_code if site else "?",
-                ("! " if late else "") + status_label(request.status),
-                str(days_since_sent(request, request.resolved or today)),
-                request.ticket or "—",
-                key=key,
+            rows.append(
+                (
+                    timefmt.day(request.sent, "short"),
+                    kind_label(request.kind),
+                    person.full_name if person else "\u2014",
+                    site.ods_code if site else "?",
+                    ("! " if late else "") + status_label(request.status),
+                    str(days_since_sent(request, request.resolved or today)),
+                    request.ticket or "\u2014",
+                )
             )
+        widths = self._widths(rows)
+        table.clear()
+        for (key, _label), width in zip(self._labels(), widths, strict=True):
+            column = table.columns[ColumnKey(key)]
+            column.auto_width = False
+            column.width = width
+        name_at = [key for key, _label in self._labels()].index("person")
+        for key, row in zip(self._requests, rows, strict=True):
+            cells = list(row)
+            cells[name_at] = fit(cells[name_at], widths[name_at])
+            table.add_row(*cells, key=key)
         open_count = sum(1 for r in every if r.status is RequestStatus.OPEN)
         self.sub_title = (
             _("All requests ({open} open)").format(open=open_count)
@@ -100,6 +143,11 @@ class RequestsScreen(KioskScreen):
         if keep_cursor(table, keep):
             table.focus()
         self._show_detail()
+
+    def on_resize(self) -> None:
+        """The Person column's width depends on the terminal's."""
+        if self.kiosk.unlocked:
+            self.refresh_data()
 
     def _current(self) -> NasRequest | None:
         key = cursor_key(self.query_one("#requests-table", DataTable))
