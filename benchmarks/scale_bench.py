@@ -82,7 +82,22 @@ class Tmux:
         return done.stdout
 
     def start(self, argv: list[str]) -> float:
-        env = ["env", "-u", "NO_COLOR", "-u", "KIOSK_STORE", "-u", "TEXTUAL", "TERM=tmux-256color"]
+        # Bytecode cached for kiosk and the bare app alike, in a private folder (written by
+        # the first run): an installed kiosk has its own, and a shell's
+        # PYTHONDONTWRITEBYTECODE=1 would make every start compile kiosk's sources.
+        env = [
+            "env",
+            "-u",
+            "NO_COLOR",
+            "-u",
+            "KIOSK_STORE",
+            "-u",
+            "TEXTUAL",
+            "-u",
+            "PYTHONDONTWRITEBYTECODE",
+            f"PYTHONPYCACHEPREFIX={self.workdir / 'pycache'}",
+            "TERM=tmux-256color",
+        ]
         command = " ".join(_quote(a) for a in [*env, *argv])
         for _ in range(20):  # a server still ending after kill-server refuses a session
             started = time.perf_counter()

@@ -4,7 +4,7 @@ It is for the day nobody can open the shared mailbox *and* the kiosk machine may
 so everything the call needs is on paper: the site's identifiers, the CQC-registered
 number to call from, NAS's number, option path and hours, what to have ready, what to say
 and where to escalate. The procedure is not written twice: the "what to have ready" and
-"the call" sections are the no-access call script's own steps (:data:`kiosk.scripts.NO_ACCESS`)
+"the call" sections are the no-access call script's own steps (:data:`kiosk.call_scripts.NO_ACCESS`)
 filled in with no new owner, so the owner's details show as blanks to fill in on the day.
 
 The card carries no personal data at all (no person's name, mobile or email): it hangs on a
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
 
-from kiosk import facts, scripts
+from kiosk import call_scripts, facts, scripts
 from kiosk.clock import LONDON
 from kiosk.html_page import Element, Node, el, page
 from kiosk.i18n import _, current_locale
@@ -43,10 +43,10 @@ def _card_script() -> scripts.Script:
                 if line.when not in _MOMENT_CONDITIONS and "{nas_status}" not in line.text
             ),
         )
-        for step in scripts.NO_ACCESS.steps
+        for step in call_scripts.NO_ACCESS.steps
         if step.key in wanted
     )
-    return replace(scripts.NO_ACCESS, steps=steps)
+    return replace(call_scripts.NO_ACCESS, steps=steps)
 
 
 def _hours(today: date) -> str:

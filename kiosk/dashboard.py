@@ -3,7 +3,7 @@
 Each line carries a level (so the screen can colour it and a plain terminal can still
 read it from its words), its sentence, and the screen that fixes it. The rules behind
 each line live in their own modules (coverage, lifecycle, NAS hours, DSPT, requests,
-calls); this module only gathers them, site by site, most urgent first.
+tickets); this module only gathers them, site by site, most urgent first.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from enum import IntEnum
 from tinydb import TinyDB
 
 from kiosk import facts, records
-from kiosk.calls import open_tickets
 from kiosk.clock import LONDON
 from kiosk.coverage import Coverage, CoverLevel, cover_sentence
 from kiosk.dspt import dspt_verdict
@@ -26,17 +25,18 @@ from kiosk.lifecycle import (
     owners_at_risk,
 )
 from kiosk.model import (
-    NasContact,
     NasRequest,
     PersonStatus,
     RequestStatus,
     Settings,
     Site,
+    TicketEntry,
 )
 from kiosk.nas_hours import describe, nas_status
 from kiosk.nas_requests import overdue_requests, review_due
 from kiosk.people import access_to_remove
 from kiosk.site_status import read_status
+from kiosk.tickets import open_tickets
 
 
 class Level(IntEnum):
@@ -124,7 +124,7 @@ def _build(db: TinyDB, now: datetime) -> Dashboard:
     everyone = records.people(db)
     people = [p for p in everyone if p.status is not PersonStatus.LEFT]
     requests = records.requests(db)
-    contacts = records.contacts(db)
+    contacts = records.ticket_entries(db)
     settings = records.settings(db)
 
     report = read_status(db, today)
@@ -242,7 +242,7 @@ def _request_lines(site: Site, requests: Sequence[NasRequest], today: date) -> l
     return [Line(requests_level(len(open_here), len(late)), text, "requests")]
 
 
-def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
+def _ticket_lines(contacts: Sequence[TicketEntry], today: date) -> list[Line]:
     """One line per ticket past its follow-up day, else how many tickets are open: a ticket
     logged as a call and an email is still one ticket."""
     open_ones = open_tickets(contacts)
@@ -256,7 +256,7 @@ def _ticket_lines(contacts: Sequence[NasContact], today: date) -> list[Line]:
                     ticket=ticket.reference or _("(no reference)")
                 ),
                 "tickets",
-                (("contact_id", ticket.contacts[-1].id),),
+                (("contact_id", ticket.entries[-1].id),),
             )
         )
     if open_ones and not late:

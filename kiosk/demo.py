@@ -27,14 +27,13 @@ from kiosk import records
 from kiosk.clock import LONDON
 from kiosk.dspt import suggest_version
 from kiosk.model import (
-    CONTACTS,
     PEOPLE,
     REQUESTS,
     SITES,
+    TICKETS,
     Channel,
     DsptStatus,
     LocalSupport,
-    NasContact,
     NasRequest,
     Person,
     PersonStatus,
@@ -43,6 +42,7 @@ from kiosk.model import (
     Role,
     Settings,
     Site,
+    TicketEntry,
     TicketStatus,
 )
 
@@ -183,7 +183,7 @@ def _weekday_before(day: date) -> date:
 
 
 def _moment(day: date, hour: int, minute: int) -> datetime:
-    """A London wall-clock time on ``day``, as the aware UTC value NasContact stores."""
+    """A London wall-clock time on ``day``, as the aware UTC value TicketEntry stores."""
     return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
 
 
@@ -374,8 +374,8 @@ def populate(store: records.StoreLike, today: date) -> None:
         call_day = _weekday_before(ago(8))
         records.save(
             tx,
-            CONTACTS,
-            NasContact(
+            TICKETS,
+            TicketEntry(
                 at=_moment(call_day, 10, 20),
                 channel=Channel.PHONE,
                 script="no_access",
@@ -391,8 +391,8 @@ def populate(store: records.StoreLike, today: date) -> None:
         email_day = _weekday_before(ago(40))
         records.save(
             tx,
-            CONTACTS,
-            NasContact(
+            TICKETS,
+            TicketEntry(
                 at=_moment(email_day, 14, 5),
                 channel=Channel.EMAIL,
                 script="shared_access",

@@ -32,12 +32,14 @@ def set_locale(locale: str) -> None:
     _translations = _load_translations(requested)
     # Dates go through Babel, which refuses locales CLDR lacks (the en_XA pseudo-locale,
     # a typo in --locale): those read their dates in the default locale instead of crashing.
-    from babel import Locale, UnknownLocaleError
+    # The default is in CLDR: no need to import Babel for it before the first screen.
+    if requested != DEFAULT_LOCALE:
+        from babel import Locale, UnknownLocaleError
 
-    try:
-        Locale.parse(requested)
-    except (UnknownLocaleError, ValueError):
-        requested = DEFAULT_LOCALE
+        try:
+            Locale.parse(requested)
+        except (UnknownLocaleError, ValueError):
+            requested = DEFAULT_LOCALE
     _locale = requested
 
 

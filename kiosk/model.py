@@ -25,7 +25,9 @@ from kiosk.i18n import N_, _
 SITES = "sites"
 PEOPLE = "people"
 REQUESTS = "requests"
-CONTACTS = "contacts"  # every call or email to NAS, with its ticket
+# The ticket log: every call or email to NAS, with its ticket. The stored table keeps its
+# first name, "contacts": renaming it on disk needs a store format bump and a migration.
+TICKETS = "contacts"
 SETTINGS = "settings"
 REVIEWS = "reviews"
 
@@ -34,7 +36,7 @@ TABLE_LABELS: dict[str, str] = {
     SITES: N_("Site"),
     PEOPLE: N_("Person"),
     REQUESTS: N_("Request"),
-    CONTACTS: N_("NAS contact"),
+    TICKETS: N_("NAS contact"),
     SETTINGS: N_("Settings"),
     REVIEWS: N_("Review"),
 }
@@ -279,7 +281,7 @@ class NasRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class NasContact:
+class TicketEntry:
     """One call or email to NAS and the ticket it produced."""
 
     at: datetime  # aware; stored in UTC
@@ -309,7 +311,7 @@ class NasContact:
         }
 
     @classmethod
-    def from_doc(cls, doc_id: int, doc: Mapping[str, Any]) -> NasContact:
+    def from_doc(cls, doc_id: int, doc: Mapping[str, Any]) -> TicketEntry:
         at = _dt(doc.get("at"))
         assert at is not None
         return cls(

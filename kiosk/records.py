@@ -16,16 +16,16 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 from tinydb import TinyDB
 
 from kiosk.model import (
-    CONTACTS,
     PEOPLE,
     REQUESTS,
     SETTINGS,
     SITES,
-    NasContact,
+    TICKETS,
     NasRequest,
     Person,
     Settings,
     Site,
+    TicketEntry,
 )
 from kiosk.validators import check_document
 
@@ -164,12 +164,12 @@ def requests(db: TinyDB) -> list[NasRequest]:
     )
 
 
-def contacts(db: TinyDB) -> list[NasContact]:
+def ticket_entries(db: TinyDB) -> list[TicketEntry]:
     return list(
         _memo(
             db,
-            CONTACTS,
-            lambda: tuple(NasContact.from_doc(d.doc_id, d) for d in db.table(CONTACTS).all()),
+            TICKETS,
+            lambda: tuple(TicketEntry.from_doc(d.doc_id, d) for d in db.table(TICKETS).all()),
         )
     )
 

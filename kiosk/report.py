@@ -10,7 +10,7 @@ No rule is worked out here. Every verdict comes from the module that owns it, th
 same read :func:`kiosk.site_status.read_status` gives ``kiosk status`` and the dashboard:
 each person's one status and whether they can sign in (:func:`kiosk.lifecycle.person_status`),
 usable cover (:mod:`kiosk.coverage`), overdue requests (:mod:`kiosk.nas_requests`),
-tickets (:mod:`kiosk.calls`), the DSPT (:mod:`kiosk.dspt`), the review period
+tickets (:mod:`kiosk.tickets`), the DSPT (:mod:`kiosk.dspt`), the review period
 (:func:`kiosk.nas_requests.review_due`). The last-activity band is the lifecycle state
 put in words, never a date: the register says how recently, not when.
 
@@ -32,9 +32,6 @@ from typing import TYPE_CHECKING, Protocol
 from tinydb import TinyDB
 
 from kiosk import facts, records
-from kiosk.calls import Ticket, open_tickets, tickets
-from kiosk.calls import script_label as ticket_script_label
-from kiosk.calls import status_label as ticket_status_label
 from kiosk.clock import LONDON
 from kiosk.coverage import Coverage, CoverLevel
 from kiosk.dspt import DsptVerdict
@@ -55,6 +52,9 @@ from kiosk.model import (
 from kiosk.nas_requests import is_overdue, kind_label, next_review, review_due, role_word
 from kiosk.nas_requests import status_label as request_status_label
 from kiosk.site_status import SiteStatus, read_status
+from kiosk.tickets import Ticket, open_tickets, tickets
+from kiosk.tickets import script_label as ticket_script_label
+from kiosk.tickets import status_label as ticket_status_label
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -391,16 +391,16 @@ def _tickets(
     site: Site, all_tickets: Sequence[Ticket], open_ones: Sequence[Ticket], as_of: date
 ) -> tuple[TicketRow, ...]:
     since = datetime.combine(as_of - timedelta(days=RECENT_DAYS), datetime.min.time(), LONDON)
-    unresolved = {id(t.contacts[0]) for t in open_ones}
+    unresolved = {id(t.entries[0]) for t in open_ones}
     rows: list[tuple[bool, TicketRow]] = []
     for ticket in all_tickets:
         if ticket.site_id != site.id:
             continue
-        is_open = id(ticket.contacts[0]) in unresolved
-        first, last = ticket.contacts[0], ticket.contacts[-1]
+        is_open = id(ticket.entries[0]) in unresolved
+        first, last = ticket.entries[0], ticket.entries[-1]
         if not is_open and last.at < since:
             continue
-        follow = [c.follow_up for c in ticket.contacts if c.follow_up is not None]
+        follow = [c.follow_up for c in ticket.entries if c.follow_up is not None]
         rows.append(
             (
                 is_open,
@@ -434,7 +434,7 @@ def build_report(
     names = {p.id: p.full_name for p in people}
     requests = records.requests(db)
     settings = records.settings(db)
-    contacts = records.contacts(db)
+    contacts = records.ticket_entries(db)
     all_tickets = tickets(contacts)
     unresolved = open_tickets(contacts)
     trail = _read_trail(source.audit_entries(), names)

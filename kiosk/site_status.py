@@ -3,7 +3,7 @@ dashboard shows for cover, logins, requests, tickets, leavers' access and the DS
 
 Each figure comes from the module that owns its rule (the one status and usable cover from
 :mod:`kiosk.lifecycle` and :mod:`kiosk.coverage`, requests from :mod:`kiosk.nas_requests`,
-tickets from :mod:`kiosk.calls`, the DSPT from :mod:`kiosk.dspt`); this module only
+tickets from :mod:`kiosk.tickets`, the DSPT from :mod:`kiosk.dspt`); this module only
 gathers them per open site and grades the whole:
 
 - **wrong now** (:data:`EXIT_WRONG`, 4): no usable owner, fewer than two usable people,
@@ -21,13 +21,13 @@ from datetime import date
 from tinydb import TinyDB
 
 from kiosk import records
-from kiosk.calls import Ticket, open_tickets
 from kiosk.coverage import Coverage, CoverLevel, can_sign_in, coverage
 from kiosk.dspt import DsptVerdict, dspt_verdict, version_of
 from kiosk.lifecycle import LifecycleState, PersonVerdict, person_statuses
 from kiosk.model import NasRequest, Person, RequestStatus, Role, Site
 from kiosk.nas_requests import overdue_requests
 from kiosk.people import access_to_remove
+from kiosk.tickets import Ticket, open_tickets
 
 EXIT_OK = 0
 EXIT_DUE = 3
@@ -83,7 +83,7 @@ def read_status(db: TinyDB, today: date) -> StatusReport:
     sites = [s for s in records.sites(db) if s.closed is None]
     people = records.people(db)
     requests = records.requests(db)
-    contacts = records.contacts(db)
+    contacts = records.ticket_entries(db)
     verdicts = person_statuses(people, today)
     usable = can_sign_in(people, today)
     to_remove = access_to_remove(people, sites, today)

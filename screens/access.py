@@ -31,6 +31,7 @@ from kiosk.people import record_access_change
 from screens.widgets.draft import DraftPanel
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check, Choice, focus_on_pressed
 from screens.widgets.wizard import WizardScreen, wizard_css
@@ -300,14 +301,16 @@ class AccessScreen(WizardScreen):
     def _record(self) -> None:
         person, site = self._person(), self._site()
         assert person is not None and site is not None
-        self.request_id = record_access_change(
-            self.session.store,
-            person.id,
-            site.id,
-            self._role,
-            self.session.clock.today(),
-            via_nas=self._via_nas(),
+        store, role, today = self.session.store, self._role, self.session.clock.today()
+        via_nas = self._via_nas()
+        save_in_thread(
+            self,
+            lambda: record_access_change(store, person.id, site.id, role, today, via_nas=via_nas),
+            self._recorded,
         )
+
+    def _recorded(self, request_id: int | None) -> None:
+        self.request_id = request_id
         self.recorded = True
         self._show_done()
         self.notify(_("Recorded."))

@@ -8,26 +8,26 @@ Thin: the rules and the wording of refusals are in :mod:`kiosk.admins` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
-from textual.worker import Worker, WorkerState
 
 from kiosk import timefmt
 from kiosk.admins import (
     AdminRow,
+    Removal,
     add_admin,
     admin_rows,
     change_own_passphrase,
     regenerate_recovery,
     remove_admin,
 )
-from kiosk.forms import FieldErrors, FormRejected
+from kiosk.forms import FormRejected
 from kiosk.i18n import _, ngettext
 from kiosk.retention import erase_due, left_on, pending
 from screens.dialogs.confirm import ConfirmDialog
@@ -36,6 +36,7 @@ from screens.dialogs.recovery_guard import ask_before_losing_key
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread, saving_on, told
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
@@ -53,7 +54,6 @@ class AdminsScreen(KioskScreen):
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[str, AdminRow] = {}
-        self._working = False
 
     def compose(self) -> ComposeResult:
         yield KioskHeader()
@@ -147,11 +147,16 @@ class AdminsScreen(KioskScreen):
         self.app.push_screen(ConfirmDialog(_("Remove an admin"), text, _("Remove")), confirmed)
 
     def _remove(self, name: str) -> None:
-        try:
-            removal = remove_admin(self.session.store, name)
-        except FormRejected as error:
-            self.notify(str(error), severity="error")
-            return
+        """Replacing the store's keys is a save with Argon2id: off the event loop."""
+        store = self.session.store
+        save_in_thread(
+            self,
+            lambda: remove_admin(store, name),
+            lambda removal: self._removed(name, removal),
+            refused=told(self, FormRejected),
+        )
+
+    def _removed(self, name: str, removal: Removal) -> None:
         if removal.yourself:
             self.kiosk.action_lock()  # their key is gone: the front door
             return
@@ -189,35 +194,21 @@ class AdminsScreen(KioskScreen):
             text = f"{why} {text}"
 
         def confirmed(yes: bool | None) -> None:
-            if not yes or self._working:
+            if not yes:
                 return
             # Argon2id for the new recovery slot, and the lock: off the event loop.
-            self._working = True
-            self.query_one("#admins-table").loading = True
-            self._regenerate_in_thread()
+            store = self.session.store
+            save_in_thread(
+                self,
+                lambda: regenerate_recovery(store),
+                lambda code: self.app.push_screen(
+                    RecoveryKeyDialog(code), lambda _done: self.refresh_data()
+                ),
+                refused=told(self, FormRejected),
+                working=_("Making a new recovery key\u2026"),
+            )
 
         self.app.push_screen(ConfirmDialog(_("New recovery key"), text, _("Make it")), confirmed)
-
-    @work(thread=True, exclusive=True, group="recovery")
-    def _regenerate_in_thread(self) -> tuple[str, str]:
-        try:
-            return ("code", regenerate_recovery(self.session.store))
-        except FormRejected as error:
-            return ("error", str(error))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The worker's message that the new key is made: show it once, or say why not."""
-        if event.worker.group != "recovery" or event.state is not WorkerState.SUCCESS:
-            return
-        self._working = False
-        self.query_one("#admins-table").loading = False
-        result = event.worker.result
-        assert isinstance(result, tuple)
-        kind, value = result
-        if kind == "error":
-            self.notify(value, severity="error")
-            return
-        self.app.push_screen(RecoveryKeyDialog(value), lambda _done: self.refresh_data())
 
     def action_retention(self) -> None:
         today = self.session.clock.today()
@@ -239,17 +230,20 @@ class AdminsScreen(KioskScreen):
             "personal email? Their names and dates stay for the audit trail.\n{names}"
         ).format(months=asked.months, names=names)
 
+        def erased(done: list[int]) -> None:
+            self.notify(
+                ngettext(
+                    "Personal details erased for {n} person.",
+                    "Personal details erased for {n} people.",
+                    len(done),
+                ).format(n=len(done))
+            )
+            self.refresh_data()
+
         def confirmed(yes: bool | None) -> None:
             if yes:
-                done = erase_due(self.session.store, self.session.clock.today())
-                self.notify(
-                    ngettext(
-                        "Personal details erased for {n} person.",
-                        "Personal details erased for {n} people.",
-                        len(done),
-                    ).format(n=len(done))
-                )
-                self.refresh_data()
+                store, today = self.session.store, self.session.clock.today()
+                save_in_thread(self, lambda: erase_due(store, today), erased)
 
         self.app.push_screen(
             ConfirmDialog(_("Erase leavers' details"), text, _("Erase")), confirmed
@@ -266,46 +260,21 @@ class _PassphraseDialog(FieldDialog[str]):
     """
 
     HIDDEN: ClassVar[tuple[str, ...]] = ()
-    _busy = False
 
     def apply(self, values: dict[str, str]) -> str:
         """Do the change (in a worker thread); FormRejected for what to show."""
         raise NotImplementedError
 
     def action_save(self) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        self.query_one("#dialog-box").loading = True
-        self._apply_in_thread(self.values())
+        values = self.values()
+        box = self.query_one("#dialog-box")
 
-    def action_cancel(self) -> None:
-        if self._busy:
-            self.notify(_("Working\u2026 the change is being saved."))
-            return
-        super().action_cancel()
+        def refused(error: Exception) -> Mapping[str, str] | None:
+            box.loading = False
+            return error.errors if isinstance(error, FormRejected) else None
 
-    @work(thread=True, exclusive=True, group="passphrase")
-    def _apply_in_thread(self, values: dict[str, str]) -> str | FieldErrors:
-        try:
-            return self.apply(values)
-        except FormRejected as error:
-            return error.errors
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The worker's message that it is done: close with its sentence, or show why not."""
-        if event.worker.group != "passphrase" or event.state is not WorkerState.SUCCESS:
-            return
-        result = event.worker.result
-        if isinstance(result, str):
-            self.dismiss(result)
-        elif isinstance(result, FieldErrors):
-            self._failed(result)
-
-    def _failed(self, errors: FieldErrors) -> None:
-        self._busy = False
-        self.query_one("#dialog-box").loading = False
-        self.show_errors(errors)
+        self.save_then_close(lambda: self.apply(values), refused)
+        box.loading = saving_on(self)  # nothing typed changes under a running change
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import sys
 import time
@@ -35,10 +36,10 @@ from kiosk import facts
 from kiosk.clock import Clock, SystemClock
 from kiosk.crash import EXIT_INTERNAL_ERROR, safe_crash_report
 from kiosk.i18n import _, ngettext
-from kiosk.session import Session
 from kiosk.validators import neutralise
 from screens.nav import NAV, NavEntry
 from screens.shell import DemoCredentials, KioskShell, StoreChanged
+from screens.widgets.saving import after_save, save_in_thread, save_pending, say_still_saving
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from textual.actions import ActionParseResult
     from textual.dom import DOMNode
 
+    from kiosk.session import Session
     from store import KdfParams, Store
 
 SETTLE_ROUNDS = 6  # message hops from a field's Enter to the focus moving, with margin
@@ -141,6 +143,11 @@ class KioskApp(App[int]):
         self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
         self._show_front_door()
 
+    def on_ready(self) -> None:
+        """The first screen is up: the cycle collector runs again (``kiosk.cli.main``
+        holds it off while kiosk starts; nothing to do when it was not held)."""
+        self.call_after_refresh(gc.enable)
+
     def _show_front_door(self) -> None:
         from store import peek
 
@@ -163,6 +170,8 @@ class KioskApp(App[int]):
 
     def start_session(self, store: Store) -> None:
         """Called by the unlock screen or the setup wizard with the opened store."""
+        from kiosk.session import Session  # TinyDB: not needed before the store is open
+
         self._session = Session(store=store, clock=self.clock)
         self._seen_generation = store.generation
         self._last_key = time.monotonic()
@@ -212,28 +221,23 @@ class KioskApp(App[int]):
             "Their names and dates stay for the audit trail."
         )
 
+        def erased(people: list[int]) -> None:
+            self.notify(
+                ngettext(
+                    "Personal details erased for {n} person who left.",
+                    "Personal details erased for {n} people who left.",
+                    len(people),
+                ).format(n=len(people))
+            )
+
         def answered(erase: bool | None) -> None:
             if erase and self._session is session:
-                erased = retention.erase_due(session.store, session.clock.today())
-                self.notify(
-                    ngettext(
-                        "Personal details erased for {n} person who left.",
-                        "Personal details erased for {n} people who left.",
-                        len(erased),
-                    ).format(n=len(erased))
+                today = session.clock.today()
+                save_in_thread(
+                    self.screen, lambda: retention.erase_due(session.store, today), erased
                 )
 
         self.push_screen(ConfirmDialog(_("Leavers' details"), text, _("Erase")), answered)
-
-    async def action_quit(self) -> None:
-        """Quit, but never silently past a recovery key on screen and not yet checked:
-        the store or the new key already exists, and the key cannot be shown again."""
-        from screens.dialogs.recovery_guard import ask_before_losing_key, recovery_key_pending
-
-        if recovery_key_pending(self.screen_stack):
-            ask_before_losing_key(self, self.exit)
-            return
-        self.exit()
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:
@@ -242,6 +246,10 @@ class KioskApp(App[int]):
     def action_lock(self) -> None:
         """Forget the key and every screen that shows personal data."""
         if self._session is None:
+            return
+        if save_pending(self):  # the save holds the store: lock the moment it is done
+            say_still_saving(self.screen)
+            after_save(self, self.action_lock)
             return
         session, self._session = self._session, None
         self._clear_stack()
@@ -340,6 +348,7 @@ class KioskApp(App[int]):
     def _check_idle(self) -> None:
         if (
             self._session is not None
+            and not save_pending(self)  # the settings read would wait for the save
             and time.monotonic() - self._last_key >= self.idle_limit_seconds()
         ):
             self.action_lock()
@@ -351,8 +360,8 @@ class KioskApp(App[int]):
         idle check reads the settings) takes the other process's save in, after which
         ``changed()`` is false although the screen still shows the old state.
         """
-        if self._session is None:
-            return
+        if self._session is None or save_pending(self):
+            return  # during our own save, a read would wait on its lock: next poll
         store = self._session.store
         from store import StoreError
 
@@ -363,7 +372,7 @@ class KioskApp(App[int]):
             # taken in quietly: the session locks and says why. Anything else (busy, a
             # passing problem) is reported on the next save.
             if getattr(error, "code", "") in {"damaged", "tampered", "rollback"}:
-                self._store_problem(error, screen_broken=False)
+                self.store_problem(error)
             return
         if store.generation == self._seen_generation:
             return
@@ -381,6 +390,9 @@ class KioskApp(App[int]):
         """Open the named screen (see :data:`screens.nav.NAV`) over the current one: the
         one way any screen, key or palette entry navigates."""
         if self._session is None:
+            return
+        if save_pending(self):  # the new screen would read the store under the save's lock
+            say_still_saving(self.screen)
             return
         for entry in NAV:
             if entry.name == name:
@@ -406,6 +418,25 @@ class KioskApp(App[int]):
 
     def action_open(self, name: str) -> None:
         self.open_screen(name)
+
+    async def action_quit(self) -> None:
+        """Quit, but never in the middle of a save: it finishes (or fails and says so)
+        first, then kiosk quits. Nor silently past a recovery key on screen and not yet
+        checked: the store or the new key already exists, and the key cannot be shown
+        again, so that is asked first."""
+        from screens.dialogs.recovery_guard import ask_before_losing_key, recovery_key_pending
+
+        if recovery_key_pending(self.screen_stack):
+            ask_before_losing_key(self, self._quit_after_save)
+            return
+        self._quit_after_save()
+
+    def _quit_after_save(self) -> None:
+        if save_pending(self):
+            say_still_saving(self.screen)
+            after_save(self, self.exit)
+            return
+        self.exit()
 
     def action_help(self) -> None:
         """The FAQ in kiosk's words (``?`` or F1 anywhere, locked or not: no personal data)."""
@@ -461,7 +492,7 @@ class KioskApp(App[int]):
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except StoreError as error:
-            self._store_problem(error, screen_broken=False)
+            self.store_problem(error)
             return True
 
     def _handle_exception(self, error: Exception) -> None:
@@ -471,11 +502,13 @@ class KioskApp(App[int]):
         from store import StoreError
 
         if isinstance(error, StoreError) and self._session is not None:
-            self.call_later(self._store_problem, error, True)
+            self.call_later(self.store_problem, error, True)
             return
         super()._handle_exception(error)
 
-    def _store_problem(self, error: Exception, screen_broken: bool) -> None:
+    def store_problem(self, error: Exception, screen_broken: bool = False) -> None:
+        """A store error met by a key's action or a save's worker, told in a sentence;
+        the session locks when the store can no longer be trusted or the screen broke."""
         from kiosk.store_errors import describe_store_error
 
         message = describe_store_error(error)

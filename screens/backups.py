@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
@@ -25,13 +24,12 @@ from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
 
 if TYPE_CHECKING:
     from store import Generation
-
-_OLD_PASSPHRASE = "old passphrase needed"  # a marker, never shown
 
 
 class BackupsScreen(KioskScreen):
@@ -130,40 +128,45 @@ class BackupsScreen(KioskScreen):
         lock; the screen shows that it is working and keeps answering keys meanwhile."""
         if self._busy:
             return
-        self._busy = True
-        self.query_one("#backups-table", DataTable).loading = True
-        self.sub_title = _("Restoring generation {n}\u2026").format(n=gen.generation)
-        self._restore_in_thread(gen, passphrase)
+        table = self.query_one("#backups-table", DataTable)
+        store = self.session.store
 
-    @work(thread=True, exclusive=True, group="restore")
-    def _restore_in_thread(self, gen: Generation, passphrase: str | None) -> None:
-        from store import NotOpenable, StoreError, WrongPassphrase
+        def refused(error: Exception) -> bool:
+            from store import NotOpenable, StoreError, WrongPassphrase
 
-        outcome: str | None = None
-        try:
-            self.session.store.restore(gen.path, passphrase=passphrase)
-        except NotOpenable:
-            outcome = _OLD_PASSPHRASE
-        except WrongPassphrase:
-            outcome = _("That is not the passphrase you had then; nothing was restored.")
-        except StoreError as error:
-            outcome = describe_store_error(error)
-        self.app.call_from_thread(self._restored, gen, outcome)
+            self._busy = False
+            table.loading = False
+            self.sub_title = _("Backups")
+            if isinstance(error, NotOpenable):
+                self.app.push_screen(
+                    OldPassphraseDialog(gen.generation),
+                    lambda old: self._restore(gen, old) if old else None,
+                )
+            elif isinstance(error, WrongPassphrase):
+                self.notify(
+                    _("That is not the passphrase you had then; nothing was restored."),
+                    severity="error",
+                )
+            elif isinstance(error, StoreError):
+                self.notify(describe_store_error(error), severity="error")
+            else:
+                return False
+            return True
 
-    def _restored(self, gen: Generation, outcome: str | None) -> None:
+        if save_in_thread(
+            self,
+            lambda: store.restore(gen.path, passphrase=passphrase),
+            lambda _done: self._restored(gen),
+            refused=refused,
+            working=_("Restoring generation {n}\u2026").format(n=gen.generation),
+        ):
+            self._busy = True
+            table.loading = True
+            self.sub_title = _("Restoring generation {n}\u2026").format(n=gen.generation)
+
+    def _restored(self, gen: Generation) -> None:
         self._busy = False
         self.query_one("#backups-table", DataTable).loading = False
-        if outcome is _OLD_PASSPHRASE:
-            self.sub_title = _("Backups")
-            self.app.push_screen(
-                OldPassphraseDialog(gen.generation),
-                lambda old: self._restore(gen, old) if old else None,
-            )
-            return
-        if outcome is not None:
-            self.sub_title = _("Backups")
-            self.notify(outcome, severity="error")
-            return
         self.notify(
             _("Generation {n} restored. The records it replaced are kept as a generation.").format(
                 n=gen.generation

@@ -18,15 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from kiosk import calls, facts, records
+from kiosk import facts, records, tickets
 from kiosk.clock import LONDON
-from kiosk.forms import FormRejected
 from kiosk.i18n import _
 from kiosk.model import LocalSupport
 from kiosk.nas_hours import describe, nas_status
 from kiosk.timefmt import time_of_day
 from kiosk.validators import display_phone
-from screens.dialogs.field_dialog import Field, FieldDialog
+from screens.dialogs.field_dialog import Field, FieldDialog, form_errors
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
@@ -98,9 +97,7 @@ def _link_rows() -> list[Row]:
             ),
             facts.NHSMAIL_PORTAL_URL,
         ),
-        Row(
-            _("Attachments open only after ticking 'This is a private computer' at sign-in.")
-        ),
+        Row(_("Attachments open only after ticking 'This is a private computer' at sign-in.")),
         Row(
             _("Starter guide for social care: {url}").format(url=facts.STARTER_GUIDE_URL),
             facts.STARTER_GUIDE_URL,
@@ -222,13 +219,11 @@ class LocalSupportDialog(FieldDialog[LocalSupport]):
         )
 
     def submit(self, values: dict[str, str]) -> LocalSupport | None:
-        try:
-            return calls.save_local_support(
-                self.session.store,
-                values["name"],
-                values["email"],
-                values["phone"],
-            )
-        except FormRejected as problem:
-            self.show_errors(problem.errors)
-            return None
+        store = self.session.store
+        self.save_then_close(
+            lambda: tickets.save_local_support(
+                store, values["name"], values["email"], values["phone"]
+            ),
+            form_errors,
+        )
+        return None

@@ -33,6 +33,7 @@ from screens.person_form import field_widgets, fill_form, read_form, show_field_
 from screens.widgets.draft import DraftPanel
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Choice
 from screens.widgets.wizard import WizardScreen, wizard_css
@@ -384,13 +385,15 @@ class JoinerWizard(WizardScreen):
         if person is not None and person.status is PersonStatus.JOINER:
             self.notify(_("A joiner request is already open for this person."), severity="error")
             return
-        self.recorded = record_joiner(
-            self.session.store,
-            site.id,
-            self._details,
-            self._role,
-            self.session.clock.today(),
-            person_id=self._prefill_id,
+        store, details, role = self.session.store, self._details, self._role
+        today, person_id = self.session.clock.today(), self._prefill_id
+        save_in_thread(
+            self,
+            lambda: record_joiner(store, site.id, details, role, today, person_id=person_id),
+            self._recorded,
         )
+
+    def _recorded(self, recorded: tuple[int, int]) -> None:
+        self.recorded = recorded
         self._show_done()
         self.notify(_("Joiner request recorded."))

@@ -32,6 +32,7 @@ from kiosk.validators import ValidationError, parse_day
 from screens.widgets.draft import DraftPanel
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread, told
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect
 from screens.widgets.toggles import Check
 from screens.widgets.wizard import WizardScreen, wizard_css
@@ -376,17 +377,23 @@ class LeaverWizard(WizardScreen):
         assert person is not None and self._leaving is not None
         site = self._sender(person)
         removed = bool(person.access) and self.query_one("#access-removed", Checkbox).value
-        try:
-            self.request_id = record_leaver(
-                self.session.store,
+        store, leaving, today = self.session.store, self._leaving, self.session.clock.today()
+
+        def recorded(request_id: int | None) -> None:
+            self.request_id = request_id
+            self._show_done()
+            self.notify(_("Leaver recorded."))
+
+        save_in_thread(  # off the event loop (screens/widgets/saving.py)
+            self,
+            lambda: record_leaver(
+                store,
                 person.id,
-                self._leaving,
-                self.session.clock.today(),
+                leaving,
+                today,
                 site_id=site.id if site else None,
                 access_removed=removed,
-            )
-        except ValidationError as error:
-            self.notify(error.message, severity="error")
-            return
-        self._show_done()
-        self.notify(_("Leaver recorded."))
+            ),
+            recorded,
+            refused=told(self, ValidationError),
+        )

@@ -51,6 +51,7 @@ from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
 from screens.widgets.key_guide import KeyGuide
+from screens.widgets.saving import save_in_thread
 from screens.widgets.table import FIRST_ROWS, RowFeeder, cursor_key, name_cell
 from screens.widgets.text import Literal
 
@@ -411,6 +412,10 @@ class PeopleScreen(KioskScreen):
         if first_login_deadline(person) is None:
             self.notify(_("No first sign-in is pending for this person."), severity="warning")
             return
-        record_first_login(self.session.store, person.id, self.session.clock.today())
-        self.notify(_("First sign-in recorded: the 30-day count starts again today."))
-        self.refresh_data()
+        store, today = self.session.store, self.session.clock.today()
+
+        def recorded(_result: object) -> None:
+            self.notify(_("First sign-in recorded: the 30-day count starts again today."))
+            self.refresh_data()
+
+        save_in_thread(self, lambda: record_first_login(store, person.id, today), recorded)

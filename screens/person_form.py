@@ -24,10 +24,11 @@ from kiosk import records
 from kiosk.forms import FieldErrors
 from kiosk.i18n import N_, _
 from kiosk.model import Role
-from kiosk.people import PersonForm, add_person, edit_person, form_of
+from kiosk.people import PersonForm, Saved, add_person, edit_person, form_of
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
 
 FIELD_LABELS: dict[str, str] = {
@@ -175,9 +176,13 @@ class PersonFormScreen(KioskScreen):
                 value = self.query_one(f"#person-access-{site_id}", Select).value
                 if value in ("owner", "member"):
                     access[site_id] = Role(str(value))
-            saved = add_person(self.session.store, form, today, access)
+            store = self.session.store
+            save_in_thread(self, lambda: add_person(store, form, today, access), self._saved)
         else:
-            saved = edit_person(self.session.store, self._person_id, form, today)
+            store, person_id = self.session.store, self._person_id
+            save_in_thread(self, lambda: edit_person(store, person_id, form, today), self._saved)
+
+    def _saved(self, saved: Saved) -> None:
         show_field_errors(self, "person", FIELDS, saved.errors)
         if not saved.ok:
             self.notify(_("Check the fields marked in red."), severity="error")

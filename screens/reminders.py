@@ -53,6 +53,7 @@ from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread, told
 from screens.widgets.table import FIRST_ROWS, RowFeeder, name_cell
 from screens.widgets.text import Literal, LiteralLabel, LiteralTable
 
@@ -60,12 +61,23 @@ MARK = "\u2714"
 # An account created but never signed in is not cover (kiosk.coverage, and People's one
 # status, PersonCode.FIRST_SIGN_IN): it has a band of its own, never "Active".
 FIRST_SIGN_IN_BAND = "first_sign_in"
+# Joiners and leavers in progress are not cover either, whatever their account's state:
+# their band is their one status (People's Joining/Leaving), never "Active".
+JOINING_BAND = "joining"
+LEAVING_BAND = "leaving"
+_PROGRESS_BANDS = {
+    PersonCode.FIRST_SIGN_IN: FIRST_SIGN_IN_BAND,
+    PersonCode.JOINING: JOINING_BAND,
+    PersonCode.LEAVING: LEAVING_BAND,
+}
 BANDS: tuple[str, ...] = (
     LifecycleState.GONE.value,
     LifecycleState.DELETED.value,
     LifecycleState.INACTIVE.value,
     LifecycleState.DUE_SOON.value,
     FIRST_SIGN_IN_BAND,
+    JOINING_BAND,
+    LEAVING_BAND,
     LifecycleState.ACTIVE.value,
     LifecycleState.DISABLED.value,
 )  # kiosk.lifecycle.URGENCY_ORDER, with first sign-in pending before Active
@@ -75,18 +87,18 @@ BAND_STYLES = {
     LifecycleState.INACTIVE.value: "bold yellow",
     LifecycleState.DUE_SOON.value: "bold yellow",
     FIRST_SIGN_IN_BAND: "bold yellow",
+    JOINING_BAND: "bold",
+    LEAVING_BAND: "bold",
     LifecycleState.ACTIVE.value: "bold green",
     LifecycleState.DISABLED.value: "bold",
 }
 
 
-
 def _band_of(person: Person, state: AccountState, today: date) -> str:
-    """The band a person's row goes in: first sign-in pending by the one status (as People
-    and cover read it), else the account's lifecycle state."""
-    if person_status(person, today).code is PersonCode.FIRST_SIGN_IN:
-        return FIRST_SIGN_IN_BAND
-    return state.state.value
+    """The band a person's row goes in: joining, leaving or first sign-in pending by the
+    one status (as People and cover read it), else the account's lifecycle state."""
+    progress = _PROGRESS_BANDS.get(person_status(person, today).code)
+    return progress if progress is not None else state.state.value
 
 
 def _band_title(band: str) -> str:
@@ -96,6 +108,8 @@ def _band_title(band: str) -> str:
         LifecycleState.INACTIVE.value: _("Inactive"),
         LifecycleState.DUE_SOON.value: _("Due soon"),
         FIRST_SIGN_IN_BAND: _("Cannot sign in yet: not cover"),
+        JOINING_BAND: _("Joining: not cover yet"),
+        LEAVING_BAND: _("Leaving: not cover"),
         LifecycleState.ACTIVE.value: _("Active"),
         LifecycleState.DISABLED.value: _("Disabled for leave"),
     }
@@ -105,8 +119,9 @@ def _band_title(band: str) -> str:
 def _band_label(band: str) -> str:
     """The band's word in the summary line (short: the line must fit 80 columns; the
     rows of that band say "(new)" too)."""
-    if band == FIRST_SIGN_IN_BAND:
-        return _("New")
+    words = {FIRST_SIGN_IN_BAND: _("New"), JOINING_BAND: _("Joining"), LEAVING_BAND: _("Leaving")}
+    if band in words:
+        return words[band]
     return state_label(LifecycleState(band))
 
 
@@ -118,6 +133,8 @@ def _band_date_meaning(band: str) -> str:
         LifecycleState.INACTIVE.value: _("sign in by"),
         LifecycleState.DUE_SOON.value: _("sign in by"),
         FIRST_SIGN_IN_BAND: _("first sign-in by"),
+        JOINING_BAND: _("sign in by"),
+        LEAVING_BAND: _("sign in by"),
         LifecycleState.ACTIVE.value: _("sign in by"),
         LifecycleState.DISABLED.value: _("kept until"),
     }
@@ -391,11 +408,15 @@ class RemindersScreen(KioskScreen):
             self.notify(_("Highlight a person or mark some with space first."), severity="warning")
             return
         today = self.session.clock.today()
-        try:
-            saved = record_activity(self.session.store, [p.id for p in people], day, today)
-        except ActivityError as error:
-            self.notify(str(error), severity="error", timeout=8)
-            return
+        store, ids = self.session.store, [p.id for p in people]
+        save_in_thread(
+            self,
+            lambda: record_activity(store, ids, day, today),
+            lambda saved: self._recorded(saved, day, today),
+            refused=told(self, ActivityError),
+        )
+
+    def _recorded(self, saved: list[Person], day: date, today: date) -> None:
         self._marked.clear()
         when = _("today") if day == today else timefmt.day(day)
         self.notify(
@@ -429,20 +450,23 @@ class RemindersScreen(KioskScreen):
         def done(sent: bool | None) -> None:
             if not sent:
                 return
-            try:
-                record_leave_request(
-                    self.session.store, person.id, site.id, self.session.clock.today()
+            store, today = self.session.store, self.session.clock.today()
+
+            def recorded(_result: object) -> None:
+                message = (
+                    _("Recorded: {name}'s account re-enabled; they must sign in within 30 days.")
+                    if enabling
+                    else _("Recorded: {name}'s account disabled for long-term leave.")
                 )
-            except ActivityError as error:
-                self.notify(str(error), severity="error", timeout=8)
-                return
-            message = (
-                _("Recorded: {name}'s account re-enabled; they must sign in within 30 days.")
-                if enabling
-                else _("Recorded: {name}'s account disabled for long-term leave.")
+                self.notify(message.format(name=person.full_name))
+                self.refresh_data()
+
+            save_in_thread(
+                self,
+                lambda: record_leave_request(store, person.id, site.id, today),
+                recorded,
+                refused=told(self, ActivityError),
             )
-            self.notify(message.format(name=person.full_name))
-            self.refresh_data()
 
         self.app.push_screen(DraftDialog(draft, enabling), done)
 

@@ -37,6 +37,7 @@ from screens.dialogs.save_file import save_to_drafts
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread, told
 from screens.widgets.text import Literal, say
 
 
@@ -111,18 +112,16 @@ class ReportScreen(KioskScreen):
             self.refresh_data()
 
     def action_write_report(self) -> None:
-        session = self.session
-        try:
-            html, _sites = make_report(
-                session.store,
-                self._ods(),
-                now=session.clock.now(),
-                as_of=session.clock.today(),
-                render=render_report,
-            )
-        except ReportError as error:
-            self.notify(str(error), severity="error")
-            return
+        session, ods = self.session, self._ods()
+        now, today = session.clock.now(), session.clock.today()
+        save_in_thread(  # the audit entry is a save: off the event loop
+            self,
+            lambda: make_report(session.store, ods, now=now, as_of=today, render=render_report),
+            lambda made: self._write_report(made[0]),
+            refused=told(self, ReportError, timeout=10),
+        )
+
+    def _write_report(self, html: str) -> None:
         path = save_to_drafts(
             self,
             html,
@@ -145,10 +144,16 @@ class ReportScreen(KioskScreen):
         except ReportError as error:
             self.notify(str(error), severity="error")
             return
-        record_generation(session.store, ACTION_CARD, sites)
+        save_in_thread(  # the audit entry is a save: off the event loop
+            self,
+            lambda: record_generation(session.store, ACTION_CARD, sites),
+            lambda _done: self._write_card(sites),
+        )
+
+    def _write_card(self, sites: list[Site]) -> None:
         path = save_to_drafts(
             self,
-            call_card(sites, session.clock.today()),
+            call_card(sites, self.session.clock.today()),
             f"call-card-{self._ods() or 'all-sites'}",
             _("Saved the call card to {path}. It holds no personal data: print it for the wall."),
             suffix=".html",

@@ -8,6 +8,8 @@ ticket (and, for a new account, its NHSmail address), or rejected with the reaso
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -31,7 +33,7 @@ from screens.dialogs.answer import AnswerDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
-from screens.widgets.table import cursor_key, fit, keep_cursor
+from screens.widgets.table import FIRST_ROWS, RowFeeder, cursor_key, fit, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
 
 PERSON_MIN_WIDTH = 8  # a name cut shorter than this says nothing
@@ -51,6 +53,7 @@ class RequestsScreen(KioskScreen):
         self._requests: dict[str, NasRequest] = {}
         self._people: dict[int, Person] = {}
         self._sites: dict[int, Site] = {}
+        self._feeder: RowFeeder[NasRequest] = RowFeeder(self)
 
     def compose(self) -> ComposeResult:
         yield KioskHeader()
@@ -95,6 +98,21 @@ class RequestsScreen(KioskScreen):
         widths[person] = max(PERSON_MIN_WIDTH, min(widths[person], left))
         return widths
 
+    def _cells(self, request: NasRequest, today: date) -> tuple[str, ...]:
+        """One request's row, as text (the widths are measured on it before it is shown)."""
+        person = self._people.get(request.person_id or 0)
+        site = self._sites.get(request.site_id)
+        late = is_overdue(request, today)
+        return (
+            timefmt.day(request.sent, "short"),
+            kind_label(request.kind),
+            person.full_name if person else "\u2014",
+            site.ods_code if site else "?",
+            ("! " if late else "") + status_label(request.status),
+            str(days_since_sent(request, request.resolved or today)),
+            request.ticket or "\u2014",
+        )
+
     def refresh_data(self) -> None:
         db = self.session.db()
         today = self.session.clock.today()
@@ -105,35 +123,26 @@ class RequestsScreen(KioskScreen):
         shown.sort(key=lambda r: (r.status is not RequestStatus.OPEN, -r.sent.toordinal(), -r.id))
         table = self.query_one("#requests-table", DataTable)
         keep = table.cursor_row
-        self._requests = {}
-        rows: list[tuple[str, ...]] = []
-        for request in shown:
-            self._requests[str(request.id)] = request
-            person = self._people.get(request.person_id or 0)
-            site = self._sites.get(request.site_id)
-            late = is_overdue(request, today)
-            rows.append(
-                (
-                    timefmt.day(request.sent, "short"),
-                    kind_label(request.kind),
-                    person.full_name if person else "\u2014",
-                    site.ods_code if site else "?",
-                    ("! " if late else "") + status_label(request.status),
-                    str(days_since_sent(request, request.resolved or today)),
-                    request.ticket or "\u2014",
-                )
-            )
-        widths = self._widths(rows)
         table.clear()
+        self._requests = {str(request.id): request for request in shown}
+        rows = [self._cells(request, today) for request in shown]
+        widths = self._widths(rows)
         for (key, _label), width in zip(self._labels(), widths, strict=True):
             column = table.columns[ColumnKey(key)]
             column.auto_width = False
             column.width = width
         name_at = [key for key, _label in self._labels()].index("person")
-        for key, row in zip(self._requests, rows, strict=True):
-            cells = list(row)
-            cells[name_at] = fit(cells[name_at], widths[name_at])
-            table.add_row(*cells, key=key)
+        cells_of = {str(request.id): row for request, row in zip(shown, rows, strict=True)}
+
+        def add(batch: Sequence[NasRequest]) -> None:
+            for request in batch:
+                cells = list(cells_of[str(request.id)])
+                cells[name_at] = fit(cells[name_at], widths[name_at])
+                table.add_row(*cells, key=str(request.id))
+
+        # A screenful at once, the rest in batches after each refresh (as People and
+        # Logins): at a care group's scale, all requests ("a") are thousands of rows.
+        self._feeder.feed(shown, add, first=max(FIRST_ROWS, keep + 1))
         open_count = sum(1 for r in every if r.status is RequestStatus.OPEN)
         self.sub_title = (
             _("All requests ({open} open)").format(open=open_count)

@@ -24,6 +24,7 @@ from kiosk.people import apply_decisions, record_review, with_access_at
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread
 from screens.widgets.table import cursor_key, fit, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
 from screens.widgets.toggles import Check
@@ -219,9 +220,15 @@ class ReviewScreen(KioskScreen):
             )
             confirm.focus()
             return
-        changed = record_review(
-            self.session.store, site.id, self._decisions, self.session.clock.today()
+        store, decisions = self.session.store, dict(self._decisions)
+        today = self.session.clock.today()
+        save_in_thread(
+            self,
+            lambda: record_review(store, site.id, decisions, today),
+            lambda changed: self._recorded(site, changed),
         )
+
+    def _recorded(self, site: Site, changed: int) -> None:
         self.notify(
             _("Review of {ods} recorded ({n} changed).").format(ods=site.ods_code, n=changed)
         )

@@ -5,8 +5,8 @@ copied (``c``); a drafted email can be copied whole (``e``); ``s`` saves the who
 as printable text. Steps that need details ask for them in a small form: the new owner
 (``o``), the ticket being escalated (``t``), the person without mailbox access (``p``),
 and the record of the call or email (``r``); those forms are in
-:mod:`screens.script_run_dialogs`. The wording lives in :mod:`kiosk.scripts`
-and every write in :mod:`kiosk.calls`; this screen only gathers input and renders.
+:mod:`screens.script_run_dialogs`. The wording lives in :mod:`kiosk.call_scripts`
+and every write in :mod:`kiosk.tickets`; this screen only gathers input and renders.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk import calls, records, scripts, timefmt
-from kiosk.calls import NewOwner
+from kiosk import call_scripts, records, scripts, tickets, timefmt
 from kiosk.i18n import _
-from kiosk.model import NasContact, PersonStatus, Site
+from kiosk.model import PersonStatus, Site, TicketEntry
 from kiosk.scripts import FilledLine, FilledStep, Form, LineKind, Script, ScriptContext
+from kiosk.tickets import NewOwner
 from screens.dialogs.save_file import save_to_drafts
 from screens.script_run_dialogs import (
     OwnerDialog,
@@ -60,13 +60,13 @@ class ScriptRunScreen(KioskScreen):
 
     def __init__(
         self,
-        script_id: str = calls.SCRIPT_NO_ACCESS,
+        script_id: str = tickets.SCRIPT_NO_ACCESS,
         *,
         site_id: int | None = None,
         contact_id: int | None = None,
     ) -> None:
         super().__init__()
-        self.script: Script = scripts.script(script_id)
+        self.script: Script = call_scripts.script(script_id)
         self.site_id = site_id
         self.contact_id = contact_id
         self.step = 0
@@ -122,12 +122,12 @@ class ScriptRunScreen(KioskScreen):
         self._prefilled = True
         if self.contact_id is None:
             return
-        found = calls.contact(self.session.db(), self.contact_id)
+        found = tickets.entry(self.session.db(), self.contact_id)
         if found is None:
             return
         self.ticket = found.ticket
         self.call_at = found.at
-        self.no_access = found.script == calls.SCRIPT_NO_ACCESS
+        self.no_access = found.script == tickets.SCRIPT_NO_ACCESS
         if self.site_id is None:
             self.site_id = found.site_id
 
@@ -301,15 +301,15 @@ class ScriptRunScreen(KioskScreen):
         person = records.person(self.session.db(), self.owner.person_id)
         if person is None:
             return ""
-        return calls.new_owner_warning(person, self.session.clock.today())
+        return tickets.new_owner_warning(person, self.session.clock.today())
 
     def action_ticket(self) -> None:
         db = self.session.db()
         site = self.site()
         open_tickets = [
             c
-            for c in calls.log(db)
-            if calls.is_unresolved(c) and (site is None or c.site_id == site.id)
+            for c in tickets.log(db)
+            if tickets.is_unresolved(c) and (site is None or c.site_id == site.id)
         ]
         self.app.push_screen(
             TicketDialog(open_tickets, self.ticket, self.call_at, self.contact_id),
@@ -355,16 +355,16 @@ class ScriptRunScreen(KioskScreen):
                 RecordCallDialog(site, self.owner, now, self.ticket), self._call_recorded
             )
         else:
-            escalates = self.contact_id if self.script.id == calls.SCRIPT_ESCALATE else None
+            escalates = self.contact_id if self.script.id == tickets.SCRIPT_ESCALATE else None
             self.app.push_screen(
                 RecordEmailDialog(site, self.script.id, now, self.ticket, escalates),
                 self._email_recorded,
             )
 
-    def _call_recorded(self, done: calls.NoAccessRecord | None) -> None:
+    def _call_recorded(self, done: tickets.NoAccessRecord | None) -> None:
         if done is None:
             return
-        saved = calls.contact(self.session.db(), done.contact_id)
+        saved = tickets.entry(self.session.db(), done.entry_id)
         if saved is not None:
             self.ticket, self.call_at, self.follow_up = saved.ticket, saved.at, saved.follow_up
         if self.owner is not None and self.owner.person_id is None:
@@ -379,7 +379,7 @@ class ScriptRunScreen(KioskScreen):
         self.notify(_("Call recorded."))
         self.refresh_data()
 
-    def _email_recorded(self, saved: NasContact | None) -> None:
+    def _email_recorded(self, saved: TicketEntry | None) -> None:
         if saved is None:
             return
         self.follow_up = saved.follow_up

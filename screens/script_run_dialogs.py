@@ -3,24 +3,24 @@ without mailbox access, and the record of the call or of the email.
 
 Opened only by :class:`screens.script_run.ScriptRunScreen` (``o``, ``t``, ``p``, ``r``),
 so they live beside it rather than in :mod:`screens.dialogs`; apart, so that the screen
-reads as a screen. Each checks through a domain function (:mod:`kiosk.calls`,
+reads as a screen. Each checks through a domain function (:mod:`kiosk.tickets`,
 :mod:`kiosk.validators`) and shows the messages beside their fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from kiosk import calls, timefmt
-from kiosk.calls import NewOwner
+from kiosk import tickets, timefmt
 from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import _
-from kiosk.model import NasContact, Person, Site
+from kiosk.model import Person, Site, TicketEntry
 from kiosk.nas_hours import parse_london
+from kiosk.tickets import NewOwner
 from kiosk.validators import (
     ValidationError,
     parse_day,
@@ -28,7 +28,13 @@ from kiosk.validators import (
     validate_nhsmail,
     validate_ticket,
 )
-from screens.dialogs.field_dialog import Field, FieldDialog, day_text, optional_value
+from screens.dialogs.field_dialog import (
+    Field,
+    FieldDialog,
+    day_text,
+    form_errors,
+    optional_value,
+)
 from screens.widgets.text import LiteralLabel, LiteralSelect, one_line
 
 _NEW = "new"
@@ -102,7 +108,7 @@ class OwnerDialog(FieldDialog[NewOwner]):
         if person is not None:
             return NewOwner.from_person(person)
         try:
-            return calls.new_owner_from_form(
+            return tickets.new_owner_from_form(
                 values["full_name"],
                 values["personal_mobile"],
                 values["personal_email"],
@@ -118,7 +124,7 @@ class TicketDialog(FieldDialog[tuple[str, datetime | None, int | None]]):
 
     def __init__(
         self,
-        open_tickets: Sequence[NasContact],
+        open_tickets: Sequence[TicketEntry],
         ticket: str,
         call_at: datetime | None,
         contact_id: int | None,
@@ -241,7 +247,7 @@ class PersonDialog(FieldDialog[tuple[str, str]]):
         return name, nhsmail
 
 
-class RecordCallDialog(FieldDialog[calls.NoAccessRecord]):
+class RecordCallDialog(FieldDialog[tickets.NoAccessRecord]):
     """After the no-access call: its ticket, time and notes, saved with the new owner."""
 
     def __init__(self, site: Site, owner: NewOwner, now: datetime, ticket: str) -> None:
@@ -259,7 +265,7 @@ class RecordCallDialog(FieldDialog[calls.NoAccessRecord]):
                 Field(
                     "follow_up",
                     _("Follow up on"),
-                    day_text(calls.default_follow_up(today)),
+                    day_text(tickets.default_follow_up(today)),
                     _("DD/MM/YYYY"),
                 ),
                 Field("notes", _("Notes"), "", _("what NAS said, who you spoke to")),
@@ -272,7 +278,7 @@ class RecordCallDialog(FieldDialog[calls.NoAccessRecord]):
         self._owner = owner
         self._today = today
 
-    def submit(self, values: dict[str, str]) -> calls.NoAccessRecord | None:
+    def submit(self, values: dict[str, str]) -> tickets.NoAccessRecord | None:
         errors = FieldErrors()
         at: datetime | None = None
         try:
@@ -283,25 +289,29 @@ class RecordCallDialog(FieldDialog[calls.NoAccessRecord]):
         if at is None or errors:
             self.show_errors(errors)
             return None
-        session = self.session
-        try:
-            return calls.record_no_access_call(
-                session.store,
-                site_id=self._site.id,
-                at=at,
-                owner=self._owner,
+        store, site_id, owner, when = self.session.store, self._site.id, self._owner, at
+
+        def refused(error: Exception) -> Mapping[str, str] | None:
+            if isinstance(error, KeyError):
+                return {"_form": _("The chosen person is no longer on record.")}
+            return form_errors(error)
+
+        self.save_then_close(
+            lambda: tickets.record_no_access_call(
+                store,
+                site_id=site_id,
+                at=when,
+                owner=owner,
                 ticket=values["ticket"],
                 notes=values["notes"],
                 follow_up=follow_up,
-            )
-        except FormRejected as problem:
-            self.show_errors(problem.errors)
-        except KeyError:
-            self.show_errors(FieldErrors.form(_("The chosen person is no longer on record.")))
+            ),
+            refused,
+        )
         return None
 
 
-class RecordEmailDialog(FieldDialog[NasContact]):
+class RecordEmailDialog(FieldDialog[TicketEntry]):
     """An email sent to NAS: its ticket if known, when to follow up, notes."""
 
     def __init__(
@@ -319,7 +329,7 @@ class RecordEmailDialog(FieldDialog[NasContact]):
                 Field(
                     "follow_up",
                     _("Follow up on"),
-                    day_text(calls.default_follow_up(now.date())),
+                    day_text(tickets.default_follow_up(now.date())),
                     _("DD/MM/YYYY"),
                 ),
                 Field("notes", _("Notes"), ""),
@@ -331,26 +341,31 @@ class RecordEmailDialog(FieldDialog[NasContact]):
         self._now = now
         self._escalates = escalates
 
-    def submit(self, values: dict[str, str]) -> NasContact | None:
+    def submit(self, values: dict[str, str]) -> TicketEntry | None:
         errors = FieldErrors()
         follow_up = optional_value(values, "follow_up", parse_day, errors)
         if errors:
             self.show_errors(errors)
             return None
-        session = self.session
-        try:
-            return calls.record_email(
-                session.store,
-                site_id=self._site.id,
-                at=self._now,
-                script=self._script_id,
+        store, site_id, now = self.session.store, self._site.id, self._now
+        script, escalates = self._script_id, self._escalates
+
+        def refused(error: Exception) -> Mapping[str, str] | None:
+            if isinstance(error, KeyError):
+                return {"_form": _("The escalated ticket is no longer in the log.")}
+            return form_errors(error)
+
+        self.save_then_close(
+            lambda: tickets.record_email(
+                store,
+                site_id=site_id,
+                at=now,
+                script=script,
                 ticket=values["ticket"],
                 notes=values["notes"],
                 follow_up=follow_up,
-                escalates=self._escalates,
-            )
-        except FormRejected as problem:
-            self.show_errors(problem.errors)
-        except KeyError:
-            self.show_errors(FieldErrors.form(_("The escalated ticket is no longer in the log.")))
+                escalates=escalates,
+            ),
+            refused,
+        )
         return None

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk import records, scripts
+from kiosk import call_scripts, records
 from kiosk.i18n import _
 from kiosk.model import Site
 from kiosk.nas_hours import describe, nas_status
@@ -41,7 +41,7 @@ class ScriptsScreen(KioskScreen):
         yield Literal("", id="nas-status")
         yield Literal("", id="scripts-site")
         items: list[Option | None] = []
-        for number, script in enumerate(scripts.SCRIPTS):
+        for number, script in enumerate(call_scripts.SCRIPTS):
             if number:
                 items.append(None)  # a rule between scripts, not an option
             items.append(

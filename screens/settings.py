@@ -32,6 +32,11 @@ class SettingsDialog(FieldDialog[Settings]):
         if isinstance(new, FieldErrors):
             self.show_errors(new)
             return None
-        preferences.save_settings(self.session.store, new)
-        self.notify(_("Settings saved."))
-        return new
+        store = self.session.store
+
+        def saved() -> Settings:
+            preferences.save_settings(store, new)
+            return new
+
+        self.save_then_close(saved, lambda _error: None, said=_("Settings saved."))
+        return None

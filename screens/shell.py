@@ -63,6 +63,10 @@ class KioskShell(Protocol):
     def action_lock(self) -> None:
         """Forget the key and every screen: back to the front door."""
 
+    def store_problem(self, error: Exception, screen_broken: bool = False) -> None:
+        """Say what a store error means in a sentence (never a crash); lock when the store
+        can no longer be trusted (see :func:`kiosk.store_errors.describe_store_error`)."""
+
 
 class StoreChanged(Message):
     """Another admin's process saved the store: the screen shown re-reads it.

@@ -22,6 +22,7 @@ from kiosk.dspt import STATUS_LABELS
 from kiosk.i18n import _, ngettext
 from kiosk.model import DsptStatus, Site
 from kiosk.sites import (
+    OdsChange,
     SiteError,
     add_site,
     change_ods,
@@ -34,6 +35,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, one_line
 
@@ -216,17 +218,26 @@ class SiteFormScreen(KioskScreen):
         if self.mode == "edit" and base is not None and site.mailbox != base.mailbox:
             self._confirm_mailbox_typo(site, base)
             return
-        try:
-            if self.mode == "add":
-                add_site(session.store, site)
-                self.notify(_("Site {name} added.").format(name=site.name))
-            elif self.mode == "edit":
-                update_site(session.store, site)
-                self.notify(_("Site {name} saved.").format(name=site.name))
-            else:
-                assert old is not None
-                move = self.query_one("#move-access", Checkbox).value
-                result = change_ods(session.store, old.id, site, move_access=move, today=today)
+        store = session.store
+        if self.mode == "add":
+            save_in_thread(
+                self,
+                lambda: add_site(store, site),
+                lambda _r: self._saved(_("Site {name} added.").format(name=site.name)),
+                refused=self._refused,
+            )
+        elif self.mode == "edit":
+            save_in_thread(
+                self,
+                lambda: update_site(store, site),
+                lambda _r: self._saved(_("Site {name} saved.").format(name=site.name)),
+                refused=self._refused,
+            )
+        else:
+            assert old is not None
+            move = self.query_one("#move-access", Checkbox).value
+
+            def changed(result: OdsChange) -> None:
                 if move:
                     access = ngettext(
                         "{n} person's access moved to it.",
@@ -239,7 +250,7 @@ class SiteFormScreen(KioskScreen):
                         "{n} people's access ended: request access to the new mailbox.",
                         len(result.removed),
                     ).format(n=len(result.removed))
-                self.notify(
+                self._saved(
                     _("{old} closed on {day}; {new} registered in its place.").format(
                         old=old.ods_code, day=timefmt.day(today), new=site.ods_code
                     )
@@ -247,10 +258,24 @@ class SiteFormScreen(KioskScreen):
                     + access,
                     timeout=8,
                 )
-        except SiteError as error:
-            self._say(str(error))
-            return
+
+            save_in_thread(
+                self,
+                lambda: change_ods(store, old.id, site, move_access=move, today=today),
+                changed,
+                refused=self._refused,
+            )
+
+    def _saved(self, message: str, timeout: float | None = None) -> None:
+        self.notify(message, timeout=timeout)
         self.dismiss()
+
+    def _refused(self, error: Exception) -> bool:
+        """A site rule the store's current records break (told on the form, kept)."""
+        if isinstance(error, SiteError):
+            self._say(str(error))
+            return True
+        return False
 
     def _confirm_mailbox_typo(self, site: Site, base: Site) -> None:
         """A different address is only ever a typo: save it after the admin confirms the
@@ -260,15 +285,17 @@ class SiteFormScreen(KioskScreen):
             if not yes:
                 self._say(_("Nothing was saved: the shared mailbox address is as it was."))
                 return
-            try:
-                update_site(self.session.store, site, mailbox_typo=True)
-            except SiteError as error:
-                self._say(str(error))
-                return
-            self.notify(
-                _("Site {name} saved; the mailbox address was corrected.").format(name=site.name)
+            store = self.session.store
+            save_in_thread(
+                self,
+                lambda: update_site(store, site, mailbox_typo=True),
+                lambda _r: self._saved(
+                    _("Site {name} saved; the mailbox address was corrected.").format(
+                        name=site.name
+                    )
+                ),
+                refused=self._refused,
             )
-            self.dismiss()
 
         self.app.push_screen(
             ConfirmDialog(

@@ -27,6 +27,7 @@ from screens.dialogs.field_dialog import Field, FieldDialog
 from screens.widgets.base import KioskModal, KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread, saving_on, say_still_saving
 from screens.widgets.table import cursor_key, keep_cursor
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 
@@ -251,6 +252,9 @@ class PublicationDialog(KioskModal[bool]):
             version.value = self._suggested
 
     def action_cancel(self) -> None:
+        if saving_on(self):  # the publication's save comes back to this dialog
+            say_still_saving(self)
+            return
         self.dismiss(False)
 
     def action_save(self) -> None:
@@ -261,21 +265,25 @@ class PublicationDialog(KioskModal[bool]):
             error.update(problem.message)
             return
         status = DsptStatus(str(self.query_one("#publication-status", Select).value))
-        session = self.session
-        try:
-            record_publication(
-                session.store,
-                self._site.id,
-                status,
-                published,
-                session.clock.today(),
-                self.query_one("#publication-version", Input).value.strip() or None,
-            )
-        except SiteError as problem:
-            error.update(str(problem))
-            return
-        self.notify(_("DSPT publication recorded."))
-        self.dismiss(True)
+        store, site_id, today = self.session.store, self._site.id, self.session.clock.today()
+        version = self.query_one("#publication-version", Input).value.strip() or None
+
+        def refused(problem: Exception) -> bool:
+            if isinstance(problem, SiteError):
+                error.update(str(problem))
+                return True
+            return False
+
+        def recorded(_result: object) -> None:
+            self.notify(_("DSPT publication recorded."))
+            self.dismiss(True)
+
+        save_in_thread(
+            self,
+            lambda: record_publication(store, site_id, status, published, today, version),
+            recorded,
+            refused=refused,
+        )
 
 
 class MailboxSentDialog(FieldDialog[Site]):
@@ -295,11 +303,14 @@ class MailboxSentDialog(FieldDialog[Site]):
         )
 
     def submit(self, values: dict[str, str]) -> Site | None:
-        session = self.session
-        today = session.clock.today()
+        store, site_id, today = self.session.store, self._site.id, self.session.clock.today()
         try:
             day = parse_day(values["day"]) if values["day"].strip() else today
-            return record_mailbox_email(session.store, self._site.id, day, today)
-        except (ValidationError, ActivityError) as problem:
+        except ValidationError as problem:
             self.show_errors(FieldErrors(day=str(problem)))
             return None
+        self.save_then_close(
+            lambda: record_mailbox_email(store, site_id, day, today),
+            lambda problem: {"day": str(problem)} if isinstance(problem, ActivityError) else None,
+        )
+        return None

@@ -18,17 +18,24 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import DataTable, Select, Static
 
-from kiosk import calls, records, scripts, timefmt
-from kiosk.forms import FieldErrors, FormRejected
+from kiosk import records, scripts, tickets, timefmt
+from kiosk.forms import FieldErrors
 from kiosk.i18n import _
-from kiosk.model import Channel, NasContact, Site, TicketStatus
+from kiosk.model import Channel, Site, TicketEntry, TicketStatus
 from kiosk.nas_hours import parse_london
 from kiosk.validators import ValidationError, parse_day
 from screens.dialogs.confirm import ConfirmDialog
-from screens.dialogs.field_dialog import Field, FieldDialog, day_text, optional_value
+from screens.dialogs.field_dialog import (
+    Field,
+    FieldDialog,
+    day_text,
+    form_errors,
+    optional_value,
+)
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
+from screens.widgets.saving import save_in_thread
 from screens.widgets.table import cursor_key
 from screens.widgets.text import Literal, LiteralLabel, LiteralSelect, LiteralTable
 
@@ -47,7 +54,7 @@ class TicketsScreen(KioskScreen):
         """``contact_id`` selects that contact; otherwise the oldest overdue ticket is."""
         super().__init__()
         self._select = contact_id
-        self._contacts: dict[str, NasContact] = {}
+        self._contacts: dict[str, TicketEntry] = {}
 
     def compose(self) -> ComposeResult:
         yield KioskHeader()
@@ -66,8 +73,8 @@ class TicketsScreen(KioskScreen):
         self.sub_title = _("Calls and tickets")
         db = self.session.db()
         today = self.session.clock.today()
-        log = calls.log(db)
-        late = calls.overdue_followups(log, today)
+        log = tickets.log(db)
+        late = tickets.overdue_followups(log, today)
         overdue = {c.id for c in late}
         table = self.query_one("#tickets-table", DataTable)
         current = self._current()
@@ -88,10 +95,10 @@ class TicketsScreen(KioskScreen):
                 follow = timefmt.day(entry.follow_up, "short")
             table.add_row(
                 timefmt.moment(entry.at, "short"),
-                calls.channel_label(entry.channel),
-                calls.script_label(entry.script),
+                tickets.channel_label(entry.channel),
+                tickets.script_label(entry.script),
                 entry.ticket or "-",
-                calls.status_label(entry.status),
+                tickets.status_label(entry.status),
                 follow,
                 key=key,
             )
@@ -103,7 +110,7 @@ class TicketsScreen(KioskScreen):
         self._show_detail()
         self.refresh_bindings()
 
-    def _current(self) -> NasContact | None:
+    def _current(self) -> TicketEntry | None:
         key = cursor_key(self.query_one("#tickets-table", DataTable))
         return self._contacts.get(key or "")
 
@@ -123,12 +130,12 @@ class TicketsScreen(KioskScreen):
         site = records.site(self.session.db(), entry.site_id)
         lines = [
             _("{how} on {when} for {site}").format(
-                how=calls.channel_label(entry.channel),
+                how=tickets.channel_label(entry.channel),
                 when=scripts.when_text(entry.at),
                 site=site.name if site else "?",
             )
         ]
-        if entry.follow_up is not None and calls.is_unresolved(entry):
+        if entry.follow_up is not None and tickets.is_unresolved(entry):
             due = timefmt.relative_days(entry.follow_up, today)
             if entry.follow_up < today:
                 lines.append(_("! Follow-up was due {due}: press e to escalate.").format(due=due))
@@ -144,7 +151,7 @@ class TicketsScreen(KioskScreen):
             if not entry:
                 return False
             if action == "escalate":
-                return calls.is_unresolved(entry)
+                return tickets.is_unresolved(entry)
         return True
 
     # -- actions ----------------------------------------------------------------------------
@@ -155,14 +162,18 @@ class TicketsScreen(KioskScreen):
         entry = self._current()
         if entry is None:
             return
-        new = calls.next_status(entry.status)
+        new = tickets.next_status(entry.status)
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            calls.set_status(self.session.store, entry.id, new)
-            self.notify(_("Ticket set to {status}.").format(status=calls.status_label(new)))
-            self.refresh_data()
+            store = self.session.store
+
+            def changed(_result: object) -> None:
+                self.notify(_("Ticket set to {status}.").format(status=tickets.status_label(new)))
+                self.refresh_data()
+
+            save_in_thread(self, lambda: tickets.set_status(store, entry.id, new), changed)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -172,9 +183,9 @@ class TicketsScreen(KioskScreen):
                     "changes too, and the change is audited."
                 ).format(
                     ticket=entry.ticket or _("(no reference)"),
-                    status=calls.status_label(new),
+                    status=tickets.status_label(new),
                 ),
-                _("set it to {status}").format(status=calls.status_label(new)),
+                _("set it to {status}").format(status=tickets.status_label(new)),
             ),
             answered,
         )
@@ -197,13 +208,13 @@ class TicketsScreen(KioskScreen):
         now = self.session.clock.now()
         self.app.push_screen(AddContactDialog(sites, now.strftime("%Y-%m-%d %H:%M")), self._added)
 
-    def _added(self, saved: NasContact | None) -> None:
+    def _added(self, saved: TicketEntry | None) -> None:
         if saved is not None:
             self._select = saved.id
             self.notify(_("Contact added."))
             self.refresh_data()
 
-    def _changed(self, saved: NasContact | None) -> None:
+    def _changed(self, saved: TicketEntry | None) -> None:
         if saved is not None:
             self.refresh_data()
 
@@ -214,14 +225,14 @@ class TicketsScreen(KioskScreen):
         from screens.script_run import ScriptRunScreen
 
         self.app.push_screen(
-            ScriptRunScreen(calls.SCRIPT_ESCALATE, site_id=entry.site_id, contact_id=entry.id)
+            ScriptRunScreen(tickets.SCRIPT_ESCALATE, site_id=entry.site_id, contact_id=entry.id)
         )
 
 
-class EditTicketDialog(FieldDialog[NasContact]):
+class EditTicketDialog(FieldDialog[TicketEntry]):
     """Correct a contact's ticket reference and notes; the change is audited."""
 
-    def __init__(self, entry: NasContact) -> None:
+    def __init__(self, entry: TicketEntry) -> None:
         super().__init__(
             _("Edit the ticket"),
             [
@@ -231,23 +242,19 @@ class EditTicketDialog(FieldDialog[NasContact]):
         )
         self._entry = entry
 
-    def submit(self, values: dict[str, str]) -> NasContact | None:
-        try:
-            return calls.edit_ticket(
-                self.session.store,
-                self._entry.id,
-                values["ticket"],
-                values["notes"],
-            )
-        except FormRejected as problem:
-            self.show_errors(problem.errors)
-            return None
+    def submit(self, values: dict[str, str]) -> TicketEntry | None:
+        store, entry_id = self.session.store, self._entry.id
+        self.save_then_close(
+            lambda: tickets.edit_ticket(store, entry_id, values["ticket"], values["notes"]),
+            form_errors,
+        )
+        return None
 
 
-class FollowUpDialog(FieldDialog[NasContact]):
+class FollowUpDialog(FieldDialog[TicketEntry]):
     """The day to chase NAS if the ticket is still unresolved; empty clears it."""
 
-    def __init__(self, entry: NasContact) -> None:
+    def __init__(self, entry: TicketEntry) -> None:
         super().__init__(
             _("Follow-up date"),
             [
@@ -262,20 +269,18 @@ class FollowUpDialog(FieldDialog[NasContact]):
         )
         self._entry = entry
 
-    def submit(self, values: dict[str, str]) -> NasContact | None:
+    def submit(self, values: dict[str, str]) -> TicketEntry | None:
         errors = FieldErrors()
         follow_up = optional_value(values, "follow_up", parse_day, errors)
         if errors:
             self.show_errors(errors)
             return None
-        return calls.set_follow_up(
-            self.session.store,
-            self._entry.id,
-            follow_up,
-        )
+        store, entry_id = self.session.store, self._entry.id
+        self.save_then_close(lambda: tickets.set_follow_up(store, entry_id, follow_up), form_errors)
+        return None
 
 
-class AddContactDialog(FieldDialog[NasContact]):
+class AddContactDialog(FieldDialog[TicketEntry]):
     """A call or email to NAS made outside the scripts, logged by hand."""
 
     def __init__(self, sites: Sequence[Site], now_text: str) -> None:
@@ -294,7 +299,7 @@ class AddContactDialog(FieldDialog[NasContact]):
         widgets: list[Widget] = [
             LiteralLabel(_("How")),
             LiteralSelect(
-                [(calls.channel_label(c), c.value) for c in Channel],
+                [(tickets.channel_label(c), c.value) for c in Channel],
                 value=Channel.PHONE.value,
                 allow_blank=False,
                 id="contact-channel",
@@ -302,8 +307,8 @@ class AddContactDialog(FieldDialog[NasContact]):
             ),
             LiteralLabel(_("About")),
             LiteralSelect(
-                [(calls.script_label(s), s) for s in calls.HAND_LOGGED_SCRIPTS],
-                value=calls.SCRIPT_OTHER,
+                [(tickets.script_label(s), s) for s in tickets.HAND_LOGGED_SCRIPTS],
+                value=tickets.SCRIPT_OTHER,
                 allow_blank=False,
                 id="contact-script",
                 compact=True,
@@ -322,7 +327,7 @@ class AddContactDialog(FieldDialog[NasContact]):
             ]
         return widgets
 
-    def submit(self, values: dict[str, str]) -> NasContact | None:
+    def submit(self, values: dict[str, str]) -> TicketEntry | None:
         errors = FieldErrors()
         try:
             at = parse_london(values["at"])
@@ -335,18 +340,21 @@ class AddContactDialog(FieldDialog[NasContact]):
         site_id = self._sites[0].id
         if len(self._sites) > 1:
             site_id = int(str(self.query_one("#contact-site", Select).value))
-        try:
-            return calls.record_contact(
-                self.session.store,
+        store = self.session.store
+        channel = Channel(str(self.query_one("#contact-channel", Select).value))
+        script = str(self.query_one("#contact-script", Select).value)
+        self.save_then_close(
+            lambda: tickets.record_entry(
+                store,
                 site_id=site_id,
                 at=at,
-                channel=Channel(str(self.query_one("#contact-channel", Select).value)),
-                script=str(self.query_one("#contact-script", Select).value),
+                channel=channel,
+                script=script,
                 ticket=values["ticket"],
                 notes=values["notes"],
                 follow_up=follow_up,
                 status=TicketStatus.OPEN,
-            )
-        except FormRejected as problem:
-            self.show_errors(problem.errors)
-            return None
+            ),
+            form_errors,
+        )
+        return None

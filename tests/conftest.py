@@ -57,6 +57,40 @@ def steady_input_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def pilot_waits_for_saves(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot's ``press`` and ``pause`` also wait for the saves they set off.
+
+    Every save runs in a thread worker (screens/widgets/saving.py), so a test that presses
+    Ctrl+S and reads the result would otherwise race the worker: Textual's own idle wait
+    guesses from CPU time, which a loaded machine fools. Waiting for the save's worker
+    makes the result there to read, whatever the load. Tests that hold a save on purpose
+    to look at the screen meanwhile are marked ``holds_save``.
+    """
+    if request.node.get_closest_marker("holds_save"):
+        return
+    from textual.pilot import Pilot
+
+    real_press, real_pause = Pilot.press, Pilot.pause
+
+    async def wait_for_saves(pilot: Pilot[object]) -> None:
+        saves = [w for w in pilot.app.workers if w.group == "save"]
+        if saves:
+            await pilot.app.workers.wait_for_complete(saves)
+            await real_pause(pilot)
+
+    async def press(self: Pilot[object], *keys: str) -> None:
+        await real_press(self, *keys)
+        await wait_for_saves(self)
+
+    async def pause(self: Pilot[object], delay: float | None = None) -> None:
+        await real_pause(self, delay)
+        await wait_for_saves(self)
+
+    monkeypatch.setattr(Pilot, "press", press)
+    monkeypatch.setattr(Pilot, "pause", pause)
+
+
+@pytest.fixture(autouse=True)
 def private_state_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
+EXIT_DAMAGED = 2  # kiosk check, backup and restore: the store or a backup is damaged
 
 
 class UserError(Exception):
@@ -164,3 +166,34 @@ def store_path_and_admin(args: argparse.Namespace) -> tuple[Path, str]:
     if not args.admin:
         raise UserError(_("--admin NAME is required to open the store"))
     return path, args.admin
+
+
+def when_saved(moment: datetime | None) -> str:
+    """When a generation or backup was saved, as check and restore print it."""
+    from kiosk import timefmt
+
+    return timefmt.moment(moment, "short") if moment is not None else _("unknown time")
+
+
+def store_credentials(
+    args: argparse.Namespace, *, restoring: bool = False
+) -> tuple[Path, str, str]:
+    """The store path, admin and passphrase for check, backup and restore, once the store
+    (or, when ``restoring``, a backup of it) is known to be there and it is our turn."""
+    from store import Store, StoreMissing
+
+    path, admin = store_path_and_admin(args)
+    if not Store.exists(path) and not Store.list_generations(path):
+        if not restoring:
+            raise UserError(describe_store_error(StoreMissing()))
+        # Name the place looked at: a store kept elsewhere is the likely cause, and
+        # "run kiosk init" would start an empty store beside nothing the admin meant.
+        raise UserError(
+            _(
+                "There is no store file and no backups at {path}. If the store is kept "
+                "elsewhere, give its path with --store PATH."
+            ).format(path=path)
+        )
+    passphrase = read_passphrase(args)
+    wait_for_turn(path)
+    return path, admin, passphrase

@@ -18,10 +18,20 @@ from pathlib import Path
 
 from kiosk.cli.common import EXIT_OK, UserError, add_store_command
 from kiosk.i18n import _, ngettext
-from kiosk.report import ACTION_ASSURANCE, ACTION_CARD
 
-AUDIT_ACTION = ACTION_CARD
-__all__ = ["ACTION_ASSURANCE", "AUDIT_ACTION", "register", "run_report"]
+__all__ = ["register", "run_report"]  # and, lazily, ACTION_ASSURANCE and AUDIT_ACTION
+
+
+def __getattr__(name: str) -> str:
+    """``ACTION_ASSURANCE`` and ``AUDIT_ACTION`` (the card's), from :mod:`kiosk.report`
+    when first asked for: ``kiosk`` registers this module's parser on every start, and
+    importing the report (Babel, holidays, every verdict) then cost the unlock screen a
+    third of its start-up."""
+    if name in ("ACTION_ASSURANCE", "AUDIT_ACTION"):
+        from kiosk import report
+
+        return report.ACTION_ASSURANCE if name == "ACTION_ASSURANCE" else report.ACTION_CARD
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -102,7 +112,7 @@ def run_report(args: argparse.Namespace) -> int:
             raise output_failed(error) from None
         try:
             if args.card:
-                report.record_generation(store, AUDIT_ACTION, sites)
+                report.record_generation(store, report.ACTION_CARD, sites)
                 html = call_card(sites, clock.today())
             else:
                 html, sites = report.make_report(

@@ -23,6 +23,7 @@ from kiosk.people import needs_new_address, record_answer
 from kiosk.validators import ValidationError, parse_day
 from screens.widgets.base import KioskModal
 from screens.widgets.footer import Footer
+from screens.widgets.saving import save_in_thread, saving_on, say_still_saving
 from screens.widgets.text import Literal, LiteralLabel, one_line
 from screens.widgets.toggles import Choice
 
@@ -118,31 +119,56 @@ class AnswerDialog(KioskModal[bool]):
         await self.app.run_action("save", self)  # a failed save: told, dialog kept
 
     def action_cancel(self) -> None:
+        if saving_on(self):  # the answer's save comes back to this dialog
+            say_still_saving(self)
+            return
         self.dismiss(False)
 
     def action_save(self) -> None:
-        errors = {name: "" for name in ("day", "ticket", "nhsmail", "reason", "")}
         store = self.session.store
         try:
             day = parse_day(self.query_one("#answer-day", Input).value)
-            nhsmail = self.query_one("#answer-nhsmail", Input).value.strip()
-            record_answer(
-                store,
-                self._request.id,
-                done=self._done(),
-                day=day,
-                ticket=self.query_one("#answer-ticket", Input).value,
-                reason=self.query_one("#answer-reason", Input).value,
-                nhsmail=nhsmail if self._done() and self._new_account and nhsmail else None,
-            )
         except ValidationError as error:
-            field = FIELD_FOR_RULE.get(error.rule, "")
-            if error.rule.startswith("nhsmail") or error.rule == "duplicate_nhsmail":
-                field = "nhsmail"
-            errors[field] = error.message
-            for name, text in errors.items():
-                suffix = f"-{name}-error" if name else "-error"
-                self.query_one(f"#answer{suffix}", Static).update(text)
+            self._show_error(error)
             return
-        self.notify(_("NAS's answer recorded."))
-        self.dismiss(True)
+        nhsmail = self.query_one("#answer-nhsmail", Input).value.strip()
+        request_id, done = self._request.id, self._done()
+        ticket = self.query_one("#answer-ticket", Input).value
+        reason = self.query_one("#answer-reason", Input).value
+        new_address = nhsmail if done and self._new_account and nhsmail else None
+
+        def refused(error: Exception) -> bool:
+            if not isinstance(error, ValidationError):
+                return False
+            self._show_error(error)
+            return True
+
+        def saved(_result: object) -> None:
+            self.notify(_("NAS's answer recorded."))
+            self.dismiss(True)
+
+        save_in_thread(
+            self,
+            lambda: record_answer(
+                store,
+                request_id,
+                done=done,
+                day=day,
+                ticket=ticket,
+                reason=reason,
+                nhsmail=new_address,
+            ),
+            saved,
+            refused=refused,
+        )
+
+    def _show_error(self, error: ValidationError) -> None:
+        """The rule broken, under the field it is about; the other error lines cleared."""
+        errors = {name: "" for name in ("day", "ticket", "nhsmail", "reason", "")}
+        field = FIELD_FOR_RULE.get(error.rule, "")
+        if error.rule.startswith("nhsmail") or error.rule == "duplicate_nhsmail":
+            field = "nhsmail"
+        errors[field] = error.message
+        for name, text in errors.items():
+            suffix = f"-{name}-error" if name else "-error"
+            self.query_one(f"#answer{suffix}", Static).update(text)

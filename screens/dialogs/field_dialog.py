@@ -25,6 +25,7 @@ from kiosk.i18n import _
 from kiosk.validators import ValidationError
 from screens.widgets.base import KioskModal
 from screens.widgets.footer import Footer
+from screens.widgets.saving import save_in_thread, saving_on, say_still_saving
 from screens.widgets.text import Literal, LiteralLabel, one_line
 
 T = TypeVar("T")
@@ -166,8 +167,46 @@ class FieldDialog(KioskModal[T | None], Generic[T]):
         if result is not None:
             self.dismiss(result)
 
+    def save_then_close(
+        self,
+        save: Callable[[], T],
+        refused: Callable[[Exception], Mapping[str, str] | None],
+        *,
+        said: str = "",
+    ) -> None:
+        """For :meth:`submit` once the values are checked: run ``save`` (the domain call)
+        off the event loop (:func:`~screens.widgets.saving.save_in_thread`) and close with
+        its result. ``refused`` turns the domain's refusal into field errors (None for an
+        error it does not know), shown under the fields with everything typed kept;
+        ``said`` is told once it is saved."""
+
+        def saved(result: T) -> None:
+            if said:
+                self.notify(said)
+            self.dismiss(result)
+
+        def failed(error: Exception) -> bool:
+            errors = refused(error)
+            if errors is None:
+                return False
+            self.show_errors(errors if isinstance(errors, FieldErrors) else FieldErrors(errors))
+            return True
+
+        save_in_thread(self, save, saved, refused=failed)
+
     def action_cancel(self) -> None:
+        if saving_on(self):  # the save's result comes back to this dialog
+            say_still_saving(self)
+            return
         self.dismiss(None)
+
+
+def form_errors(error: Exception) -> Mapping[str, str] | None:
+    """A ``refused`` for :meth:`FieldDialog.save_then_close`: the fields a domain call's
+    :class:`~kiosk.forms.FormRejected` names (None for any other error)."""
+    from kiosk.forms import FormRejected
+
+    return error.errors if isinstance(error, FormRejected) else None
 
 
 def day_text(value: date | None) -> str:

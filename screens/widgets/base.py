@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 
 from kiosk.i18n import _
 from screens.shell import StoreChanged
+from screens.widgets.saving import after_save, save_pending, saving_on, say_still_saving
 
 if TYPE_CHECKING:
     from kiosk.session import Session
@@ -76,6 +77,10 @@ class KioskScreen(ShellScreen):
         # Locking pops every screen; one uncovered on the way out must not read the store.
         if not self.kiosk.unlocked:
             return
+        if save_pending(self.app):
+            # Reading now would wait for the save's lock on the event loop: read when done.
+            after_save(self.app, self._refresh_if_shown)
+            return
         # A new screen is resumed straight after its mount: refreshing again then would
         # build everything twice (seconds at 10,000 people) for nothing, so that first
         # resume is skipped when the document is the one the mount read, unchanged.
@@ -83,6 +88,10 @@ class KioskScreen(ShellScreen):
         if mounted_on is not None and mounted_on == self._document_state():
             return
         self.refresh_data()
+
+    def _refresh_if_shown(self) -> None:
+        if self.kiosk.unlocked and self.app.screen is self:
+            self.refresh_data()
 
     def _document_state(self) -> tuple[int, int] | None:
         """Which document, and how many writes into it, a read would see now; None when
@@ -103,7 +112,11 @@ class KioskScreen(ShellScreen):
         when another process changed the store. Override in every screen that shows data."""
 
     def action_back(self) -> None:
-        """Go back one screen (the dashboard, at the bottom of the stack, overrides this)."""
+        """Go back one screen (the dashboard, at the bottom of the stack, overrides this);
+        not while this screen's save is running: its result comes back here."""
+        if saving_on(self):
+            say_still_saving(self)
+            return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 

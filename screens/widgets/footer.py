@@ -49,8 +49,15 @@ def fitting(widgets: list[Widget], columns: int) -> list[Widget]:
 
 
 class Footer(TextualFooter):
+    _fitted_to: int | None = None  # the terminal width the keys shown were fitted to
+
     def compose(self) -> ComposeResult:
-        yield from fitting(list(super().compose()), self.app.size.width)
+        self._fitted_to = self.app.size.width
+        yield from fitting(list(super().compose()), self._fitted_to)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)
+        # Fit again only when the terminal's width changed: a footer's first resize (as it
+        # is laid out) comes at the width its keys were just fitted to, and rebuilding them
+        # then cost every screen's first paint a second set of keys and their styles.
+        if self.app.size.width != self._fitted_to:
+            self.call_after_refresh(self.recompose)

@@ -27,6 +27,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from kiosk.i18n import _
 from screens.widgets.base import KioskScreen
+from screens.widgets.saving import saving_on, say_still_saving
 
 DONE = "step-done"
 WIZARD_CSS = Path(__file__).with_name("wizard.tcss")
@@ -72,7 +73,9 @@ class WizardScreen(KioskScreen):
         return True
 
     def _record(self) -> None:
-        """Record what the wizard asked for; call :meth:`_show_done` once it is recorded."""
+        """Record what the wizard asked for, through
+        :func:`~screens.widgets.saving.save_in_thread`; call :meth:`_show_done` once it
+        is recorded."""
         raise NotImplementedError
 
     # -- navigation -----------------------------------------------------------------------
@@ -114,6 +117,9 @@ class WizardScreen(KioskScreen):
         self._show_step()
 
     def action_previous(self) -> None:
+        if saving_on(self):  # the record's result comes back to this wizard
+            say_still_saving(self)
+            return
         if self._step == 0 or self.step == DONE:
             self.dismiss()
             return

@@ -275,12 +275,12 @@ def test_no_access_call_script_to_a_recorded_ticket(
     pane.wait_for("INC0123456")
     _quit(pane)
 
-    from kiosk import calls, records
+    from kiosk import records, tickets
     from kiosk.model import PersonStatus
 
     with opened(made_store) as store:
         db = store.read()
-        assert [c.ticket for c in calls.log(db)] == ["INC0123456"]
+        assert [c.ticket for c in tickets.log(db)] == ["INC0123456"]
         [gus] = [p for p in records.people(db) if p.full_name == "Gus Example"]
         assert gus.status is PersonStatus.JOINER
 

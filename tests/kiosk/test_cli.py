@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kiosk import __version__
 
 PASSPHRASE = "correct horse battery"
@@ -216,3 +218,44 @@ def test_init_names_the_admin_name_rule(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "64" in result.stderr and "admin name" in result.stderr.lower()
     assert not path.exists()
+
+
+def test_plain_kiosk_is_parsed_without_the_subcommands_and_as_the_whole_parser_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Start-up (issue 15): `kiosk [--store PATH] [--demo] [--locale L]` is read without
+    registering (importing) every subcommand, with the values the whole parser gives;
+    anything else goes to the whole parser, its help and its messages."""
+    from kiosk import cli
+
+    registered: list[str] = []
+    real_import = cli.importlib.import_module
+
+    def noting_import(name: str) -> object:
+        registered.append(name)
+        return real_import(name)
+
+    monkeypatch.setattr(cli.importlib, "import_module", noting_import)
+    plain = [
+        [],
+        ["--store", "/srv/kiosk/kiosk.store"],
+        ["--store=/srv/x.store", "--demo"],
+        ["--locale", "en_XA", "--store", "s"],
+    ]
+    for argv in plain:
+        fast = cli._tui_args(argv)
+        assert registered == [], argv
+        assert fast is not None, argv
+        assert vars(fast) == vars(cli.build_parser().parse_args(argv)), argv
+        registered.clear()
+    for argv in (
+        ["status"],
+        ["--store", "s", "nas"],
+        ["--help"],
+        ["--version"],
+        ["--nope"],
+        ["--store"],
+        ["extra"],
+    ):
+        assert cli._tui_args(argv) is None, argv
+    assert registered == []

@@ -396,7 +396,7 @@ def test_check_of_a_refused_store_ignores_a_forged_trust_record(made: Made, tmp_
     then rewritten before the backups are checked: the record steers nothing unless its
     MAC verifies under the passphrase, so the genuine generations check good and the
     fork is not one of them."""
-    from kiosk.cli.maintenance import check_generations
+    from kiosk.cli.check import check_generations
 
     planted, k_x = _fork_with_a_key_of_her_own(made, tmp_path)
     fork = int(planted.name.rsplit(".g", 1)[1])

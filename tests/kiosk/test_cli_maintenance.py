@@ -325,7 +325,7 @@ def test_restore_without_a_terminal_needs_yes(
     made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     oldest = Store.list_generations(made.path)[-1]
-    monkeypatch.setattr("kiosk.cli.maintenance._ask_terminal", lambda question: None)
+    monkeypatch.setattr("kiosk.cli.restore._ask_terminal", lambda question: None)
     status, _out, err = run_in_process(
         monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
     )
@@ -339,7 +339,7 @@ def test_restore_asks_and_a_no_restores_nothing(
     oldest = Store.list_generations(made.path)[-1]
     asked: list[str] = []
     monkeypatch.setattr(
-        "kiosk.cli.maintenance._ask_terminal", lambda question: asked.append(question) or "no\n"
+        "kiosk.cli.restore._ask_terminal", lambda question: asked.append(question) or "no\n"
     )
     status, out, _err = run_in_process(
         monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
@@ -347,7 +347,7 @@ def test_restore_asks_and_a_no_restores_nothing(
     assert status == 0 and "Nothing was restored." in out
     assert f"generation {oldest.generation}" in asked[0] and "Type y to restore" in asked[0]
     assert site_names(made.path) == ["Site 1", "Site 2", "Site 3"]
-    monkeypatch.setattr("kiosk.cli.maintenance._ask_terminal", lambda question: "yes\n")
+    monkeypatch.setattr("kiosk.cli.restore._ask_terminal", lambda question: "yes\n")
     status, out, _err = run_in_process(
         monkeypatch, capsys, *store_args(made, "restore", str(oldest.path))
     )
@@ -382,7 +382,7 @@ def test_restore_of_a_damaged_store_checks_the_passphrase_before_asking(
     newest = Store.list_generations(made.path)[0]
     asked: list[str] = []
     monkeypatch.setattr(
-        "kiosk.cli.maintenance._ask_terminal", lambda question: asked.append(question) or "y\n"
+        "kiosk.cli.restore._ask_terminal", lambda question: asked.append(question) or "y\n"
     )
     status, _out, err = run_in_process(
         monkeypatch,

@@ -8,18 +8,18 @@ from typing import Any
 from kiosk import records
 from kiosk.cli.status import as_json, as_text
 from kiosk.model import (
-    CONTACTS,
     PEOPLE,
     REQUESTS,
     SITES,
+    TICKETS,
     Channel,
     DsptStatus,
-    NasContact,
     NasRequest,
     Person,
     RequestKind,
     Role,
     Site,
+    TicketEntry,
 )
 from kiosk.site_status import EXIT_DUE, EXIT_OK, EXIT_WRONG, read_status
 from tests.fakes import FakeStore
@@ -113,8 +113,8 @@ def test_one_ticket_with_two_contacts_counts_once() -> None:
         for channel, ticket in ((Channel.PHONE, "INC0999001"), (Channel.EMAIL, "inc 0999001")):
             records.save(
                 tx,
-                CONTACTS,
-                NasContact(at=at, channel=channel, script="no_access", site_id=1, ticket=ticket),
+                TICKETS,
+                TicketEntry(at=at, channel=channel, script="no_access", site_id=1, ticket=ticket),
                 "contact.add",
             )
     report = read_status(store.read(), TODAY)

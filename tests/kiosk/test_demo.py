@@ -20,10 +20,10 @@ from kiosk import demo, facts, records
 from kiosk.clock import LONDON
 from kiosk.lifecycle import LifecycleState, account_state, mailbox_silence, owners_at_risk
 from kiosk.model import (
-    CONTACTS,
     PEOPLE,
     REQUESTS,
     SITES,
+    TICKETS,
     Channel,
     DsptStatus,
     Person,
@@ -63,7 +63,7 @@ def _dump(store: Any) -> dict[str, list[dict[str, Any]]]:
     db = store.read()
     return {
         name: [{"id": d.doc_id, **d} for d in db.table(name).all()]
-        for name in (SITES, PEOPLE, REQUESTS, CONTACTS, "settings")
+        for name in (SITES, PEOPLE, REQUESTS, TICKETS, "settings")
     }
 
 
@@ -191,7 +191,7 @@ def test_one_person_left_long_ago_is_due_for_erasure(store: FakeStore) -> None:
 def test_nas_tickets_one_open_and_overdue_one_resolved(store: FakeStore) -> None:
     db = store.read()
     _harbour, meadow = records.sites(db)
-    contacts = records.contacts(db)
+    contacts = records.ticket_entries(db)
     open_ = [c for c in contacts if c.status is TicketStatus.OPEN]
     assert len(open_) == 1
     call = open_[0]
@@ -275,7 +275,7 @@ def test_every_record_is_audited_without_personal_data(store: FakeStore) -> None
         for e in store.audit_entries
         if e["action"] == demo.AUDIT_ACTION
     }
-    for table in (SITES, PEOPLE, REQUESTS, CONTACTS):
+    for table in (SITES, PEOPLE, REQUESTS, TICKETS):
         for doc in db.table(table).all():
             assert (table, doc.doc_id) in audited
     assert all(e["detail"] == "" for e in store.audit_entries)
@@ -347,7 +347,7 @@ def test_the_story_holds_whatever_day_it_is_opened(today: date) -> None:
     assert [p.full_name for _, p, _ in owners_at_risk([harbour, meadow], people, today)] == [
         "David Okafor"
     ]
-    for contact in records.contacts(db):
+    for contact in records.ticket_entries(db):
         assert contact.at.date() <= today
         assert contact.at.astimezone(LONDON).weekday() < 5  # NAS answers on weekdays
         assert contact.follow_up is None or contact.follow_up < today

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kiosk import admins, calls, people, preferences, site_fields
+from kiosk import admins, people, preferences, site_fields, tickets
 from kiosk.forms import FORM, FieldErrors, FormRejected
 from kiosk.model import Settings
 from kiosk.validators import ValidationError
@@ -50,5 +50,5 @@ def test_every_form_check_answers_in_field_errors(check: Callable[[], Mapping[st
 
 
 def test_no_other_error_shape_is_left() -> None:
-    assert not hasattr(calls, "FormErrors")
+    assert not hasattr(tickets, "FormErrors")
     assert not hasattr(admins, "AdminChangeError")

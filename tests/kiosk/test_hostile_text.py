@@ -17,10 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk import records
-from kiosk.calls import validate_notes
 from kiosk.csv_io import export_rows, plan_import, write_csv, write_json
 from kiosk.model import PEOPLE, SITES, Person
 from kiosk.site_fields import check_site
+from kiosk.tickets import validate_notes
 from kiosk.validators import (
     ValidationError,
     check_document,

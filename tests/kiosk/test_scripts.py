@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import facts, scripts
-from kiosk.calls import NewOwner
+from kiosk import call_scripts, facts, scripts
 from kiosk.clock import LONDON
 from kiosk.drafts import Draft
 from kiosk.model import Site
 from kiosk.scripts import LineKind, ScriptContext
+from kiosk.tickets import NewOwner
 
 GOLDEN = Path(__file__).parent / "golden" / "scripts"
 
@@ -64,11 +64,11 @@ CASES: dict[str, tuple[str, ScriptContext]] = {
 }
 
 DRAFTS = {
-    "escalation_draft": lambda: scripts.escalation_draft(CASES["escalate"][1]),
-    "escalation_draft_call_time_only": lambda: scripts.escalation_draft(
+    "escalation_draft": lambda: call_scripts.escalation_draft(CASES["escalate"][1]),
+    "escalation_draft_call_time_only": lambda: call_scripts.escalation_draft(
         CASES["escalate_call_time_only"][1]
     ),
-    "shared_access_draft": lambda: scripts.shared_access_draft(CASES["shared_access"][1]),
+    "shared_access_draft": lambda: call_scripts.shared_access_draft(CASES["shared_access"][1]),
 }
 
 
@@ -84,7 +84,7 @@ def check_golden(name: str, text: str) -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_script_golden(name: str) -> None:
     script_id, ctx = CASES[name]
-    check_golden(name, scripts.script_text(scripts.script(script_id), ctx))
+    check_golden(name, scripts.script_text(call_scripts.script(script_id), ctx))
 
 
 @pytest.mark.parametrize("name", sorted(DRAFTS))
@@ -93,13 +93,13 @@ def test_draft_golden(name: str) -> None:
 
 
 def test_every_script_has_a_golden_case() -> None:
-    assert {script_id for script_id, _ctx in CASES.values()} == {s.id for s in scripts.SCRIPTS}
+    assert {script_id for script_id, _ctx in CASES.values()} == {s.id for s in call_scripts.SCRIPTS}
 
 
 def test_every_template_uses_only_known_names_and_conditions() -> None:
     known = set(scripts.values(CASES["escalate"][1]))
     templates: list[str] = []
-    for script in scripts.SCRIPTS:
+    for script in call_scripts.SCRIPTS:
         templates += [script.title, script.summary]
         for step in script.steps:
             templates.append(step.title)
@@ -119,7 +119,7 @@ def test_every_template_uses_only_known_names_and_conditions() -> None:
 
 def test_escalation_draft_holds_only_what_the_faq_asks() -> None:
     ctx = ScriptContext(HARBOUR, TUESDAY_MORNING, owner=TOM, ticket="INC0123456", call_at=CALL)
-    draft = scripts.escalation_draft(ctx)
+    draft = call_scripts.escalation_draft(ctx)
     assert draft.to == facts.ESCALATION_EMAIL
     assert draft.sender == HARBOUR.mailbox
     assert "INC0123456" in draft.body
@@ -130,7 +130,7 @@ def test_escalation_draft_holds_only_what_the_faq_asks() -> None:
 
 def test_shared_access_draft_holds_name_and_ods_code_only() -> None:
     ctx = CASES["shared_access"][1]
-    draft = scripts.shared_access_draft(ctx)
+    draft = call_scripts.shared_access_draft(ctx)
     assert draft == Draft(
         to=facts.NAS_EMAIL,
         sender="sam.patel@nhs.net",
@@ -142,7 +142,7 @@ def test_shared_access_draft_holds_name_and_ods_code_only() -> None:
 
 
 def test_nhsmail_address_is_given_first_on_the_call() -> None:
-    steps = scripts.fill(scripts.NO_ACCESS, ScriptContext(HARBOUR, TUESDAY_MORNING, owner=TOM))
+    steps = scripts.fill(call_scripts.NO_ACCESS, ScriptContext(HARBOUR, TUESDAY_MORNING, owner=TOM))
     said = [line.text for line in steps[1].lines if line.kind is LineKind.SAY]
     nhsmail_at = next(i for i, t in enumerate(said) if "tom.reed@nhs.net" in t)
     name_at = next(i for i, t in enumerate(said) if "Tom Reed" in t)
@@ -150,21 +150,23 @@ def test_nhsmail_address_is_given_first_on_the_call() -> None:
 
 
 def test_no_nhsmail_line_without_an_nhsmail_account() -> None:
-    steps = scripts.fill(scripts.NO_ACCESS, ScriptContext(HARBOUR, TUESDAY_MORNING, owner=PRIYA))
+    steps = scripts.fill(
+        call_scripts.NO_ACCESS, ScriptContext(HARBOUR, TUESDAY_MORNING, owner=PRIYA)
+    )
     text = " ".join(line.text for step in steps for line in step.lines)
     assert "NHSmail account:" not in text and "NHSmail address:" not in text
     assert "temporary password" in text  # a brand-new account's details come by text and email
 
 
 def test_closed_nas_points_to_the_outside_hours_script() -> None:
-    steps = scripts.fill(scripts.NO_ACCESS, CASES["no_access_nhsmail_owner_nas_closed"][1])
+    steps = scripts.fill(call_scripts.NO_ACCESS, CASES["no_access_nhsmail_owner_nas_closed"][1])
     first = [line.text for line in steps[0].lines]
     assert first[0] == "NAS is closed; it opens Tuesday, 29 December 2026 at 09:00."
     assert any("Outside NAS hours" in text for text in first)
 
 
 def test_spoken_lines_copy_the_words_without_quotes() -> None:
-    steps = scripts.fill(scripts.NO_ACCESS, CASES["no_access_new_owner"][1])
+    steps = scripts.fill(call_scripts.NO_ACCESS, CASES["no_access_new_owner"][1])
     line = next(line for line in steps[1].lines if line.kind is LineKind.SAY)
     assert line.copy == "I am calling from Harbour View Care Home, ODS code VZZ01."
     assert scripts.line_label(line) == f'> "{line.copy}"'
@@ -185,4 +187,4 @@ def test_follow_up_defaults_from_the_call_and_can_be_given() -> None:
 
 def test_unknown_script_is_a_key_error() -> None:
     with pytest.raises(KeyError):
-        scripts.script("nope")
+        call_scripts.script("nope")

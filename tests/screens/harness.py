@@ -37,5 +37,12 @@ class ScreenHarness(App[None]):
         """As the app's lock, as far as a lone screen goes: it is no longer shown."""
         self.pop_screen()
 
+    def store_problem(self, error: Exception, screen_broken: bool = False) -> None:
+        """As the app's: the store error in a sentence (the lock part is the app's own,
+        tested in tests/screens/test_app.py)."""
+        from kiosk.store_errors import describe_store_error
+
+        self.notify(describe_store_error(error), severity="error", markup=False)
+
     def on_mount(self) -> None:
         self.push_screen(self._first)

@@ -70,6 +70,7 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+@pytest.mark.holds_save
 async def test_adding_an_admin_works_in_a_thread_and_shows_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -47,6 +47,7 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+@pytest.mark.holds_save
 async def test_restore_runs_in_a_worker_and_shows_it_is_working(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -140,7 +140,7 @@ async def test_forms_and_wizards_survive_hostile_records(tmp_path: Path) -> None
     """The screens that open on one record: its edit form, the access, joiner and leaver
     wizards, a site's form, and every call script, each filled from a hostile record."""
     from kiosk import records
-    from kiosk.calls import SCRIPT_ESCALATE, SCRIPT_NO_ACCESS, SCRIPT_SHARED_ACCESS
+    from kiosk.tickets import SCRIPT_ESCALATE, SCRIPT_NO_ACCESS, SCRIPT_SHARED_ACCESS
     from screens.access import AccessScreen
     from screens.joiner import JoinerWizard
     from screens.leaver import LeaverWizard

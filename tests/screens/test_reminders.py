@@ -3,6 +3,7 @@ an earlier day, disable/re-enable with the drafted NAS request, deep links, a sn
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -426,3 +427,25 @@ async def test_marked_people_on_the_real_store(kiosk_store: Store) -> None:
         ("activity.record", ids[1]),
     ]
     assert kiosk_store.verify_audit().ok
+
+
+@pytest.mark.asyncio
+async def test_joiners_and_leavers_in_progress_have_bands_of_their_own() -> None:
+    """One status everywhere: People says Joining/Leaving and cover leaves them out, so
+    Logins never counts them under "Active" (the walk found "Active (15)" beside People's
+    13 Active)."""
+    store, ids, _site = seeded()
+    with store.transaction() as tx:
+        for name, status in (("Fred Fine", PersonStatus.LEAVER), ("Dan Due", PersonStatus.JOINER)):
+            person = records.person(tx.db, ids[name])
+            assert person is not None
+            records.save(tx, PEOPLE, replace(person, status=status), "person.edit")
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = row_keys(app)
+        assert keys[keys.index("band:joining") + 1] == f"p{ids['Dan Due']}"
+        assert keys[keys.index("band:leaving") + 1] == f"p{ids['Fred Fine']}"
+        assert "band:active" not in keys  # Fred was the only Active one
+        summary = str(app.screen.query_one("#reminders-summary", Static).render())
+        assert "Joining 1 · Leaving 1" in summary and "Active" not in summary

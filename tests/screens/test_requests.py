@@ -4,7 +4,7 @@ with a reason, errors per field), and a snapshot."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -196,8 +196,8 @@ async def test_the_ticket_reference_is_prefilled_and_kept() -> None:
 async def test_a_no_access_owner_leaves_joining_when_nas_answers_done() -> None:
     from datetime import UTC
 
-    from kiosk.calls import new_owner_from_form, record_no_access_call
     from kiosk.lifecycle import PersonCode, person_status
+    from kiosk.tickets import new_owner_from_form, record_no_access_call
 
     store, _sites, _ids = store_with(staff(101, "Olu Owner", {1: Role.OWNER}))
     owner = new_owner_from_form("Tom Newowner", "07700 900555", "tom@example.org", "")
@@ -260,6 +260,46 @@ async def test_the_ticket_field_is_one_line_clean_both_ways() -> None:
         assert isinstance(app.screen, RequestsScreen)
     request = next(r for r in records.requests(store.read()) if r.id == old)
     assert (request.status, request.ticket) == (RequestStatus.DONE, "INC4200042")
+
+
+async def test_many_requests_are_fed_in_batches_all_in_order_and_the_cursor_kept() -> None:
+    """Issue 15: the table does not fill in one go with the data; every request still
+    arrives, newest first, and a refresh keeps the cursor on a row past the first batch."""
+    from screens.widgets.table import FIRST_ROWS, cursor_key
+
+    store, _new, _old = seeded()
+    count = FIRST_ROWS + 170  # the first screenful and two batches
+    with store.transaction() as tx:
+        for n in range(count):
+            records.save(
+                tx,
+                REQUESTS,
+                NasRequest(
+                    kind=RequestKind.LEAVER,
+                    site_id=1,
+                    sent=date(2025, 1, 1) + timedelta(days=n),
+                    person_id=None,
+                    ticket=f"INC{n:05d}",
+                ),
+                "request.leaver",
+            )
+    app = harness(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one("#requests-table", DataTable)
+        for _ in range(30):
+            await pilot.pause()
+        assert table.row_count == count + 2  # the two open joiners' requests too
+        tickets = [str(table.get_row_at(i)[6]) for i in range(2, table.row_count)]
+        assert tickets == [f"INC{n:05d}" for n in reversed(range(count))]
+        table.move_cursor(row=FIRST_ROWS + 100)
+        chosen = cursor_key(table)
+        app.screen.refresh_data()  # type: ignore[attr-defined]
+        # The refill adds a first batch (up to the cursor's row) before any refresh...
+        assert table.row_count == FIRST_ROWS + 101 < count
+        assert cursor_key(table) == chosen
+        for _ in range(30):
+            await pilot.pause()
+        assert table.row_count == count + 2 and cursor_key(table) == chosen
 
 
 @pytest.mark.asyncio

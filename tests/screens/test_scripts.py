@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 
-from kiosk import calls, records, scripts
+from kiosk import call_scripts, records, scripts, tickets
 from kiosk.clock import LONDON, FixedClock
 from kiosk.model import (
     PEOPLE,
@@ -221,7 +221,7 @@ async def test_no_access_walk_from_start_to_recorded_ticket(kiosk_store: Any) ->
     [request] = records.requests(db)
     assert request.kind is RequestKind.NO_ACCESS
     assert (request.person_id, request.role, request.ticket) == (priya.id, Role.OWNER, "INC0123456")
-    [contact] = records.contacts(db)
+    [contact] = records.ticket_entries(db)
     assert contact.channel is Channel.PHONE and contact.script == "no_access"
     assert contact.ticket == "INC0123456"
     assert contact.at == datetime(2026, 11, 24, 10, 20, tzinfo=LONDON)
@@ -270,7 +270,7 @@ async def test_picking_someone_on_record_leaves_their_record_untouched() -> None
     assert tom.access == {site_id: Role.MEMBER} and tom.status is PersonStatus.ACTIVE
     [request] = records.requests(store.read())
     assert (request.person_id, request.role) == (tom.id, Role.OWNER)
-    assert records.contacts(store.read())[0].ticket == ""
+    assert records.ticket_entries(store.read())[0].ticket == ""
 
 
 @pytest.mark.asyncio
@@ -366,7 +366,7 @@ async def test_recording_needs_an_owner_and_leaving_unrecorded_warns_first() -> 
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, ScriptRunScreen)
-    assert records.contacts(store.read()) == []
+    assert records.ticket_entries(store.read()) == []
 
 
 @pytest.mark.asyncio
@@ -409,7 +409,7 @@ async def test_copy_puts_the_highlighted_sentence_on_the_clipboard() -> None:
 async def test_escalation_email_is_copied_whole_or_by_part() -> None:
     store = FakeStore()
     site_id = seed(store)
-    logged = calls.record_contact(
+    logged = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 11, 17, 14, 5, tzinfo=LONDON),
@@ -435,7 +435,7 @@ async def test_escalation_email_is_copied_whole_or_by_part() -> None:
             call_at=logged.at,
             no_access=True,  # a no-access ticket: not from the shared mailbox nobody can open
         )
-        assert copied == [scripts.escalation_draft(ctx).as_text()]
+        assert copied == [call_scripts.escalation_draft(ctx).as_text()]
         assert copied[0].startswith("From: [your own NHSmail address]\n")
         screen = app.screen
         assert isinstance(screen, ScriptRunScreen)
@@ -463,7 +463,7 @@ async def test_save_writes_the_printable_script_into_drafts_and_never_overwrites
         site = records.sites(store.read())[0]
         target = tmp_path / "drafts" / f"no-access-{site.ods_code}-2026-11-24.txt"
         expected = scripts.script_text(
-            scripts.NO_ACCESS, scripts.ScriptContext(site, NOW.replace(tzinfo=LONDON))
+            call_scripts.NO_ACCESS, scripts.ScriptContext(site, NOW.replace(tzinfo=LONDON))
         )
         assert target.read_text(encoding="utf-8") == expected
         assert target.stat().st_mode & 0o777 == 0o600
@@ -485,7 +485,7 @@ async def test_save_writes_the_printable_script_into_drafts_and_never_overwrites
 async def test_escalation_by_typed_ticket_and_recorded_email() -> None:
     store = FakeStore()
     site_id = seed(store)
-    call = calls.record_contact(
+    call = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 11, 10, 11, 0, tzinfo=LONDON),
@@ -514,7 +514,7 @@ async def test_escalation_by_typed_ticket_and_recorded_email() -> None:
         assert isinstance(app.screen, RecordEmailDialog)
         await fill(pilot, {"follow_up": "03/12/2026"})
         assert "follow up on 3 Dec 2026" in str(app.screen.query_one("#step-status").render())
-    log = {c.id: c for c in records.contacts(store.read())}
+    log = {c.id: c for c in records.ticket_entries(store.read())}
     assert log[call.id].status is TicketStatus.WAITING
     [email] = [c for c in log.values() if c.id != call.id]
     assert (email.channel, email.script, email.ticket) == (Channel.EMAIL, "escalate", "INC0000001")
@@ -554,7 +554,7 @@ def test_snapshot_call_step_with_owner(snap_compare: Any) -> None:
     store = FakeStore()
     seed(store)
     screen = ScriptRunScreen("no_access")
-    screen.owner = calls.NewOwner("Priya Shah", "07700900123", "priya.shah@example.org")
+    screen.owner = tickets.NewOwner("Priya Shah", "07700900123", "priya.shah@example.org")
     screen.step = 1
     assert snap_compare(harness(store, screen), terminal_size=(80, 24))
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
-from kiosk import calls, records
+from kiosk import records, tickets
 from kiosk.clock import LONDON, FixedClock
 from kiosk.model import PEOPLE, SITES, Channel, Person, Role, Site, TicketStatus
 from kiosk.session import Session
@@ -38,7 +38,7 @@ def seeded() -> tuple[FakeStore, int, int]:
             ),
             "site.add",
         )
-    call = calls.record_contact(
+    call = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 11, 10, 11, 20, tzinfo=LONDON),
@@ -48,7 +48,7 @@ def seeded() -> tuple[FakeStore, int, int]:
         follow_up=date(2026, 11, 17),
         notes="Agent said two working days.",
     )
-    email = calls.record_contact(
+    email = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 11, 20, 9, 5, tzinfo=LONDON),
@@ -109,7 +109,7 @@ async def test_status_key_steps_through_open_waiting_resolved_after_confirming()
         await pilot.pause()
         assert rows(app)[1][4] == "resolved"
         assert rows(app)[1][5] == "17/11/2026"  # resolved: no longer overdue
-    found = calls.contact(store.read(), call)
+    found = tickets.entry(store.read(), call)
     assert found is not None and found.status is TicketStatus.RESOLVED
     assert [e["action"] for e in store.audit_entries[-2:]] == ["contact.status"] * 2
 
@@ -139,7 +139,7 @@ async def test_follow_up_is_set_checked_and_cleared() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert rows(app)[1][5] == ""
-    found = calls.contact(store.read(), call)
+    found = tickets.entry(store.read(), call)
     assert found is not None and found.follow_up is None
     assert store.audit_entries[-1]["action"] == "contact.follow_up"
 
@@ -252,10 +252,10 @@ async def test_one_ticket_logged_twice_is_edited_and_closed_as_one() -> None:
         await pilot.press("s", "y", "s", "y")  # waiting, then resolved: the whole ticket
         await pilot.pause()
         assert [r[4] for r in rows(app)] == ["resolved", "resolved"]
-    assert calls.open_tickets(records.contacts(store.read())) == []
+    assert tickets.open_tickets(records.ticket_entries(store.read())) == []
     actions = [e["action"] for e in store.audit_entries]
     assert "contact.edit" in actions and actions.count("contact.status") == 4
-    assert calls.contact(store.read(), call) is not None
+    assert tickets.entry(store.read(), call) is not None
 
 
 @pytest.mark.asyncio

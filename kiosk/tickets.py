@@ -23,17 +23,17 @@ from kiosk.clock import LONDON
 from kiosk.forms import FieldErrors, FormRejected
 from kiosk.i18n import N_, _
 from kiosk.model import (
-    CONTACTS,
     PEOPLE,
     REQUESTS,
+    TICKETS,
     Channel,
     LocalSupport,
-    NasContact,
     NasRequest,
     Person,
     PersonStatus,
     RequestKind,
     Role,
+    TicketEntry,
     TicketStatus,
 )
 from kiosk.nas_hours import add_working_days
@@ -48,7 +48,7 @@ from kiosk.validators import (
     validate_uk_phone,
 )
 
-# The scripts a contact can be recorded against (kiosk.scripts uses the same ids).
+# The scripts a contact can be recorded against (kiosk.call_scripts uses the same ids).
 SCRIPT_NO_ACCESS = "no_access"
 SCRIPT_ESCALATE = "escalate"
 SCRIPT_SHARED_ACCESS = "shared_access"
@@ -62,11 +62,11 @@ _NOTES_MAX = 2000
 # --- reading the log -------------------------------------------------------------------
 
 
-def is_unresolved(contact: NasContact) -> bool:
+def is_unresolved(contact: TicketEntry) -> bool:
     return contact.status in (TicketStatus.OPEN, TicketStatus.WAITING)
 
 
-def overdue_followups(contacts: Sequence[NasContact], today: date) -> list[NasContact]:
+def overdue_followups(contacts: Sequence[TicketEntry], today: date) -> list[TicketEntry]:
     """Open or waiting tickets whose follow-up day has passed, oldest follow-up first.
 
     The follow-up day itself is not overdue: it is the day to chase, and the dashboard
@@ -86,21 +86,21 @@ class Ticket:
     other contact with no reference is a ticket of its own."""
 
     reference: str  # "" when none was given (the oldest reference among its contacts)
-    contacts: tuple[NasContact, ...]  # oldest first
+    entries: tuple[TicketEntry, ...]  # oldest first
 
     @property
     def site_id(self) -> int:
-        return self.contacts[0].site_id
+        return self.entries[0].site_id
 
     @property
     def unresolved(self) -> bool:
-        return any(is_unresolved(c) for c in self.contacts)
+        return any(is_unresolved(c) for c in self.entries)
 
     def overdue(self, today: date) -> bool:
         """Unresolved and a follow-up day of an unresolved contact has passed."""
         return any(
             is_unresolved(c) and c.follow_up is not None and c.follow_up < today
-            for c in self.contacts
+            for c in self.entries
         )
 
 
@@ -108,7 +108,7 @@ def ticket_key(reference: str) -> str:
     return "".join(reference.split()).upper()
 
 
-def tickets(contacts: Iterable[NasContact]) -> list[Ticket]:
+def tickets(contacts: Iterable[TicketEntry]) -> list[Ticket]:
     """The contacts grouped into tickets (see :class:`Ticket`), oldest first.
 
     The one grouping every count uses (the dashboard, ``kiosk status``, the report, the
@@ -133,34 +133,35 @@ def tickets(contacts: Iterable[NasContact]) -> list[Ticket]:
             join(c.id, by_reference.setdefault(ticket_key(c.ticket), c.id))
         if c.escalates is not None and c.escalates in parent:
             join(c.id, c.escalates)
-    groups: dict[int, list[NasContact]] = {}
+    groups: dict[int, list[TicketEntry]] = {}
     for c in ordered:
         groups.setdefault(root(c.id), []).append(c)
     found = [
         Ticket(next((c.ticket.strip() for c in group if c.ticket.strip()), ""), tuple(group))
         for group in groups.values()
     ]
-    return sorted(found, key=lambda t: (t.contacts[0].at, t.contacts[0].id))
+    return sorted(found, key=lambda t: (t.entries[0].at, t.entries[0].id))
 
 
-def ticket_of(contacts: Iterable[NasContact], contact_id: int) -> Ticket | None:
-    """The ticket the contact ``contact_id`` belongs to."""
-    return next((t for t in tickets(contacts) if any(c.id == contact_id for c in t.contacts)), None)
+def ticket_of(contacts: Iterable[TicketEntry], entry_id: int) -> Ticket | None:
+    """The ticket the contact ``entry_id`` belongs to."""
+    return next((t for t in tickets(contacts) if any(c.id == entry_id for c in t.entries)), None)
 
 
-def open_tickets(contacts: Iterable[NasContact]) -> list[Ticket]:
+def open_tickets(contacts: Iterable[TicketEntry]) -> list[Ticket]:
     """Tickets with a contact still open or waiting."""
     return [t for t in tickets(contacts) if t.unresolved]
 
 
-def log(db: TinyDB) -> list[NasContact]:
+def log(db: TinyDB) -> list[TicketEntry]:
     """Every contact, newest first (the order the Tickets screen shows)."""
-    return sorted(records.contacts(db), key=lambda c: (c.at, c.id), reverse=True)
+    return sorted(records.ticket_entries(db), key=lambda c: (c.at, c.id), reverse=True)
 
 
-def contact(db: TinyDB, contact_id: int) -> NasContact | None:
-    doc = db.table(CONTACTS).get(doc_id=contact_id)
-    return NasContact.from_doc(contact_id, doc) if doc is not None else None
+def entry(db: TinyDB, entry_id: int) -> TicketEntry | None:
+    """The ticket entry ``entry_id``, or None once it is gone."""
+    doc = db.table(TICKETS).get(doc_id=entry_id)
+    return TicketEntry.from_doc(entry_id, doc) if doc is not None else None
 
 
 def default_follow_up(day: date) -> date:
@@ -203,7 +204,7 @@ def _utc(at: datetime) -> datetime:
 # --- writing the log --------------------------------------------------------------------
 
 
-def record_contact(
+def record_entry(
     store: records.StoreLike,
     *,
     site_id: int,
@@ -215,10 +216,10 @@ def record_contact(
     follow_up: date | None = None,
     status: TicketStatus = TicketStatus.OPEN,
     request_id: int | None = None,
-) -> NasContact:
+) -> TicketEntry:
     """Add one call or email to the log (validated, one transaction, audited)."""
     ticket, notes = _checked_ticket_and_notes(ticket, notes)
-    entry = NasContact(
+    logged = TicketEntry(
         at=_utc(at),
         channel=channel,
         script=script,
@@ -231,40 +232,40 @@ def record_contact(
     )
     with store.transaction() as tx:
         detail = f"{channel.value} {script}"
-        new_id = records.save(tx, CONTACTS, entry, "contact.add", detail=detail)
-    return replace(entry, id=new_id)
+        new_id = records.save(tx, TICKETS, logged, "contact.add", detail=detail)
+    return replace(logged, id=new_id)
 
 
 def _change(
-    store: records.StoreLike, contact_id: int, action: str, detail: str, **changes: object
-) -> NasContact:
+    store: records.StoreLike, entry_id: int, action: str, detail: str, **changes: object
+) -> TicketEntry:
     with store.transaction() as tx:
-        current = contact(tx.db, contact_id)
+        current = entry(tx.db, entry_id)
         if current is None:
-            raise KeyError(f"contact {contact_id} no longer exists")
+            raise KeyError(f"ticket entry {entry_id} no longer exists")
         updated = replace(current, **changes)  # type: ignore[arg-type]
-        records.save(tx, CONTACTS, updated, action, detail=detail)
+        records.save(tx, TICKETS, updated, action, detail=detail)
     return updated
 
 
-def set_status(store: records.StoreLike, contact_id: int, status: TicketStatus) -> NasContact:
+def set_status(store: records.StoreLike, entry_id: int, status: TicketStatus) -> TicketEntry:
     """Mark a ticket open, waiting (on NAS) or resolved: every contact that shares its
     reference (one ticket, however many calls and emails), each change audited."""
     with store.transaction() as tx:
-        current = contact(tx.db, contact_id)
+        current = entry(tx.db, entry_id)
         if current is None:
-            raise KeyError(f"contact {contact_id} no longer exists")
-        group = ticket_of(records.contacts(tx.db), contact_id)
+            raise KeyError(f"ticket entry {entry_id} no longer exists")
+        group = ticket_of(records.ticket_entries(tx.db), entry_id)
         assert group is not None
-        for entry in group.contacts:
-            if entry.status is not status:
+        for logged in group.entries:
+            if logged.status is not status:
                 records.save(
-                    tx, CONTACTS, replace(entry, status=status), "contact.status", status.value
+                    tx, TICKETS, replace(logged, status=status), "contact.status", status.value
                 )
     return replace(current, status=status)
 
 
-def edit_ticket(store: records.StoreLike, contact_id: int, ticket: str, notes: str) -> NasContact:
+def edit_ticket(store: records.StoreLike, entry_id: int, ticket: str, notes: str) -> TicketEntry:
     """Correct a ticket's reference and a contact's notes (validated, each change audited).
 
     The reference belongs to the ticket, so every contact of it takes the new one (a call
@@ -272,27 +273,27 @@ def edit_ticket(store: records.StoreLike, contact_id: int, ticket: str, notes: s
     edited contact's own."""
     ticket, notes = _checked_ticket_and_notes(ticket, notes)
     with store.transaction() as tx:
-        current = contact(tx.db, contact_id)
+        current = entry(tx.db, entry_id)
         if current is None:
-            raise KeyError(f"contact {contact_id} no longer exists")
-        group = ticket_of(records.contacts(tx.db), contact_id)
+            raise KeyError(f"ticket entry {entry_id} no longer exists")
+        group = ticket_of(records.ticket_entries(tx.db), entry_id)
         assert group is not None
-        for entry in group.contacts:
-            if entry.id == contact_id:
+        for logged in group.entries:
+            if logged.id == entry_id:
                 continue
-            if entry.ticket != ticket:
+            if logged.ticket != ticket:
                 records.save(
-                    tx, CONTACTS, replace(entry, ticket=ticket), "contact.edit", "ticket"
+                    tx, TICKETS, replace(logged, ticket=ticket), "contact.edit", "ticket"
                 )
         updated = replace(current, ticket=ticket, notes=notes)
-        records.save(tx, CONTACTS, updated, "contact.edit", detail="ticket and notes")
+        records.save(tx, TICKETS, updated, "contact.edit", detail="ticket and notes")
     return updated
 
 
-def set_follow_up(store: records.StoreLike, contact_id: int, follow_up: date | None) -> NasContact:
+def set_follow_up(store: records.StoreLike, entry_id: int, follow_up: date | None) -> TicketEntry:
     """Set (or clear) the day to chase NAS if the ticket is still unresolved."""
     detail = follow_up.isoformat() if follow_up else "cleared"
-    return _change(store, contact_id, "contact.follow_up", detail, follow_up=follow_up)
+    return _change(store, entry_id, "contact.follow_up", detail, follow_up=follow_up)
 
 
 def record_email(
@@ -305,7 +306,7 @@ def record_email(
     notes: str = "",
     follow_up: date | None = None,
     escalates: int | None = None,
-) -> NasContact:
+) -> TicketEntry:
     """Log an email sent to NAS; an escalation also puts the escalated ticket on waiting.
 
     Both changes are one transaction, so the log never shows an escalation email while
@@ -314,7 +315,7 @@ def record_email(
     ticket, notes = _checked_ticket_and_notes(ticket, notes)
     day = at.astimezone(LONDON).date()
     due = follow_up if follow_up is not None else default_follow_up(day)
-    entry = NasContact(
+    logged = TicketEntry(
         at=_utc(at),
         channel=Channel.EMAIL,
         script=script,
@@ -325,14 +326,14 @@ def record_email(
     )
     with store.transaction() as tx:
         if escalates is not None:
-            earlier = contact(tx.db, escalates)
+            earlier = entry(tx.db, escalates)
             if earlier is None:
-                raise KeyError(f"contact {escalates} no longer exists")
-            entry = replace(entry, request_id=earlier.request_id, escalates=earlier.id)
+                raise KeyError(f"ticket entry {escalates} no longer exists")
+            logged = replace(logged, request_id=earlier.request_id, escalates=earlier.id)
             waiting = replace(earlier, status=TicketStatus.WAITING, follow_up=due)
-            records.save(tx, CONTACTS, waiting, "contact.status", detail="waiting (escalated)")
-        new_id = records.save(tx, CONTACTS, entry, "contact.add", detail=f"email {script}")
-    return replace(entry, id=new_id)
+            records.save(tx, TICKETS, waiting, "contact.status", detail="waiting (escalated)")
+        new_id = records.save(tx, TICKETS, logged, "contact.add", detail=f"email {script}")
+    return replace(logged, id=new_id)
 
 
 # --- the no-access call -----------------------------------------------------------------
@@ -438,7 +439,7 @@ def _same_person(db: TinyDB, owner: NewOwner) -> Person | None:
 
 @dataclass(frozen=True, slots=True)
 class NoAccessRecord:
-    contact_id: int
+    entry_id: int
     person_id: int
     request_id: int
 
@@ -500,7 +501,7 @@ def record_no_access_call(
             ticket=ticket,
         )
         request_id = records.save(tx, REQUESTS, request, "request.add", detail="no_access")
-        entry = NasContact(
+        logged = TicketEntry(
             at=at_utc,
             channel=Channel.PHONE,
             script=SCRIPT_NO_ACCESS,
@@ -511,8 +512,8 @@ def record_no_access_call(
             notes=notes,
             request_id=request_id,
         )
-        contact_id = records.save(tx, CONTACTS, entry, "contact.add", detail="phone no_access")
-    return NoAccessRecord(contact_id=contact_id, person_id=person_id, request_id=request_id)
+        entry_id = records.save(tx, TICKETS, logged, "contact.add", detail="phone no_access")
+    return NoAccessRecord(entry_id=entry_id, person_id=person_id, request_id=request_id)
 
 
 # --- labels ---------------------------------------------------------------------------------

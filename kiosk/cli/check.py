@@ -1,5 +1,5 @@
-"""``kiosk check``, ``kiosk backup DEST`` and ``kiosk restore SRC``: the store's upkeep
-from the command line, for cron, for an auditor, and for the day the file is damaged.
+"""``kiosk check``: verify the store, its audit chain and every backup, for cron and for
+an auditor.
 
 ``kiosk check`` opens the store (which proves the encryption: AES-256-GCM authenticates
 every byte of the file), verifies the audit chain, and checks every generation in
@@ -10,11 +10,6 @@ head hash for an auditor to note and compare next time. Exit status: 0 all well,
 something is damaged (saying what, and which backup is the newest good one), 1 a user
 error. No traceback, whatever the bytes on disk: when the store itself is damaged it cannot
 be opened, and the generations are checked from the newest one that opens instead.
-
-``kiosk backup DEST`` writes an encrypted copy (the same key slots and recovery key).
-``kiosk restore SRC`` puts a generation or a backup back after a confirmation typed at the
-terminal (or ``--yes``); the replaced state is kept as a generation too, so a restore can
-itself be undone.
 """
 
 from __future__ import annotations
@@ -27,7 +22,6 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -35,9 +29,6 @@ from kiosk.cli.common import (
     EXIT_OK,
     UserError,
     add_store_command,
-    read_passphrase,
-    store_path_and_admin,
-    wait_for_turn,
 )
 from kiosk.i18n import _, ngettext
 from kiosk.store_errors import (
@@ -49,12 +40,11 @@ from kiosk.store_errors import (
 
 if TYPE_CHECKING:
     from store import Generation, Store
-
-EXIT_DAMAGED = 2
+from kiosk.cli.common import EXIT_DAMAGED, store_credentials, when_saved
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``check``, ``backup`` and ``restore`` (each once, however often called)."""
+    """Add ``check`` (once, however often called)."""
     add_store_command(
         sub,
         "check",
@@ -66,67 +56,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "Exit status 0 when all is well, 2 when anything is damaged, 1 on a user error."
         ),
     )
-    backup = add_store_command(
-        sub,
-        "backup",
-        run_backup,
-        summary=_("write an encrypted copy of the store"),
-        description=_(
-            "Write an encrypted copy of the store to DEST (a file, or a folder to put a "
-            "dated copy in). The copy opens with the same admins' passphrases and the same "
-            "recovery key."
-        ),
-    )
-    if backup is not None:
-        backup.add_argument("dest", metavar="DEST", help=_("file or folder to write the copy to"))
-    restore = add_store_command(
-        sub,
-        "restore",
-        run_restore,
-        summary=_("replace the store's records with a backup or generation"),
-        description=_(
-            "Replace the store's records with those of a backup file or of one of the "
-            "generations in backups/ (give its path or its generation number). The "
-            "replaced state is kept as a generation too. Asks for confirmation unless --yes."
-        ),
-    )
-    if restore is not None:
-        restore.add_argument(
-            "src", metavar="SRC", help=_("a backup file, a generation file, or a generation number")
-        )
-        restore.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
-
-
-# -- shared -------------------------------------------------------------------------
-
-
-def _when(moment: datetime | None) -> str:
-    from kiosk import timefmt
-
-    return timefmt.moment(moment, "short") if moment is not None else _("unknown time")
-
-
-def _credentials(args: argparse.Namespace, *, restoring: bool = False) -> tuple[Path, str, str]:
-    from store import Store, StoreMissing
-
-    path, admin = store_path_and_admin(args)
-    if not Store.exists(path) and not Store.list_generations(path):
-        if not restoring:
-            raise UserError(describe_store_error(StoreMissing()))
-        # Name the place looked at: a store kept elsewhere is the likely cause, and
-        # "run kiosk init" would start an empty store beside nothing the admin meant.
-        raise UserError(
-            _(
-                "There is no store file and no backups at {path}. If the store is kept "
-                "elsewhere, give its path with --store PATH."
-            ).format(path=path)
-        )
-    passphrase = read_passphrase(args)
-    wait_for_turn(path)
-    return path, admin, passphrase
-
-
-# -- check --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -313,7 +242,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     )
 
     out = out or sys.stdout
-    path, admin, passphrase = _credentials(args)
+    path, admin, passphrase = store_credentials(args)
     problems: list[str] = []
     refused = False  # the store file is a fork or an old copy: never a base for checking
 
@@ -458,7 +387,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         gen = newest_good.generation
         say(
             _("Newest good backup: generation {n}, saved {when} by {admin}:").format(
-                n=gen.generation, when=_when(gen.saved_at), admin=gen.saved_by
+                n=gen.generation, when=when_saved(gen.saved_at), admin=gen.saved_by
             )
         )
         say(f"  {gen.path}")
@@ -496,213 +425,6 @@ def _print_generations(emit: Callable[[str], None], checks: Sequence[GenerationC
     }
     for c in checks:
         gen = c.generation
-        when = _when(gen.saved_at)
+        when = when_saved(gen.saved_at)
         line = f"  g{gen.generation:<6} {when:<18} {gen.saved_by[:20]:<20} {labels[c.state]}"
         emit(line + (f": {c.note}" if c.note else ""))
-
-
-# -- backup -------------------------------------------------------------------------
-
-
-def backup_destination(dest: Path, store_name: str, now: datetime) -> Path:
-    """A folder gets a dated file name (UTC, sortable); a file name is used as given."""
-    if dest.is_dir():
-        stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
-        stem = store_name.removesuffix(".store")
-        return dest / f"{stem}-backup-{stamp}.store"
-    return dest
-
-
-def run_backup(args: argparse.Namespace) -> int:
-    from kiosk.cli.common import open_store
-    from store import StoreError, StoreExists
-
-    store = open_store(args)
-    try:
-        dest = backup_destination(Path(args.dest).expanduser(), store.path.name, datetime.now(UTC))
-        if dest.exists() and dest.resolve() == store.path.resolve():
-            raise UserError(_("The backup cannot be written over the store itself."))
-        try:
-            store.backup_to(dest)
-        except StoreExists:
-            raise UserError(
-                _(
-                    "A file already exists at {path}; it was not touched. Choose another name."
-                ).format(path=dest)
-            ) from None
-        except StoreError as error:
-            raise UserError(describe_store_error(error)) from None
-        except OSError as error:
-            raise UserError(
-                _("The backup could not be written ({reason}).").format(reason=error.strerror or "")
-            ) from None
-        print(
-            _(
-                "Encrypted backup written to {path} (generation {n}). It opens with the same "
-                "admins' passphrases and the same recovery key."
-            ).format(path=dest, n=store.generation)
-        )
-    finally:
-        store.close()
-    return EXIT_OK
-
-
-# -- restore ------------------------------------------------------------------------
-
-
-def _resolve_source(text: str, path: Path) -> tuple[Path, Generation | None]:
-    from store import Store
-
-    gens = Store.list_generations(path)
-    source = Path(text).expanduser()
-    if not source.exists():
-        number = text.strip().lower().removeprefix("g")
-        if number.isdigit():
-            for gen in gens:
-                if gen.generation == int(number):
-                    return gen.path, gen
-        raise UserError(_("There is no backup file or generation {src}.").format(src=text))
-    if not source.is_file():
-        raise UserError(_("{src} is not a file.").format(src=text))
-    for gen in gens:
-        if gen.path.resolve() == source.resolve():
-            return gen.path, gen
-    return source, None
-
-
-def _ask_terminal(question: str) -> str | None:
-    """Ask on the controlling terminal (stdin may carry the passphrase); None without one.
-
-    ``/dev/tty`` is a character device: Python's text mode "r+" wants it seekable and
-    fails, so it is opened once with ``os.open`` and written and read as raw bytes."""
-    try:
-        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
-    except OSError:
-        return None
-    try:
-        os.write(fd, question.encode("utf-8"))
-        answer = b""
-        while not answer.endswith(b"\n") and len(answer) < 1024:
-            chunk = os.read(fd, 1024)
-            if not chunk:  # end of input (ctrl+d): no answer is "no"
-                break
-            answer += chunk
-        return answer.decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
-def _confirm(question: str) -> bool:
-    """A typed "y" or "yes" at the terminal; no terminal at all is a user error (--yes)."""
-    answer = _ask_terminal(question)
-    if answer is None:
-        raise UserError(
-            _("restore needs a confirmation typed at a terminal: run it in one, or add --yes")
-        )
-    accepted = {_("y").casefold(), _("yes").casefold(), "y", "yes"}
-    return answer.strip().casefold() in accepted
-
-
-def run_restore(args: argparse.Namespace) -> int:
-    from store import (
-        NotOpenable,
-        Store,
-        StoreBusy,
-        StoreDamaged,
-        StoreError,
-        StoreMissing,
-        StoreRollback,
-        StoreTampered,
-        UnknownFormat,
-        WrongPassphrase,
-    )
-
-    path, admin, passphrase = _credentials(args, restoring=True)
-    source, gen = _resolve_source(args.src, path)
-    what = (
-        _("generation {n}, saved {when} by {admin}").format(
-            n=gen.generation, when=_when(gen.saved_at), admin=gen.saved_by
-        )
-        if gen is not None
-        else _("the backup file {path}").format(path=source)
-    )
-    store: Store | None = None
-    kept: Path | None = None  # where restore_damaged set the damaged file aside
-    try:
-        store = Store.open(path, admin, passphrase)
-    except (StoreDamaged, StoreMissing, StoreRollback):
-        # Damaged, missing, forged or copied back: only a restore that goes forward,
-        # from a generation a current admin signed, may replace it.
-        store = None
-    except (WrongPassphrase, StoreBusy, UnknownFormat, StoreError) as error:
-        raise UserError(describe_store_error(error)) from None
-
-    if store is not None:
-        question = _(
-            "Replace the records in {store} with those of {what}? The current records are kept "
-            "as a generation. Type y to restore, n to keep it as it is: "
-        ).format(store=path, what=what)
-    else:
-        question = _(
-            "The store {store} cannot be opened. Set it aside (renamed, byte for byte) and "
-            "restore {what}? Any change saved after it is lost. Type y to restore, n to "
-            "keep it as it is: "
-        ).format(store=path, what=what)
-    try:
-        try:
-            if store is None and not args.yes:
-                # The passphrase against the generation first (nothing written), so that
-                # no one confirms a restore only to hear the passphrase was wrong.
-                Store.check_restore_damaged(path, source, admin, passphrase)
-            if not args.yes and not _confirm(question):
-                print(_("Nothing was restored."))
-                return EXIT_OK
-            if store is not None:
-                store.restore(source, passphrase=passphrase)
-            else:
-                from kiosk.missing_store import damaged_copies, kept_copy
-
-                before = damaged_copies(path)
-                store = Store.restore_damaged(path, source, admin, passphrase)
-                kept = kept_copy(path, before)
-        except StoreTampered:
-            print(
-                _(
-                    "kiosk: {what} is TAMPERED: it was signed by a key that has lost access "
-                    "(a removed admin's copy, or forged); nothing was restored. Run 'kiosk "
-                    "check' to find the newest good backup."
-                ).format(what=what),
-                file=sys.stderr,
-            )
-            return EXIT_DAMAGED
-        except StoreDamaged:
-            print(
-                _(
-                    "kiosk: {what} is damaged too; nothing was restored. Run 'kiosk check' to "
-                    "find the newest good backup."
-                ).format(what=what),
-                file=sys.stderr,
-            )
-            return EXIT_DAMAGED
-        except (NotOpenable, WrongPassphrase):
-            raise UserError(
-                _(
-                    "{what} does not open with that admin name and passphrase; nothing was "
-                    "restored."
-                ).format(what=what)
-            ) from None
-        except StoreError as error:
-            raise UserError(describe_store_error(error)) from None
-        print(
-            _("Restored {what}. The store is now at generation {n}.").format(
-                what=what, n=store.generation
-            )
-        )
-        if kept is not None:
-            print(_("The damaged file is kept, unchanged, as {path}.").format(path=kept))
-    finally:
-        if store is not None:
-            store.close()
-    return EXIT_OK

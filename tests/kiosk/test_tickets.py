@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from kiosk import calls, records
-from kiosk.calls import NewOwner
+from kiosk import records, tickets
 from kiosk.clock import LONDON
 from kiosk.forms import FormRejected
 from kiosk.model import (
@@ -17,7 +16,6 @@ from kiosk.model import (
     SITES,
     Channel,
     LocalSupport,
-    NasContact,
     Person,
     PersonStatus,
     RequestKind,
@@ -25,8 +23,10 @@ from kiosk.model import (
     Role,
     Settings,
     Site,
+    TicketEntry,
     TicketStatus,
 )
+from kiosk.tickets import NewOwner
 from tests.fakes import FakeStore
 
 CALL_AT = datetime(2026, 11, 24, 10, 15, tzinfo=LONDON)
@@ -55,8 +55,8 @@ def add_person(store: FakeStore, person: Person) -> int:
 
 def contact(
     status: TicketStatus, follow_up: date | None, at: datetime = CALL_AT, cid: int = 1
-) -> NasContact:
-    return NasContact(
+) -> TicketEntry:
+    return TicketEntry(
         at=at,
         channel=Channel.PHONE,
         script="no_access",
@@ -79,16 +79,16 @@ def test_overdue_followups_are_unresolved_tickets_past_their_day() -> None:
     future = contact(TicketStatus.OPEN, date(2026, 12, 2), cid=4)
     resolved = contact(TicketStatus.RESOLVED, date(2026, 11, 1), cid=5)
     no_date = contact(TicketStatus.OPEN, None, cid=6)
-    found = calls.overdue_followups(
+    found = tickets.overdue_followups(
         [past_open, past_waiting, due_today, future, resolved, no_date], today
     )
     assert found == [past_waiting, past_open]
 
 
 def test_default_follow_up_is_five_nas_working_days() -> None:
-    assert calls.default_follow_up(date(2026, 11, 24)) == date(2026, 12, 1)
+    assert tickets.default_follow_up(date(2026, 11, 24)) == date(2026, 12, 1)
     # Over Christmas: 24, 29, 30, 31 December and 4 January (25, 28 and 1 are bank holidays).
-    assert calls.default_follow_up(date(2026, 12, 23)) == date(2027, 1, 4)
+    assert tickets.default_follow_up(date(2026, 12, 23)) == date(2027, 1, 4)
 
 
 # --- recording contacts ---------------------------------------------------------------------
@@ -97,7 +97,7 @@ def test_default_follow_up_is_five_nas_working_days() -> None:
 def test_record_contact_saves_in_utc_and_audits_without_personal_data() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    saved = calls.record_contact(
+    saved = tickets.record_entry(
         store,
         site_id=site_id,
         at=datetime(2026, 7, 1, 10, 0, tzinfo=LONDON),
@@ -107,7 +107,7 @@ def test_record_contact_saves_in_utc_and_audits_without_personal_data() -> None:
         notes="Sent to feedback; Sam Patel on leave.",
         follow_up=date(2026, 7, 8),
     )
-    again = calls.contact(store.read(), saved.id)
+    again = tickets.entry(store.read(), saved.id)
     assert again == saved
     assert again is not None
     assert again.at == datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
@@ -121,7 +121,7 @@ def test_record_contact_refuses_bad_fields_and_saves_nothing() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     with pytest.raises(FormRejected) as caught:
-        calls.record_contact(
+        tickets.record_entry(
             store,
             site_id=site_id,
             at=CALL_AT,
@@ -132,13 +132,13 @@ def test_record_contact_refuses_bad_fields_and_saves_nothing() -> None:
         )
     assert set(caught.value.errors) == {"ticket", "notes"}
     assert "letters, digits" in caught.value.errors["ticket"]
-    assert records.contacts(store.read()) == []
+    assert records.ticket_entries(store.read()) == []
 
 
 def test_naive_time_is_refused() -> None:
     store = FakeStore()
     with pytest.raises(ValueError):
-        calls.record_contact(
+        tickets.record_entry(
             store,
             site_id=1,
             at=datetime(2026, 11, 24, 10, 0),
@@ -150,12 +150,12 @@ def test_naive_time_is_refused() -> None:
 def test_set_status_and_follow_up_are_audited() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    saved = calls.record_contact(
+    saved = tickets.record_entry(
         store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="other", ticket="A1"
     )
-    calls.set_status(store, saved.id, TicketStatus.WAITING)
-    calls.set_follow_up(store, saved.id, date(2026, 12, 3))
-    now = calls.contact(store.read(), saved.id)
+    tickets.set_status(store, saved.id, TicketStatus.WAITING)
+    tickets.set_follow_up(store, saved.id, date(2026, 12, 3))
+    now = tickets.entry(store.read(), saved.id)
     assert now is not None
     assert (now.status, now.follow_up, now.ticket) == (
         TicketStatus.WAITING,
@@ -165,15 +165,15 @@ def test_set_status_and_follow_up_are_audited() -> None:
     actions = [e["action"] for e in store.audit_entries[-2:]]
     assert actions == ["contact.status", "contact.follow_up"]
     assert store.audit_entries[-2]["detail"] == "waiting"
-    calls.set_follow_up(store, saved.id, None)
-    cleared = calls.contact(store.read(), saved.id)
+    tickets.set_follow_up(store, saved.id, None)
+    cleared = tickets.entry(store.read(), saved.id)
     assert cleared is not None and cleared.follow_up is None
 
 
 def test_escalation_email_is_logged_and_puts_the_ticket_on_waiting_at_once() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    call = calls.record_contact(
+    call = tickets.record_entry(
         store,
         site_id=site_id,
         at=CALL_AT,
@@ -184,7 +184,7 @@ def test_escalation_email_is_logged_and_puts_the_ticket_on_waiting_at_once() -> 
         request_id=7,
     )
     sent_at = datetime(2026, 12, 2, 9, 30, tzinfo=LONDON)
-    email = calls.record_email(
+    email = tickets.record_email(
         store,
         site_id=site_id,
         at=sent_at,
@@ -194,51 +194,51 @@ def test_escalation_email_is_logged_and_puts_the_ticket_on_waiting_at_once() -> 
     )
     assert email.channel is Channel.EMAIL and email.request_id == 7
     assert email.follow_up == date(2026, 12, 9)  # five NAS working days on
-    before = calls.contact(store.read(), call.id)
+    before = tickets.entry(store.read(), call.id)
     assert before is not None
     assert before.status is TicketStatus.WAITING and before.follow_up == date(2026, 12, 9)
-    assert calls.overdue_followups(records.contacts(store.read()), date(2026, 12, 3)) == []
+    assert tickets.overdue_followups(records.ticket_entries(store.read()), date(2026, 12, 3)) == []
     assert [e["action"] for e in store.audit_entries[-2:]] == ["contact.status", "contact.add"]
 
 
 def test_plain_email_is_logged_without_touching_other_tickets() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    email = calls.record_email(
+    email = tickets.record_email(
         store,
         site_id=site_id,
         at=CALL_AT,
         script="shared_access",
         follow_up=date(2026, 11, 30),
     )
-    assert [c.id for c in records.contacts(store.read())] == [email.id]
+    assert [c.id for c in records.ticket_entries(store.read())] == [email.id]
     assert email.follow_up == date(2026, 11, 30) and email.status is TicketStatus.OPEN
 
 
 def test_changing_a_missing_contact_is_an_error() -> None:
     with pytest.raises(KeyError):
-        calls.set_status(FakeStore(), 99, TicketStatus.RESOLVED)
+        tickets.set_status(FakeStore(), 99, TicketStatus.RESOLVED)
 
 
 def test_log_is_newest_first() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     for hour in (9, 14, 11):
-        calls.record_contact(
+        tickets.record_entry(
             store,
             site_id=site_id,
             at=datetime(2026, 11, 24, hour, 0, tzinfo=LONDON),
             channel=Channel.PHONE,
             script="other",
         )
-    assert [c.at.astimezone(LONDON).hour for c in calls.log(store.read())] == [14, 11, 9]
+    assert [c.at.astimezone(LONDON).hour for c in tickets.log(store.read())] == [14, 11, 9]
 
 
 # --- the new owner form ---------------------------------------------------------------------
 
 
 def test_new_owner_form_normalises_each_field() -> None:
-    owner = calls.new_owner_from_form(
+    owner = tickets.new_owner_from_form(
         "  Priya   Shah ", "+44 7700 900123", "priya.shah@Example.ORG", ""
     )
     assert owner == NewOwner("Priya Shah", "07700900123", "priya.shah@example.org", None)
@@ -246,7 +246,7 @@ def test_new_owner_form_normalises_each_field() -> None:
 
 def test_new_owner_form_names_every_broken_rule() -> None:
     with pytest.raises(FormRejected) as caught:
-        calls.new_owner_from_form("", "01632 960123", "not-an-email", "priya@example.org")
+        tickets.new_owner_from_form("", "01632 960123", "not-an-email", "priya@example.org")
     errors = caught.value.errors
     assert set(errors) == {"full_name", "personal_mobile", "personal_email", "nhsmail"}
     assert "required" in errors["full_name"]
@@ -256,9 +256,9 @@ def test_new_owner_form_names_every_broken_rule() -> None:
 
 def test_personal_email_is_required_only_without_nhsmail() -> None:
     with pytest.raises(FormRejected) as caught:
-        calls.new_owner_from_form("Priya Shah", "07700900123", "", "")
+        tickets.new_owner_from_form("Priya Shah", "07700900123", "", "")
     assert "NHSmail account" in caught.value.errors["personal_email"]
-    owner = calls.new_owner_from_form("Priya Shah", "07700900123", "", "Priya.Shah@nhs.net")
+    owner = tickets.new_owner_from_form("Priya Shah", "07700900123", "", "Priya.Shah@nhs.net")
     assert owner.nhsmail == "priya.shah@nhs.net" and owner.personal_email is None
 
 
@@ -269,8 +269,8 @@ def test_no_access_call_creates_joiner_owner_request_and_contact() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     before = len(store.audit_entries)
-    owner = calls.new_owner_from_form("Priya Shah", "07700 900123", "priya.shah@example.org", "")
-    done = calls.record_no_access_call(
+    owner = tickets.new_owner_from_form("Priya Shah", "07700 900123", "priya.shah@example.org", "")
+    done = tickets.record_no_access_call(
         store,
         site_id=site_id,
         at=CALL_AT,
@@ -296,8 +296,8 @@ def test_no_access_call_creates_joiner_owner_request_and_contact() -> None:
         date(2026, 11, 24),
     )
     assert request.status is RequestStatus.OPEN
-    [logged] = records.contacts(db)
-    assert logged.id == done.contact_id
+    [logged] = records.ticket_entries(db)
+    assert logged.id == done.entry_id
     assert (logged.channel, logged.script, logged.ticket, logged.request_id) == (
         Channel.PHONE,
         "no_access",
@@ -342,7 +342,7 @@ def test_no_access_call_leaves_an_existing_persons_record_untouched() -> None:
     are added. His role changes when NAS's answer is recorded (next test)."""
     store, site_id, person = _tom_on_record()
     before = store.read().table(PEOPLE).get(doc_id=person.id)
-    done = calls.record_no_access_call(
+    done = tickets.record_no_access_call(
         store,
         site_id=site_id,
         at=CALL_AT,
@@ -357,7 +357,7 @@ def test_no_access_call_leaves_an_existing_persons_record_untouched() -> None:
     assert (request.kind, request.person_id, request.role) == (
         RequestKind.NO_ACCESS, person.id, Role.OWNER,
     )
-    assert records.contacts(store.read())[0].follow_up == date(2026, 11, 26)
+    assert records.ticket_entries(store.read())[0].follow_up == date(2026, 11, 26)
     assert [e["action"] for e in store.audit_entries[-2:]] == ["request.add", "contact.add"]
     assert "person.change" not in [e["action"] for e in store.audit_entries]
 
@@ -369,7 +369,7 @@ def test_nas_answer_on_an_existing_persons_no_access_request() -> None:
 
     for done, role in ((True, Role.OWNER), (False, Role.MEMBER)):
         store, site_id, person = _tom_on_record()
-        made = calls.record_no_access_call(
+        made = tickets.record_no_access_call(
             store, site_id=site_id, at=CALL_AT, owner=NewOwner.from_person(person), ticket="X1"
         )
         record_answer(
@@ -384,20 +384,20 @@ def test_no_access_call_refuses_someone_already_on_record() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
     add_person(store, Person("Tom Reed", "07700900456", "tom.reed@example.org"))
-    owner = calls.new_owner_from_form("T Reed", "07700 900456", "t.reed@example.org", "")
+    owner = tickets.new_owner_from_form("T Reed", "07700 900456", "t.reed@example.org", "")
     with pytest.raises(FormRejected, match="Tom Reed is already on record"):
-        calls.record_no_access_call(store, site_id=site_id, at=CALL_AT, owner=owner, ticket="X1")
+        tickets.record_no_access_call(store, site_id=site_id, at=CALL_AT, owner=owner, ticket="X1")
     db = store.read()
     assert len(records.people(db)) == 1
-    assert records.requests(db) == [] and records.contacts(db) == []
+    assert records.requests(db) == [] and records.ticket_entries(db) == []
 
 
 def test_no_access_call_with_a_bad_ticket_saves_nothing() -> None:
     store = FakeStore()
     site_id = harbour_view(store)
-    owner = calls.new_owner_from_form("Priya Shah", "07700900123", "priya@example.org", "")
+    owner = tickets.new_owner_from_form("Priya Shah", "07700900123", "priya@example.org", "")
     with pytest.raises(FormRejected):
-        calls.record_no_access_call(
+        tickets.record_no_access_call(
             store, site_id=site_id, at=CALL_AT, owner=owner, ticket="no spaces please"
         )
     assert records.people(store.read()) == []
@@ -407,16 +407,16 @@ def test_no_access_call_with_a_bad_ticket_saves_nothing() -> None:
 
 
 def test_status_cycles_open_waiting_resolved() -> None:
-    assert calls.next_status(TicketStatus.OPEN) is TicketStatus.WAITING
-    assert calls.next_status(TicketStatus.WAITING) is TicketStatus.RESOLVED
-    assert calls.next_status(TicketStatus.RESOLVED) is TicketStatus.OPEN
+    assert tickets.next_status(TicketStatus.OPEN) is TicketStatus.WAITING
+    assert tickets.next_status(TicketStatus.WAITING) is TicketStatus.RESOLVED
+    assert tickets.next_status(TicketStatus.RESOLVED) is TicketStatus.OPEN
 
 
 def test_labels() -> None:
-    assert calls.script_label("no_access") == "No access"
-    assert calls.script_label("something_new") == "something_new"
-    assert calls.status_label(TicketStatus.WAITING) == "waiting"
-    assert calls.channel_label(Channel.EMAIL) == "Email"
+    assert tickets.script_label("no_access") == "No access"
+    assert tickets.script_label("something_new") == "something_new"
+    assert tickets.status_label(TicketStatus.WAITING) == "waiting"
+    assert tickets.channel_label(Channel.EMAIL) == "Email"
 
 
 # --- the local support team -----------------------------------------------------------------
@@ -424,7 +424,7 @@ def test_labels() -> None:
 
 def test_local_support_is_checked_and_saved_in_settings() -> None:
     store = FakeStore()
-    saved = calls.save_local_support(
+    saved = tickets.save_local_support(
         store, " Care Provider Support ", "support@example.org", "01632 960555"
     )
     assert saved == LocalSupport("Care Provider Support", "support@example.org", "01632960555")
@@ -437,7 +437,7 @@ def test_local_support_keeps_other_settings() -> None:
     store = FakeStore()
     with store.transaction() as tx:
         records.save_settings(tx, Settings(idle_lock_minutes=9))
-    calls.save_local_support(store, "Team", "", "01632960555")
+    tickets.save_local_support(store, "Team", "", "01632960555")
     assert records.settings(store.read()).idle_lock_minutes == 9
 
 
@@ -453,12 +453,12 @@ def test_local_support_names_each_broken_rule(
     name: str, email: str, phone: str, fields: set[str]
 ) -> None:
     with pytest.raises(FormRejected) as caught:
-        calls.check_local_support(name, email, phone)
+        tickets.check_local_support(name, email, phone)
     assert set(caught.value.errors) == fields
 
 
 def test_local_support_all_empty_clears_it() -> None:
-    assert calls.check_local_support(" ", "", "") == LocalSupport()
+    assert tickets.check_local_support(" ", "", "") == LocalSupport()
 
 
 def test_no_access_call_is_all_or_nothing_on_the_real_store(
@@ -475,16 +475,16 @@ def test_no_access_call_is_all_or_nothing_on_the_real_store(
         return real_save(tx, table, record, action, detail)
 
     monkeypatch.setattr(records, "save", failing_save)
-    owner = calls.new_owner_from_form("Priya Shah", "07700900123", "priya@example.org", "")
+    owner = tickets.new_owner_from_form("Priya Shah", "07700900123", "priya@example.org", "")
     with pytest.raises(OSError):
-        calls.record_no_access_call(
+        tickets.record_no_access_call(
             kiosk_store, site_id=site_id, at=CALL_AT, owner=owner, ticket="INC1"
         )
     db = kiosk_store.read()
     assert records.people(db) == [] and records.requests(db) == []
     assert len(kiosk_store.audit_entries()) == before
     monkeypatch.setattr(records, "save", real_save)
-    done = calls.record_no_access_call(
+    done = tickets.record_no_access_call(
         kiosk_store, site_id=site_id, at=CALL_AT, owner=owner, ticket="INC1"
     )
     assert records.person(kiosk_store.read(), done.person_id) is not None
@@ -497,11 +497,11 @@ def test_no_access_call_is_all_or_nothing_on_the_real_store(
 def _call_and_escalation(call_ticket: str, email_ticket: str) -> tuple[FakeStore, int, int]:
     store = FakeStore()
     site_id = harbour_view(store)
-    call = calls.record_contact(
+    call = tickets.record_entry(
         store, site_id=site_id, at=CALL_AT, channel=Channel.PHONE, script="no_access",
         ticket=call_ticket, follow_up=date(2026, 11, 25),
     )
-    email = calls.record_email(
+    email = tickets.record_email(
         store, site_id=site_id, at=datetime(2026, 12, 2, 9, 30, tzinfo=LONDON),
         script="escalate", ticket=email_ticket, escalates=call.id,
         follow_up=date(2026, 12, 3),
@@ -523,11 +523,11 @@ def test_a_call_and_its_escalation_email_are_one_ticket_everywhere(
     from kiosk.site_status import read_status
 
     store, call_id, email_id = _call_and_escalation(call_ticket, email_ticket)
-    contacts = records.contacts(store.read())
-    [ticket] = calls.tickets(contacts)
-    assert {c.id for c in ticket.contacts} == {call_id, email_id}
+    contacts = records.ticket_entries(store.read())
+    [ticket] = tickets.tickets(contacts)
+    assert {c.id for c in ticket.entries} == {call_id, email_id}
     assert ticket.reference == (call_ticket or email_ticket)
-    assert len(calls.open_tickets(contacts)) == 1
+    assert len(tickets.open_tickets(contacts)) == 1
     today = date(2026, 12, 2)
     [site] = read_status(store.read(), today).sites
     assert len(site.open_tickets) == 1
@@ -540,10 +540,10 @@ def test_editing_a_tickets_reference_changes_every_contact_of_it() -> None:
     it from its email (two tickets again). The reference is the ticket's: every contact
     of the ticket takes it, each change audited; notes stay the contact's own."""
     store, call_id, email_id = _call_and_escalation("INC0123456", "INC0123456")
-    calls.edit_ticket(store, call_id, "INC0123457", "Typo in the reference")
-    by_id = {c.id: c for c in records.contacts(store.read())}
+    tickets.edit_ticket(store, call_id, "INC0123457", "Typo in the reference")
+    by_id = {c.id: c for c in records.ticket_entries(store.read())}
     assert by_id[call_id].ticket == by_id[email_id].ticket == "INC0123457"
     assert by_id[call_id].notes == "Typo in the reference" and by_id[email_id].notes == ""
-    assert len(calls.tickets(by_id.values())) == 1
+    assert len(tickets.tickets(by_id.values())) == 1
     edits = [e for e in store.audit_entries if e["action"] == "contact.edit"]
     assert {e["record_id"] for e in edits} == {call_id, email_id}
