@@ -34,13 +34,24 @@ class AdminRow:
     added: datetime  # UTC
     last_unlock: datetime | None  # UTC; advisory (kept beside the store, not inside it)
     is_you: bool
+    # Was shown the current recovery key: removing them replaces it (the store's rule,
+    # store.remove_admin), so the admin doing it must be told a new key is coming.
+    saw_recovery_key: bool = False
 
 
 def admin_rows(store: Store) -> list[AdminRow]:
-    """Every admin, in name order, marking the one who unlocked this session."""
+    """Every admin, in name order, marking the one who unlocked this session and those
+    who were shown the current recovery key."""
+    shown = set(store.recovery_shown_to())
     return sorted(
         (
-            AdminRow(info.name, info.added, info.last_unlock, info.name == store.admin)
+            AdminRow(
+                info.name,
+                info.added,
+                info.last_unlock,
+                info.name == store.admin,
+                info.name in shown,
+            )
             for info in store.admins()
         ),
         key=lambda row: row.name.casefold(),

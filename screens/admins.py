@@ -32,6 +32,7 @@ from kiosk.i18n import _, ngettext
 from kiosk.retention import erase_due, left_on, pending
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.field_dialog import Field, FieldDialog
+from screens.dialogs.recovery_guard import ask_before_losing_key
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
@@ -133,6 +134,11 @@ class AdminsScreen(KioskScreen):
         ).format(name=row.name)
         if row.is_you:
             text += " " + _("This is you: this session will lock at once.")
+        elif row.saw_recovery_key:
+            text += " " + _(
+                "{name} was shown the current recovery key, so it is replaced too: the new "
+                "key is shown to you once, straight after. Have pen and paper ready."
+            ).format(name=row.name)
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -154,23 +160,38 @@ class AdminsScreen(KioskScreen):
         if removal.yourself:
             self.kiosk.action_lock()  # their key is gone: the front door
             return
-        self.notify(_("{name} was removed; the store's key was replaced.").format(name=name))
+        removed = _("{name} was removed; the store's key was replaced.").format(name=name)
         if removal.recovery_code is not None:
             # They had seen the recovery key, so it was replaced too: show the new one once.
+            why = _(
+                "{name} was removed and had been shown the old recovery key, so it was "
+                "replaced: the old key no longer works."
+            ).format(name=name)
             self.app.push_screen(
-                RecoveryKeyDialog(removal.recovery_code), lambda _done: self.refresh_data()
+                RecoveryKeyDialog(removal.recovery_code, why=why),
+                lambda _done: self.refresh_data(),
             )
             return
         self.refresh_data()
         # They never saw the current recovery key, so it still stands; offer a new one
-        # anyway (they may have seen it over someone's shoulder).
-        self.action_recovery()
+        # anyway (they may have seen it over someone's shoulder), saying so, with the
+        # removal itself in the question (a notice would be hidden behind it).
+        self.action_recovery(
+            removed
+            + " "
+            + _(
+                "They were never shown the current recovery key, so it still works. If they "
+                "may have seen it anyway (over someone's shoulder), make a new one now."
+            )
+        )
 
-    def action_recovery(self) -> None:
+    def action_recovery(self, why: str = "") -> None:
         text = _(
             "Make a new recovery key? The current one stops working at once. The new key is "
             "shown only once: have pen and paper ready."
         )
+        if why:
+            text = f"{why} {text}"
 
         def confirmed(yes: bool | None) -> None:
             if not yes:
@@ -318,15 +339,21 @@ class RecoveryKeyDialog(ModalScreen[bool]):
     CSS_PATH = "admins.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "done", _("Done")),
+        Binding("escape", "close", _("Close"), show=False),
     ]
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, *, why: str = "") -> None:
+        """``why``: the reason a new key was made when the admin did not ask for one (an
+        admin who had seen the old key was removed)."""
         super().__init__()
         self._code = code
+        self._why = why
 
     def compose(self) -> ComposeResult:
         with Vertical(id="key-box"):
             yield Literal(_("The new recovery key"), id="key-title")
+            if self._why:
+                yield Literal(self._why, id="key-why")
             yield Literal(
                 _(
                     "It opens the store if every admin is gone. Write it down now and keep it "
@@ -341,6 +368,20 @@ class RecoveryKeyDialog(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#recovery-check", Input).focus()
+
+    @property
+    def recovery_key_pending(self) -> bool:
+        """The new key is on screen and its last group not yet typed back."""
+        return bool(self._code)
+
+    def action_close(self) -> None:
+        """Escape: close without the check, only after asking (the key is not shown again)."""
+
+        def close() -> None:
+            self._code = ""
+            self.dismiss(False)
+
+        ask_before_losing_key(self.app, close, closing=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -421,7 +421,17 @@ class KioskApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit, but never in the middle of a save: it finishes (or fails and says so)
-        first, then kiosk quits."""
+        first, then kiosk quits. Nor silently past a recovery key on screen and not yet
+        checked: the store or the new key already exists, and the key cannot be shown
+        again, so that is asked first."""
+        from screens.dialogs.recovery_guard import ask_before_losing_key, recovery_key_pending
+
+        if recovery_key_pending(self.screen_stack):
+            ask_before_losing_key(self, self._quit_after_save)
+            return
+        self._quit_after_save()
+
+    def _quit_after_save(self) -> None:
         if save_pending(self):
             say_still_saving(self.screen)
             after_save(self, self.exit)

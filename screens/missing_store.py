@@ -8,7 +8,8 @@ and a confirmation that says what is lost, puts it back (the store's own
 ``restore_damaged``: the generation is decrypted with that admin's key, so only an admin
 can restore it; a damaged file is kept byte for byte beside the store, and the screen
 names it). It is the one way the TUI restores a store it cannot open: the unlock screen
-sends a damaged file here.
+sends a damaged file here. The passphrase is checked against the generation (nothing
+written) before the confirmation is asked.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static
 
 from kiosk.i18n import _
@@ -71,27 +72,12 @@ class MissingStoreScreen(ShellScreen):
             except (StoreError, OSError, ValueError):
                 pass
         with Vertical(id="missing-box"):
-            if self._damaged:
-                yield Literal(_("The store file is damaged"), id="missing-title")
-                yield Literal(damaged_sentence(path, self._newest), id="missing-text")
-            elif self._newest is not None:
-                yield Literal(_("The store file is missing"), id="missing-title")
-                yield Literal(missing_sentence(path, self._newest), id="missing-text")
-                yield Literal(
-                    _(
-                        "kiosk will not start a new, empty store here. Unlock the newest "
-                        "backup to put it back."
-                    ),
-                    id="missing-offer",
-                )
-            else:  # gone since kiosk looked, and nothing to offer
-                yield Literal(_("The store file is missing"), id="missing-title")
-                yield Literal(
-                    _("There is no store file at {path}. Quit and start kiosk again.").format(
-                        path=path
-                    ),
-                    id="missing-text",
-                )
+            # The text scrolls within a capped height, so that the form and its message
+            # always fit at 80x24, whatever the length of the store's path.
+            with VerticalScroll(
+                id="missing-about", classes="with-form" if self._newest is not None else ""
+            ):
+                yield from self._compose_text(path)
             if self._newest is not None:
                 yield LiteralLabel(_("Admin"))
                 yield LiteralSelect(
@@ -106,6 +92,29 @@ class MissingStoreScreen(ShellScreen):
                 )
                 yield Literal("", id="missing-message")
         yield Footer()
+
+    def _compose_text(self, path: Path) -> ComposeResult:
+        if self._damaged:
+            yield Literal(_("The store file is damaged"), id="missing-title")
+            yield Literal(damaged_sentence(path, self._newest), id="missing-text")
+        elif self._newest is not None:
+            yield Literal(_("The store file is missing"), id="missing-title")
+            yield Literal(missing_sentence(path, self._newest), id="missing-text")
+            yield Literal(
+                _(
+                    "kiosk will not start a new, empty store here. Unlock the newest "
+                    "backup to put it back."
+                ),
+                id="missing-offer",
+            )
+        else:  # gone since kiosk looked, and nothing to offer
+            yield Literal(_("The store file is missing"), id="missing-title")
+            yield Literal(
+                _("There is no store file at {path}. Quit and start kiosk again.").format(
+                    path=path
+                ),
+                id="missing-text",
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """With no backup to offer there is nothing to restore: no key for it."""
@@ -125,9 +134,9 @@ class MissingStoreScreen(ShellScreen):
         self.action_restore()
 
     def action_restore(self) -> None:
-        """Ask first: what comes back, what is lost, where a damaged file is kept."""
-        from screens.dialogs.confirm import ConfirmDialog
-
+        """Check the passphrase against the generation first, then ask: what comes back,
+        what is lost, where a damaged file is kept. Asking first had an admin with a
+        mistyped passphrase confirm a restore only to hear the passphrase was wrong."""
         newest = self._newest
         if newest is None:
             return
@@ -138,16 +147,48 @@ class MissingStoreScreen(ShellScreen):
         if not isinstance(admin, str) or not field.value:
             self._say(_("Type your passphrase, then press Enter."), error=True)
             return
-        passphrase = field.value
+        field.disabled = True
+        self._say(_("Checking the passphrase\u2026"))
+        self._check(newest, admin, field.value)
+
+    def _notice(self, seconds: int) -> None:
+        """From a worker: the throttle's wait before this attempt."""
+        text = _("Too many failed attempts: waiting {seconds} s before trying.").format(
+            seconds=seconds
+        )
+        self.app.call_from_thread(self._say, text)
+
+    @work(thread=True, exclusive=True)
+    def _check(self, newest: Generation, admin: str, passphrase: str) -> None:
+        """Open the generation as the restore would, writing nothing but the failure count
+        (in turn with every other attempt on this store: the one throttle, P4)."""
+        from kiosk.unlock_policy import turn
+        from store import Store, StoreError
+
+        path = self.kiosk.store_path
+        try:
+            with turn(path, notice=self._notice) as waited:
+                Store.check_restore_damaged(
+                    path, newest.path, admin, passphrase, now=self.kiosk.store_clock
+                )
+        except StoreError as error:
+            self.app.call_from_thread(self._failed, describe_store_error(error))
+            return
+        self.app.call_from_thread(self._ask, newest, admin, passphrase, waited)
+
+    def _ask(self, newest: Generation, admin: str, passphrase: str, waited: int) -> None:
+        from screens.dialogs.confirm import ConfirmDialog
+
+        field = self.query_one("#passphrase", Input)
 
         def answered(restore: bool | None) -> None:
             if not restore:
-                self._say(_("Nothing was restored."))
+                field.disabled = False
                 field.focus()
+                self._say(_("Nothing was restored."))
                 return
-            field.disabled = True
             self._say(_("Restoring\u2026"))
-            self._restore(newest, admin, passphrase)
+            self._restore(newest, admin, passphrase, waited)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -159,20 +200,15 @@ class MissingStoreScreen(ShellScreen):
         )
 
     @work(thread=True, exclusive=True)
-    def _restore(self, newest: Generation, admin: str, passphrase: str) -> None:
+    def _restore(self, newest: Generation, admin: str, passphrase: str, waited: int) -> None:
         from kiosk.unlock_policy import turn
         from store import Store, StoreError
-
-        def notice(seconds: int) -> None:
-            text = _("Too many failed attempts: waiting {seconds} s before trying.").format(
-                seconds=seconds
-            )
-            self.app.call_from_thread(self._say, text)
 
         path = self.kiosk.store_path
         before = damaged_copies(path)
         try:
-            with turn(path, notice=notice):  # the one throttle (P4)
+            # The check just now already waited out the failures before it.
+            with turn(path, notice=self._notice, already_waited=waited):
                 store = Store.restore_damaged(
                     path, newest.path, admin, passphrase, now=self.kiosk.store_clock
                 )
@@ -190,8 +226,19 @@ class MissingStoreScreen(ShellScreen):
         self.app.notify(text, timeout=15)
 
     def _failed(self, message: str) -> None:
+        """Say why, and how long the next try will wait (the throttle's notice is shown
+        only during the wait itself), and put the cursor back in the passphrase field so
+        the next try can be typed at once."""
+        from kiosk.unlock_policy import delay_for
+
         field = self.query_one("#passphrase", Input)
         field.value = ""
         field.disabled = False
-        field.focus()
+        wait = delay_for(self.kiosk.store_path)
+        if wait:
+            message += " " + _(
+                "Too many failed attempts: the next try waits {seconds} s."
+            ).format(seconds=wait)
         self._say(message, error=True)
+        # After the field was disabled, focus it once it can take focus again.
+        self.call_after_refresh(field.focus)

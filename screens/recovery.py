@@ -99,6 +99,12 @@ class RecoveryWizard(Screen["Store | None"]):
     def on_mount(self) -> None:
         self.query_one("#recovery-name", Input).focus()
 
+    @property
+    def recovery_key_pending(self) -> bool:
+        """The new key is on screen and its last group not yet typed back (the app's quit
+        asks first)."""
+        return self._step == 2 and bool(self._code)
+
     def _show(self, step: int) -> None:
         self._step = step
         self.query_one("#recovery-steps", ContentSwitcher).current = STEPS[step]

@@ -9,11 +9,13 @@ ticket (and, for a new account, its NHSmail address), or rejected with the reaso
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from kiosk import records, timefmt
 from kiosk.i18n import _
@@ -31,8 +33,10 @@ from screens.dialogs.answer import AnswerDialog
 from screens.widgets.base import KioskScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import KioskHeader
-from screens.widgets.table import FIRST_ROWS, RowFeeder, cursor_key, keep_cursor
+from screens.widgets.table import FIRST_ROWS, RowFeeder, cursor_key, fit, keep_cursor
 from screens.widgets.text import Literal, LiteralTable
+
+PERSON_MIN_WIDTH = 8  # a name cut shorter than this says nothing
 
 
 class RequestsScreen(KioskScreen):
@@ -54,16 +58,60 @@ class RequestsScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield KioskHeader()
         table = LiteralTable(id="requests-table", cursor_type="row")
-        table.add_column(_("Sent"), key="sent")
-        table.add_column(_("Request"), key="kind")
-        table.add_column(_("Person"), key="person")
-        table.add_column(_("Site"), key="site")
-        table.add_column(_("Status"), key="status")
-        table.add_column(_("Days"), key="days")
-        table.add_column(_("Ticket"), key="ticket")
+        for key, label in self._labels():
+            table.add_column(label, key=key)
         yield table
         yield Literal("", id="request-detail")
         yield Footer()
+
+    @staticmethod
+    def _labels() -> list[tuple[str, str]]:
+        return [
+            ("sent", _("Sent")),
+            ("kind", _("Request")),
+            ("person", _("Person")),
+            ("site", _("Site")),
+            ("status", _("Status")),
+            ("days", _("Days")),
+            ("ticket", _("Ticket")),
+        ]
+
+    def _widths(self, rows: list[tuple[str, ...]]) -> list[int]:
+        """Each column as wide as its longest value, but the Person column gets only what
+        the others leave, so that every other one, the ticket reference above all, is
+        shown whole at 80 columns (a cut reference passes for another one); a name cut to
+        fit ends in an ellipsis. Set on the columns before the rows are added, so the
+        header is drawn at the same widths as the rows straight away."""
+        from rich.cells import cell_len
+
+        labels = self._labels()
+        widths = [
+            max([cell_len(label)] + [cell_len(row[i]) for row in rows])
+            for i, (_key, label) in enumerate(labels)
+        ]
+        person = [key for key, _label in labels].index("person")
+        table = self.query_one("#requests-table", DataTable)
+        room = table.size.width or self.app.size.width
+        if not table.size.height or len(rows) + 1 > table.size.height:
+            room -= table.styles.scrollbar_size_vertical  # the rows scroll: keep it free
+        left = room - 2 * table.cell_padding * len(widths) - (sum(widths) - widths[person])
+        widths[person] = max(PERSON_MIN_WIDTH, min(widths[person], left))
+        return widths
+
+    def _cells(self, request: NasRequest, today: date) -> tuple[str, ...]:
+        """One request's row, as text (the widths are measured on it before it is shown)."""
+        person = self._people.get(request.person_id or 0)
+        site = self._sites.get(request.site_id)
+        late = is_overdue(request, today)
+        return (
+            timefmt.day(request.sent, "short"),
+            kind_label(request.kind),
+            person.full_name if person else "\u2014",
+            site.ods_code if site else "?",
+            ("! " if late else "") + status_label(request.status),
+            str(days_since_sent(request, request.resolved or today)),
+            request.ticket or "\u2014",
+        )
 
     def refresh_data(self) -> None:
         db = self.session.db()
@@ -77,22 +125,20 @@ class RequestsScreen(KioskScreen):
         keep = table.cursor_row
         table.clear()
         self._requests = {str(request.id): request for request in shown}
+        rows = [self._cells(request, today) for request in shown]
+        widths = self._widths(rows)
+        for (key, _label), width in zip(self._labels(), widths, strict=True):
+            column = table.columns[ColumnKey(key)]
+            column.auto_width = False
+            column.width = width
+        name_at = [key for key, _label in self._labels()].index("person")
+        cells_of = {str(request.id): row for request, row in zip(shown, rows, strict=True)}
 
         def add(batch: Sequence[NasRequest]) -> None:
             for request in batch:
-                person = self._people.get(request.person_id or 0)
-                site = self._sites.get(request.site_id)
-                late = is_overdue(request, today)
-                table.add_row(
-                    timefmt.day(request.sent, "short"),
-                    kind_label(request.kind),
-                    person.full_name if person else "—",
-                    site.ods_code if site else "?",
-                    ("! " if late else "") + status_label(request.status),
-                    str(days_since_sent(request, request.resolved or today)),
-                    request.ticket or "—",
-                    key=str(request.id),
-                )
+                cells = list(cells_of[str(request.id)])
+                cells[name_at] = fit(cells[name_at], widths[name_at])
+                table.add_row(*cells, key=str(request.id))
 
         # A screenful at once, the rest in batches after each refresh (as People and
         # Logins): at a care group's scale, all requests ("a") are thousands of rows.
@@ -106,6 +152,11 @@ class RequestsScreen(KioskScreen):
         if keep_cursor(table, keep):
             table.focus()
         self._show_detail()
+
+    def on_resize(self) -> None:
+        """The Person column's width depends on the terminal's."""
+        if self.kiosk.unlocked:
+            self.refresh_data()
 
     def _current(self) -> NasRequest | None:
         key = cursor_key(self.query_one("#requests-table", DataTable))

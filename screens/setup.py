@@ -22,6 +22,7 @@ from kiosk.passphrase import passphrase_problem, strength_hint
 from kiosk.site_fields import check_site
 from kiosk.store_errors import describe_store_error
 from kiosk.validators import ValidationError, validate_admin_name
+from screens.dialogs.recovery_guard import ask_before_losing_key
 from screens.widgets.base import ShellScreen
 from screens.widgets.footer import Footer
 from screens.widgets.site_fields import read_site_fields, show_site_messages, site_field_widgets
@@ -41,6 +42,8 @@ class SetupWizard(ShellScreen):
         Binding("ctrl+s", "next", _("Next")),
         Binding("ctrl+s", "create", _("Create the store")),
         Binding("ctrl+s", "finish", _("Finish")),
+        # On the recovery step Escape cannot go back (the store exists): it asks to quit.
+        Binding("escape", "quit_unchecked", _("Quit"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -125,9 +128,18 @@ class SetupWizard(ShellScreen):
             return self._step in (0, 1)
         if action == "create":
             return self._step == 2
-        if action == "finish":
+        if action in ("finish", "quit_unchecked"):
             return self._step == 4
         return True
+
+    @property
+    def recovery_key_pending(self) -> bool:
+        """The store exists and its recovery key is on screen, not yet typed back."""
+        return self._step == 4 and bool(self._recovery)
+
+    def action_quit_unchecked(self) -> None:
+        """Escape on the recovery step: quit, after asking (the key is not checked yet)."""
+        ask_before_losing_key(self.app, self.app.exit)
 
     def action_previous(self) -> None:
         if self._step in (1, 2):

@@ -45,6 +45,7 @@ class UnlockScreen(ShellScreen):
         self._counted = 0  # seconds of countdown already shown (not waited twice)
         self._unreadable = False  # the header does not read: nothing to unlock
         self._reason = ""  # why the last attempt failed, said with the wait after it
+        self._busy = False  # an attempt is running in the worker
 
     def compose(self) -> ComposeResult:
         from store import StoreError, peek
@@ -123,13 +124,19 @@ class UnlockScreen(ShellScreen):
             self._wait_until = time.monotonic() + delay
             self._tick()
 
-    def _tick(self) -> None:
+    def _left(self) -> float:
+        """Seconds still to wait before the next attempt may be made (0: none)."""
         import time
 
-        left = self._wait_until - time.monotonic()
-        field = self.query_one("#passphrase", Input)
+        return max(0.0, self._wait_until - time.monotonic())
+
+    def _tick(self) -> None:
+        """The countdown. The passphrase field stays enabled and keeps the cursor (a
+        disabled field sent the cursor to the Admin list, where typing was lost and Enter
+        opened it): the next passphrase can be typed during the wait, and Enter is refused
+        until it ends (:meth:`action_unlock`)."""
+        left = self._left()
         if left > 0:
-            field.disabled = True
             self._say(
                 self._with_reason(
                     _("Too many failed attempts: you can try again in {seconds} s.").format(
@@ -140,8 +147,6 @@ class UnlockScreen(ShellScreen):
             )
             self.set_timer(min(1.0, left), self._tick)
         else:
-            field.disabled = False
-            field.focus()
             self._say(self._with_reason(_("You can try again now.")), error=bool(self._reason))
 
     def _with_reason(self, text: str) -> str:
@@ -159,13 +164,13 @@ class UnlockScreen(ShellScreen):
 
     def action_unlock(self) -> None:
         field = self.query_one("#passphrase", Input)
-        if field.disabled:
-            return
+        if self._busy or self._left() > 0:
+            return  # the countdown says when; what was typed stays in the field
         admin = self.query_one("#admin", Select).value
         if not isinstance(admin, str) or not field.value:
             self._say(_("Type your passphrase, then press Enter."), error=True)
             return
-        field.disabled = True
+        self._busy = True
         self._reason = ""
         self._say(_("Unlocking\u2026"))
         self._open(admin, field.value)
@@ -197,7 +202,7 @@ class UnlockScreen(ShellScreen):
     def _failed(self, message: str) -> None:
         field = self.query_one("#passphrase", Input)
         field.value = ""
-        field.disabled = False
+        self._busy = False
         field.focus()
         self._reason = message
         self._say(message, error=True)

@@ -493,6 +493,33 @@ class Store(KeysMixin, GenerationsMixin):
         )
         return store
 
+    @classmethod
+    def check_restore_damaged(
+        cls,
+        path: str | os.PathLike[str],
+        generation_path: str | os.PathLike[str],
+        admin: str,
+        passphrase: str,
+        *,
+        now: Clock | None = None,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> None:
+        """Would :meth:`restore_damaged` accept this admin and passphrase for this
+        generation? Raises what it would raise before writing (WrongPassphrase, counted
+        like any failed unlock; StoreDamaged, StoreTampered, OtherStore, AdminRemoved) and
+        writes nothing else, so a caller can check the passphrase before asking the admin
+        to confirm the restore."""
+        path = Path(path)
+        clock = now or _utcnow
+        prep = damaged.prepare(
+            path,
+            Path(generation_path),
+            admin,
+            passphrase,
+            lambda name: cls._record_failure(path, name, clock, lock_timeout),
+        )
+        prep.keys.wipe()
+
     # --- no key needed -------------------------------------------------------------
 
     # Keyless questions about a file live in store.peek (no cryptography import);

@@ -149,10 +149,14 @@ def run_restore(args: argparse.Namespace) -> int:
             "keep it as it is: "
         ).format(store=path, what=what)
     try:
-        if not args.yes and not _confirm(question):
-            print(_("Nothing was restored."))
-            return EXIT_OK
         try:
+            if store is None and not args.yes:
+                # The passphrase against the generation first (nothing written), so that
+                # no one confirms a restore only to hear the passphrase was wrong.
+                Store.check_restore_damaged(path, source, admin, passphrase)
+            if not args.yes and not _confirm(question):
+                print(_("Nothing was restored."))
+                return EXIT_OK
             if store is not None:
                 store.restore(source, passphrase=passphrase)
             else:

@@ -371,6 +371,36 @@ def test_damaged_store_is_restored_from_its_newest_good_generation(
     assert len(set_aside) == 1 and set_aside[0].read_bytes() == bytes(data)
 
 
+def test_restore_of_a_damaged_store_checks_the_passphrase_before_asking(
+    made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """New-admin walk: the restore was confirmed first, then the passphrase was found
+    wrong. Now a wrong one is said at once, with no question and nothing written."""
+    data = bytearray(made.path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    newest = Store.list_generations(made.path)[0]
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "kiosk.cli.restore._ask_terminal", lambda question: asked.append(question) or "y\n"
+    )
+    status, _out, err = run_in_process(
+        monkeypatch,
+        capsys,
+        *store_args(made, "restore", str(newest.generation)),
+        stdin="not the passphrase at all\n",
+    )
+    assert status == 1 and "nothing was restored" in err
+    assert asked == []
+    assert made.path.read_bytes() == bytes(data)
+    assert not [p for p in made.path.parent.iterdir() if ".damaged-" in p.name]
+    status, out, err = run_in_process(
+        monkeypatch, capsys, *store_args(made, "restore", str(newest.generation))
+    )
+    assert status == 0, err
+    assert len(asked) == 1 and "Restored generation" in out
+
+
 def test_restore_unknown_source_is_a_user_error(
     made: Made, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -142,9 +142,13 @@ async def test_remove_admin_after_confirming(tmp_path: Path) -> None:
         assert rows(app) == ["Ann Admin (you)", "Bea Example"]
         await pilot.press("r", "y")
         await pilot.pause()
-        # Bea never saw the recovery key: it stands, and a new one is offered
+        # Bea never saw the recovery key: it stands, and a new one is offered, saying
+        # why, with the removal in the question itself (a notice would be hidden by it)
         assert isinstance(app.screen, ConfirmDialog)
-        assert "new recovery key" in text(app.screen.query_one("#confirm-text", Static))
+        offer = " ".join(text(app.screen.query_one("#confirm-text", Static)).split())
+        assert "new recovery key" in offer
+        assert "Bea Example was removed" in offer
+        assert "never shown the current recovery key, so it still works" in offer
         await pilot.press("n")
         assert rows(app) == ["Ann Admin (you)"]
         await pilot.press("r")  # the last admin: refused before any question
@@ -254,12 +258,22 @@ async def test_removing_an_admin_who_saw_the_recovery_key_shows_a_new_one(
     bea = Store.open(store.path, "Bea Example", BEA_PASS)
     bea_code = bea.regenerate_recovery()
     bea.close()
+    # Ann's session as the app has it once its poll has seen Bea's save.
+    store.close()
+    store = Store.open(store.path, ADMIN, PASSPHRASE, now=fixed_now)
     app = harness(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("down", "r", "y")
+        await pilot.press("down", "r")
+        question = " ".join(text(app.screen.query_one("#confirm-text", Static)).split())
+        # New-admin walk: nothing said a new key was coming, nor why it came
+        assert "shown the current recovery key" in question
+        assert "pen and paper" in question
+        await pilot.press("y")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, RecoveryKeyDialog)
+        why = " ".join(text(dialog.query_one("#key-why", Static)).split())
+        assert "Bea Example was removed and had been shown the old recovery key" in why
         code = text(dialog.query_one("#recovery-code", Static))
         assert code not in (first_code, bea_code)
         dialog.query_one("#recovery-check", Input).value = code.split("-")[-1]
@@ -271,3 +285,35 @@ async def test_removing_an_admin_who_saw_the_recovery_key_shows_a_new_one(
         Store.open_with_recovery(store.path, bea_code)
     Store.open_with_recovery(store.path, code).close()
     assert store.recovery_shown_to() == (ADMIN,)
+
+
+async def test_the_new_recovery_key_dialog_asks_before_it_is_lost(tmp_path: Path) -> None:
+    """New-admin walk: Ctrl+Q on "The new recovery key" quit at once, the old key already
+    dead. Quit and Escape now ask first; Enter stays; only the typed-back group closes it
+    without a question."""
+    from tests.screens.screen_walk import make_demo_store, unlocked
+
+    path = make_demo_store(tmp_path)
+    async with unlocked(path, (80, 24)) as pilot:
+        app = pilot.app
+        app.push_screen(RecoveryKeyDialog("AAAA-BBBB-CCCC"))
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app.is_running
+        assert "Quit anyway?" in text(app.screen.query_one("#confirm-text", Static))
+        await pilot.press("enter")  # the default is to stay
+        await settle(pilot)
+        assert isinstance(app.screen, RecoveryKeyDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Close anyway?" in text(app.screen.query_one("#confirm-text", Static))
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, RecoveryKeyDialog)
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert not isinstance(app.screen, RecoveryKeyDialog)
+        await pilot.press("ctrl+q")  # nothing on screen to lose: quits at once
+        await settle(pilot)
+        assert not app.is_running

@@ -13,7 +13,7 @@ from kiosk import records
 from kiosk.clock import FixedClock
 from kiosk.model import PEOPLE, SITES, Person, Role, Site
 from screens.app import KioskApp
-from store import Store
+from store import Store, WrongPassphrase
 from tests.conftest import FAST_KDF
 
 NOW = datetime(2026, 11, 24, 10, 30)
@@ -121,11 +121,36 @@ async def test_wrong_passphrase_says_so_and_throttles_after_three(tmp_path: Path
             await pilot.pause()
         message = str(app.screen.query_one("#unlock-message", Static).render())
         assert "try again in" in message
-        assert app.screen.query_one("#passphrase", Input).disabled
         assert not app.unlocked
     assert Store.consecutive_failures(path) == 3
     store = Store.open(path, "Ann Example", PASSPHRASE)
     assert len(store.pending_failures) == 3
+
+
+async def test_typing_during_the_throttle_stays_in_the_passphrase_field(tmp_path: Path) -> None:
+    """New-admin walk: while throttled the field was disabled and the cursor jumped to
+    the Admin list, so the next passphrase was lost and Enter opened the list. The field
+    keeps the cursor and what is typed; Enter is refused until the wait ends."""
+    path = tmp_path / "kiosk.store"
+    make_store(path, "Ann Example").close()
+    for _attempt in range(8):  # failures made elsewhere: a 32 s wait, longer than this test
+        with pytest.raises(WrongPassphrase):
+            Store.open(path, "Ann Example", "wrong guess elsewhere")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#passphrase", Input)
+        assert app.focused is field
+        await type_text(pilot, "next try")
+        await pilot.press("enter")  # during the wait: refused, nothing lost
+        await pilot.pause()
+        assert field.value == "next try"
+        assert app.focused is field
+        assert not app.screen.query_one("#admin", Select).expanded
+        message = str(app.screen.query_one("#unlock-message", Static).render())
+        assert "try again in" in message
+        assert not app.unlocked
+    assert Store.consecutive_failures(path) == 8  # the refused Enter was no attempt
 
 
 async def test_the_throttle_still_says_the_passphrase_was_wrong(tmp_path: Path) -> None:

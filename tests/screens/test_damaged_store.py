@@ -11,9 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, Static
 
 from kiosk import records
 from kiosk.model import SITES
+from screens.dialogs.confirm import ConfirmDialog
 from screens.missing_store import MissingStoreScreen
 from store import Store
 from store.format import _PREFIX
@@ -176,3 +178,62 @@ async def test_answering_no_restores_nothing(tmp_path: Path) -> None:
         assert not app.unlocked
     assert path.read_bytes() == bad
     assert not list(path.parent.glob("kiosk.store.damaged-*"))
+
+
+async def test_a_wrong_passphrase_is_said_before_any_restore_question(tmp_path: Path) -> None:
+    """New-admin walk: the restore was confirmed first and only then came "That admin name
+    and passphrase do not open this store". The passphrase is checked first now: no
+    question, the reason, and nothing written; the right one is then asked about."""
+    path, newest = saved_store(tmp_path)
+    bad = damage(path, "truncated")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MissingStoreScreen)
+        await type_text(pilot, "not the passphrase at all")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MissingStoreScreen)  # no restore question
+        assert "do not open" in glass(app)
+        assert path.read_bytes() == bad
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert f"generation {newest}" in glass(app)
+        assert path.read_bytes() == bad  # checking wrote nothing
+    assert not list(path.parent.glob("kiosk.store.damaged-*"))
+
+
+async def test_after_a_failed_try_the_cursor_and_the_wait_stay_and_all_fits(
+    tmp_path: Path,
+) -> None:
+    """New-admin walk at 80x24: after a failed try typing went nowhere until Tab, the
+    throttle's wait flashed and was gone, and the box was taller than the screen (its
+    bottom and the footer's keys cut). A long store path makes the text as long as it gets."""
+    deep = tmp_path / "care-group-shared-office-machine" / "kiosk-data-for-the-care-homes"
+    deep.mkdir(parents=True)
+    path, _newest = saved_store(deep)
+    damage(path, "truncated")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MissingStoreScreen)
+        field = screen.query_one("#passphrase", Input)
+        for attempt in range(3):  # three are free: no wait yet
+            await type_text(pilot, f"wrong guess {attempt}")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.focused is field, (attempt, app.focused)
+        message = " ".join(str(screen.query_one("#missing-message", Static).render()).split())
+        assert "do not open" in message
+        assert "next try waits 1 s" in message  # the wait stays said after the try
+        await type_text(pilot, "abc")  # typing goes into the field, not nowhere
+        assert field.value == "abc"
+        box = screen.query_one("#missing-box")
+        footer = screen.query_one("Footer")
+        assert box.region.y >= 0 and box.region.bottom <= footer.region.y
+        lines = screen_lines(app)
+        assert "next try waits 1 s" in " ".join(" ".join(lines).split())
+        assert "^q Quit" in lines[-1]

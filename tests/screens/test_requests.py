@@ -5,6 +5,7 @@ with a reason, errors per field), and a snapshot."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, RadioButton, Static
@@ -299,3 +300,28 @@ async def test_many_requests_are_fed_in_batches_all_in_order_and_the_cursor_kept
         for _ in range(30):
             await pilot.pause()
         assert table.row_count == count + 2 and cursor_key(table) == chosen
+
+
+@pytest.mark.asyncio
+async def test_all_requests_show_every_ticket_reference_whole_at_80_columns(
+    tmp_path: Path,
+) -> None:
+    """New-admin walk: with ``a`` (all) at 80 columns the Ticket column ran off the edge,
+    showing "INC4182" for "INC4182907" with nothing to say it was cut. The reference is
+    never cut; a name cut to make room ends in an ellipsis."""
+    from tests.screens.screen_walk import make_demo_store, screen_lines, unlocked
+
+    path = make_demo_store(tmp_path)
+    async with unlocked(path, (80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, RequestsScreen)
+        glass = "\n".join(screen_lines(pilot.app))
+        for ticket in ("INC4182907", "INC4170233", "INC3650418"):
+            assert ticket in glass
+        table = pilot.app.screen.query_one("#requests-table", DataTable)
+        names = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert all(n in glass for n in names)
+        assert any(n.endswith("\u2026") for n in names)  # cut where cut, and says so

@@ -104,3 +104,51 @@ async def test_ctrl_s_says_create_then_finish(tmp_path: Path) -> None:
         assert "This is the recovery key" in " ".join(screen_lines(app))
         assert "^s Finish" in footer(app)
         assert "Next" not in footer(app)
+
+
+async def _to_the_recovery_step(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    app.screen.query_one("#admin-name", Input).value = "Ann Example"
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    app.screen.query_one("#pass1", Input).value = PASSPHRASE
+    app.screen.query_one("#pass2", Input).value = PASSPHRASE
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    for name, value in SITE.items():
+        app.screen.query_one(f"#site-{name}", Input).value = value
+    app.screen.query_one("#mailbox-confirmed", Checkbox).value = True
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert "This is the recovery key" in " ".join(screen_lines(app))
+
+
+async def test_quit_asks_before_the_unchecked_recovery_key_is_lost(tmp_path: Path) -> None:
+    """New-admin walk: Ctrl+Q on the recovery step quit at once, the store made and the key
+    never checked. Now it asks, and Enter (the default) stays."""
+    app = app_for(tmp_path / "k" / "kiosk.store")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_the_recovery_step(pilot, app)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app.is_running
+        assert "Quit anyway?" in " ".join(screen_lines(app))
+        await pilot.press("enter")  # the default is to stay
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, SetupWizard)
+        assert app.screen._step == 4
+        await pilot.press("escape")  # Escape cannot go back: it asks the same
+        await settle(pilot)
+        assert "has not been written down and checked" in " ".join(screen_lines(app))
+        await pilot.press("y")
+        await settle(pilot)
+    assert app.return_code in (None, 0)
+    assert not app.is_running
+
+
+async def test_quit_after_the_key_is_checked_does_not_ask(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "k" / "kiosk.store")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, SetupWizard)
+        await pilot.press("ctrl+q")  # nothing created yet: nothing to lose
+        await settle(pilot)
+        assert not app.is_running
