@@ -258,6 +258,12 @@ def settings_edited(store_path: Path, header: Header, slot: Slot, secret: bytes)
             and signing.reaches(header.rotations, header.store_id, pinned, header.sign_public)
         ):
             continue  # a genuine change made with the store's own key
+        if slot.public not in _admins(record):
+            # Not the key pair the record saw: this admin's slot from before a passphrase
+            # change, brought back by a restore (its old passphrase opens it), so other
+            # settings prove nothing. A forger who also swaps the slot's key gains only a
+            # "wrong passphrase" here, never an opened slot.
+            continue
         return True
     return False
 

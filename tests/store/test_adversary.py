@@ -1410,3 +1410,41 @@ def test_using_the_recovery_code_counts_it_as_seen_by_every_admin(made: Made) ->
         ann.close()
     with pytest.raises(WrongPassphrase):
         Store.open_with_recovery(made.path, made.code)
+
+
+def test_a_genuine_restore_to_before_a_passphrase_change_is_not_called_tampering(
+    tmp_path: Path,
+) -> None:
+    """Second attack review, F1: Cleo changed her passphrase, a removal rotated the key, the
+    store was damaged and the backups signed with the newest key were lost, and Ann restored
+    a generation from before Cleo's change. Cleo's current passphrase was then reported as
+    tampering (not counted, no restore offered). The restore's voucher for Cleo's old slot
+    shows it is genuine: her current passphrase is simply not that slot's, and her old one
+    opens it."""
+    path = tmp_path / "home" / "kiosk.store"
+    cleo, first, second = "Cleo Admin", "violet harbour engine", "granite meadow lantern"
+    store, _code = Store.create(path, ADMIN, PASSPHRASE, kdf=FAST_KDF)
+    store.add_admin(cleo, first)
+    store.add_admin(BEA, BEA_PASS)
+    store.close()
+    Store.open(path, cleo, first).close()
+    before_change = Store.list_generations(path)[0].path
+    store = Store.open(path, cleo, first)
+    store.change_passphrase(cleo, second, kdf=FAST_KDF)
+    store.close()
+    store = Store.open(path, ADMIN, PASSPHRASE)
+    store.remove_admin(BEA)
+    add_person(store, "Alex Example")
+    store.close()
+    Store.open(path, cleo, second).close()  # Cleo's record: newest key, new settings
+    newest = parse(path.read_bytes()).header.sign_public
+    for generation in Store.list_generations(path):
+        if peek_header(generation.path)[0].sign_public == newest:
+            generation.path.unlink()
+    damaged = bytearray(path.read_bytes())
+    damaged[-100] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+    Store.restore_damaged(path, before_change, ADMIN, PASSPHRASE).close()
+    with pytest.raises(WrongPassphrase):
+        Store.open(path, cleo, second)
+    Store.open(path, cleo, first).close()
